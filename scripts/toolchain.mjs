@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs a command under Node 22 with the project's dependencies installed.
+// The machine may only have an older Node and npm: this script (plain ESM, no
+// dependencies) brings Node 22 from the npm registry into .toolchain/, runs
+// `npm ci` under it when package-lock.json changed, then execs the command
+// with Node 22 first on PATH.
+//
+// Usage: node scripts/toolchain.mjs <command> [args...]
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const NODE_VERSION = "22.23.3";
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const toolDir = join(root, ".toolchain");
+const nodeBinDir = join(toolDir, "node_modules", "node", "bin");
+const nodeBin = join(nodeBinDir, "node");
+
+function log(message) {
+  process.stderr.write(`[toolchain] ${message}\n`);
+}
+
+function run(cmd, args, env) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+function nodeVersionOk() {
+  if (!existsSync(nodeBin)) return false;
+  const out = spawnSync(nodeBin, ["--version"], { encoding: "utf8" });
+  return out.stdout.trim() === `v${NODE_VERSION}`;
+}
+
+function ensureNode22() {
+  if (nodeVersionOk()) return;
+  log(`installing Node ${NODE_VERSION} from the npm registry into .toolchain/`);
+  mkdirSync(toolDir, { recursive: true });
+  writeFileSync(join(toolDir, "package.json"), JSON.stringify({ private: true, name: "mesi-toolchain" }, null, 2));
+  const status = run("npm", ["install", "--no-audit", "--no-fund", "--prefix", toolDir, `node@${NODE_VERSION}`], process.env);
+  if (status !== 0 || !nodeVersionOk()) {
+    log(`could not install Node ${NODE_VERSION} (npm exited ${status})`);
+    process.exit(1);
+  }
+}
+
+function toolchainEnv() {
+  return { ...process.env, PATH: `${nodeBinDir}:${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
+}
+
+function ensureDependencies(env) {
+  const lock = join(root, "package-lock.json");
+  const stamp = join(root, "node_modules", ".mesi-install-stamp");
+  const manifests = ["package.json", "package-lock.json", "relayer/package.json", "webapp/package.json", "subgraph/package.json"]
+    .map((f) => join(root, f))
+    .filter((f) => existsSync(f))
+    .map((f) => readFileSync(f))
+    .concat([Buffer.from(NODE_VERSION)]);
+  const hash = createHash("sha256").update(Buffer.concat(manifests)).digest("hex");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return;
+  const useCi = existsSync(lock);
+  log(`installing dependencies with Node ${NODE_VERSION} (npm ${useCi ? "ci" : "install"})`);
+  const status = run("npm", [useCi ? "ci" : "install", "--no-audit", "--no-fund"], env);
+  if (status !== 0) {
+    log(`dependency install failed (npm exited ${status})`);
+    process.exit(status);
+  }
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, hash);
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (!cmd) {
+  log("usage: node scripts/toolchain.mjs <command> [args...]");
+  process.exit(2);
+}
+ensureNode22();
+const env = toolchainEnv();
+ensureDependencies(env);
+const child = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+if (child.error) {
+  log(`could not run ${cmd}: ${child.error.message}`);
+  process.exit(1);
+}
+process.exit(child.status ?? (child.signal ? 1 : 0));
