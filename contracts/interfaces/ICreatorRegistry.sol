@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+/// @title ICreatorRegistry
+/// @notice Creators' public setup: profile, follows, subscription tiers and subscriptions, one-to-one
+/// settings, streams and their access rules. Money for subscriptions moves through the vault (a module
+/// call), so a fan blocked in the vault cannot subscribe; this contract also refuses follows from blocked fans.
+interface ICreatorRegistry {
+    /// @notice A subscription tier. Price is per 30-day period in $MESI base units.
+    /// @param rank Ordering used by access rules (e.g. 1 Bronze, 2 Silver, 3 Gold); higher includes lower.
+    /// @param trialDays Free days (0–7) on a fan's first subscription to this creator.
+    struct Tier {
+        uint128 pricePer30Days;
+        uint8 rank;
+        uint8 trialDays;
+        bool active;
+    }
+
+    /// @notice One-to-one settings. Durations in whole minutes, always within 5–30.
+    struct OneToOneSettings {
+        bool enabled;
+        uint8 minMinutes;
+        uint8 maxMinutes;
+        uint256 minAmount;
+    }
+
+    /// @notice Access rules of a stream. Public streams (`isPrivate` false) ignore the private criteria; a private
+    /// stream admits a fan who meets ANY enabled criterion (follower, tier rank >= minTierRank, tipped >= minTipped,
+    /// holds an invite signed by inviteSigner). Blocked fans and fans below `kyfLevel` never get in. Ticket-only
+    /// mode lives in the tickets contract and overrides these rules while on.
+    struct StreamRules {
+        bool isPrivate;
+        bool followers;
+        uint8 minTierRank;
+        uint256 minTipped;
+        address inviteSigner;
+        uint8 kyfLevel;
+    }
+
+    /// @notice A stream as stored.
+    struct Stream {
+        address creator;
+        bool live;
+        StreamRules rules;
+    }
+
+    /// @notice A fan's subscription to a creator.
+    struct Subscription {
+        uint32 tierId;
+        uint8 rank;
+        uint64 expiresAt;
+    }
+
+    event CreatorRegistered(address indexed creator, string profileURI);
+    event ProfileUpdated(address indexed creator, string profileURI);
+    event Followed(address indexed fan, address indexed creator);
+    event Unfollowed(address indexed fan, address indexed creator);
+    event TierCreated(address indexed creator, uint32 indexed tierId, uint256 pricePer30Days, uint8 rank, uint8 trialDays, string metadataURI);
+    event TierUpdated(address indexed creator, uint32 indexed tierId, uint256 pricePer30Days, bool active);
+    /// @notice A fan subscribed or renewed: `paid` $MESI gross (fee included), valid until `expiresAt`.
+    event Subscribed(
+        address indexed fan,
+        address indexed creator,
+        uint32 indexed tierId,
+        uint8 rank,
+        uint16 periods,
+        uint256 paid,
+        uint256 fee,
+        bool trial,
+        uint64 expiresAt
+    );
+    event OneToOneSettingsUpdated(address indexed creator, bool enabled, uint256 minAmount, uint8 minMinutes, uint8 maxMinutes);
+    event StreamCreated(uint256 indexed streamId, address indexed creator, StreamRules rules, string metadataURI);
+    event StreamRulesUpdated(uint256 indexed streamId, address indexed creator, StreamRules rules);
+    event StreamLiveSet(uint256 indexed streamId, address indexed creator, bool live);
+
+    error Registry_AlreadyRegistered(address creator);
+    error Registry_NotRegistered(address creator);
+    error Registry_EmptyProfile();
+    error Registry_SelfFollow(address account);
+    error Registry_AlreadyFollowing(address fan, address creator);
+    error Registry_NotFollowing(address fan, address creator);
+    error Registry_Blocked(address creator, address fan);
+    error Registry_InvalidTier(address creator, uint32 tierId);
+    error Registry_TierInactive(address creator, uint32 tierId);
+    error Registry_InvalidPrice(uint256 price);
+    error Registry_InvalidRank(uint8 rank);
+    error Registry_TrialTooLong(uint8 trialDays, uint8 maxTrialDays);
+    error Registry_InvalidPeriods(uint16 periods);
+    error Registry_InvalidDuration(uint8 minMinutes, uint8 maxMinutes);
+    error Registry_InvalidMinAmount(uint256 minAmount);
+    error Registry_UnknownStream(uint256 streamId);
+    error Registry_NotStreamCreator(uint256 streamId, address caller);
+    error Registry_InvalidKyfLevel(uint8 level);
+
+    /// @notice Registers the caller as a creator. Requirements: not registered; non-empty URI. Emits {CreatorRegistered}.
+    function register(string calldata profileURI) external;
+    /// @notice Requirements: registered; non-empty URI. Emits {ProfileUpdated}.
+    function updateProfile(string calldata profileURI) external;
+
+    /// @notice Requirements: creator registered; not self; not following; not blocked. Emits {Followed}.
+    function follow(address creator) external;
+    /// @notice Requirements: following. Emits {Unfollowed}.
+    function unfollow(address creator) external;
+
+    /// @notice Creates a tier. Requirements: registered; price > 0; rank > 0; trialDays <= 7. Emits {TierCreated}.
+    function createTier(uint256 pricePer30Days, uint8 rank, uint8 trialDays, string calldata metadataURI)
+        external
+        returns (uint32 tierId);
+    /// @notice Requirements: the caller's tier exists; price > 0. Emits {TierUpdated}.
+    function updateTier(uint32 tierId, uint256 pricePer30Days, bool active) external;
+
+    /// @notice Subscribes the caller for `periods` × 30 days, paying through the vault (needs a $MESI allowance
+    /// for the vault). Renewing the same tier extends from the current expiry; switching tier starts now and the
+    /// rest of the old tier lapses. A first subscription to a creator whose tier has a trial is free for trialDays
+    /// (periods ignored). Requirements: tier active; 1 <= periods <= 24; not blocked; vault not paused.
+    /// Emits {Subscribed}.
+    function subscribe(address creator, uint32 tierId, uint16 periods) external;
+
+    /// @notice Requirements: registered; 5 <= min <= max <= 30; minAmount > 0 when enabled. Emits {OneToOneSettingsUpdated}.
+    function setOneToOneSettings(OneToOneSettings calldata settings) external;
+
+    /// @notice Creates a stream owned by the caller. Requirements: registered; kyfLevel <= 3. Emits {StreamCreated}.
+    function createStream(StreamRules calldata rules, string calldata metadataURI) external returns (uint256 streamId);
+    /// @notice Requirements: the caller created the stream. Emits {StreamRulesUpdated}.
+    function updateStreamRules(uint256 streamId, StreamRules calldata rules) external;
+    /// @notice Marks the stream live or ended. Requirements: the caller created the stream. Emits {StreamLiveSet}.
+    function setLive(uint256 streamId, bool live) external;
+
+    function isRegistered(address creator) external view returns (bool);
+    function isFollowing(address fan, address creator) external view returns (bool);
+    function tierOf(address creator, uint32 tierId) external view returns (Tier memory);
+    function tierCount(address creator) external view returns (uint32);
+    function subscriptionOf(address creator, address fan) external view returns (Subscription memory);
+    /// @notice Whether `fan` holds an unexpired subscription of rank >= `minRank` to `creator`.
+    function isSubscribed(address creator, address fan, uint8 minRank) external view returns (bool);
+    function oneToOneSettingsOf(address creator) external view returns (OneToOneSettings memory);
+    function streamOf(uint256 streamId) external view returns (Stream memory);
+    function streamCreator(uint256 streamId) external view returns (address);
+    function streamCount() external view returns (uint256);
+}

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.30;
+
+import {MesiTypes} from "./IMesiTypes.sol";
+
+/// @title IMesiVault
+/// @notice Holds every $MESI that moves through Mesi and keeps the ledger of who is owed what.
+///
+/// The vault is the one gate every fan-to-creator payment passes through: tips (direct, permit, signed
+/// meta-transaction, stablecoin, relayer credit) are handled here, and the other contracts (tickets,
+/// one-to-one escrow, subscriptions) are *modules* holding MODULE_ROLE that collect and credit through it.
+/// That is why the creators' block lists live here: one storage read decides whether a fan may pay.
+///
+/// Ledger, all in $MESI base units:
+/// - `cleared[creator]`: claimable now.
+/// - `pending[creator]`: fiat-origin credits still inside their hold period (reversible on chargeback).
+/// - `feesOwed[creator]`: platform fees taken from that creator's income, moved to `feePool` on claim or sweep
+///   (keeping the fee beside the creator's balance makes a tip one storage write).
+/// - `feePool`: fees ready to withdraw to the treasury.
+/// - `floatBalance`: $MESI pre-funded by the relayer, from which fiat and off-chain stablecoin payments are credited.
+/// - `escrowed`: one-to-one funds held for the escrow module.
+/// Conservation: MESI.balanceOf(vault) == Σcleared + Σpending + ΣfeesOwed + feePool + floatBalance + escrowed.
+///
+/// Pausing stops new payments (tips, credits, module collections). It never stops claims, fee withdrawals,
+/// settlements, reversals or escrow payouts (refunds, releases, dispute splits).
+interface IMesiVault {
+    /// @notice Status of a payment reference credited by the relayer.
+    enum CreditStatus {
+        None, // never seen
+        Held, // fiat-origin, inside its hold period, reversible
+        Cleared, // counted in the creator's cleared earnings
+        Reversed // reversed during its hold period; amount returned to the float
+    }
+
+    /// @notice A relayer credit on behalf of a fan.
+    /// @param paymentRef Unique reference of the off-chain payment (e.g. keccak of the Stripe PaymentIntent id).
+    /// @param fan The paying fan (for the creator's history and access rules).
+    /// @param creator The creator credited.
+    /// @param amount Gross $MESI amount taken from the float (fee is deducted from it).
+    /// @param source `Fiat` (held for `holdPeriod`, reversible) or `RelayerStablecoin` (cleared at once).
+    /// @param channel Where the tip came from.
+    /// @param channelRef Stream id or link id for Stream/TipLink channels, else zero.
+    struct Credit {
+        bytes32 paymentRef;
+        address fan;
+        address creator;
+        uint256 amount;
+        MesiTypes.PaymentSource source;
+        MesiTypes.TipChannel channel;
+        bytes32 channelRef;
+    }
+
+    /// @notice What a fan signs (EIP-712, domain "MesiVault"/"1") so that anyone can submit their $MESI tip.
+    struct TipAuthorization {
+        address fan;
+        address creator;
+        uint256 amount;
+        MesiTypes.TipChannel channel;
+        bytes32 channelRef;
+        bytes32 memoHash;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice An EIP-2612 permit for the vault as spender, applied before a pull when present.
+    struct Permit {
+        uint256 value;
+        uint256 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
+    }
+
+    /// @notice A fan's EIP-3009 `receiveWithAuthorization` of a stablecoin to the vault, bound to one tip.
+    /// The EIP-3009 nonce the fan signs must equal `stablecoinTipNonce(...)` of these fields, which binds the
+    /// authorization to this creator, channel, memo and minimum output: it cannot be redirected.
+    struct StablecoinTipAuthorization {
+        address fan;
+        address stablecoin;
+        address creator;
+        uint256 stableAmount;
+        uint256 minMesiOut;
+        MesiTypes.TipChannel channel;
+        bytes32 channelRef;
+        bytes32 memoHash;
+        uint256 validAfter;
+        uint256 validBefore;
+        bytes32 salt;
+    }
+
+    // ───────────────────────────────────────── Events ─────────────────────────────────────────
+
+    /// @notice A fan tipped a creator in $MESI from their wallet (direct, permit or signed meta-transaction).
+    /// `amount` is gross; the creator's cleared earnings grew by `amount - fee`.
+    event Tipped(
+        address indexed creator,
+        address indexed fan,
+        uint256 amount,
+        uint256 fee,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    );
+
+    /// @notice A fan tipped in a stablecoin; `stableAmount` of `stablecoin` was received and `mesiAmount` $MESI
+    /// taken from the float at the converter's rate; the creator's cleared earnings grew by `mesiAmount - fee`.
+    event StablecoinTipped(
+        address indexed creator,
+        address indexed fan,
+        address indexed stablecoin,
+        uint256 stableAmount,
+        uint256 mesiAmount,
+        uint256 fee,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    );
+
+    /// @notice The relayer credited a payment from the float. For `Fiat` the amount is added to `pending` until
+    /// `clearsAt` and `fee` is 0 (taken at settlement); otherwise it is cleared at once (`clearsAt` = now) with `fee`.
+    /// `purpose` is 0 for a tip (emitted by the vault itself) and 1 for a module purchase (e.g. a ticket).
+    event Credited(
+        bytes32 indexed paymentRef,
+        address indexed creator,
+        address indexed fan,
+        uint256 amount,
+        uint256 fee,
+        MesiTypes.PaymentSource source,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        uint8 purpose,
+        uint64 clearsAt
+    );
+
+    /// @notice A held credit cleared: `pending` fell by `amount`, `cleared` grew by `amount - fee`.
+    event CreditSettled(bytes32 indexed paymentRef, address indexed creator, uint256 amount, uint256 fee);
+
+    /// @notice A held credit was reversed (chargeback/refund) during its hold: `amount` went back to the float.
+    event CreditReversed(bytes32 indexed paymentRef, address indexed creator, address indexed fan, uint256 amount);
+
+    /// @notice A module collected `amount` from `fan` for `creator` (ticket, subscription); `fee` went to the
+    /// creator's fees owed and `amount - fee` to their cleared earnings. The module emits the purpose-specific event.
+    event ModuleCredited(address indexed module, address indexed creator, address indexed fan, uint256 amount, uint256 fee);
+
+    /// @notice A module collected `stableAmount` of `stablecoin` from `fan`, converted into `mesiAmount` from the float.
+    event ModuleStablecoinCredited(
+        address indexed module,
+        address indexed creator,
+        address indexed fan,
+        address stablecoin,
+        uint256 stableAmount,
+        uint256 mesiAmount,
+        uint256 fee
+    );
+
+    /// @notice The escrow module moved `amount` from `fan` into `escrowed` for a session with `creator`.
+    event EscrowFunded(address indexed module, address indexed creator, address indexed fan, uint256 amount);
+
+    /// @notice Escrowed funds left the escrow: `creatorAmount - fee` to the creator's cleared earnings, `fee` to
+    /// their fees owed, `fanAmount` transferred back to the fan.
+    event EscrowPaidOut(
+        address indexed module,
+        address indexed creator,
+        address indexed fan,
+        uint256 creatorAmount,
+        uint256 fee,
+        uint256 fanAmount
+    );
+
+    /// @notice A creator claimed `amount` of cleared earnings to `to`; `feesSwept` of their fees owed moved to the pool.
+    event Claimed(address indexed creator, address indexed to, uint256 amount, uint256 feesSwept);
+
+    /// @notice `amount` of a creator's fees owed moved into the fee pool.
+    event FeesSwept(address indexed creator, uint256 amount);
+
+    /// @notice The fee pool was paid to the treasury.
+    event FeesWithdrawn(address indexed treasury, uint256 amount);
+
+    /// @notice The float was funded by `from`.
+    event FloatFunded(address indexed from, uint256 amount);
+
+    /// @notice `amount` left the float to `to`.
+    event FloatWithdrawn(address indexed to, uint256 amount);
+
+    /// @notice Stablecoin reserves received from stablecoin tips left the vault.
+    event StablecoinWithdrawn(address indexed stablecoin, address indexed to, uint256 amount);
+
+    /// @notice A creator blocked a fan: the fan can no longer pay this creator in any way.
+    event FanBlocked(address indexed creator, address indexed fan);
+
+    /// @notice A creator unblocked a fan.
+    event FanUnblocked(address indexed creator, address indexed fan);
+
+    event FeeUpdated(uint256 oldBps, uint256 newBps);
+    event HoldPeriodUpdated(uint256 oldSeconds, uint256 newSeconds);
+    event TreasuryUpdated(address oldTreasury, address newTreasury);
+    event ConverterUpdated(address oldConverter, address newConverter);
+    event Paused(address account);
+    event Unpaused(address account);
+
+    // ───────────────────────────────────────── Errors ─────────────────────────────────────────
+
+    error Vault_AmountZero();
+    error Vault_InvalidCreator(address creator);
+    error Vault_SelfPayment(address account);
+    error Vault_InvalidRecipient(address to);
+    error Vault_Blocked(address creator, address fan);
+    error Vault_Paused();
+    error Vault_SlippageExceeded(uint256 mesiOut, uint256 minMesiOut);
+    error Vault_FloatInsufficient(uint256 required, uint256 available);
+    error Vault_PaymentRefZero();
+    error Vault_PaymentRefUsed(bytes32 paymentRef);
+    error Vault_InvalidSource(MesiTypes.PaymentSource source);
+    error Vault_CreditNotHeld(bytes32 paymentRef, CreditStatus status);
+    error Vault_HoldNotOver(bytes32 paymentRef, uint64 clearsAt);
+    error Vault_HoldOver(bytes32 paymentRef, uint64 clearsAt);
+    error Vault_FeeTooHigh(uint256 bps, uint256 maxBps);
+    error Vault_HoldTooLong(uint256 seconds_, uint256 maxSeconds);
+    error Vault_NothingToClaim(address creator);
+    error Vault_SignatureExpired(uint256 deadline, uint256 nowTimestamp);
+    error Vault_InvalidSignature(address signer);
+    error Vault_BatchEmpty();
+    error Vault_EscrowInsufficient(uint256 required, uint256 escrowed);
+    error Vault_AlreadyBlocked(address creator, address fan);
+    error Vault_NotBlocked(address creator, address fan);
+    error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
+    error Vault_ZeroAddress();
+
+    // ───────────────────────────────────────── Tips ─────────────────────────────────────────
+
+    /// @notice Tips `creator` `amount` $MESI from the caller (needs an allowance for the vault). No upper limit.
+    /// Requirements: not paused; amount > 0; creator != 0 and != caller; caller not blocked by creator.
+    /// Emits {Tipped}.
+    function tip(
+        address creator,
+        uint256 amount,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external;
+
+    /// @notice Same as {tip} in one transaction with the fan's EIP-2612 permit (a front-run permit is tolerated
+    /// when the allowance is already in place). Emits {Tipped}.
+    function tipWithPermit(
+        address creator,
+        uint256 amount,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash,
+        Permit calldata permit
+    ) external;
+
+    /// @notice Gasless tip: anyone (normally the relayer) submits a fan's signed {TipAuthorization}; an optional
+    /// permit (value 0 = none) sets the allowance in the same transaction.
+    /// Requirements: as {tip}; block.timestamp <= deadline; nonce == nonces(fan); signature by fan (EOA or ERC-1271).
+    /// Emits {Tipped}.
+    function tipBySig(TipAuthorization calldata auth, bytes calldata signature, Permit calldata permit) external;
+
+    /// @notice Tips in a listed stablecoin the caller pays (needs an allowance of the stablecoin for the vault).
+    /// The converter's quote is taken from the float; reverts if below `minMesiOut`.
+    /// Emits {StablecoinTipped}.
+    function tipWithStablecoin(
+        address stablecoin,
+        address creator,
+        uint256 stableAmount,
+        uint256 minMesiOut,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external;
+
+    /// @notice Gasless stablecoin tip through EIP-3009 `receiveWithAuthorization`; anyone may submit.
+    /// Emits {StablecoinTipped}.
+    function tipWithStablecoinAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external;
+
+    // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
+
+    /// @notice Credits one payment from the float. Requirements: RELAYER_ROLE; not paused; paymentRef unused and
+    /// non-zero; source Fiat or RelayerStablecoin; amount <= float; fan not blocked. Emits {Credited}.
+    function credit(Credit calldata c) external;
+
+    /// @notice Credits many payments in one transaction; all or nothing. Emits {Credited} for each.
+    function creditBatch(Credit[] calldata credits) external;
+
+    /// @notice Reverses a held fiat credit during its hold period (chargeback, refund).
+    /// Requirements: RELAYER_ROLE; status Held; block.timestamp < clearsAt. Emits {CreditReversed}.
+    function reverseCredit(bytes32 paymentRef) external;
+
+    /// @notice Clears held credits whose hold is over; anyone may call. Emits {CreditSettled} for each.
+    function settleCredits(bytes32[] calldata paymentRefs) external;
+
+    // ───────────────────────────────────────── Claims ─────────────────────────────────────────
+
+    /// @notice Pays all of the caller's cleared earnings to `to` and sweeps their fees owed to the pool.
+    /// Never paused. Requirements: to != 0; cleared > 0. Emits {Claimed}.
+    function claim(address to) external returns (uint256 amount);
+
+    /// @notice Moves the listed creators' fees owed into the fee pool; anyone may call. Emits {FeesSwept}.
+    function sweepFees(address[] calldata creators) external;
+
+    /// @notice Pays the fee pool to the treasury; anyone may call. Emits {FeesWithdrawn}.
+    function withdrawFees() external returns (uint256 amount);
+
+    // ───────────────────────────────────────── Float ─────────────────────────────────────────
+
+    /// @notice Adds `amount` of the caller's $MESI to the float. Emits {FloatFunded}.
+    function fundFloat(uint256 amount) external;
+
+    /// @notice Withdraws from the float. Requirements: DEFAULT_ADMIN_ROLE. Emits {FloatWithdrawn}.
+    function withdrawFloat(address to, uint256 amount) external;
+
+    /// @notice Withdraws stablecoin reserves received from stablecoin tips. Requirements: DEFAULT_ADMIN_ROLE.
+    /// Emits {StablecoinWithdrawn}.
+    function withdrawStablecoin(address stablecoin, address to, uint256 amount) external;
+
+    // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
+
+    /// @notice The caller (a creator) blocks `fan`. Emits {FanBlocked}.
+    function blockFan(address fan) external;
+
+    /// @notice The caller (a creator) unblocks `fan`. Emits {FanUnblocked}.
+    function unblockFan(address fan) external;
+
+    // ───────────────────────────────────────── Modules ─────────────────────────────────────────
+
+    /// @notice Pulls `amount` $MESI from `fan` and credits `creator` minus the fee.
+    /// Requirements: MODULE_ROLE; not paused; fan not blocked; amount > 0. Emits {ModuleCredited}.
+    function collectAndCredit(address fan, address creator, uint256 amount) external returns (uint256 fee);
+
+    /// @notice Pulls `stableAmount` of `stablecoin` from `fan`, converts from the float, credits `creator`.
+    /// Requirements: as {collectAndCredit}; quote >= minMesiOut. Emits {ModuleStablecoinCredited}.
+    function collectStablecoinAndCredit(
+        address fan,
+        address stablecoin,
+        uint256 stableAmount,
+        uint256 minMesiOut,
+        address creator
+    ) external returns (uint256 mesiAmount, uint256 fee);
+
+    /// @notice Credits a relayer payment for a module purchase from the float (purpose 1).
+    /// Requirements: MODULE_ROLE; otherwise as {credit}. Emits {Credited}.
+    function creditFromFloat(
+        bytes32 paymentRef,
+        address fan,
+        address creator,
+        uint256 amount,
+        MesiTypes.PaymentSource source
+    ) external returns (uint256 fee, uint64 clearsAt);
+
+    /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: MODULE_ROLE; not paused;
+    /// fan not blocked; amount > 0. Emits {EscrowFunded}.
+    function fundEscrow(address fan, address creator, uint256 amount) external;
+
+    /// @notice Pays escrowed funds out (never paused): `creatorAmount` to the creator minus fee, `fanAmount` back
+    /// to the fan. Requirements: MODULE_ROLE; creatorAmount + fanAmount <= escrowed. Emits {EscrowPaidOut}.
+    function payOutEscrow(address creator, uint256 creatorAmount, address fan, uint256 fanAmount)
+        external
+        returns (uint256 fee);
+
+    // ───────────────────────────────────────── Admin ─────────────────────────────────────────
+
+    /// @notice Requirements: DEFAULT_ADMIN_ROLE; bps <= MAX_FEE_BPS. Emits {FeeUpdated}.
+    function setFeeBps(uint256 bps) external;
+
+    /// @notice Requirements: DEFAULT_ADMIN_ROLE; seconds <= MAX_HOLD_PERIOD. Emits {HoldPeriodUpdated}.
+    function setHoldPeriod(uint256 seconds_) external;
+
+    /// @notice Requirements: DEFAULT_ADMIN_ROLE; non-zero. Emits {TreasuryUpdated}.
+    function setTreasury(address treasury) external;
+
+    /// @notice Requirements: DEFAULT_ADMIN_ROLE; non-zero. Emits {ConverterUpdated}.
+    function setConverter(address converter) external;
+
+    /// @notice Requirements: PAUSER_ROLE. Emits {Paused}.
+    function pause() external;
+
+    /// @notice Requirements: PAUSER_ROLE. Emits {Unpaused}.
+    function unpause() external;
+
+    // ───────────────────────────────────────── Views ─────────────────────────────────────────
+
+    /// @notice The $MESI token.
+    function mesi() external view returns (address);
+    function converter() external view returns (address);
+    function treasury() external view returns (address);
+    function feeBps() external view returns (uint256);
+    function holdPeriod() external view returns (uint256);
+    function paused() external view returns (bool);
+    /// @notice (cleared, pending, feesOwed) of a creator.
+    function earningsOf(address creator) external view returns (uint256 cleared, uint256 pending, uint256 feesOwed);
+    function feePool() external view returns (uint256);
+    function floatBalance() external view returns (uint256);
+    function escrowed() external view returns (uint256);
+    function isBlocked(address creator, address fan) external view returns (bool);
+    /// @notice A relayer credit by reference.
+    function creditOf(bytes32 paymentRef)
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt);
+    /// @notice Next meta-transaction nonce of a fan.
+    function nonces(address fan) external view returns (uint256);
+    /// @notice The EIP-3009 nonce a fan must sign for a {StablecoinTipAuthorization}.
+    function stablecoinTipNonce(StablecoinTipAuthorization calldata auth) external pure returns (bytes32);
+    /// @notice EIP-712 digest of a {TipAuthorization}.
+    function tipAuthorizationDigest(TipAuthorization calldata auth) external view returns (bytes32);
+}
