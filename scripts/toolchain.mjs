@@ -3,12 +3,13 @@
 // The machine may only have an older Node and npm: this script (plain ESM, no
 // dependencies) brings Node 22 from the npm registry into .toolchain/, runs
 // `npm ci` under it when package-lock.json changed, then execs the command
-// with Node 22 first on PATH.
+// with Node 22 first on PATH, forwarding termination signals to it.
 //
 // Usage: node scripts/toolchain.mjs <command> [args...]
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { constants } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -39,7 +40,11 @@ function ensureNode22() {
   log(`installing Node ${NODE_VERSION} from the npm registry into .toolchain/`);
   mkdirSync(toolDir, { recursive: true });
   writeFileSync(join(toolDir, "package.json"), JSON.stringify({ private: true, name: "mesi-toolchain" }, null, 2));
-  const status = run("npm", ["install", "--no-audit", "--no-fund", "--prefix", toolDir, `node@${NODE_VERSION}`], process.env);
+  const status = run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefix", toolDir, `node@${NODE_VERSION}`],
+    process.env,
+  );
   if (status !== 0 || !nodeVersionOk()) {
     log(`could not install Node ${NODE_VERSION} (npm exited ${status})`);
     process.exit(1);
@@ -53,7 +58,13 @@ function toolchainEnv() {
 function ensureDependencies(env) {
   const lock = join(root, "package-lock.json");
   const stamp = join(root, "node_modules", ".mesi-install-stamp");
-  const manifests = ["package.json", "package-lock.json", "relayer/package.json", "webapp/package.json", "subgraph/package.json"]
+  const manifests = [
+    "package.json",
+    "package-lock.json",
+    "relayer/package.json",
+    "webapp/package.json",
+    "subgraph/package.json",
+  ]
     .map((f) => join(root, f))
     .filter((f) => existsSync(f))
     .map((f) => readFileSync(f))
@@ -71,6 +82,27 @@ function ensureDependencies(env) {
   writeFileSync(stamp, hash);
 }
 
+// Runs the command as a child and waits for it. SIGINT/SIGTERM/SIGHUP are
+// forwarded so that Ctrl-C on `npm start` lets the child shut down cleanly;
+// the child may see a signal twice (once from the terminal's process group,
+// once from here), so its handlers must be idempotent.
+function runForwardingSignals(command, commandArgs, env) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: "inherit", env });
+  const forwarded = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const forward = (signal) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  for (const signal of forwarded) process.on(signal, forward);
+  child.once("error", (error) => {
+    log(`could not run ${command}: ${error.message}`);
+    process.exit(1);
+  });
+  child.once("exit", (code, signal) => {
+    for (const s of forwarded) process.off(s, forward);
+    process.exit(code ?? 128 + (constants.signals[signal] ?? 1));
+  });
+}
+
 const [cmd, ...args] = process.argv.slice(2);
 if (!cmd) {
   log("usage: node scripts/toolchain.mjs <command> [args...]");
@@ -79,9 +111,4 @@ if (!cmd) {
 ensureNode22();
 const env = toolchainEnv();
 ensureDependencies(env);
-const child = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
-if (child.error) {
-  log(`could not run ${cmd}: ${child.error.message}`);
-  process.exit(1);
-}
-process.exit(child.status ?? (child.signal ? 1 : 0));
+runForwardingSignals(cmd, args, env);
