@@ -1,0 +1,43 @@
+import { createRequire } from "node:module";
+
+import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
+import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
+import hardhatNodeTestRunner from "@nomicfoundation/hardhat-node-test-runner";
+import hardhatViem from "@nomicfoundation/hardhat-viem";
+import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
+import { defineConfig } from "hardhat/config";
+
+// The machine cannot download compilers: solc 0.8.30 comes from the `solc` npm
+// package as a WASM build (later versions flood warnings from forge-std).
+const require = createRequire(import.meta.url);
+const soljsonPath = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatViem, hardhatViemAssertions, hardhatNodeTestRunner, hardhatNetworkHelpers, hardhatIgnitionViem],
+  solidity: {
+    version: "0.8.30",
+    path: soljsonPath,
+    settings: {
+      optimizer: { enabled: true, runs: 200 },
+      evmVersion: "cancun",
+      viaIR: false,
+    },
+  },
+  // Solidity tests (*.t.sol, handlers, mocks) and node:test files both live
+  // under test/contracts; every .sol there is compiled as test scope.
+  paths: {
+    sources: "contracts",
+    tests: {
+      solidity: "test/contracts",
+      nodejs: "test/contracts",
+    },
+  },
+  test: {
+    // Kept modest so the suite stays fast on two cores. Hardhat's default fuzz
+    // seed is fixed, so fuzz gas figures in .gas-snapshot are reproducible.
+    solidity: {
+      fuzz: { runs: 256 },
+      invariant: { runs: 64, depth: 32, failOnRevert: false },
+    },
+  },
+});
