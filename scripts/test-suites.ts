@@ -1,0 +1,40 @@
+// The suites `npm test` runs, in order. Add a part of the project by adding
+// one entry: its command runs from `cwd` (default: the repo root) with Node 22
+// and the root's node_modules/.bin first on PATH.
+//
+// `kind: "tests"` reads the runner's own passed/failed summary (Hardhat,
+// node:test, vitest); `kind: "check"` (lint, format, typecheck, coverage
+// threshold) counts as one passed or one failed.
+
+export interface Suite {
+  readonly name: string;
+  readonly command: readonly [string, ...string[]];
+  readonly kind: "tests" | "check";
+  readonly cwd?: string;
+}
+
+export const suites: readonly Suite[] = [
+  {
+    name: "lint: solhint",
+    command: ["solhint", "--max-warnings", "0", "--disc", "--noPoster", "contracts/**/*.sol", "test/**/*.sol"],
+    kind: "check",
+  },
+  { name: "format: prettier", command: ["prettier", "--check", "."], kind: "check" },
+  { name: "typecheck: tsc", command: ["sh", "-c", "hardhat build --quiet && tsc -p tsconfig.json"], kind: "check" },
+  {
+    name: "scripts: node:test",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=spec", "scripts/**/*.test.ts"],
+    kind: "tests",
+  },
+  {
+    name: "contracts: solidity tests + gas snapshot",
+    command: ["hardhat", "test", "solidity", "--snapshot-check"],
+    kind: "tests",
+  },
+  { name: "contracts: node:test (viem)", command: ["hardhat", "test", "nodejs"], kind: "tests" },
+  {
+    name: "contracts: coverage >= 95%",
+    command: ["node", "--import", "tsx", "scripts/coverage-check.ts"],
+    kind: "check",
+  },
+];
