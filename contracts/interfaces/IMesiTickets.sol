@@ -46,6 +46,8 @@ interface IMesiTickets {
     );
     /// @notice Ticket-only mode switched; apps must remove non-holders from the stream within seconds.
     event TicketOnlySet(uint256 indexed streamId, address indexed creator, bool enabled);
+    /// @notice The ERC-1155 metadata URI changed (clients substitute `{id}`, per ERC-1155).
+    event BaseUriUpdated(string oldUri, string newUri);
 
     error Tickets_NotStreamCreator(uint256 streamId, address caller);
     error Tickets_NoSale(uint256 streamId);
@@ -79,6 +81,10 @@ interface IMesiTickets {
     /// Requirements: RELAYER_ROLE; as {buy}; paymentRef unused. Emits {TicketsPurchased}.
     function buyWithCredit(bytes32 paymentRef, address fan, uint256 streamId, uint32 quantity, MesiTypes.PaymentSource source)
         external;
+
+    /// @notice Sets the ERC-1155 metadata URI, e.g. "https://meta.example/tickets/{id}.json".
+    /// Requirements: DEFAULT_ADMIN_ROLE. Emits {BaseUriUpdated}.
+    function setBaseUri(string calldata newUri) external;
 
     function saleOf(uint256 streamId) external view returns (Sale memory);
     /// @notice Whether the stream is ticket-only right now.

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Burnable} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Burnable.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {ICreatorRegistry} from "./interfaces/ICreatorRegistry.sol";
+import {IMesiTickets} from "./interfaces/IMesiTickets.sol";
+import {MesiTypes} from "./interfaces/IMesiTypes.sol";
+import {IMesiVault} from "./interfaces/IMesiVault.sol";
+import {IStableConverter} from "./interfaces/IStableConverter.sol";
+
+/// @title MesiTickets
+/// @notice ERC-1155 stream tickets sold for $MESI through the vault (which enforces creators' blocks and the pause).
+/// @dev A sale is two storage slots: the first holds everything a purchase updates (price, supply, sold, end,
+/// flags), the second the creator, cached at configuration so that a purchase never calls the registry. A purchase
+/// writes one sale slot, makes one vault call and mints.
+contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdminRules {
+    using SafeCast for uint256;
+
+    /// @dev What a purchase reserved: who is paid, the gross $MESI price, the sale's sold count afterwards.
+    struct Reservation {
+        address creator;
+        uint256 total;
+        uint32 soldAfter;
+    }
+
+    /// @notice May buy for fans from the vault's float (card and off-chain stablecoin payments).
+    bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
+
+    /// @notice The vault every purchase is paid through (this contract holds its MODULE_ROLE).
+    IMesiVault public immutable vault;
+    /// @notice The registry whose stream ids are the token ids and whose stream creators own the sales.
+    ICreatorRegistry public immutable registry;
+    /// @dev $MESI, cached: the token permits are applied to.
+    IERC20Permit private immutable _mesi;
+
+    mapping(uint256 streamId => Sale) private _sales;
+
+    constructor(IMesiVault vault_, ICreatorRegistry registry_, uint48 initialDelay, address initialAdmin)
+        ERC1155("")
+        AccessControlDefaultAdminRules(initialDelay, initialAdmin)
+    {
+        vault = vault_;
+        registry = registry_;
+        _mesi = IERC20Permit(vault_.mesi());
+    }
+
+    // ─────────────────────────────────────── Creator ───────────────────────────────────────
+
+    /// @inheritdoc IMesiTickets
+    function configureSale(uint256 streamId, uint256 price, uint32 supply, bool transferable, uint40 endsAt)
+        external
+    {
+        if (registry.streamCreator(streamId) != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
+        Sale storage sale = _sales[streamId];
+        if (sale.closed) revert Tickets_SaleClosed(streamId);
+        if (price == 0) revert Tickets_PriceZero();
+        uint32 sold = sale.sold;
+        if (supply < sold) revert Tickets_SupplyBelowSold(streamId, supply, sold);
+        if (endsAt != 0 && endsAt <= block.timestamp) revert Tickets_InvalidEnd(endsAt);
+
+        sale.price = price.toUint128();
+        sale.supply = supply;
+        sale.endsAt = endsAt;
+        sale.transferable = transferable;
+        sale.creator = msg.sender;
+        emit SaleConfigured(streamId, msg.sender, price, supply, transferable, endsAt);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function closeSale(uint256 streamId) external {
+        Sale storage sale = _creatorSale(streamId);
+        if (sale.closed) revert Tickets_SaleClosed(streamId);
+        sale.closed = true;
+        emit SaleClosed(streamId, msg.sender, sale.sold);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function setTicketOnly(uint256 streamId, bool enabled) external {
+        Sale storage sale = _creatorSale(streamId);
+        sale.ticketOnly = enabled;
+        emit TicketOnlySet(streamId, msg.sender, enabled);
+    }
+
+    // ─────────────────────────────────────── Purchases ───────────────────────────────────────
+
+    /// @inheritdoc IMesiTickets
+    function buy(uint256 streamId, uint32 quantity, uint256 maxTotalPrice) external {
+        _buyWithMesi(streamId, quantity, maxTotalPrice);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function buyWithPermit(uint256 streamId, uint32 quantity, uint256 maxTotalPrice, IMesiVault.Permit calldata permit)
+        external
+    {
+        // A front-run permit reverts here but has already set the allowance; a missing allowance makes the pull fail.
+        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
+            catch {}
+        _buyWithMesi(streamId, quantity, maxTotalPrice);
+    }
+
+    /// @inheritdoc IMesiTickets
+    /// @dev The vault converts `quoteStableIn(total)` of the stablecoin (rounded up, so at least `total` $MESI) from
+    /// the float; the event reports the $MESI actually credited. `Tickets_PriceTooHigh` carries stablecoin units here.
+    function buyWithStablecoin(uint256 streamId, uint32 quantity, address stablecoin, uint256 maxStableIn) external {
+        // Checks, effects
+        Reservation memory r = _reserve(streamId, quantity);
+        uint256 stableIn = IStableConverter(vault.converter()).quoteStableIn(stablecoin, r.total);
+        if (stableIn > maxStableIn) revert Tickets_PriceTooHigh(streamId, stableIn, maxStableIn);
+        // Interactions
+        (uint256 mesiAmount, uint256 fee) =
+            vault.collectStablecoinAndCredit(msg.sender, stablecoin, stableIn, r.total, r.creator);
+        r.total = mesiAmount;
+        _deliver(streamId, msg.sender, quantity, r, fee, MesiTypes.PaymentSource.Stablecoin, bytes32(0));
+    }
+
+    /// @inheritdoc IMesiTickets
+    function buyWithCredit(
+        bytes32 paymentRef,
+        address fan,
+        uint256 streamId,
+        uint32 quantity,
+        MesiTypes.PaymentSource source
+    ) external onlyRole(RELAYER_ROLE) {
+        // Checks, effects
+        Reservation memory r = _reserve(streamId, quantity);
+        // Interactions: the vault refuses a used or zero reference, a wrong source, a blocked fan and a short float.
+        (uint256 fee,) = vault.creditFromFloat(paymentRef, fan, r.creator, r.total, source);
+        _deliver(streamId, fan, quantity, r, fee, source, paymentRef);
+    }
+
+    // ─────────────────────────────────────── Admin ───────────────────────────────────────
+
+    /// @inheritdoc IMesiTickets
+    function setBaseUri(string calldata newUri) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        string memory oldUri = uri(0);
+        _setURI(newUri);
+        emit BaseUriUpdated(oldUri, newUri);
+    }
+
+    // ─────────────────────────────────────── Views ───────────────────────────────────────
+
+    /// @inheritdoc IMesiTickets
+    function saleOf(uint256 streamId) external view returns (Sale memory) {
+        return _sales[streamId];
+    }
+
+    /// @inheritdoc IMesiTickets
+    function isTicketOnly(uint256 streamId) external view returns (bool) {
+        return _sales[streamId].ticketOnly;
+    }
+
+    /// @inheritdoc ERC1155
+    function supportsInterface(bytes4 interfaceId)
+        public
+        view
+        override(ERC1155, AccessControlDefaultAdminRules)
+        returns (bool)
+    {
+        return super.supportsInterface(interfaceId);
+    }
+
+    // ─────────────────────────────────────── Internal ───────────────────────────────────────
+
+    /// @dev Tickets of a non-transferable sale can only be minted (bought) and burnt.
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values)
+        internal
+        override
+    {
+        if (from != address(0) && to != address(0)) {
+            for (uint256 i; i < ids.length; ++i) {
+                if (!_sales[ids[i]].transferable) revert Tickets_NotTransferable(ids[i]);
+            }
+        }
+        super._update(from, to, ids, values);
+    }
+
+    // ─────────────────────────────────────── Private ───────────────────────────────────────
+
+    function _buyWithMesi(uint256 streamId, uint32 quantity, uint256 maxTotalPrice) private {
+        // Checks, effects
+        Reservation memory r = _reserve(streamId, quantity);
+        if (r.total > maxTotalPrice) revert Tickets_PriceTooHigh(streamId, r.total, maxTotalPrice);
+        // Interactions: the vault pulls the $MESI (blocks and pause are enforced there).
+        uint256 fee = vault.collectAndCredit(msg.sender, r.creator, r.total);
+        _deliver(streamId, msg.sender, quantity, r, fee, MesiTypes.PaymentSource.Mesi, bytes32(0));
+    }
+
+    /// @dev Checks that `quantity` tickets of an open sale are available and counts them as sold.
+    function _reserve(uint256 streamId, uint32 quantity) private returns (Reservation memory r) {
+        Sale storage sale = _sales[streamId];
+        Sale memory s = sale;
+        if (s.creator == address(0)) revert Tickets_NoSale(streamId);
+        if (s.closed) revert Tickets_SaleClosed(streamId);
+        if (s.endsAt != 0 && block.timestamp >= s.endsAt) revert Tickets_SaleEnded(streamId, s.endsAt);
+        if (quantity == 0) revert Tickets_QuantityZero();
+        // supply >= sold always holds (configureSale and this function keep it), so neither line can wrap.
+        unchecked {
+            uint32 remaining = s.supply - s.sold;
+            if (quantity > remaining) revert Tickets_SoldOut(streamId, quantity, remaining);
+            r.soldAfter = s.sold + quantity;
+            // price < 2^128 and quantity < 2^32: the product is below 2^160.
+            r.total = uint256(s.price) * quantity;
+        }
+        sale.sold = r.soldAfter;
+        r.creator = s.creator;
+    }
+
+    /// @dev Mints the paid tickets, then records the purchase. The receiver's acceptance hook runs after every
+    /// state change of the purchase (the sale counter and the payment).
+    function _deliver(
+        uint256 streamId,
+        address buyer,
+        uint32 quantity,
+        Reservation memory r,
+        uint256 fee,
+        MesiTypes.PaymentSource source,
+        bytes32 paymentRef
+    ) private {
+        _mint(buyer, streamId, quantity, "");
+        emit TicketsPurchased(streamId, r.creator, buyer, quantity, r.total, fee, source, paymentRef, r.soldAfter);
+    }
+
+    /// @dev The configured sale of `streamId`, which the caller must have created.
+    function _creatorSale(uint256 streamId) private view returns (Sale storage sale) {
+        sale = _sales[streamId];
+        address creator = sale.creator;
+        if (creator == address(0)) revert Tickets_NoSale(streamId);
+        if (creator != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
+    }
+}
