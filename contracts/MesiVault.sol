@@ -1,0 +1,770 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlDefaultAdminRules} from
+    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
+import {IERC3009} from "./interfaces/IERC3009.sol";
+import {IMesiVault} from "./interfaces/IMesiVault.sol";
+import {MesiTypes} from "./interfaces/IMesiTypes.sol";
+import {IStableConverter} from "./interfaces/IStableConverter.sol";
+import {FeeMath} from "./libraries/FeeMath.sol";
+
+/// @title MesiVault
+/// @notice Holds every $MESI that moves through Mesi and keeps the ledger of who is owed what (see {IMesiVault}).
+/// @dev Storage is laid out for the cost of a payment: a tip reads one parameters slot, one block flag and writes
+/// one earnings slot per creator (`cleared` and `feesOwed` side by side). Pause is a flag in the parameters slot
+/// (not OZ Pausable, which would cost another cold read per payment).
+///
+/// Pausing stops: tip*, credit, creditBatch, collectAndCredit, collectStablecoinAndCredit, creditFromFloat,
+/// fundEscrow. It never stops claim, sweepFees, withdrawFees, settleCredits, reverseCredit, payOutEscrow, fundFloat,
+/// withdrawFloat, withdrawStablecoin, blockFan/unblockFan or admin setters.
+///
+/// Bound used by the `unchecked` blocks: every $MESI unit on the ledger is held by this vault, so any sum of ledger
+/// entries is at most the $MESI total supply (1e29 < 2^97), far below 2^128.
+contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces {
+    using SafeERC20 for IERC20;
+
+    // ───────────────────────────────────────── Types ─────────────────────────────────────────
+
+    /// @dev Everything a payment reads, in one slot (2 + 1 + 4 + 20 bytes).
+    struct Params {
+        uint16 feeBps;
+        bool paused;
+        uint32 holdPeriod;
+        address treasury;
+    }
+
+    /// @dev A creator's claimable earnings and the platform fees taken from them, in one slot.
+    struct Earnings {
+        uint128 cleared;
+        uint128 feesOwed;
+    }
+
+    /// @dev Slot A of a held (fiat) credit: who is credited and how much (fiat is bounded by card limits).
+    struct HeldCredit {
+        address creator;
+        uint96 amount;
+    }
+
+    /// @dev Slot B of every credit: it marks the reference as used.
+    struct CreditRecord {
+        address fan;
+        uint40 clearsAt;
+        CreditStatus status;
+    }
+
+    // ───────────────────────────────────────── Constants ─────────────────────────────────────────
+
+    bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
+    bytes32 public constant MODULE_ROLE = keccak256("MODULE_ROLE");
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+
+    uint256 public constant MAX_FEE_BPS = 2000;
+    uint256 public constant DEFAULT_FEE_BPS = 1000;
+    uint256 public constant MAX_HOLD_PERIOD = 180 days;
+    uint256 public constant DEFAULT_HOLD_PERIOD = 7 days;
+
+    bytes32 public constant TIP_AUTHORIZATION_TYPEHASH = keccak256(
+        "TipAuthorization(address fan,address creator,uint256 amount,uint8 channel,bytes32 channelRef,bytes32 memoHash,uint256 nonce,uint256 deadline)"
+    );
+
+    /// @dev `purpose` of a {Credited} event.
+    uint8 private constant PURPOSE_TIP = 0;
+    uint8 private constant PURPOSE_MODULE = 1;
+
+    // ───────────────────────────────────────── State ─────────────────────────────────────────
+
+    IERC20 private immutable _mesi;
+    Params private _params;
+    address private _converter;
+    uint256 private _feePool;
+    uint256 private _floatBalance;
+    uint256 private _escrowed;
+    mapping(address creator => Earnings) private _earnings;
+    mapping(address creator => uint256) private _pending;
+    mapping(address creator => mapping(address fan => bool)) private _blocked;
+    mapping(bytes32 paymentRef => HeldCredit) private _heldCredits;
+    mapping(bytes32 paymentRef => CreditRecord) private _credits;
+
+    // ───────────────────────────────────────── Modifiers ─────────────────────────────────────────
+
+    modifier whenNotPaused() {
+        if (_params.paused) revert Vault_Paused();
+        _;
+    }
+
+    // ───────────────────────────────────────── Constructor ─────────────────────────────────────────
+
+    /// @param mesi_ The $MESI token.
+    /// @param converter_ The stablecoin converter.
+    /// @param treasury_ Receives withdrawn fees.
+    /// @param initialDelay Delay of an admin handover (0 locally, e.g. 1 day in production).
+    /// @param initialAdmin Holder of DEFAULT_ADMIN_ROLE.
+    constructor(IERC20 mesi_, address converter_, address treasury_, uint48 initialDelay, address initialAdmin)
+        AccessControlDefaultAdminRules(initialDelay, initialAdmin)
+        EIP712("MesiVault", "1")
+    {
+        if (address(mesi_) == address(0) || converter_ == address(0) || treasury_ == address(0)) {
+            revert Vault_ZeroAddress();
+        }
+        _mesi = mesi_;
+        _converter = converter_;
+        _params = Params({
+            feeBps: uint16(DEFAULT_FEE_BPS),
+            paused: false,
+            holdPeriod: uint32(DEFAULT_HOLD_PERIOD),
+            treasury: treasury_
+        });
+        emit FeeUpdated(0, DEFAULT_FEE_BPS);
+        emit HoldPeriodUpdated(0, DEFAULT_HOLD_PERIOD);
+        emit TreasuryUpdated(address(0), treasury_);
+        emit ConverterUpdated(address(0), converter_);
+    }
+
+    // ───────────────────────────────────────── Tips ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function tip(
+        address creator,
+        uint256 amount,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external {
+        _tip(msg.sender, creator, amount, channel, channelRef, memoHash);
+    }
+
+    /// @inheritdoc IMesiVault
+    function tipWithPermit(
+        address creator,
+        uint256 amount,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash,
+        Permit calldata permit
+    ) external {
+        if (permit.value != 0) _tryPermit(msg.sender, permit);
+        _tip(msg.sender, creator, amount, channel, channelRef, memoHash);
+    }
+
+    /// @inheritdoc IMesiVault
+    function tipBySig(TipAuthorization calldata auth, bytes calldata signature, Permit calldata permit) external {
+        // Checks
+        if (block.timestamp > auth.deadline) revert Vault_SignatureExpired(auth.deadline, block.timestamp);
+        if (!SignatureChecker.isValidSignatureNowCalldata(auth.fan, tipAuthorizationDigest(auth), signature)) {
+            revert Vault_InvalidSignature(auth.fan);
+        }
+        _useCheckedNonce(auth.fan, auth.nonce);
+        if (permit.value != 0) _tryPermit(auth.fan, permit);
+        _tip(auth.fan, auth.creator, auth.amount, auth.channel, auth.channelRef, auth.memoHash);
+    }
+
+    /// @inheritdoc IMesiVault
+    function tipWithStablecoin(
+        address stablecoin,
+        address creator,
+        uint256 stableAmount,
+        uint256 minMesiOut,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external {
+        // Checks, Effects
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(msg.sender, stablecoin, creator, stableAmount, minMesiOut);
+        // Interactions
+        IERC20(stablecoin).safeTransferFrom(msg.sender, address(this), stableAmount);
+        emit StablecoinTipped(
+            creator, msg.sender, stablecoin, stableAmount, mesiOut, fee, channel, channelRef, memoHash
+        );
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev The stablecoin must implement EIP-3009 faithfully (as USDC does): the vault trusts the listed token's
+    /// `receiveWithAuthorization` to move `stableAmount` or revert.
+    function tipWithStablecoinAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) external {
+        // Checks, Effects
+        (uint256 mesiOut, uint256 fee) =
+            _creditStablecoin(auth.fan, auth.stablecoin, auth.creator, auth.stableAmount, auth.minMesiOut);
+        // Interactions: only the payee may submit `receiveWithAuthorization`, and the nonce binds the tip's fields.
+        IERC3009(auth.stablecoin).receiveWithAuthorization(
+            auth.fan,
+            address(this),
+            auth.stableAmount,
+            auth.validAfter,
+            auth.validBefore,
+            stablecoinTipNonce(auth),
+            v,
+            r,
+            s
+        );
+        emit StablecoinTipped(
+            auth.creator,
+            auth.fan,
+            auth.stablecoin,
+            auth.stableAmount,
+            mesiOut,
+            fee,
+            auth.channel,
+            auth.channelRef,
+            auth.memoHash
+        );
+    }
+
+    // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function credit(Credit calldata c) external onlyRole(RELAYER_ROLE) {
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        _takeFromFloat(_creditOne(c, p));
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev The float is checked and debited once, for the batch total, after every credit is recorded.
+    function creditBatch(Credit[] calldata credits) external onlyRole(RELAYER_ROLE) {
+        uint256 count = credits.length;
+        if (count == 0) revert Vault_BatchEmpty();
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        uint256 total;
+        for (uint256 i; i < count; ++i) {
+            // A batch total above 2^256 would need amounts no float can hold; checked anyway.
+            total += _creditOne(credits[i], p);
+        }
+        _takeFromFloat(total);
+    }
+
+    /// @inheritdoc IMesiVault
+    function reverseCredit(bytes32 paymentRef) external onlyRole(RELAYER_ROLE) {
+        CreditRecord memory record = _credits[paymentRef];
+        if (record.status != CreditStatus.Held) revert Vault_CreditNotHeld(paymentRef, record.status);
+        if (block.timestamp >= record.clearsAt) revert Vault_HoldOver(paymentRef, record.clearsAt);
+        HeldCredit memory held = _heldCredits[paymentRef];
+        _credits[paymentRef].status = CreditStatus.Reversed;
+        _pending[held.creator] -= held.amount;
+        _floatBalance += held.amount;
+        emit CreditReversed(paymentRef, held.creator, record.fan, held.amount);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev References already cleared are skipped, so a settlement batch cannot be made to fail by someone
+    /// settling one of its references first. Unknown or reversed references revert {Vault_CreditNotHeld}.
+    /// The fee is taken at the fee rate in force at settlement.
+    function settleCredits(bytes32[] calldata paymentRefs) external {
+        uint256 count = paymentRefs.length;
+        if (count == 0) revert Vault_BatchEmpty();
+        uint256 bps = _params.feeBps;
+        for (uint256 i; i < count; ++i) {
+            bytes32 paymentRef = paymentRefs[i];
+            CreditRecord memory record = _credits[paymentRef];
+            if (record.status != CreditStatus.Held) {
+                if (record.status == CreditStatus.Cleared) continue;
+                revert Vault_CreditNotHeld(paymentRef, record.status);
+            }
+            if (block.timestamp < record.clearsAt) revert Vault_HoldNotOver(paymentRef, record.clearsAt);
+            HeldCredit memory held = _heldCredits[paymentRef];
+            _credits[paymentRef].status = CreditStatus.Cleared;
+            _pending[held.creator] -= held.amount;
+            uint256 fee = _accrue(held.creator, held.amount, bps);
+            emit CreditSettled(paymentRef, held.creator, held.amount, fee);
+        }
+    }
+
+    // ───────────────────────────────────────── Claims ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function claim(address to) external returns (uint256 amount) {
+        // Checks
+        _requireRecipient(to);
+        Earnings memory earnings = _earnings[msg.sender];
+        amount = earnings.cleared;
+        if (amount == 0) revert Vault_NothingToClaim(msg.sender);
+        // Effects
+        delete _earnings[msg.sender];
+        uint256 feesSwept = earnings.feesOwed;
+        if (feesSwept != 0) _feePool += feesSwept;
+        // Interactions
+        _mesi.safeTransfer(to, amount);
+        emit Claimed(msg.sender, to, amount, feesSwept);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev Creators with no fees owed are skipped.
+    function sweepFees(address[] calldata creators) external {
+        uint256 count = creators.length;
+        if (count == 0) revert Vault_BatchEmpty();
+        uint256 total;
+        for (uint256 i; i < count; ++i) {
+            address creator = creators[i];
+            uint256 fees = _earnings[creator].feesOwed;
+            if (fees == 0) continue;
+            _earnings[creator].feesOwed = 0;
+            // Bounded by the total supply (see contract notes).
+            unchecked {
+                total += fees;
+            }
+            emit FeesSwept(creator, fees);
+        }
+        if (total != 0) _feePool += total;
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev Returns 0 (and moves nothing) when the pool is empty.
+    function withdrawFees() external returns (uint256 amount) {
+        amount = _feePool;
+        if (amount == 0) return 0;
+        address treasury_ = _params.treasury;
+        // Effects
+        _feePool = 0;
+        // Interactions
+        _mesi.safeTransfer(treasury_, amount);
+        emit FeesWithdrawn(treasury_, amount);
+    }
+
+    // ───────────────────────────────────────── Float ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    /// @dev Open to anyone (it only adds to the float). Not paused.
+    function fundFloat(uint256 amount) external {
+        if (amount == 0) revert Vault_AmountZero();
+        // Effects
+        _floatBalance += amount;
+        // Interactions
+        _mesi.safeTransferFrom(msg.sender, address(this), amount);
+        emit FloatFunded(msg.sender, amount);
+    }
+
+    /// @inheritdoc IMesiVault
+    function withdrawFloat(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        // Checks
+        _requireRecipient(to);
+        if (amount == 0) revert Vault_AmountZero();
+        // Effects
+        _takeFromFloat(amount);
+        // Interactions
+        _mesi.safeTransfer(to, amount);
+        emit FloatWithdrawn(to, amount);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev $MESI itself is never a reserve: its available reserve is reported as 0.
+    function withdrawStablecoin(address stablecoin, address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        // Checks
+        _requireRecipient(to);
+        if (amount == 0) revert Vault_AmountZero();
+        uint256 available = stablecoin == address(_mesi) ? 0 : IERC20(stablecoin).balanceOf(address(this));
+        if (amount > available) revert Vault_InsufficientReserve(stablecoin, amount, available);
+        // Interactions
+        IERC20(stablecoin).safeTransfer(to, amount);
+        emit StablecoinWithdrawn(stablecoin, to, amount);
+    }
+
+    // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function blockFan(address fan) external {
+        if (fan == address(0)) revert Vault_ZeroAddress();
+        if (_blocked[msg.sender][fan]) revert Vault_AlreadyBlocked(msg.sender, fan);
+        _blocked[msg.sender][fan] = true;
+        emit FanBlocked(msg.sender, fan);
+    }
+
+    /// @inheritdoc IMesiVault
+    function unblockFan(address fan) external {
+        if (!_blocked[msg.sender][fan]) revert Vault_NotBlocked(msg.sender, fan);
+        _blocked[msg.sender][fan] = false;
+        emit FanUnblocked(msg.sender, fan);
+    }
+
+    // ───────────────────────────────────────── Modules ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function collectAndCredit(address fan, address creator, uint256 amount)
+        external
+        onlyRole(MODULE_ROLE)
+        returns (uint256 fee)
+    {
+        // Checks
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        if (amount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        // Effects
+        fee = _accrue(creator, amount, p.feeBps);
+        // Interactions
+        _mesi.safeTransferFrom(fan, address(this), amount);
+        emit ModuleCredited(msg.sender, creator, fan, amount, fee);
+    }
+
+    /// @inheritdoc IMesiVault
+    function collectStablecoinAndCredit(
+        address fan,
+        address stablecoin,
+        uint256 stableAmount,
+        uint256 minMesiOut,
+        address creator
+    ) external onlyRole(MODULE_ROLE) returns (uint256 mesiAmount, uint256 fee) {
+        // Checks, Effects
+        (mesiAmount, fee) = _creditStablecoin(fan, stablecoin, creator, stableAmount, minMesiOut);
+        // Interactions
+        IERC20(stablecoin).safeTransferFrom(fan, address(this), stableAmount);
+        emit ModuleStablecoinCredited(msg.sender, creator, fan, stablecoin, stableAmount, mesiAmount, fee);
+    }
+
+    /// @inheritdoc IMesiVault
+    function creditFromFloat(
+        bytes32 paymentRef,
+        address fan,
+        address creator,
+        uint256 amount,
+        MesiTypes.PaymentSource source
+    ) external onlyRole(MODULE_ROLE) returns (uint256 fee, uint64 clearsAt) {
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        (fee, clearsAt) = _recordCredit(paymentRef, fan, creator, amount, source, p);
+        _takeFromFloat(amount);
+        emit Credited(
+            paymentRef,
+            creator,
+            fan,
+            amount,
+            fee,
+            source,
+            MesiTypes.TipChannel.Profile,
+            bytes32(0),
+            PURPOSE_MODULE,
+            clearsAt
+        );
+    }
+
+    /// @inheritdoc IMesiVault
+    function fundEscrow(address fan, address creator, uint256 amount) external onlyRole(MODULE_ROLE) whenNotPaused {
+        // Checks
+        if (amount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        // Effects
+        _escrowed += amount;
+        // Interactions
+        _mesi.safeTransferFrom(fan, address(this), amount);
+        emit EscrowFunded(msg.sender, creator, fan, amount);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev Never paused and never checks blocks: refunds and releases always go through. Reverts
+    /// {Vault_AmountZero} when both amounts are zero, {Vault_InvalidCreator} for a creator part to the zero address
+    /// and {Vault_InvalidRecipient} for a fan part to the zero address.
+    function payOutEscrow(address creator, uint256 creatorAmount, address fan, uint256 fanAmount)
+        external
+        onlyRole(MODULE_ROLE)
+        returns (uint256 fee)
+    {
+        // Checks
+        uint256 total = creatorAmount + fanAmount;
+        if (total == 0) revert Vault_AmountZero();
+        uint256 escrowed_ = _escrowed;
+        if (total > escrowed_) revert Vault_EscrowInsufficient(total, escrowed_);
+        if (creatorAmount != 0 && (creator == address(0) || creator == address(this))) {
+            revert Vault_InvalidCreator(creator);
+        }
+        if (fanAmount != 0) _requireRecipient(fan);
+        // Effects
+        _escrowed = escrowed_ - total;
+        if (creatorAmount != 0) fee = _accrue(creator, creatorAmount, _params.feeBps);
+        // Interactions
+        if (fanAmount != 0) _mesi.safeTransfer(fan, fanAmount);
+        emit EscrowPaidOut(msg.sender, creator, fan, creatorAmount, fee, fanAmount);
+    }
+
+    // ───────────────────────────────────────── Admin ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function setFeeBps(uint256 bps) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bps > MAX_FEE_BPS) revert Vault_FeeTooHigh(bps, MAX_FEE_BPS);
+        uint256 oldBps = _params.feeBps;
+        // bps <= MAX_FEE_BPS fits uint16.
+        _params.feeBps = uint16(bps);
+        emit FeeUpdated(oldBps, bps);
+    }
+
+    /// @inheritdoc IMesiVault
+    function setHoldPeriod(uint256 seconds_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (seconds_ > MAX_HOLD_PERIOD) revert Vault_HoldTooLong(seconds_, MAX_HOLD_PERIOD);
+        uint256 oldSeconds = _params.holdPeriod;
+        // seconds_ <= MAX_HOLD_PERIOD fits uint32.
+        _params.holdPeriod = uint32(seconds_);
+        emit HoldPeriodUpdated(oldSeconds, seconds_);
+    }
+
+    /// @inheritdoc IMesiVault
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (treasury_ == address(0)) revert Vault_ZeroAddress();
+        address oldTreasury = _params.treasury;
+        _params.treasury = treasury_;
+        emit TreasuryUpdated(oldTreasury, treasury_);
+    }
+
+    /// @inheritdoc IMesiVault
+    function setConverter(address converter_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (converter_ == address(0)) revert Vault_ZeroAddress();
+        address oldConverter = _converter;
+        _converter = converter_;
+        emit ConverterUpdated(oldConverter, converter_);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev Reverts {Vault_Paused} if already paused.
+    function pause() external onlyRole(PAUSER_ROLE) whenNotPaused {
+        _params.paused = true;
+        emit Paused(msg.sender);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev A no-op (no event) when not paused.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        if (!_params.paused) return;
+        _params.paused = false;
+        emit Unpaused(msg.sender);
+    }
+
+    // ───────────────────────────────────────── Views ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function mesi() external view returns (address) {
+        return address(_mesi);
+    }
+
+    /// @inheritdoc IMesiVault
+    function converter() external view returns (address) {
+        return _converter;
+    }
+
+    /// @inheritdoc IMesiVault
+    function treasury() external view returns (address) {
+        return _params.treasury;
+    }
+
+    /// @inheritdoc IMesiVault
+    function feeBps() external view returns (uint256) {
+        return _params.feeBps;
+    }
+
+    /// @inheritdoc IMesiVault
+    function holdPeriod() external view returns (uint256) {
+        return _params.holdPeriod;
+    }
+
+    /// @inheritdoc IMesiVault
+    function paused() external view returns (bool) {
+        return _params.paused;
+    }
+
+    /// @inheritdoc IMesiVault
+    function earningsOf(address creator) external view returns (uint256 cleared, uint256 pending, uint256 feesOwed) {
+        Earnings memory earnings = _earnings[creator];
+        return (earnings.cleared, _pending[creator], earnings.feesOwed);
+    }
+
+    /// @inheritdoc IMesiVault
+    function feePool() external view returns (uint256) {
+        return _feePool;
+    }
+
+    /// @inheritdoc IMesiVault
+    function floatBalance() external view returns (uint256) {
+        return _floatBalance;
+    }
+
+    /// @inheritdoc IMesiVault
+    function escrowed() external view returns (uint256) {
+        return _escrowed;
+    }
+
+    /// @inheritdoc IMesiVault
+    function isBlocked(address creator, address fan) external view returns (bool) {
+        return _blocked[creator][fan];
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev Returns what is stored: `creator` and `amount` are kept only for fiat (held) credits; a credit cleared at
+    /// once (RelayerStablecoin) returns them as zero — its {Credited} event carries them.
+    function creditOf(bytes32 paymentRef)
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt)
+    {
+        CreditRecord memory record = _credits[paymentRef];
+        HeldCredit memory held = _heldCredits[paymentRef];
+        return (record.status, held.creator, record.fan, held.amount, record.clearsAt);
+    }
+
+    /// @inheritdoc IMesiVault
+    function nonces(address fan) public view override(IMesiVault, Nonces) returns (uint256) {
+        return super.nonces(fan);
+    }
+
+    /// @inheritdoc IMesiVault
+    function stablecoinTipNonce(StablecoinTipAuthorization calldata auth) public pure returns (bytes32) {
+        return keccak256(
+            abi.encode(auth.creator, auth.minMesiOut, auth.channel, auth.channelRef, auth.memoHash, auth.salt)
+        );
+    }
+
+    /// @inheritdoc IMesiVault
+    function tipAuthorizationDigest(TipAuthorization calldata auth) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    TIP_AUTHORIZATION_TYPEHASH,
+                    auth.fan,
+                    auth.creator,
+                    auth.amount,
+                    auth.channel,
+                    auth.channelRef,
+                    auth.memoHash,
+                    auth.nonce,
+                    auth.deadline
+                )
+            )
+        );
+    }
+
+    // ───────────────────────────────────────── Internal ─────────────────────────────────────────
+
+    /// @dev A $MESI tip from `fan`'s wallet.
+    function _tip(
+        address fan,
+        address creator,
+        uint256 amount,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) private {
+        // Checks
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        if (amount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        // Effects
+        uint256 fee = _accrue(creator, amount, p.feeBps);
+        // Interactions
+        _mesi.safeTransferFrom(fan, address(this), amount);
+        emit Tipped(creator, fan, amount, fee, channel, channelRef, memoHash);
+    }
+
+    /// @dev Checks and effects of a stablecoin payment: quotes, takes the $MESI from the float and credits it.
+    function _creditStablecoin(
+        address fan,
+        address stablecoin,
+        address creator,
+        uint256 stableAmount,
+        uint256 minMesiOut
+    ) private returns (uint256 mesiOut, uint256 fee) {
+        // Checks
+        Params memory p = _params;
+        if (p.paused) revert Vault_Paused();
+        if (stableAmount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        if (stablecoin == address(_mesi)) revert Vault_InvalidSource(MesiTypes.PaymentSource.Stablecoin);
+        mesiOut = IStableConverter(_converter).quote(stablecoin, stableAmount);
+        if (mesiOut < minMesiOut) revert Vault_SlippageExceeded(mesiOut, minMesiOut);
+        if (mesiOut == 0) revert Vault_AmountZero();
+        // Effects
+        _takeFromFloat(mesiOut);
+        fee = _accrue(creator, mesiOut, p.feeBps);
+    }
+
+    /// @dev Records one relayer credit and emits {Credited} (purpose 0); returns the amount to take from the float.
+    function _creditOne(Credit calldata c, Params memory p) private returns (uint256 amount) {
+        amount = c.amount;
+        (uint256 fee, uint64 clearsAt) = _recordCredit(c.paymentRef, c.fan, c.creator, amount, c.source, p);
+        emit Credited(
+            c.paymentRef, c.creator, c.fan, amount, fee, c.source, c.channel, c.channelRef, PURPOSE_TIP, clearsAt
+        );
+    }
+
+    /// @dev Checks a relayer credit and books it as held (Fiat: slot A + slot B + pending) or cleared
+    /// (RelayerStablecoin: slot B + earnings). The float is debited by the caller.
+    function _recordCredit(
+        bytes32 paymentRef,
+        address fan,
+        address creator,
+        uint256 amount,
+        MesiTypes.PaymentSource source,
+        Params memory p
+    ) private returns (uint256 fee, uint64 clearsAt) {
+        // Checks
+        if (paymentRef == bytes32(0)) revert Vault_PaymentRefZero();
+        if (amount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        if (_credits[paymentRef].status != CreditStatus.None) revert Vault_PaymentRefUsed(paymentRef);
+        // Effects
+        if (source == MesiTypes.PaymentSource.Fiat) {
+            uint40 clears = SafeCast.toUint40(block.timestamp + p.holdPeriod);
+            _heldCredits[paymentRef] = HeldCredit({creator: creator, amount: SafeCast.toUint96(amount)});
+            _credits[paymentRef] = CreditRecord({fan: fan, clearsAt: clears, status: CreditStatus.Held});
+            _pending[creator] += amount;
+            return (0, clears);
+        }
+        if (source != MesiTypes.PaymentSource.RelayerStablecoin) revert Vault_InvalidSource(source);
+        uint40 now_ = SafeCast.toUint40(block.timestamp);
+        _credits[paymentRef] = CreditRecord({fan: fan, clearsAt: now_, status: CreditStatus.Cleared});
+        fee = _accrue(creator, amount, p.feeBps);
+        clearsAt = now_;
+    }
+
+    /// @dev Adds `amount` minus the fee to `creator`'s cleared earnings and the fee to their fees owed, in one write.
+    function _accrue(address creator, uint256 amount, uint256 feeBps_) private returns (uint256 fee) {
+        uint256 net;
+        (fee, net) = FeeMath.split(amount, feeBps_);
+        Earnings memory earnings = _earnings[creator];
+        uint128 net128 = SafeCast.toUint128(net);
+        uint128 fee128 = SafeCast.toUint128(fee);
+        // Bounded by the total supply (see contract notes): the sums stay below 2^97.
+        unchecked {
+            _earnings[creator] = Earnings({cleared: earnings.cleared + net128, feesOwed: earnings.feesOwed + fee128});
+        }
+    }
+
+    /// @dev Debits the float, reverting {Vault_FloatInsufficient} when it is short.
+    function _takeFromFloat(uint256 amount) private {
+        uint256 available = _floatBalance;
+        if (amount > available) revert Vault_FloatInsufficient(amount, available);
+        unchecked {
+            // amount <= available.
+            _floatBalance = available - amount;
+        }
+    }
+
+    /// @dev Applies an EIP-2612 permit for this vault; a failure (e.g. a front-run permit) is ignored, and the pull
+    /// that follows reverts if the allowance is not in place.
+    function _tryPermit(address owner, Permit calldata permit) private {
+        try IERC20Permit(address(_mesi)).permit(
+            owner, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s
+        ) {} catch {}
+    }
+
+    /// @dev Who may pay whom: a real creator, not oneself, not blocked.
+    function _checkPayment(address fan, address creator) private view {
+        if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
+        if (fan == creator) revert Vault_SelfPayment(fan);
+        if (_blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+    }
+
+    /// @dev A recipient of $MESI leaving the ledger: not zero and not the vault itself (which would strand it).
+    function _requireRecipient(address to) private view {
+        if (to == address(0) || to == address(this)) revert Vault_InvalidRecipient(to);
+    }
+}
