@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 
 import { network } from "hardhat";
-import { encodeFunctionData, getAddress, keccak256, pad, toHex, zeroAddress, zeroHash } from "viem";
+import { encodeFunctionData, getAddress, keccak256, pad, toHex, zeroAddress, zeroHash, type Account } from "viem";
 
 const MODERATOR_ROLE = keccak256(toHex("MODERATOR_ROLE"));
 const DEFAULT_ADMIN_ROLE = zeroHash;
@@ -16,9 +16,20 @@ const sessionRef = pad(toHex(42n), { size: 32 });
 
 describe("AbuseReports", async () => {
   const { viem, networkHelpers } = await network.create();
-  const [admin, moderator, reporter, subject, other, stranger] = await viem.getWalletClients();
+  const wallets = await viem.getWalletClients();
+  const wallet = (index: number) => {
+    const found = wallets[index];
+    if (found === undefined) throw new Error(`no wallet ${index}`);
+    return found;
+  };
+  const admin = wallet(0);
+  const moderator = wallet(1);
+  const reporter = wallet(2);
+  const subject = wallet(3);
+  const other = wallet(4);
+  const stranger = wallet(5);
   const addr = (c: { account: { address: `0x${string}` } }) => getAddress(c.account.address);
-  const as = (c: { account: { address: `0x${string}` } }) => ({ account: c.account });
+  const as = (c: { account: Account }) => ({ account: c.account });
 
   async function deployFixture() {
     const reports = await viem.deployContract("AbuseReports", [0, admin.account.address]);
@@ -54,7 +65,7 @@ describe("AbuseReports", async () => {
     it("stores an open report, returns id 1 and emits ReportFiled", async () => {
       const { result } = await reports.simulate.fileReport(
         [subject.account.address, Category.NoShow, sessionRef, evidence],
-        as(reporter),
+        { account: reporter.account.address },
       );
       assert.equal(result, 1n);
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, beforeEach, describe, it } from "node:test";
 
 import { network } from "hardhat";
-import { getAddress, keccak256, toHex, zeroAddress, type Address } from "viem";
+import { getAddress, keccak256, toHex, zeroAddress, type Account, type Address } from "viem";
 
 const HOUR = 3600n;
 const DAY = 24n * HOUR;
@@ -12,7 +12,19 @@ const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as const;
 
 describe("KyfRegistry", async () => {
   const { viem, networkHelpers } = await network.create();
-  const [admin, verifier, requester, creator, fan, other, stranger] = await viem.getWalletClients();
+  const wallets = await viem.getWalletClients();
+  const wallet = (index: number) => {
+    const found = wallets[index];
+    if (found === undefined) throw new Error(`no wallet ${index}`);
+    return found;
+  };
+  const admin = wallet(0);
+  const verifier = wallet(1);
+  const requester = wallet(2);
+  const creator = wallet(3);
+  const fan = wallet(4);
+  const other = wallet(5);
+  const stranger = wallet(6);
 
   async function deployFixture() {
     const kyf = await viem.deployContract("KyfRegistry", [0, admin.account.address]);
@@ -34,7 +46,7 @@ describe("KyfRegistry", async () => {
     return BigInt(await networkHelpers.time.latest());
   }
 
-  const as = (account: { account: { address: Address } }) => ({ account: account.account });
+  const as = (account: { account: Account }) => ({ account: account.account });
 
   async function attest(wallet: Address, level: number, ttl = 30n * DAY) {
     const expiresAt = (await now()) + ttl;
