@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
-import {ERC1155Burnable} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Burnable.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import { AccessControlDefaultAdminRules } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import { ERC1155 } from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import { ERC1155Burnable } from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Burnable.sol";
+import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {ICreatorRegistry} from "./interfaces/ICreatorRegistry.sol";
-import {IMesiTickets} from "./interfaces/IMesiTickets.sol";
-import {MesiTypes} from "./interfaces/IMesiTypes.sol";
-import {IMesiVault} from "./interfaces/IMesiVault.sol";
-import {IStableConverter} from "./interfaces/IStableConverter.sol";
+import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
+import { IMesiTickets } from "./interfaces/IMesiTickets.sol";
+import { MesiTypes } from "./interfaces/IMesiTypes.sol";
+import { IMesiVault } from "./interfaces/IMesiVault.sol";
+import { IStableConverter } from "./interfaces/IStableConverter.sol";
 
 /// @title MesiTickets
 /// @notice ERC-1155 stream tickets sold for $MESI through the vault (which enforces creators' blocks and the pause).
@@ -41,10 +40,12 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
 
     mapping(uint256 streamId => Sale) private _sales;
 
-    constructor(IMesiVault vault_, ICreatorRegistry registry_, uint48 initialDelay, address initialAdmin)
-        ERC1155("")
-        AccessControlDefaultAdminRules(initialDelay, initialAdmin)
-    {
+    constructor(
+        IMesiVault vault_,
+        ICreatorRegistry registry_,
+        uint48 initialDelay,
+        address initialAdmin
+    ) ERC1155("") AccessControlDefaultAdminRules(initialDelay, initialAdmin) {
         vault = vault_;
         registry = registry_;
         _mesi = IERC20Permit(vault_.mesi());
@@ -53,9 +54,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     // ─────────────────────────────────────── Creator ───────────────────────────────────────
 
     /// @inheritdoc IMesiTickets
-    function configureSale(uint256 streamId, uint256 price, uint32 supply, bool transferable, uint40 endsAt)
-        external
-    {
+    function configureSale(uint256 streamId, uint256 price, uint32 supply, bool transferable, uint40 endsAt) external {
         if (registry.streamCreator(streamId) != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
         Sale storage sale = _sales[streamId];
         if (sale.closed) revert Tickets_SaleClosed(streamId);
@@ -95,12 +94,13 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     }
 
     /// @inheritdoc IMesiTickets
-    function buyWithPermit(uint256 streamId, uint32 quantity, uint256 maxTotalPrice, IMesiVault.Permit calldata permit)
-        external
-    {
-        // A front-run permit reverts here but has already set the allowance; a missing allowance makes the pull fail.
-        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
-            catch {}
+    function buyWithPermit(
+        uint256 streamId,
+        uint32 quantity,
+        uint256 maxTotalPrice,
+        IMesiVault.Permit calldata permit
+    ) external {
+        _tryPermit(permit);
         _buyWithMesi(streamId, quantity, maxTotalPrice);
     }
 
@@ -113,8 +113,13 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         uint256 stableIn = IStableConverter(vault.converter()).quoteStableIn(stablecoin, r.total);
         if (stableIn > maxStableIn) revert Tickets_PriceTooHigh(streamId, stableIn, maxStableIn);
         // Interactions
-        (uint256 mesiAmount, uint256 fee) =
-            vault.collectStablecoinAndCredit(msg.sender, stablecoin, stableIn, r.total, r.creator);
+        (uint256 mesiAmount, uint256 fee) = vault.collectStablecoinAndCredit(
+            msg.sender,
+            stablecoin,
+            stableIn,
+            r.total,
+            r.creator
+        );
         r.total = mesiAmount;
         _deliver(streamId, msg.sender, quantity, r, fee, MesiTypes.PaymentSource.Stablecoin, bytes32(0));
     }
@@ -130,7 +135,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         // Checks, effects
         Reservation memory r = _reserve(streamId, quantity);
         // Interactions: the vault refuses a used or zero reference, a wrong source, a blocked fan and a short float.
-        (uint256 fee,) = vault.creditFromFloat(paymentRef, fan, r.creator, r.total, source);
+        (uint256 fee, ) = vault.creditFromFloat(paymentRef, fan, r.creator, r.total, source);
         _deliver(streamId, fan, quantity, r, fee, source, paymentRef);
     }
 
@@ -156,22 +161,16 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     }
 
     /// @inheritdoc ERC1155
-    function supportsInterface(bytes4 interfaceId)
-        public
-        view
-        override(ERC1155, AccessControlDefaultAdminRules)
-        returns (bool)
-    {
+    function supportsInterface(
+        bytes4 interfaceId
+    ) public view override(ERC1155, AccessControlDefaultAdminRules) returns (bool) {
         return super.supportsInterface(interfaceId);
     }
 
     // ─────────────────────────────────────── Internal ───────────────────────────────────────
 
     /// @dev Tickets of a non-transferable sale can only be minted (bought) and burnt.
-    function _update(address from, address to, uint256[] memory ids, uint256[] memory values)
-        internal
-        override
-    {
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values) internal override {
         if (from != address(0) && to != address(0)) {
             for (uint256 i; i < ids.length; ++i) {
                 if (!_sales[ids[i]].transferable) revert Tickets_NotTransferable(ids[i]);
@@ -232,5 +231,17 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         address creator = sale.creator;
         if (creator == address(0)) revert Tickets_NoSale(streamId);
         if (creator != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
+    }
+
+    /// @dev Applies the caller's EIP-2612 permit for the vault. A front-run permit reverts here but has already set the
+    /// allowance, so a failure is ignored: the vault's pull reverts anyway if the allowance is missing.
+    function _tryPermit(IMesiVault.Permit calldata permit) private {
+        // solhint-disable-next-line no-empty-blocks
+        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+            // Allowance set.
+            // solhint-disable-next-line no-empty-blocks
+        } catch {
+            // Already used (front-run) or invalid.
+        }
     }
 }

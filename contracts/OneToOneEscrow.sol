@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import { AccessControlDefaultAdminRules } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {ICreatorRegistry} from "./interfaces/ICreatorRegistry.sol";
-import {IKyfRegistry} from "./interfaces/IKyfRegistry.sol";
-import {IMesiVault} from "./interfaces/IMesiVault.sol";
-import {IOneToOneEscrow} from "./interfaces/IOneToOneEscrow.sol";
+import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
+import { IKyfRegistry } from "./interfaces/IKyfRegistry.sol";
+import { IMesiVault } from "./interfaces/IMesiVault.sol";
+import { IOneToOneEscrow } from "./interfaces/IOneToOneEscrow.sol";
 
 /// @title OneToOneEscrow
 /// @notice Paid one-to-one sessions; the funds sit in the vault's `escrowed` until exactly one payout.
@@ -29,8 +28,11 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     /// @notice Resolves disputed sessions.
     bytes32 public constant MODERATOR_ROLE = keccak256("MODERATOR_ROLE");
 
+    /// @notice Shortest allowed {requestTtl}.
     uint256 public constant MIN_REQUEST_TTL = 5 minutes;
+    /// @notice Shortest allowed {disputeWindow}.
     uint256 public constant MIN_DISPUTE_WINDOW = 1 hours;
+    /// @notice Longest allowed {requestTtl} and {disputeWindow}.
     uint256 public constant MAX_WINDOW = 30 days;
     uint16 private constant _BPS = 10_000;
 
@@ -76,13 +78,13 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IOneToOneEscrow
-    function requestWithPermit(address creator, uint256 amount, uint8 minutes_, IMesiVault.Permit calldata permit)
-        external
-        returns (uint256 sessionId)
-    {
-        // A front-run permit reverts here but has already set the allowance; a missing allowance makes the pull fail.
-        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {}
-            catch {}
+    function requestWithPermit(
+        address creator,
+        uint256 amount,
+        uint8 minutes_,
+        IMesiVault.Permit calldata permit
+    ) external returns (uint256 sessionId) {
+        _tryPermit(permit);
         return _request(creator, amount, minutes_);
     }
 
@@ -211,7 +213,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         // Effects
         s.status = Status.Resolved;
         uint256 amount = s.amount;
-        uint256 creatorAmount = amount * creatorBps / _BPS;
+        uint256 creatorAmount = (amount * creatorBps) / _BPS;
         uint256 fanAmount = amount - creatorAmount;
         // Interactions
         uint256 fee = vault.payOutEscrow(s.creator, creatorAmount, s.fan, fanAmount);
@@ -330,5 +332,17 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     function _disputeEndsAt(Session storage s) private view returns (uint40) {
         return s.startedAt + uint40(s.minutes_) * 60 + _disputeWindow;
+    }
+
+    /// @dev Applies the caller's EIP-2612 permit for the vault. A front-run permit reverts here but has already set the
+    /// allowance, so a failure is ignored: the vault's pull reverts anyway if the allowance is missing.
+    function _tryPermit(IMesiVault.Permit calldata permit) private {
+        // solhint-disable-next-line no-empty-blocks
+        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+            // Allowance set.
+            // solhint-disable-next-line no-empty-blocks
+        } catch {
+            // Already used (front-run) or invalid.
+        }
     }
 }

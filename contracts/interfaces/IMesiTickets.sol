@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {MesiTypes} from "./IMesiTypes.sol";
-import {IMesiVault} from "./IMesiVault.sol";
+import { MesiTypes } from "./IMesiTypes.sol";
+import { IMesiVault } from "./IMesiVault.sol";
 
 /// @title IMesiTickets
 /// @notice ERC-1155 tickets: token id = the registry's stream id. The stream's creator sets the price (in $MESI),
@@ -22,6 +22,7 @@ interface IMesiTickets {
         address creator;
     }
 
+    /// @notice The creator created or updated the sale of a stream.
     event SaleConfigured(
         uint256 indexed streamId,
         address indexed creator,
@@ -30,6 +31,7 @@ interface IMesiTickets {
         bool transferable,
         uint40 endsAt
     );
+    /// @notice The sale closed for good after `sold` tickets.
     event SaleClosed(uint256 indexed streamId, address indexed creator, uint32 sold);
     /// @notice `buyer` bought `quantity` tickets for `totalPrice` $MESI gross (`fee` to the platform), paid from
     /// `source`; `paymentRef` is non-zero for relayer purchases (card/stablecoin credited from the float).
@@ -73,19 +75,29 @@ interface IMesiTickets {
     /// price*quantity <= maxTotalPrice; not blocked; vault not paused. Emits {TicketsPurchased}.
     function buy(uint256 streamId, uint32 quantity, uint256 maxTotalPrice) external;
     /// @notice As {buy} with an EIP-2612 permit for the vault in the same transaction.
-    function buyWithPermit(uint256 streamId, uint32 quantity, uint256 maxTotalPrice, IMesiVault.Permit calldata permit)
-        external;
+    function buyWithPermit(
+        uint256 streamId,
+        uint32 quantity,
+        uint256 maxTotalPrice,
+        IMesiVault.Permit calldata permit
+    ) external;
     /// @notice Buys paying `stablecoin` (allowance for the vault); pays at most `maxStableIn`.
     function buyWithStablecoin(uint256 streamId, uint32 quantity, address stablecoin, uint256 maxStableIn) external;
     /// @notice The relayer buys for `fan` from the float (card or off-chain stablecoin payment `paymentRef`).
     /// Requirements: RELAYER_ROLE; as {buy}; paymentRef unused. Emits {TicketsPurchased}.
-    function buyWithCredit(bytes32 paymentRef, address fan, uint256 streamId, uint32 quantity, MesiTypes.PaymentSource source)
-        external;
+    function buyWithCredit(
+        bytes32 paymentRef,
+        address fan,
+        uint256 streamId,
+        uint32 quantity,
+        MesiTypes.PaymentSource source
+    ) external;
 
     /// @notice Sets the ERC-1155 metadata URI, e.g. "https://meta.example/tickets/{id}.json".
     /// Requirements: DEFAULT_ADMIN_ROLE. Emits {BaseUriUpdated}.
     function setBaseUri(string calldata newUri) external;
 
+    /// @notice The sale of a stream (all zero if none).
     function saleOf(uint256 streamId) external view returns (Sale memory);
     /// @notice Whether the stream is ticket-only right now.
     function isTicketOnly(uint256 streamId) external view returns (bool);

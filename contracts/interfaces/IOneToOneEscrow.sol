@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {IMesiVault} from "./IMesiVault.sol";
+import { IMesiVault } from "./IMesiVault.sol";
 
 /// @title IOneToOneEscrow
 /// @notice Paid one-to-one video sessions held in escrow (funds sit in the vault's `escrowed`).
@@ -38,6 +38,7 @@ interface IOneToOneEscrow {
         uint40 startedAt;
     }
 
+    /// @notice A fan escrowed `amount` for a `minutes_` session; the creator may accept until `expiresAt`.
     event SessionRequested(
         uint256 indexed sessionId,
         address indexed fan,
@@ -57,10 +58,32 @@ interface IOneToOneEscrow {
     );
     /// @notice The session ended without taking place and `refund` went back to the fan; `status` says why
     /// (Declined, Cancelled, Expired, KyfExpired).
-    event SessionRefunded(uint256 indexed sessionId, address indexed fan, address indexed creator, Status status, uint256 refund);
+    event SessionRefunded(
+        uint256 indexed sessionId,
+        address indexed fan,
+        address indexed creator,
+        Status status,
+        uint256 refund
+    );
+    /// @notice The creator asked the fan for KYF disclosure; without consent by `deadline` the request is refunded.
     event SessionKyfRequested(uint256 indexed sessionId, address indexed fan, address indexed creator, uint40 deadline);
-    event SessionDisputed(uint256 indexed sessionId, address indexed fan, address indexed creator, bytes32 evidenceHash);
-    event SessionReleased(uint256 indexed sessionId, address indexed fan, address indexed creator, uint256 amount, uint256 fee);
+    /// @notice The fan reported the session; its funds are frozen until a moderator resolves it.
+    event SessionDisputed(
+        uint256 indexed sessionId,
+        address indexed fan,
+        address indexed creator,
+        bytes32 evidenceHash
+    );
+    /// @notice The escrow went to the creator: `amount` gross, `fee` of it to the platform.
+    event SessionReleased(
+        uint256 indexed sessionId,
+        address indexed fan,
+        address indexed creator,
+        uint256 amount,
+        uint256 fee
+    );
+    /// @notice A moderator split a disputed session: `creatorAmount` gross to the creator (`fee` of it to the platform),
+    /// `fanAmount` back to the fan.
     event SessionResolved(
         uint256 indexed sessionId,
         address indexed moderator,
@@ -70,7 +93,9 @@ interface IOneToOneEscrow {
         uint256 fee,
         bytes32 noteHash
     );
+    /// @notice How long a request may wait for acceptance changed.
     event RequestTtlUpdated(uint256 oldSeconds, uint256 newSeconds);
+    /// @notice How long after a session ends the fan may report changed.
     event DisputeWindowUpdated(uint256 oldSeconds, uint256 newSeconds);
 
     error Escrow_OneToOneDisabled(address creator);
@@ -99,9 +124,12 @@ interface IOneToOneEscrow {
     /// amount fits uint96; not blocked; vault not paused. Emits {SessionRequested}.
     function request(address creator, uint256 amount, uint8 minutes_) external returns (uint256 sessionId);
     /// @notice As {request} with an EIP-2612 permit for the vault.
-    function requestWithPermit(address creator, uint256 amount, uint8 minutes_, IMesiVault.Permit calldata permit)
-        external
-        returns (uint256 sessionId);
+    function requestWithPermit(
+        address creator,
+        uint256 amount,
+        uint8 minutes_,
+        IMesiVault.Permit calldata permit
+    ) external returns (uint256 sessionId);
     /// @notice Requirements: caller is the creator; Requested; not expired; KYF consent if requested; creator not
     /// in another session. Emits {SessionAccepted}.
     function accept(uint256 sessionId) external;
@@ -130,11 +158,16 @@ interface IOneToOneEscrow {
     /// @notice Requirements: DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {DisputeWindowUpdated}.
     function setDisputeWindow(uint256 seconds_) external;
 
+    /// @notice A session as stored (all zero for an unknown id).
     function sessionOf(uint256 sessionId) external view returns (Session memory);
     /// @notice When the creator's current session ends (0 or past = free).
     function busyUntil(address creator) external view returns (uint40);
+    /// @notice When the fan's KYF consent window for this session closes (0 = KYF not requested).
     function kyfDeadlineOf(uint256 sessionId) external view returns (uint40);
+    /// @notice Seconds a request may wait for acceptance.
     function requestTtl() external view returns (uint256);
+    /// @notice Seconds after a session's end during which the fan may report.
     function disputeWindow() external view returns (uint256);
+    /// @notice Number of sessions ever requested; ids run from 1 to this.
     function sessionCount() external view returns (uint256);
 }
