@@ -24,10 +24,14 @@ export const suites: readonly Suite[] = [
   },
   {
     name: "contracts: solidity tests + gas snapshot",
-    command: ["hardhat", "test", "solidity", "--snapshot-check"],
+    command: ["node", "--import", "tsx", "scripts/test-contracts.ts", "solidity", "--snapshot-check"],
     kind: "tests",
   },
-  { name: "contracts: node:test (viem)", command: ["hardhat", "test", "nodejs"], kind: "tests" },
+  {
+    name: "contracts: node:test (viem)",
+    command: ["node", "--import", "tsx", "scripts/test-contracts.ts", "nodejs"],
+    kind: "tests",
+  },
   {
     name: "contracts: coverage >= 95%",
     command: ["node", "--import", "tsx", "scripts/coverage-check.ts"],

@@ -1,0 +1,41 @@
+// Runs Hardhat's contract tests on the files named by convention
+// (test/contracts/**/*.t.sol and other .sol, test/contracts/**/*.test.ts), so
+// helper modules such as fixture.ts are not run as tests.
+//
+// Usage: node --import tsx scripts/test-contracts.ts <solidity|nodejs|all> [hardhat test options]
+//   e.g. `all --snapshot-check`, `solidity --snapshot`, `all --coverage`
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+
+import { contractTestFiles } from "./lib/contract-test-files.ts";
+
+const root = join(import.meta.dirname, "..");
+const [runner, ...options] = process.argv.slice(2);
+const { solidity, nodejs } = contractTestFiles(root);
+
+let args: string[];
+if (runner === "solidity") {
+  // No file list: naming files makes Hardhat treat the run as filtered and
+  // skip reporting added/removed gas snapshot entries.
+  args = ["test", "solidity", ...options];
+} else if (runner === "nodejs") {
+  if (nodejs.length === 0) {
+    console.log("node:test: no test/contracts/**/*.test.ts files");
+    process.exit(0);
+  }
+  args = ["test", "nodejs", ...options, "--", ...nodejs];
+} else if (runner === "all") {
+  // Naming only .test.ts files would skip the Solidity runner, so name both.
+  const files = nodejs.length === 0 ? [] : [...solidity, ...nodejs];
+  args = ["test", ...options, ...(files.length === 0 ? [] : ["--", ...files])];
+} else {
+  console.error("usage: test-contracts.ts <solidity|nodejs|all> [hardhat test options]");
+  process.exit(2);
+}
+
+const child = spawn("hardhat", args, { cwd: root, stdio: "inherit" });
+child.once("error", (error) => {
+  console.error(`hardhat: could not start: ${error.message}`);
+  process.exit(1);
+});
+child.once("exit", (code) => process.exit(code ?? 1));
