@@ -1,0 +1,27 @@
+import type { abis } from "./generated/abis.ts";
+
+/** A 20-byte hex address, as viem types it. */
+export type Address = `0x${string}`;
+
+/** The name of a Mesi contract, as its Solidity source names it. */
+export type ContractName = keyof typeof abis;
+
+/** Where one contract lives on one chain, as the deploy step writes it into `addresses.ts`. */
+export interface ContractAddress {
+  readonly address: Address;
+  /** Block of the deployment transaction (where an indexer starts). A number so the module stays JSON. */
+  readonly blockNumber: number;
+}
+
+/** Every Mesi contract's address on one chain. */
+export type ChainAddresses = { readonly [K in ContractName]: ContractAddress };
+
+/** One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. */
+export interface DeployedContract<K extends ContractName = ContractName> {
+  readonly address: Address;
+  readonly abi: (typeof abis)[K];
+  readonly blockNumber: bigint;
+}
+
+/** Every Mesi contract on one chain, with its ABI. */
+export type Deployment = { readonly [K in ContractName]: DeployedContract<K> };

@@ -1,0 +1,174 @@
+// `npm start`: the whole platform on this machine, no account anywhere.
+// Starts a local chain on 127.0.0.1 (a free port unless --chain-port), deploys
+// Mesi with Hardhat Ignition, writes the @mesi/deployments addresses module,
+// seeds demo data, prints the URLs, keys and addresses, and runs until Ctrl-C
+// or SIGTERM, then stops everything it started.
+//
+// Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--no-seed]
+import { relative } from "node:path";
+import { parseArgs } from "node:util";
+
+import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
+import { z } from "zod";
+
+import type { MesiDeployment } from "./lib/deploy.ts";
+import { ADDRESSES_MODULE_PATH, writeChainAddresses } from "./lib/deployments-module.ts";
+import { deployMesiWithIgnition } from "./lib/ignition-deploy.ts";
+import { DEFAULT_MNEMONIC, localAccounts, type LocalAccount, type LocalRole } from "./lib/local-accounts.ts";
+import { startLocalChain, type LocalChain } from "./lib/local-chain.ts";
+import { MESI_CONTRACTS } from "./lib/mesi-contracts.ts";
+import { seedDemo, type DemoData } from "./lib/seed-demo.ts";
+import { ServiceRunner, type RunningService, type Service } from "./lib/services.ts";
+
+const root = `${import.meta.dirname}/..`;
+
+const Options = z.object({
+  chainPort: z.coerce.number().int().min(1).max(65_535).optional(),
+  addressesFile: z.string().min(1).default(ADDRESSES_MODULE_PATH),
+  seed: z.boolean().default(true),
+});
+type Options = z.infer<typeof Options>;
+
+function parseOptions(argv: readonly string[]): Options {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      "chain-port": { type: "string" },
+      "addresses-file": { type: "string" },
+      "no-seed": { type: "boolean", default: false },
+    },
+  });
+  return Options.parse({
+    chainPort: values["chain-port"],
+    addressesFile: values["addresses-file"],
+    seed: !values["no-seed"],
+  });
+}
+
+/** What the services hand on to the ones after them. */
+interface PlatformContext {
+  readonly options: Options;
+  readonly accounts: Readonly<Record<LocalRole, LocalAccount>>;
+  chain?: LocalChain;
+  viemChain?: Chain;
+  deployment?: MesiDeployment;
+  demo?: DemoData;
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} is not available: a service before this one did not start`);
+  return value;
+}
+
+const chainService: Service<PlatformContext> = {
+  name: "chain",
+  async start(context, log) {
+    log("starting anvil on 127.0.0.1…");
+    const chain = await startLocalChain({ port: context.options.chainPort });
+    context.chain = chain;
+    context.viemChain = defineChain({
+      id: chain.chainId,
+      name: "Mesi local",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [chain.url] } },
+    });
+    log(`listening on ${chain.url} (chain id ${chain.chainId}, pid ${chain.pid})`);
+    return { url: chain.url, details: [`chain id ${chain.chainId}`], stop: () => chain.stop() };
+  },
+};
+
+const contractsService: Service<PlatformContext> = {
+  name: "contracts",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    log("deploying with Hardhat Ignition…");
+    const deployment = await deployMesiWithIgnition({
+      rpcUrl: chain.url,
+      relayer: context.accounts.relayer.address,
+      moderator: context.accounts.moderator.address,
+      verifier: context.accounts.verifier.address,
+      onProgress: log,
+    });
+    context.deployment = deployment;
+    const file = await writeChainAddresses(deployment.chainId, deployment.contracts, context.options.addressesFile);
+    log(`wrote ${relative(root, file)}`);
+    if (context.options.seed) {
+      log("seeding demo data…");
+      const publicClient = createPublicClient({ chain: context.viemChain, transport: http(chain.url) });
+      context.demo = await seedDemo({
+        rpcUrl: chain.url,
+        chain: required(context.viemChain, "the chain definition"),
+        publicClient,
+        contracts: deployment.contracts,
+        accounts: context.accounts,
+        onProgress: log,
+      });
+    }
+    return { stop: async () => {} };
+  },
+};
+
+// Later: the relayer and the indexer, one entry each.
+const services: readonly Service<PlatformContext>[] = [chainService, contractsService];
+
+function banner(context: PlatformContext, running: readonly RunningService[]): string {
+  const lines = ["", "Mesi is running. Press Ctrl-C to stop.", "", "Services:"];
+  for (const service of running) {
+    if (service.url === undefined) continue;
+    lines.push(`  ${service.name.padEnd(10)} ${service.url}   ${service.details.join(", ")}`);
+  }
+  const deployment = context.deployment;
+  if (deployment !== undefined) {
+    lines.push(
+      "",
+      `Contracts (chain ${deployment.chainId}; also in ${relative(root, context.options.addressesFile)}):`,
+    );
+    for (const name of MESI_CONTRACTS) {
+      const { address, blockNumber } = deployment.contracts[name];
+      lines.push(`  ${name.padEnd(16)} ${address}  (block ${blockNumber})`);
+    }
+  }
+  lines.push("", `Funded test accounts (mnemonic "${DEFAULT_MNEMONIC}"); local use only:`);
+  for (const account of Object.values(context.accounts)) {
+    lines.push(`  ${account.role.padEnd(13)} ${account.address}  private key ${account.privateKey}`);
+  }
+  const demo = context.demo;
+  if (demo !== undefined) {
+    const total = demo.tips.reduce((sum, tip) => sum + tip.amount, 0n);
+    lines.push(
+      "",
+      "Demo data:",
+      `  creators: Alice ${demo.creators.alice}, Bob ${demo.creators.bob}`,
+      `  ticketed stream ${demo.ticketedStreamId} (Alice), ${formatUnits(demo.ticketPrice, 18)} MESI a ticket; one sold`,
+      `  ${demo.tips.length} tips, ${formatUnits(total, 18)} MESI gross; one-to-one session ${demo.pendingSessionId} pending`,
+      `  relayer float: ${formatUnits(demo.floatFunded, 18)} MESI`,
+    );
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+const options = parseOptions(process.argv.slice(2));
+const context: PlatformContext = { options, accounts: localAccounts() };
+const runner = new ServiceRunner(services, (name) => (message) => console.log(`[${name}] ${message}`));
+
+let shuttingDown = false;
+async function shutDown(reason: string, exitCode: number): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log(`\n${reason}: stopping…`);
+  await runner.stop();
+  console.log("stopped.");
+  process.exit(exitCode);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+  process.on(signal, () => void shutDown(`received ${signal}`, 0));
+}
+
+try {
+  const running = await runner.start(context);
+  if (!shuttingDown) console.log(banner(context, running));
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  await shutDown("start failed", 1);
+}
