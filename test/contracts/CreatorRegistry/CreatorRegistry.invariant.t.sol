@@ -25,6 +25,8 @@ contract SubscriptionHandler is Test {
     /// @notice Successful subscribe calls, and how many were same-tier renewals.
     uint256 public ghostSubscriptions;
     uint256 public ghostRenewals;
+    /// @notice Subscribe calls that reverted (blocked fan, inactive tier, ...).
+    uint256 public ghostRejected;
     /// @notice Set if a renewal of the held tier ever moved the expiry backwards.
     bool public ghostExpiryDecreased;
     /// @notice Set if a subscription ever ended before now + its paid or trial length.
@@ -70,7 +72,9 @@ contract SubscriptionHandler is Test {
             }
             // Every subscription lasts at least one trial day (a paid one at least a period) from now.
             if (afterwards.expiresAt < block.timestamp + 1 days) ghostExpiryTooShort = true;
-        } catch {}
+        } catch {
+            ++ghostRejected;
+        }
     }
 
     function updateTier(uint256 tierSeed, uint256 price, bool active) external {

@@ -35,7 +35,7 @@ abstract contract RegistrySetup is Test {
 
     /// @dev Gives `who` `amount` $MESI and an unlimited allowance for the vault.
     function _fund(address who, uint256 amount) internal {
-        require(mesi.transfer(who, amount), "transfer");
+        assertTrue(mesi.transfer(who, amount));
         vm.prank(who);
         mesi.approve(address(vault), type(uint256).max);
     }
