@@ -1,0 +1,248 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { network } from "hardhat";
+import { zeroAddress, zeroHash } from "viem";
+
+import { addr, deployVault, FLOAT, MESI, type VaultSystem } from "./fixture.ts";
+
+describe("MesiVault claims, fees, float and blocks", async () => {
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
+  const deploy = () => deployVault(connection);
+
+  const tip = (s: VaultSystem, creator = s.creator, amount = MESI(100), fan = s.fan) =>
+    s.wait(s.vault.write.tip([addr(creator), amount, 0, zeroHash, zeroHash], { account: fan.account }));
+
+  describe("claim", () => {
+    it("pays all cleared earnings to `to`, sweeps fees owed to the pool and emits Claimed", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      await tip(s, s.creator, MESI(50), s.fan2);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.claim([addr(s.outsider)], { account: s.creator.account }),
+        s.vault,
+        "Claimed",
+        [addr(s.creator), addr(s.outsider), MESI(135), MESI(15)],
+      );
+      assert.equal(await s.mesi.read.balanceOf([addr(s.outsider)]), MESI(135));
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [0n, 0n, 0n]);
+      assert.equal(await s.vault.read.feePool(), MESI(15));
+      // The call returns the amount.
+      await tip(s);
+      const { result } = await s.vault.simulate.claim([addr(s.creator)], { account: s.creator.account });
+      assert.equal(result, MESI(90));
+    });
+
+    it("keeps pending (held) earnings out of the claim", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      await s.wait(
+        s.vault.write.credit(
+          [{ paymentRef: `0x${"11".repeat(32)}`, fan: addr(s.fan), creator: addr(s.creator), amount: MESI(30), source: 2, channel: 0, channelRef: zeroHash }],
+          { account: s.relayer.account },
+        ),
+      );
+      await s.wait(s.vault.write.claim([addr(s.creator)], { account: s.creator.account }));
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [0n, MESI(30), 0n]);
+    });
+
+    it("reverts Vault_NothingToClaim with no cleared earnings (even with fees owed)", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.claim([addr(s.creator)], { account: s.creator.account }),
+        s.vault,
+        "Vault_NothingToClaim",
+        [addr(s.creator)],
+      );
+      await tip(s);
+      await s.wait(s.vault.write.claim([addr(s.creator)], { account: s.creator.account }));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.claim([addr(s.creator)], { account: s.creator.account }),
+        s.vault,
+        "Vault_NothingToClaim",
+        [addr(s.creator)],
+      );
+    });
+
+    it("reverts Vault_InvalidRecipient for the zero address and the vault", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      for (const to of [zeroAddress, s.vault.address]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          s.vault.write.claim([to], { account: s.creator.account }),
+          s.vault,
+          "Vault_InvalidRecipient",
+          [to],
+        );
+      }
+    });
+
+    it("with a zero fee, claims without touching the pool", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await s.wait(s.vault.write.setFeeBps([0n]));
+      await tip(s);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.claim([addr(s.creator)], { account: s.creator.account }),
+        s.vault,
+        "Claimed",
+        [addr(s.creator), addr(s.creator), MESI(100), 0n],
+      );
+      assert.equal(await s.vault.read.feePool(), 0n);
+    });
+  });
+
+  describe("sweepFees and withdrawFees", () => {
+    it("moves fees owed into the pool for the listed creators, skipping those with none", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s, s.creator, MESI(100));
+      await tip(s, s.creator2, MESI(20));
+      const hash = s.vault.write.sweepFees([[addr(s.creator), addr(s.outsider), addr(s.creator2)]], {
+        account: s.outsider.account,
+      });
+      await viem.assertions.emitWithArgs(hash, s.vault, "FeesSwept", [addr(s.creator), MESI(10)]);
+      assert.equal(await s.vault.read.feePool(), MESI(12));
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(90), 0n, 0n]);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator2)]), [MESI(18), 0n, 0n]);
+      // A sweep of nothing changes nothing.
+      await s.wait(s.vault.write.sweepFees([[addr(s.creator)]]));
+      assert.equal(await s.vault.read.feePool(), MESI(12));
+    });
+
+    it("reverts Vault_BatchEmpty for an empty list", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomError(s.vault.write.sweepFees([[]]), s.vault, "Vault_BatchEmpty");
+    });
+
+    it("pays the pool to the treasury (anyone may call) and returns 0 when empty", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      assert.equal((await s.vault.simulate.withdrawFees()).result, 0n);
+      const empty = await s.wait(s.vault.write.withdrawFees({ account: s.outsider.account }));
+      assert.equal(empty.logs.length, 0);
+      await tip(s);
+      await s.wait(s.vault.write.sweepFees([[addr(s.creator)]]));
+      await viem.assertions.emitWithArgs(
+        s.vault.write.withdrawFees({ account: s.outsider.account }),
+        s.vault,
+        "FeesWithdrawn",
+        [addr(s.treasury), MESI(10)],
+      );
+      assert.equal(await s.mesi.read.balanceOf([addr(s.treasury)]), MESI(10));
+      assert.equal(await s.vault.read.feePool(), 0n);
+      // The pool fills again after being emptied.
+      await tip(s);
+      await s.wait(s.vault.write.claim([addr(s.creator)], { account: s.creator.account }));
+      assert.equal(await s.vault.read.feePool(), MESI(10));
+    });
+
+    it("pays the treasury in force at withdrawal", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      await s.wait(s.vault.write.sweepFees([[addr(s.creator)]]));
+      await s.wait(s.vault.write.setTreasury([addr(s.outsider)]));
+      await s.wait(s.vault.write.withdrawFees());
+      assert.equal(await s.mesi.read.balanceOf([addr(s.outsider)]), MESI(10));
+    });
+  });
+
+  describe("float", () => {
+    it("fundFloat adds the caller's $MESI (anyone) and emits FloatFunded", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.fundFloat([MESI(5)], { account: s.fan.account }),
+        s.vault,
+        "FloatFunded",
+        [addr(s.fan), MESI(5)],
+      );
+      assert.equal(await s.vault.read.floatBalance(), FLOAT + MESI(5));
+      await viem.assertions.revertWithCustomError(s.vault.write.fundFloat([0n]), s.vault, "Vault_AmountZero");
+    });
+
+    it("withdrawFloat pays out of the float and emits FloatWithdrawn", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.withdrawFloat([addr(s.treasury), MESI(7)]),
+        s.vault,
+        "FloatWithdrawn",
+        [addr(s.treasury), MESI(7)],
+      );
+      assert.equal(await s.vault.read.floatBalance(), FLOAT - MESI(7));
+      assert.equal(await s.mesi.read.balanceOf([addr(s.treasury)]), MESI(7));
+    });
+
+    it("withdrawFloat cannot touch creators' earnings: Vault_FloatInsufficient, and checks its arguments", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.withdrawFloat([addr(s.treasury), FLOAT + 1n]),
+        s.vault,
+        "Vault_FloatInsufficient",
+        [FLOAT + 1n, FLOAT],
+      );
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.withdrawFloat([addr(s.treasury), 0n]),
+        s.vault,
+        "Vault_AmountZero",
+      );
+      for (const to of [zeroAddress, s.vault.address]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          s.vault.write.withdrawFloat([to, 1n]),
+          s.vault,
+          "Vault_InvalidRecipient",
+          [to],
+        );
+      }
+    });
+  });
+
+  describe("blocks", () => {
+    it("blockFan / unblockFan set the flag and emit FanBlocked / FanUnblocked", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }),
+        s.vault,
+        "FanBlocked",
+        [addr(s.creator), addr(s.fan)],
+      );
+      assert.equal(await s.vault.read.isBlocked([addr(s.creator), addr(s.fan)]), true);
+      assert.equal(await s.vault.read.isBlocked([addr(s.creator2), addr(s.fan)]), false);
+      await viem.assertions.emitWithArgs(
+        s.vault.write.unblockFan([addr(s.fan)], { account: s.creator.account }),
+        s.vault,
+        "FanUnblocked",
+        [addr(s.creator), addr(s.fan)],
+      );
+      assert.equal(await s.vault.read.isBlocked([addr(s.creator), addr(s.fan)]), false);
+    });
+
+    it("reverts Vault_AlreadyBlocked, Vault_NotBlocked and Vault_ZeroAddress", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await s.wait(s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }),
+        s.vault,
+        "Vault_AlreadyBlocked",
+        [addr(s.creator), addr(s.fan)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.unblockFan([addr(s.fan2)], { account: s.creator.account }),
+        s.vault,
+        "Vault_NotBlocked",
+        [addr(s.creator), addr(s.fan2)],
+      );
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.blockFan([zeroAddress], { account: s.creator.account }),
+        s.vault,
+        "Vault_ZeroAddress",
+      );
+    });
+
+    it("a block does not freeze earnings already made: the creator still claims", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      await s.wait(s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }));
+      await s.wait(s.vault.write.claim([addr(s.creator)], { account: s.creator.account }));
+      assert.equal(await s.mesi.read.balanceOf([addr(s.creator)]), MESI(90));
+    });
+  });
+});
