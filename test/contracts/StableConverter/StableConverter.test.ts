@@ -1,0 +1,188 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { network } from "hardhat";
+import { getAddress, keccak256, toHex, zeroAddress, type Address } from "viem";
+
+const RATE_SETTER = keccak256(toHex("RATE_SETTER_ROLE"));
+const ADMIN = `0x${"00".repeat(32)}` as const;
+const RATE = 10n ** 32n; // USDC (6 decimals) at 1 MESI = 0.01 USD
+
+describe("StableConverter", async () => {
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
+
+  async function deploy() {
+    const [admin, setter, outsider] = await viem.getWalletClients();
+    const converter = await viem.deployContract("StableConverter", [0, admin.account.address]);
+    const publicClient = await viem.getPublicClient();
+    await publicClient.waitForTransactionReceipt({
+      hash: await converter.write.grantRole([RATE_SETTER, setter.account.address]),
+    });
+    const usdc = getAddress(`0x${"11".repeat(20)}`);
+    const dai = getAddress(`0x${"22".repeat(20)}`);
+    return { converter, admin, setter, outsider, usdc, dai, publicClient };
+  }
+  const a = (w: { account: { address: Address } }) => getAddress(w.account.address);
+
+  it("starts with the default bound (1000 bps) and nothing listed", async () => {
+    const { converter, usdc } = await networkHelpers.loadFixture(deploy);
+    assert.equal(await converter.read.maxRateChangeBps(), 1000n);
+    assert.equal(await converter.read.rateOf([usdc]), 0n);
+    assert.equal(await converter.read.RATE_SCALE(), 10n ** 18n);
+    const events = await converter.getEvents.MaxRateChangeUpdated({}, { fromBlock: 0n });
+    assert.deepEqual(events.map((e) => [e.args.oldBps, e.args.newBps]), [[0n, 1000n]]);
+  });
+
+  describe("setRate", () => {
+    it("lists freely (any first rate) and emits RateUpdated with oldRate 0", async () => {
+      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.emitWithArgs(
+        converter.write.setRate([usdc, RATE], { account: setter.account }),
+        converter,
+        "RateUpdated",
+        [usdc, 0n, RATE, a(setter)],
+      );
+      assert.equal(await converter.read.rateOf([usdc]), RATE);
+    });
+
+    it("allows a change up to the bound in either direction and rejects one beyond it", async () => {
+      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      const as = { account: setter.account };
+      await converter.write.setRate([usdc, RATE], as);
+      await viem.assertions.emitWithArgs(converter.write.setRate([usdc, (RATE * 11n) / 10n], as), converter, "RateUpdated", [
+        usdc,
+        RATE,
+        (RATE * 11n) / 10n,
+        a(setter),
+      ]);
+      const current = (RATE * 11n) / 10n;
+      await converter.write.setRate([usdc, current - current / 10n], as);
+      const now = current - current / 10n;
+      const tooHigh = now + now / 10n + 1n;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.setRate([usdc, tooHigh], as),
+        converter,
+        "Converter_RateChangeTooLarge",
+        [usdc, now, tooHigh, 1000n],
+      );
+      const tooLow = now - now / 10n - 1n;
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.setRate([usdc, tooLow], as),
+        converter,
+        "Converter_RateChangeTooLarge",
+        [usdc, now, tooLow, 1000n],
+      );
+    });
+
+    it("reverts Converter_RateZero for a zero rate", async () => {
+      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.setRate([usdc, 0n], { account: setter.account }),
+        converter,
+        "Converter_RateZero",
+        [usdc],
+      );
+    });
+  });
+
+  describe("delist", () => {
+    it("sets the rate to zero, emits StablecoinDelisted; quotes then revert; relisting is free", async () => {
+      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      const as = { account: setter.account };
+      await converter.write.setRate([usdc, RATE], as);
+      await viem.assertions.emitWithArgs(converter.write.delist([usdc], as), converter, "StablecoinDelisted", [usdc, RATE]);
+      assert.equal(await converter.read.rateOf([usdc]), 0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(converter.read.quote([usdc, 1n]), converter, "Converter_NotListed", [
+        usdc,
+      ]);
+      await converter.write.setRate([usdc, RATE * 5n], as);
+      assert.equal(await converter.read.rateOf([usdc]), RATE * 5n);
+    });
+
+    it("reverts Converter_NotListed for a stablecoin never listed", async () => {
+      const { converter, setter, dai } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.delist([dai], { account: setter.account }),
+        converter,
+        "Converter_NotListed",
+        [dai],
+      );
+    });
+  });
+
+  describe("setMaxRateChangeBps", () => {
+    it("sets the bound in (0, 10_000] and emits MaxRateChangeUpdated", async () => {
+      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.emitWithArgs(converter.write.setMaxRateChangeBps([10_000n]), converter, "MaxRateChangeUpdated", [
+        1000n,
+        10_000n,
+      ]);
+      await converter.write.setRate([usdc, RATE], { account: setter.account });
+      await converter.write.setRate([usdc, RATE * 2n], { account: setter.account });
+      await converter.write.setMaxRateChangeBps([1n]);
+      assert.equal(await converter.read.maxRateChangeBps(), 1n);
+      for (const bad of [0n, 10_001n]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          converter.write.setMaxRateChangeBps([bad]),
+          converter,
+          "Converter_InvalidMaxChange",
+          [bad],
+        );
+      }
+    });
+  });
+
+  describe("quotes", () => {
+    it("quote rounds down and quoteStableIn rounds up, so quote(quoteStableIn(x)) >= x", async () => {
+      const { converter, setter, usdc, dai } = await networkHelpers.loadFixture(deploy);
+      await converter.write.setRate([usdc, RATE], { account: setter.account });
+      assert.equal(await converter.read.quote([usdc, 1_500_000n]), 150n * 10n ** 18n);
+      assert.equal(await converter.read.quoteStableIn([usdc, 150n * 10n ** 18n]), 1_500_000n);
+      // One MESI wei needs one USDC base unit (rounded up); a USDC base unit buys 1e14 wei.
+      assert.equal(await converter.read.quoteStableIn([usdc, 1n]), 1n);
+      assert.equal(await converter.read.quote([usdc, 1n]), 10n ** 14n);
+      // An awkward rate: 3 wei per 1e18 base units.
+      await converter.write.setRate([dai, 3n], { account: setter.account });
+      assert.equal(await converter.read.quote([dai, 10n ** 18n - 1n]), 2n);
+      const stableIn = await converter.read.quoteStableIn([dai, 7n]);
+      assert.equal(stableIn, 2_333_333_333_333_333_334n);
+      assert.ok((await converter.read.quote([dai, stableIn])) >= 7n);
+      assert.equal(await converter.read.quote([dai, stableIn - 1n]), 6n);
+    });
+
+    it("quoteStableIn reverts Converter_NotListed when not listed", async () => {
+      const { converter, usdc } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.read.quoteStableIn([usdc, 1n]),
+        converter,
+        "Converter_NotListed",
+        [usdc],
+      );
+    });
+  });
+
+  it("access-control matrix: every privileged function reverts for every account without its role", async () => {
+    const { converter, admin, setter, outsider, usdc } = await networkHelpers.loadFixture(deploy);
+    await converter.write.setRate([usdc, RATE], { account: setter.account });
+    const calls = [
+      ["setRate", RATE_SETTER, (account: typeof admin.account) => converter.write.setRate([usdc, RATE], { account })],
+      ["delist", RATE_SETTER, (account: typeof admin.account) => converter.write.delist([usdc], { account })],
+      ["setMaxRateChangeBps", ADMIN, (account: typeof admin.account) => converter.write.setMaxRateChangeBps([5n], { account })],
+      ["grantRole", ADMIN, (account: typeof admin.account) => converter.write.grantRole([RATE_SETTER, zeroAddress], { account })],
+    ] as const;
+    const holders = { [RATE_SETTER]: a(setter), [ADMIN]: a(admin) } as Record<string, Address>;
+    for (const [name, role, call] of calls) {
+      for (const w of [admin, setter, outsider]) {
+        if (a(w) === holders[role]) continue;
+        await assert.doesNotReject(
+          viem.assertions.revertWithCustomErrorWithArgs(call(w.account), converter, "AccessControlUnauthorizedAccount", [
+            a(w),
+            role,
+          ]),
+          `${name} by ${a(w)}`,
+        );
+      }
+    }
+  });
+});
