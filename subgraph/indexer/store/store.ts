@@ -1,0 +1,480 @@
+// The entity store: one SQLite table per entity type, typed columns, with
+//  - a write cache per block (what `store.get` of a handler sees, and
+//    `store.get_in_block`), flushed in batches of whole blocks in ONE
+//    transaction together with the cursor (restart: nothing re-applied,
+//    nothing lost);
+//  - a history journal of every mutable entity's previous row, per block,
+//    so that a reorg rolls back to the common ancestor; immutable rows are
+//    removed by their `_block` column.
+import { createHash } from "node:crypto";
+import { deserialize, serialize } from "node:v8";
+
+import Database from "better-sqlite3";
+
+import type { EntityModel, FieldModel, SchemaModel } from "./model.ts";
+import {
+  columnType,
+  EntityValidationError,
+  fromColumn,
+  idToColumn,
+  normalizeId,
+  toColumn,
+  validateEntity,
+  type ColumnValue,
+  type EntityData,
+  type StoreValue,
+} from "./values.ts";
+
+export interface BlockPointer {
+  readonly number: bigint;
+  readonly hash: `0x${string}`;
+  readonly parentHash: `0x${string}`;
+  readonly timestamp: bigint;
+}
+
+export interface Cursor {
+  readonly number: bigint;
+  readonly hash: `0x${string}`;
+  readonly timestamp: bigint;
+}
+
+type Row = Record<string, ColumnValue>;
+
+interface PreparedEntity {
+  readonly model: EntityModel;
+  readonly select: Database.Statement;
+  readonly upsert: Database.Statement;
+  readonly remove: Database.Statement;
+  readonly deleteAfter: Database.Statement;
+}
+
+interface PendingBlock {
+  readonly block: BlockPointer;
+  /** Entity name → canonical id → data (null = removed), in write order. */
+  readonly changes: Map<string, Map<string, EntityData | null>>;
+}
+
+export class StoreError extends Error {
+  override readonly name = "StoreError";
+}
+
+export function quote(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+/** Indexes that serve the queries people run: by reference (and time), by time. */
+function indexStatements(entity: EntityModel): string[] {
+  const statements: string[] = [];
+  const hasTimestamp =
+    entity.fieldsByName.get("timestamp")?.derivedFrom === undefined && entity.fieldsByName.has("timestamp");
+  const table = quote(entity.table);
+  for (const field of entity.storedFields) {
+    if (field.kind !== "entity" || field.list) continue;
+    const second = hasTimestamp ? `, "timestamp", "id"` : `, "id"`;
+    statements.push(
+      `CREATE INDEX IF NOT EXISTS ${quote(`${entity.table}_${field.name}`)} ON ${table} (${quote(field.column)}${second})`,
+    );
+  }
+  if (hasTimestamp) {
+    statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${entity.table}_timestamp`)} ON ${table} ("timestamp", "id")`);
+  }
+  statements.push(`CREATE INDEX IF NOT EXISTS ${quote(`${entity.table}__block`)} ON ${table} ("_block")`);
+  return statements;
+}
+
+export interface EntityStoreOptions {
+  /** Blocks of history kept for reorgs (older journal entries are pruned). */
+  readonly reorgRetention?: number;
+}
+
+export class EntityStore {
+  readonly db: Database.Database;
+  readonly model: SchemaModel;
+  readonly #entities = new Map<string, PreparedEntity>();
+  readonly #reorgRetention: bigint;
+  /** Blocks processed but not yet flushed. */
+  #pending: PendingBlock[] = [];
+  /** Latest value per entity key over the pending blocks (null = removed). */
+  readonly #overlay = new Map<string, Map<string, EntityData | null>>();
+  #current: PendingBlock | undefined;
+  #pendingCursor: Cursor | undefined;
+  readonly #enumSets = new Map<string, ReadonlySet<string>>();
+
+  constructor(path: string, model: SchemaModel, options: EntityStoreOptions = {}) {
+    this.model = model;
+    this.#reorgRetention = BigInt(options.reorgRetention ?? 100_000);
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("cache_size = -65536");
+    this.#migrate();
+    for (const entity of model.entities) this.#entities.set(entity.name, this.#prepare(entity));
+  }
+
+  static schemaHash(model: SchemaModel): string {
+    return createHash("sha256").update(model.source).digest("hex");
+  }
+
+  #migrate(): void {
+    const hash = EntityStore.schemaHash(this.model);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    const stored = this.db.prepare(`SELECT value FROM _meta WHERE key = 'schema_hash'`).get() as
+      { value: string } | undefined;
+    if (stored && stored.value !== hash) {
+      // A changed schema needs a fresh index: drop everything and start over.
+      const tables = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).all() as { name: string }[];
+      this.db.transaction(() => {
+        for (const { name } of tables) this.db.exec(`DROP TABLE IF EXISTS ${quote(name)}`);
+      })();
+      this.db.exec(`CREATE TABLE IF NOT EXISTS _meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+    }
+    this.db.transaction(() => {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS _blocks (
+        number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL)`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS _history (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL, entity TEXT NOT NULL, id, prev BLOB)`);
+      this.db.exec(`CREATE INDEX IF NOT EXISTS _history_block ON _history (block)`);
+      for (const entity of this.model.entities) {
+        const columns = entity.storedFields.map(
+          (f) => `${quote(f.column)} ${columnType(f)}${f.name === "id" ? " PRIMARY KEY" : ""}`,
+        );
+        columns.push(`"_block" INTEGER NOT NULL`);
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${quote(entity.table)} (${columns.join(", ")}) WITHOUT ROWID`);
+        for (const statement of indexStatements(entity)) this.db.exec(statement);
+      }
+      this.db.prepare(`INSERT OR REPLACE INTO _meta (key, value) VALUES ('schema_hash', ?)`).run(hash);
+    })();
+  }
+
+  #prepare(entity: EntityModel): PreparedEntity {
+    const table = quote(entity.table);
+    const columns = [...entity.storedFields.map((f) => quote(f.column)), `"_block"`];
+    return {
+      model: entity,
+      select: this.db.prepare(`SELECT * FROM ${table} WHERE "id" = ?`).safeIntegers(true),
+      upsert: this.db.prepare(
+        `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      ),
+      remove: this.db.prepare(`DELETE FROM ${table} WHERE "id" = ?`),
+      deleteAfter: this.db.prepare(`DELETE FROM ${table} WHERE "_block" > ?`),
+    };
+  }
+
+  entity(name: string): EntityModel {
+    const prepared = this.#entities.get(name);
+    if (!prepared) throw new EntityValidationError(`Entity type \`${name}\` is not part of the schema`);
+    return prepared.model;
+  }
+
+  // ─────────────────────────────── cursor and metadata ───────────────────────────────
+
+  getMeta(key: string): string | undefined {
+    const row = this.db.prepare(`SELECT value FROM _meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT OR REPLACE INTO _meta (key, value) VALUES (?, ?)`).run(key, value);
+  }
+
+  /** The last block whose effects are durably stored (null before the first flush). */
+  cursor(): Cursor | null {
+    const number = this.getMeta("head_number");
+    const hash = this.getMeta("head_hash");
+    const timestamp = this.getMeta("head_timestamp");
+    if (number === undefined || hash === undefined) return null;
+    return { number: BigInt(number), hash: hash as `0x${string}`, timestamp: BigInt(timestamp ?? "0") };
+  }
+
+  /** Recorded blocks (those with events, and flushed heads), newest first, at or below `number`. */
+  recordedBlocks(below: bigint, limit: number): { number: bigint; hash: `0x${string}` }[] {
+    const rows = this.db
+      .prepare(`SELECT number, hash FROM _blocks WHERE number <= ? ORDER BY number DESC LIMIT ?`)
+      .safeIntegers(true)
+      .all(below, limit) as { number: bigint; hash: `0x${string}` }[];
+    return rows;
+  }
+
+  // ─────────────────────────────── block cache (used by the WASM host) ───────────────────────────────
+
+  beginBlock(block: BlockPointer): void {
+    if (this.#current) throw new StoreError(`block ${this.#current.block.number} is still open`);
+    this.#current = { block, changes: new Map() };
+  }
+
+  /** Ends the block: its changes become part of the next flush. */
+  endBlock(): void {
+    const current = this.#requireBlock();
+    this.#pending.push(current);
+    for (const [entity, changes] of current.changes) {
+      let overlay = this.#overlay.get(entity);
+      if (!overlay) {
+        overlay = new Map();
+        this.#overlay.set(entity, overlay);
+      }
+      for (const [id, data] of changes) overlay.set(id, data);
+    }
+    this.#current = undefined;
+  }
+
+  /** Drops the open block's changes (a handler failed). */
+  abortBlock(): void {
+    this.#current = undefined;
+  }
+
+  #requireBlock(): PendingBlock {
+    if (!this.#current) throw new StoreError("no block is open");
+    return this.#current;
+  }
+
+  get(entityName: string, id: string): EntityData | null {
+    const entity = this.entity(entityName);
+    const key = normalizeId(entity, id);
+    const inBlock = this.#current?.changes.get(entityName);
+    if (inBlock?.has(key)) return cloneData(inBlock.get(key) ?? null);
+    const overlay = this.#overlay.get(entityName);
+    if (overlay?.has(key)) return cloneData(overlay.get(key) ?? null);
+    return this.load(entity, key);
+  }
+
+  getInBlock(entityName: string, id: string): EntityData | null {
+    const entity = this.entity(entityName);
+    const data = this.#current?.changes.get(entityName)?.get(normalizeId(entity, id));
+    return data ? cloneData(data) : null;
+  }
+
+  /** Reads the durable row (ignores unflushed changes). */
+  load(entity: EntityModel, key: string): EntityData | null {
+    const prepared = this.#entities.get(entity.name);
+    if (!prepared) return null;
+    const row = prepared.select.get(idToColumn(entity, key)) as Row | undefined;
+    return row ? rowToData(entity, row) : null;
+  }
+
+  set(entityName: string, id: string, data: EntityData): void {
+    const current = this.#requireBlock();
+    const entity = this.entity(entityName);
+    const key = normalizeId(entity, id);
+    const existing = this.get(entityName, key);
+    if (entity.immutable && existing !== null && !current.changes.get(entityName)?.has(key)) {
+      throw new EntityValidationError(
+        `Entity ${entityName}[${key}] is immutable and already exists; immutable entities cannot be updated`,
+      );
+    }
+    // graph-node merges a set into the existing entity; a Null value removes the attribute.
+    const merged: EntityData = existing ?? new Map();
+    for (const [field, value] of data) merged.set(field, value);
+    validateEntity(this.model, entity, key, merged);
+    let changes = current.changes.get(entityName);
+    if (!changes) {
+      changes = new Map();
+      current.changes.set(entityName, changes);
+    }
+    changes.set(key, merged);
+  }
+
+  remove(entityName: string, id: string): void {
+    const current = this.#requireBlock();
+    const entity = this.entity(entityName);
+    if (entity.immutable) {
+      throw new EntityValidationError(`Entity ${entityName}[${id}] is immutable and cannot be removed`);
+    }
+    let changes = current.changes.get(entityName);
+    if (!changes) {
+      changes = new Map();
+      current.changes.set(entityName, changes);
+    }
+    changes.set(normalizeId(entity, id), null);
+  }
+
+  /** Entities of `field`'s derived type pointing at (entityName, id). */
+  loadRelated(entityName: string, id: string, fieldName: string): { entity: string; data: EntityData }[] {
+    const entity = this.entity(entityName);
+    const field = entity.fieldsByName.get(fieldName);
+    if (!field || field.derivedFrom === undefined || field.kind !== "entity") {
+      throw new EntityValidationError(`Entity ${entityName}: \`${fieldName}\` is not a derived field`);
+    }
+    const target = this.entity(field.typeName);
+    const back = target.fieldsByName.get(field.derivedFrom);
+    if (!back) throw new EntityValidationError(`${field.typeName} has no field ${field.derivedFrom}`);
+    const key = normalizeId(entity, id);
+    const matches = new Map<string, EntityData>();
+    const rows = this.db
+      .prepare(
+        back.list
+          ? `SELECT * FROM ${quote(target.table)} WHERE EXISTS (SELECT 1 FROM json_each(${quote(back.column)}) WHERE value = ?)`
+          : `SELECT * FROM ${quote(target.table)} WHERE ${quote(back.column)} = ?`,
+      )
+      .safeIntegers(true)
+      .all(back.list ? key : idToColumn(entity, key)) as Row[];
+    for (const row of rows) {
+      const data = rowToData(target, row);
+      matches.set(idOf(target, data), data);
+    }
+    const pointsAt = (data: EntityData): boolean => {
+      const value = data.get(back.name);
+      if (!value) return false;
+      const keys = value.kind === "Array" ? value.value : [value];
+      return keys.some((v) => (v.kind === "Bytes" ? bytesKey(v.value) : v.kind === "String" ? v.value : "") === key);
+    };
+    for (const layer of [this.#overlay.get(target.name), this.#current?.changes.get(target.name)]) {
+      if (!layer) continue;
+      for (const [targetId, data] of layer) {
+        if (data && pointsAt(data)) matches.set(targetId, data);
+        else matches.delete(targetId);
+      }
+    }
+    return [...matches.values()].map((data) => ({ entity: target.name, data: cloneData(data) ?? new Map() }));
+  }
+
+  enumValues(name: string): ReadonlySet<string> {
+    let values = this.#enumSets.get(name);
+    if (!values) {
+      values = new Set(this.model.enums.get(name)?.values.map((v) => v.name));
+      this.#enumSets.set(name, values);
+    }
+    return values;
+  }
+
+  // ─────────────────────────────── durability ───────────────────────────────
+
+  /** Sets the cursor the next flush records (the last block scanned, with or without events). */
+  advanceCursor(cursor: Cursor): void {
+    this.#pendingCursor = cursor;
+  }
+
+  /** Forgets every unflushed block (the chain changed under them). */
+  discardPending(): void {
+    this.#current = undefined;
+    this.#pending = [];
+    this.#overlay.clear();
+    this.#pendingCursor = undefined;
+  }
+
+  /** The newest block processed but not yet flushed. */
+  lastPendingBlock(): Cursor | undefined {
+    const last = this.#pending[this.#pending.length - 1];
+    return last ? { number: last.block.number, hash: last.block.hash, timestamp: last.block.timestamp } : undefined;
+  }
+
+  get pendingBlocks(): number {
+    return this.#pending.length;
+  }
+
+  /** Writes every pending block, the journal and the cursor in one transaction. */
+  flush(): void {
+    if (this.#current) throw new StoreError("cannot flush while a block is open");
+    const pending = this.#pending;
+    const cursor = this.#pendingCursor;
+    if (pending.length === 0 && cursor === undefined) return;
+    const insertHistory = this.db.prepare(`INSERT INTO _history (block, entity, id, prev) VALUES (?, ?, ?, ?)`);
+    const insertBlock = this.db.prepare(
+      `INSERT OR REPLACE INTO _blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)`,
+    );
+    const setMeta = this.db.prepare(`INSERT OR REPLACE INTO _meta (key, value) VALUES (?, ?)`);
+    this.db.transaction(() => {
+      for (const { block, changes } of pending) {
+        insertBlock.run(block.number, block.hash, block.parentHash, block.timestamp);
+        for (const [entityName, entityChanges] of changes) {
+          const prepared = this.#entities.get(entityName);
+          if (!prepared) continue;
+          const entity = prepared.model;
+          for (const [key, data] of entityChanges) {
+            const idColumn = idToColumn(entity, key);
+            if (!entity.immutable) {
+              const previous = prepared.select.get(idColumn) as Row | undefined;
+              insertHistory.run(block.number, entity.name, idColumn, previous ? serialize(previous) : null);
+            }
+            if (data === null) {
+              prepared.remove.run(idColumn);
+            } else {
+              prepared.upsert.run(...entity.storedFields.map((f) => toColumn(f, data.get(f.name))), block.number);
+            }
+          }
+        }
+      }
+      if (cursor) {
+        insertBlock.run(cursor.number, cursor.hash, cursor.hash, cursor.timestamp);
+        setMeta.run("head_number", cursor.number.toString());
+        setMeta.run("head_hash", cursor.hash);
+        setMeta.run("head_timestamp", cursor.timestamp.toString());
+        const horizon = cursor.number - this.#reorgRetention;
+        if (horizon > 0n) {
+          this.db.prepare(`DELETE FROM _history WHERE block < ?`).run(horizon);
+          this.db.prepare(`DELETE FROM _blocks WHERE number < ?`).run(horizon);
+        }
+      }
+    })();
+    this.#pending = [];
+    this.#overlay.clear();
+    this.#pendingCursor = undefined;
+  }
+
+  /** Undoes every durable change above `ancestor` (a reorg) and moves the cursor there. */
+  rollbackTo(ancestor: Cursor): { restored: number; removed: number } {
+    if (this.#current || this.#pending.length > 0) throw new StoreError("flush before rolling back");
+    let restored = 0;
+    let removed = 0;
+    this.db.transaction(() => {
+      const history = this.db
+        .prepare(`SELECT entity, id, prev FROM _history WHERE block > ? ORDER BY seq DESC`)
+        .safeIntegers(true)
+        .all(ancestor.number) as { entity: string; id: ColumnValue; prev: Buffer | null }[];
+      for (const entry of history) {
+        const prepared = this.#entities.get(entry.entity);
+        if (!prepared) continue;
+        if (entry.prev === null) {
+          prepared.remove.run(entry.id);
+        } else {
+          const row = deserialize(entry.prev) as Row;
+          const entity = prepared.model;
+          prepared.upsert.run(...entity.storedFields.map((f) => row[f.column] ?? null), row._block ?? 0n);
+        }
+        restored++;
+      }
+      for (const prepared of this.#entities.values()) {
+        if (prepared.model.immutable) removed += prepared.deleteAfter.run(ancestor.number).changes;
+      }
+      this.db.prepare(`DELETE FROM _history WHERE block > ?`).run(ancestor.number);
+      this.db.prepare(`DELETE FROM _blocks WHERE number > ?`).run(ancestor.number);
+      this.db
+        .prepare(`INSERT OR REPLACE INTO _blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)`)
+        .run(ancestor.number, ancestor.hash, ancestor.hash, ancestor.timestamp);
+      const setMeta = this.db.prepare(`INSERT OR REPLACE INTO _meta (key, value) VALUES (?, ?)`);
+      setMeta.run("head_number", ancestor.number.toString());
+      setMeta.run("head_hash", ancestor.hash);
+      setMeta.run("head_timestamp", ancestor.timestamp.toString());
+    })();
+    return { restored, removed };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function bytesKey(bytes: Uint8Array): string {
+  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+function idOf(entity: EntityModel, data: EntityData): string {
+  const id = data.get("id");
+  if (!id) return "";
+  if (id.kind === "Bytes") return bytesKey(id.value);
+  return normalizeId(entity, String((id as { value: unknown }).value));
+}
+
+export function rowToData(entity: EntityModel, row: Row): EntityData {
+  const data: EntityData = new Map();
+  for (const field of entity.storedFields) {
+    const value = fromColumn(field, row[field.column]);
+    if (value.kind !== "Null") data.set(field.name, value);
+  }
+  return data;
+}
+
+function cloneData(data: EntityData | null): EntityData | null {
+  return data === null ? null : new Map(data);
+}
+
+export type { FieldModel, StoreValue };

@@ -1,0 +1,293 @@
+// Entity values as the WASM host hands them to the store (graph-node's
+// StoreValue kinds), their validation against the schema, and their SQLite
+// encoding. BigInt columns are stored as 33-byte offset-binary blobs so that
+// SQLite's memcmp ordering is numeric ordering (range [-2^256, 2^256)).
+import type { EntityModel, FieldModel, SchemaModel } from "./model.ts";
+
+export type StoreValue =
+  | { readonly kind: "String"; readonly value: string }
+  | { readonly kind: "Int"; readonly value: number }
+  | { readonly kind: "BigDecimal"; readonly value: string }
+  | { readonly kind: "Bool"; readonly value: boolean }
+  | { readonly kind: "Array"; readonly value: readonly StoreValue[] }
+  | { readonly kind: "Null" }
+  | { readonly kind: "Bytes"; readonly value: Uint8Array }
+  | { readonly kind: "BigInt"; readonly value: bigint }
+  | { readonly kind: "Int8"; readonly value: bigint }
+  | { readonly kind: "Timestamp"; readonly value: bigint };
+
+export type EntityData = Map<string, StoreValue>;
+
+export const NULL_VALUE: StoreValue = { kind: "Null" };
+
+/** A mapping broke a rule of the store (unknown field, wrong type, missing required value…). Deterministic. */
+export class EntityValidationError extends Error {
+  override readonly name = "EntityValidationError";
+}
+
+const BIGINT_OFFSET = 1n << 256n;
+const BIGINT_BYTES = 33;
+
+export function encodeBigInt(value: bigint): Buffer {
+  const shifted = value + BIGINT_OFFSET;
+  if (shifted < 0n || shifted >= 1n << BigInt(BIGINT_BYTES * 8 - 7)) {
+    throw new EntityValidationError(`BigInt ${value} is outside the storable range [-2^256, 2^256)`);
+  }
+  const out = Buffer.alloc(BIGINT_BYTES);
+  let rest = shifted;
+  for (let i = BIGINT_BYTES - 1; i >= 0; i--) {
+    out[i] = Number(rest & 0xffn);
+    rest >>= 8n;
+  }
+  return out;
+}
+
+export function decodeBigInt(buffer: Uint8Array): bigint {
+  let value = 0n;
+  for (const byte of buffer) value = (value << 8n) | BigInt(byte);
+  return value - BIGINT_OFFSET;
+}
+
+export function bytesToHex(bytes: Uint8Array): string {
+  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+}
+
+export function hexToBytes(hex: string): Buffer {
+  const body = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
+  if (body.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(body)) {
+    throw new EntityValidationError(`Failed to decode \`Bytes\` value: \`${hex}\` is not valid hex`);
+  }
+  return Buffer.from(body, "hex");
+}
+
+/** The scalar a store value must have for a field (entity references store the referenced id's scalar). */
+function expectedKind(field: FieldModel): StoreValue["kind"] {
+  if (field.kind === "enum") return "String";
+  switch (field.scalar) {
+    case "ID":
+    case "String":
+      return "String";
+    case "Bytes":
+      return "Bytes";
+    case "BigInt":
+      return "BigInt";
+    case "BigDecimal":
+      return "BigDecimal";
+    case "Int":
+      return "Int";
+    case "Int8":
+      return "Int8";
+    case "Timestamp":
+      return "Timestamp";
+    case "Boolean":
+      return "Bool";
+    default:
+      throw new EntityValidationError(`field ${field.name} has no scalar`);
+  }
+}
+
+function checkScalar(
+  entity: EntityModel,
+  id: string,
+  field: FieldModel,
+  value: StoreValue,
+  enumValues?: ReadonlySet<string>,
+): void {
+  const want = expectedKind(field);
+  // graph-node accepts an Int where Int8/BigInt... are expected only through explicit conversion; be strict.
+  if (value.kind !== want) {
+    throw new EntityValidationError(
+      `Entity ${entity.name}[${id}]: the value for field \`${field.name}\` has kind ${value.kind}, expected ${want} (${field.typeName})`,
+    );
+  }
+  if (enumValues && value.kind === "String" && !enumValues.has(value.value)) {
+    throw new EntityValidationError(
+      `Entity ${entity.name}: value \`${value.value}\` for field \`${field.name}\` is not a member of enum ${field.typeName}`,
+    );
+  }
+}
+
+/** Validates a complete entity (after merging) against its schema type. */
+export function validateEntity(model: SchemaModel, entity: EntityModel, id: string, data: EntityData): void {
+  for (const [key, value] of data) {
+    const field = entity.fieldsByName.get(key);
+    if (!field) {
+      throw new EntityValidationError(
+        `Unknown key \`${key}\` in entity ${entity.name}[${id}]. It probably is not part of the schema`,
+      );
+    }
+    if (field.derivedFrom !== undefined) {
+      throw new EntityValidationError(
+        `Entity ${entity.name}[${id}]: field \`${key}\` is derived (@derivedFrom) and cannot be set`,
+      );
+    }
+    if (value.kind === "Null") continue;
+    const enumValues =
+      field.kind === "enum" ? new Set(model.enums.get(field.typeName)?.values.map((v) => v.name)) : undefined;
+    if (field.list) {
+      if (value.kind !== "Array") {
+        throw new EntityValidationError(`Entity ${entity.name}[${id}]: field \`${key}\` must be a list`);
+      }
+      for (const item of value.value) checkScalar(entity, id, field, item, enumValues);
+    } else {
+      checkScalar(entity, id, field, value, enumValues);
+    }
+  }
+  for (const field of entity.storedFields) {
+    if (!field.nonNull) continue;
+    const value = data.get(field.name);
+    if (value === undefined || value.kind === "Null") {
+      throw new EntityValidationError(
+        `Entity ${entity.name}[${id}]: missing value for non-nullable field \`${field.name}\``,
+      );
+    }
+  }
+  const idValue = data.get("id");
+  if (idValue && idKey(entity, idValue) !== normalizeId(entity, id)) {
+    throw new EntityValidationError(
+      `Entity ${entity.name}[${id}]: the \`id\` field (${describeValue(idValue)}) differs from the id it is saved under`,
+    );
+  }
+}
+
+export function describeValue(value: StoreValue): string {
+  switch (value.kind) {
+    case "Null":
+      return "null";
+    case "Bytes":
+      return bytesToHex(value.value);
+    case "Array":
+      return `[${value.value.map(describeValue).join(", ")}]`;
+    default:
+      return String(value.value);
+  }
+}
+
+/** The canonical string form of an entity id (lowercase hex for Bytes ids). */
+export function normalizeId(entity: EntityModel, id: string): string {
+  return entity.idScalar === "Bytes" ? id.toLowerCase() : id;
+}
+
+export function idKey(entity: EntityModel, value: StoreValue): string {
+  if (value.kind === "Bytes") return bytesToHex(value.value);
+  if (value.kind === "String") return normalizeId(entity, value.value);
+  if (value.kind === "Int8") return value.value.toString();
+  return describeValue(value);
+}
+
+/** SQLite value of an id given as its canonical string. */
+export function idToColumn(entity: EntityModel, id: string): Buffer | string | bigint {
+  if (entity.idScalar === "Bytes") return hexToBytes(id);
+  if (entity.idScalar === "Int8") return BigInt(id);
+  return id;
+}
+
+export type ColumnValue = string | number | bigint | Buffer | null;
+
+function scalarToJson(value: StoreValue): unknown {
+  switch (value.kind) {
+    case "Bytes":
+      return bytesToHex(value.value);
+    case "BigInt":
+    case "Int8":
+    case "Timestamp":
+      return value.value.toString();
+    case "Null":
+      return null;
+    case "Array":
+      return value.value.map(scalarToJson);
+    default:
+      return value.value;
+  }
+}
+
+function scalarFromJson(field: FieldModel, json: unknown): StoreValue {
+  if (json === null) return NULL_VALUE;
+  const kind = expectedKind(field);
+  switch (kind) {
+    case "Bytes":
+      return { kind, value: hexToBytes(String(json)) };
+    case "BigInt":
+    case "Int8":
+    case "Timestamp":
+      return { kind, value: BigInt(String(json)) };
+    case "Int":
+      return { kind, value: Number(json) };
+    case "Bool":
+      return { kind, value: Boolean(json) };
+    case "BigDecimal":
+    case "String":
+      return { kind, value: String(json) };
+    default:
+      return NULL_VALUE;
+  }
+}
+
+export function toColumn(field: FieldModel, value: StoreValue | undefined): ColumnValue {
+  if (value === undefined || value.kind === "Null") return null;
+  if (field.list) return JSON.stringify(scalarToJson(value));
+  switch (value.kind) {
+    case "String":
+    case "BigDecimal":
+      return value.value;
+    case "Bytes":
+      return Buffer.from(value.value.buffer, value.value.byteOffset, value.value.byteLength);
+    case "BigInt":
+      return encodeBigInt(value.value);
+    case "Int":
+      return value.value;
+    case "Int8":
+    case "Timestamp":
+      return value.value;
+    case "Bool":
+      return value.value ? 1 : 0;
+    default:
+      throw new EntityValidationError(`cannot store a ${value.kind} in ${field.name}`);
+  }
+}
+
+/** Column → store value. INTEGER columns are read as bigint (safeIntegers). */
+export function fromColumn(field: FieldModel, column: unknown): StoreValue {
+  if (column === null || column === undefined) return NULL_VALUE;
+  if (field.list) {
+    const items = JSON.parse(String(column)) as unknown[];
+    return { kind: "Array", value: items.map((item) => scalarFromJson(field, item)) };
+  }
+  const kind = expectedKind(field);
+  switch (kind) {
+    case "String":
+    case "BigDecimal":
+      return { kind, value: String(column) };
+    case "Bytes":
+      return { kind, value: new Uint8Array(column as Buffer) };
+    case "BigInt":
+      return { kind, value: decodeBigInt(column as Buffer) };
+    case "Int":
+      return { kind, value: Number(column) };
+    case "Int8":
+    case "Timestamp":
+      return { kind, value: BigInt(column as bigint) };
+    case "Bool":
+      return { kind, value: Number(column) !== 0 };
+    default:
+      return NULL_VALUE;
+  }
+}
+
+/** SQL column type of a stored field. */
+export function columnType(field: FieldModel): string {
+  if (field.list) return "TEXT";
+  if (field.kind === "enum") return "TEXT";
+  switch (field.scalar) {
+    case "Bytes":
+    case "BigInt":
+      return "BLOB";
+    case "Int":
+    case "Int8":
+    case "Timestamp":
+    case "Boolean":
+      return "INTEGER";
+    default:
+      return "TEXT";
+  }
+}
