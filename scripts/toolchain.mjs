@@ -51,8 +51,22 @@ function ensureNode22() {
   }
 }
 
+// Native addons (better-sqlite3) compile against the headers of the Node that
+// runs them. The machine's npm config may point node-gyp at the system Node's
+// headers (nodedir=/usr); the node@22 package ships its own, so use those.
+function node22HeadersDir() {
+  const name = `node-${process.platform}-${process.arch}`;
+  const candidates = [join(toolDir, "node_modules", "node", "node_modules", name), join(toolDir, "node_modules", name)];
+  return candidates.find((dir) => existsSync(join(dir, "include", "node", "node_version.h")));
+}
+
 function toolchainEnv() {
-  return { ...process.env, PATH: `${nodeBinDir}:${join(root, "node_modules", ".bin")}:${process.env.PATH}` };
+  const headers = node22HeadersDir();
+  return {
+    ...process.env,
+    ...(headers === undefined ? {} : { npm_config_nodedir: headers }),
+    PATH: `${nodeBinDir}:${join(root, "node_modules", ".bin")}:${process.env.PATH}`,
+  };
 }
 
 function ensureDependencies(env) {
