@@ -739,7 +739,8 @@ describe("MesiTickets", async () => {
     });
   });
 
-  describe("gas", () => {
+  // Coverage instrumentation adds gas to every statement: the figures only mean something without it.
+  describe("gas", { skip: process.env.HARDHAT_COVERAGE === "true" && "not measured under coverage" }, () => {
     it("buying 1 ticket as a new holder costs at most 0.30x an Unlock PublicLock purchase", async () => {
       const { tickets, publicClient, fan, fan2 } = await load();
       // A first sale warms the creator's earnings slot, as in steady state.

@@ -935,7 +935,8 @@ describe("OneToOneEscrow", async () => {
     });
   });
 
-  describe("gas", () => {
+  // Coverage instrumentation adds gas to every statement: the figures only mean something without it.
+  describe("gas", { skip: process.env.HARDHAT_COVERAGE === "true" && "not measured under coverage" }, () => {
     it("request + accept + release: first session of a creator, then steady state", async () => {
       const m = await load();
       const { escrow, registry, creator, creator2, fan, fan2, other, publicClient } = m;

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import { Test } from "forge-std/Test.sol";
+import { StdInvariant } from "forge-std/StdInvariant.sol";
+
+import { IMesiTickets } from "../../../contracts/interfaces/IMesiTickets.sol";
+import { MesiTypes } from "../../../contracts/interfaces/IMesiTypes.sol";
+import { MesiTickets } from "../../../contracts/MesiTickets.sol";
+import { MesiToken } from "../../../contracts/MesiToken.sol";
+import { MesiVault } from "../../../contracts/MesiVault.sol";
+import { StableConverter } from "../../../contracts/StableConverter.sol";
+import { TestUSDC } from "../../../contracts/TestUSDC.sol";
+import { ModulesSetup } from "../fixtures/ModulesSetup.sol";
+
+/// @notice Drives random sales and purchases of every kind through the real tickets, vault and registry.
+contract TicketsHandler is Test {
+    MesiTickets internal immutable tickets;
+    MesiVault internal immutable vault;
+    MesiToken internal immutable mesi;
+    TestUSDC internal immutable usdc;
+    StableConverter internal immutable converter;
+
+    address[] internal _fans;
+    address[] internal _creators;
+    uint256[] internal _streams;
+    mapping(uint256 streamId => address) public creatorOf;
+
+    /// @notice Tickets bought per stream, counted from successful purchases.
+    mapping(uint256 streamId => uint256) public ghostBought;
+    /// @notice Tickets burnt per stream.
+    mapping(uint256 streamId => uint256) public ghostBurnt;
+    /// @notice $MESI credited per creator, counted from what the purchases paid.
+    mapping(address creator => uint256) public ghostGross;
+    uint256 public ghostRefNonce;
+    uint256 public purchases;
+
+    constructor(
+        MesiTickets tickets_,
+        MesiVault vault_,
+        MesiToken mesi_,
+        TestUSDC usdc_,
+        StableConverter converter_,
+        address[] memory fans_,
+        address[] memory creators_,
+        uint256[] memory streams_
+    ) {
+        tickets = tickets_;
+        vault = vault_;
+        mesi = mesi_;
+        usdc = usdc_;
+        converter = converter_;
+        _fans = fans_;
+        _creators = creators_;
+        _streams = streams_;
+        for (uint256 i; i < streams_.length; ++i) {
+            creatorOf[streams_[i]] = creators_[i % creators_.length];
+        }
+    }
+
+    function configureSale(uint256 streamSeed, uint256 price, uint32 supply, bool transferable, uint40 endIn) external {
+        uint256 streamId = _stream(streamSeed);
+        price = bound(price, 1, 1e24);
+        supply = uint32(bound(supply, 0, 50));
+        uint40 endsAt = endIn % 3 == 0 ? 0 : uint40(block.timestamp + bound(endIn, 1, 30 days));
+        vm.prank(creatorOf[streamId]);
+        tickets.configureSale(streamId, price, supply, transferable, endsAt);
+    }
+
+    function closeSale(uint256 streamSeed) external {
+        uint256 streamId = _stream(streamSeed);
+        // Rarely: a closed sale stays closed for the rest of the run.
+        if (streamSeed % 7 != 0) return;
+        vm.prank(creatorOf[streamId]);
+        tickets.closeSale(streamId);
+    }
+
+    function setTicketOnly(uint256 streamSeed, bool enabled) external {
+        uint256 streamId = _stream(streamSeed);
+        vm.prank(creatorOf[streamId]);
+        tickets.setTicketOnly(streamId, enabled);
+    }
+
+    function buy(uint256 fanSeed, uint256 streamSeed, uint32 quantity) external {
+        (address fan, uint256 streamId) = (_fan(fanSeed), _stream(streamSeed));
+        quantity = uint32(bound(quantity, 1, 8));
+        uint256 before = mesi.balanceOf(fan);
+        vm.prank(fan);
+        tickets.buy(streamId, quantity, type(uint256).max);
+        _count(streamId, quantity, before - mesi.balanceOf(fan));
+    }
+
+    function buyWithStablecoin(uint256 fanSeed, uint256 streamSeed, uint32 quantity) external {
+        (address fan, uint256 streamId) = (_fan(fanSeed), _stream(streamSeed));
+        quantity = uint32(bound(quantity, 1, 8));
+        uint256 total = uint256(tickets.saleOf(streamId).price) * quantity;
+        uint256 stableIn = converter.quoteStableIn(address(usdc), total);
+        usdc.mint(fan, stableIn);
+        vm.startPrank(fan);
+        usdc.approve(address(vault), stableIn);
+        uint256 floatBefore = vault.floatBalance();
+        tickets.buyWithStablecoin(streamId, quantity, address(usdc), stableIn);
+        vm.stopPrank();
+        _count(streamId, quantity, floatBefore - vault.floatBalance());
+    }
+
+    function buyWithCredit(uint256 fanSeed, uint256 streamSeed, uint32 quantity, bool fiat) external {
+        (address fan, uint256 streamId) = (_fan(fanSeed), _stream(streamSeed));
+        quantity = uint32(bound(quantity, 1, 8));
+        MesiTypes.PaymentSource source =
+            fiat ? MesiTypes.PaymentSource.Fiat : MesiTypes.PaymentSource.RelayerStablecoin;
+        uint256 floatBefore = vault.floatBalance();
+        bytes32 paymentRef = keccak256(abi.encode("ref", ++ghostRefNonce));
+        tickets.buyWithCredit(paymentRef, fan, streamId, quantity, source);
+        _count(streamId, quantity, floatBefore - vault.floatBalance());
+    }
+
+    function transfer(uint256 fromSeed, uint256 toSeed, uint256 streamSeed, uint256 amount) external {
+        (address from, address to, uint256 streamId) = (_fan(fromSeed), _fan(toSeed), _stream(streamSeed));
+        amount = bound(amount, 0, tickets.balanceOf(from, streamId));
+        vm.prank(from);
+        tickets.safeTransferFrom(from, to, streamId, amount, "");
+    }
+
+    function burn(uint256 fanSeed, uint256 streamSeed, uint256 amount) external {
+        (address fan, uint256 streamId) = (_fan(fanSeed), _stream(streamSeed));
+        amount = bound(amount, 0, tickets.balanceOf(fan, streamId));
+        vm.prank(fan);
+        tickets.burn(fan, streamId, amount);
+        ghostBurnt[streamId] += amount;
+    }
+
+    function toggleBlock(uint256 fanSeed, uint256 creatorSeed) external {
+        (address fan, address creator) = (_fan(fanSeed), _creators[creatorSeed % _creators.length]);
+        vm.prank(creator);
+        if (vault.isBlocked(creator, fan)) vault.unblockFan(fan);
+        else vault.blockFan(fan);
+    }
+
+    function togglePause(uint256 seed) external {
+        if (seed % 4 != 0) return;
+        if (vault.paused()) vault.unpause();
+        else vault.pause();
+    }
+
+    function warp(uint256 seconds_) external {
+        vm.warp(block.timestamp + bound(seconds_, 1, 3 days));
+    }
+
+    function fans() external view returns (address[] memory) {
+        return _fans;
+    }
+
+    function streams() external view returns (uint256[] memory) {
+        return _streams;
+    }
+
+    function _count(uint256 streamId, uint32 quantity, uint256 paid) private {
+        ghostBought[streamId] += quantity;
+        ghostGross[creatorOf[streamId]] += paid;
+        ++purchases;
+    }
+
+    function _fan(uint256 seed) private view returns (address) {
+        return _fans[seed % _fans.length];
+    }
+
+    function _stream(uint256 seed) private view returns (uint256) {
+        return _streams[seed % _streams.length];
+    }
+}
+
+/// @notice Shared setup: two creators, two fans, one stream of `creator`.
+abstract contract TicketsBase is ModulesSetup {
+    address internal creator;
+    address internal creator2;
+    address internal fan;
+    address internal fan2;
+    uint256 internal streamId;
+
+    function setUp() public virtual {
+        _deployModules();
+        creator = _creator("creator");
+        creator2 = _creator("creator2");
+        fan = _fan("fan", 1e28);
+        fan2 = _fan("fan2", 1e24);
+        streamId = _stream(creator);
+    }
+
+    function _pair(address a, address b) internal pure returns (address[] memory pair) {
+        pair = new address[](2);
+        pair[0] = a;
+        pair[1] = b;
+    }
+}
+
+contract MesiTicketsTest is TicketsBase {
+    // ───────────────────────────────────── Unit ─────────────────────────────────────
+
+    function test_Buy_CreditsCreatorAndMints() public {
+        vm.prank(creator);
+        tickets.configureSale(streamId, 50 ether, 10, false, 0);
+        vm.prank(fan);
+        tickets.buy(streamId, 2, 100 ether);
+        assertEq(tickets.balanceOf(fan, streamId), 2);
+        assertEq(_grossCleared(creator), 100 ether);
+        assertEq(tickets.saleOf(streamId).sold, 2);
+    }
+
+    function test_RevertWhen_TransferringNonTransferableTicket() public {
+        vm.prank(creator);
+        tickets.configureSale(streamId, 1 ether, 10, false, 0);
+        vm.startPrank(fan);
+        tickets.buy(streamId, 1, 1 ether);
+        vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_NotTransferable.selector, streamId));
+        tickets.safeTransferFrom(fan, fan2, streamId, 1, "");
+        vm.stopPrank();
+    }
+
+    // ───────────────────────────────────── Fuzz ─────────────────────────────────────
+
+    /// @dev Any price × quantity the fan can afford: the creator is credited exactly the total, the fee is 10 %.
+    function testFuzz_Buy_PriceTimesQuantity(uint128 price, uint32 supply, uint32 quantity) public {
+        price = uint128(bound(price, 1, 1e28));
+        supply = uint32(bound(supply, 1, type(uint32).max));
+        uint256 affordable = 1e28 / price;
+        quantity = uint32(bound(quantity, 1, affordable < supply ? affordable : supply));
+        uint256 total = uint256(price) * quantity;
+        vm.prank(creator);
+        tickets.configureSale(streamId, price, supply, false, 0);
+
+        uint256 before = mesi.balanceOf(fan);
+        vm.prank(fan);
+        tickets.buy(streamId, quantity, total);
+
+        assertEq(before - mesi.balanceOf(fan), total, "fan paid the total");
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, total, "creator credited the total");
+        assertEq(feesOwed, (total * vault.feeBps()) / 10_000, "fee");
+        assertEq(tickets.balanceOf(fan, streamId), quantity);
+        assertEq(tickets.saleOf(streamId).sold, quantity);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+    }
+
+    /// @dev A purchase above the remaining supply reverts with the remaining count; up to it succeeds.
+    function testFuzz_NeverExceedsSupply(uint32 supply, uint32 first, uint32 second) public {
+        supply = uint32(bound(supply, 1, 1000));
+        first = uint32(bound(first, 1, supply));
+        second = uint32(bound(second, 1, 2000));
+        vm.prank(creator);
+        tickets.configureSale(streamId, 1, supply, false, 0);
+        vm.startPrank(fan);
+        tickets.buy(streamId, first, type(uint256).max);
+        uint32 remaining = supply - first;
+        if (second > remaining) {
+            vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_SoldOut.selector, streamId, second, remaining));
+        }
+        tickets.buy(streamId, second, type(uint256).max);
+        vm.stopPrank();
+        assertLe(tickets.saleOf(streamId).sold, supply);
+    }
+
+    /// @dev Paying in USDC, the creator never receives less than the ticket price and the fan pays the quote.
+    function testFuzz_BuyWithStablecoin_CreditsAtLeastThePrice(uint128 price, uint32 quantity) public {
+        price = uint128(bound(price, 1, 1e24));
+        quantity = uint32(bound(quantity, 1, 100));
+        uint256 total = uint256(price) * quantity;
+        vm.prank(creator);
+        tickets.configureSale(streamId, price, 1000, false, 0);
+        uint256 stableIn = converter.quoteStableIn(address(usdc), total);
+        usdc.mint(fan, stableIn);
+        vm.startPrank(fan);
+        usdc.approve(address(vault), stableIn);
+        tickets.buyWithStablecoin(streamId, quantity, address(usdc), stableIn);
+        vm.stopPrank();
+        assertGe(_grossCleared(creator), total);
+        assertEq(usdc.balanceOf(address(vault)), stableIn);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+    }
+
+    /// @dev maxTotalPrice below price × quantity always reverts with both values.
+    function testFuzz_RevertWhen_PriceAboveMax(uint128 price, uint32 quantity, uint256 maxTotal) public {
+        price = uint128(bound(price, 1, type(uint128).max));
+        quantity = uint32(bound(quantity, 1, type(uint32).max));
+        uint256 total = uint256(price) * quantity;
+        maxTotal = bound(maxTotal, 0, total - 1);
+        vm.prank(creator);
+        tickets.configureSale(streamId, price, type(uint32).max, false, 0);
+        vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_PriceTooHigh.selector, streamId, total, maxTotal));
+        vm.prank(fan);
+        tickets.buy(streamId, quantity, maxTotal);
+    }
+}
+
+/// @notice Random sequences of sales, purchases (all four ways), transfers, burns, blocks, pauses and time.
+contract MesiTicketsInvariantTest is StdInvariant, TicketsBase {
+    TicketsHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        address[] memory fans = new address[](3);
+        fans[0] = fan;
+        fans[1] = fan2;
+        fans[2] = _fan("fan3", 1e24);
+        address[] memory creators = _pair(creator, creator2);
+        uint256[] memory streams = new uint256[](4);
+        streams[0] = streamId;
+        streams[1] = _stream(creator2);
+        streams[2] = _stream(creator);
+        streams[3] = _stream(creator2);
+        handler = new TicketsHandler(tickets, vault, mesi, usdc, converter, fans, creators, streams);
+        tickets.grantRole(tickets.RELAYER_ROLE(), address(handler));
+        vault.grantRole(vault.PAUSER_ROLE(), address(handler));
+        for (uint256 i; i < streams.length; ++i) {
+            vm.prank(handler.creatorOf(streams[i]));
+            tickets.configureSale(streams[i], 1 ether * (i + 1), 25, i % 2 == 0, 0);
+        }
+        targetContract(address(handler));
+    }
+
+    function invariant_SoldNeverExceedsSupply() public view {
+        uint256[] memory streams = handler.streams();
+        for (uint256 i; i < streams.length; ++i) {
+            IMesiTickets.Sale memory sale = tickets.saleOf(streams[i]);
+            assertLe(sale.sold, sale.supply, "sold <= supply");
+        }
+    }
+
+    function invariant_SoldMatchesPurchasesAndHoldings() public view {
+        uint256[] memory streams = handler.streams();
+        address[] memory fans = handler.fans();
+        for (uint256 i; i < streams.length; ++i) {
+            uint256 id = streams[i];
+            assertEq(tickets.saleOf(id).sold, handler.ghostBought(id), "sold == tickets bought");
+            uint256 held;
+            for (uint256 j; j < fans.length; ++j) held += tickets.balanceOf(fans[j], id);
+            assertEq(held + handler.ghostBurnt(id), handler.ghostBought(id), "held + burnt == bought");
+        }
+    }
+
+    function invariant_CreatorsCreditedWhatFansPaid() public view {
+        address[2] memory creators = [creator, creator2];
+        for (uint256 i; i < 2; ++i) {
+            (uint256 cleared, uint256 pending, uint256 feesOwed) = vault.earningsOf(creators[i]);
+            assertEq(cleared + pending + feesOwed, handler.ghostGross(creators[i]), "credited == paid");
+        }
+    }
+
+    function invariant_VaultConservation() public view {
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+    }
+}
