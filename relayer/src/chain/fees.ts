@@ -1,0 +1,29 @@
+// EIP-1559 fees: the node's estimate, and the bump a replacement needs (nodes
+// refuse a replacement that raises both fees by less than 10 %).
+import type { Chain, PublicClient, Transport } from "viem";
+
+export interface Fees {
+  readonly maxFeePerGas: bigint;
+  readonly maxPriorityFeePerGas: bigint;
+}
+
+export async function estimateFees(publicClient: PublicClient<Transport, Chain>): Promise<Fees> {
+  const { maxFeePerGas, maxPriorityFeePerGas } = await publicClient.estimateFeesPerGas({ type: "eip1559" });
+  return { maxFeePerGas, maxPriorityFeePerGas };
+}
+
+function raise(value: bigint, percent: number): bigint {
+  const raised = (value * BigInt(100 + percent) + 99n) / 100n;
+  return raised > value ? raised : value + 1n;
+}
+
+/** Fees for a replacement: at least `percent` above the previous ones, and never below the current estimate. */
+export function bumpFees(previous: Fees, current: Fees, percent: number): Fees {
+  const bump = Math.max(percent, 10);
+  const priority = [raise(previous.maxPriorityFeePerGas, bump), current.maxPriorityFeePerGas].reduce((a, b) =>
+    a > b ? a : b,
+  );
+  let maxFee = [raise(previous.maxFeePerGas, bump), current.maxFeePerGas].reduce((a, b) => (a > b ? a : b));
+  if (maxFee < priority) maxFee = priority;
+  return { maxFeePerGas: maxFee, maxPriorityFeePerGas: priority };
+}

@@ -1,0 +1,644 @@
+// The transaction engine of one instance: one hot wallet, its own nonce.
+//
+// Each tick it (1) follows its transactions in flight — receipts, confirmation
+// depth, reorgs, stuck transactions replaced with ≥ 10 % higher fees, signed
+// transactions the node lost rebroadcast — and (2) takes new work from the
+// outbox, checks it against the chain (a reference the vault already knows is
+// done), batches credits into one creditBatch, and sends.
+//
+// Write-ahead: a transaction is signed locally and recorded (raw bytes, hash,
+// nonce, rows) in the store before it is broadcast. A crash at any point leaves
+// either rows still queued/claimed (taken again) or a recorded transaction
+// (rebroadcast, or reconciled against the vault if its nonce went elsewhere).
+import { keccak256, type Hex, type TransactionReceipt } from "viem";
+
+import type { Clock } from "../clock.ts";
+import type { RelayerConfig } from "../config.ts";
+import type { Logger } from "../logger.ts";
+import type { RelayerMetrics } from "../metrics.ts";
+import { operations, type Operation, type OperationContext, type Verdicts } from "../outbox/operations.ts";
+import {
+  claim,
+  markConfirmed,
+  markFailed,
+  queuedSummary,
+  releaseAbandonedClaims,
+  requeue,
+  type OutboxRow,
+} from "../outbox/outbox.ts";
+import type { OutboxKind, TransactionsTable } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { addUsage, monthOf } from "../sponsorship/budget.ts";
+import type { ChainClients } from "./clients.ts";
+import { bumpFees, estimateFees, type Fees } from "./fees.ts";
+import { NonceManager } from "./nonceManager.ts";
+import { decodeRevert, formatRevert, isPermanentRevert } from "./revert.ts";
+import { describeError, isAlreadySentError } from "./sendErrors.ts";
+import type { Selectable } from "kysely";
+
+type TxRow = Selectable<TransactionsTable>;
+
+export interface TxEngineDeps {
+  readonly config: RelayerConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly chain: ChainClients;
+  readonly metrics: RelayerMetrics;
+}
+
+const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip"];
+const CLAIM_LEASE_MS = 60_000;
+const REBROADCAST_CHECK_MS = 2_000;
+/** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
+const FOREIGN_NONCE_TICKS = 3;
+
+export class TxEngine {
+  readonly #deps: TxEngineDeps;
+  readonly #log: Logger;
+  readonly #nonces: NonceManager;
+  readonly #sender: string;
+  readonly #context: OperationContext;
+  readonly #lastBroadcastCheck = new Map<number, number>();
+  readonly #foreignNonceTicks = new Map<number, number>();
+  #lastNodeError = 0;
+
+  constructor(deps: TxEngineDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: "txEngine" });
+    this.#sender = deps.chain.account.address.toLowerCase();
+    this.#nonces = new NonceManager(deps.chain.publicClient, deps.store, deps.chain.account.address);
+    this.#context = { chain: deps.chain, nowSeconds: () => BigInt(Math.floor(deps.clock.now() / 1000)) };
+  }
+
+  get sender(): string {
+    return this.#sender;
+  }
+
+  /** Start-up reconciliation: hands back claims this instance never sent; in-flight transactions are followed by the next tick. */
+  async reconcileAtStart(): Promise<void> {
+    const released = await releaseAbandonedClaims(this.#deps.store.db, {
+      instanceId: this.#deps.config.instanceId,
+      now: this.#deps.clock.now(),
+      leaseMs: CLAIM_LEASE_MS,
+    });
+    const inFlight = await this.#inFlight();
+    this.#log.info({ released, inFlight: inFlight.length }, "reconciling with the chain at start");
+    this.#nonces.invalidate();
+  }
+
+  /** Runs ticks until `signal` aborts; the tick in progress finishes first. */
+  async run(signal: AbortSignal): Promise<void> {
+    await this.reconcileAtStart();
+    while (!signal.aborted) {
+      let busy = false;
+      try {
+        busy = await this.tick();
+      } catch (error) {
+        const now = this.#deps.clock.now();
+        if (now - this.#lastNodeError > 5_000) {
+          this.#log.warn({ err: describeError(error) }, "tick failed; retrying");
+          this.#lastNodeError = now;
+        }
+        this.#nonces.invalidate();
+      }
+      if (!busy) await sleep(this.#deps.config.chain.pollIntervalMs, signal);
+    }
+  }
+
+  /** One pass. Returns true when it sent something (the caller may go again at once). */
+  async tick(): Promise<boolean> {
+    await this.#track();
+    return await this.#sendWork();
+  }
+
+  // ───────────────────────────── following transactions ─────────────────────────────
+
+  async #inFlight(): Promise<TxRow[]> {
+    return await this.#deps.store.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("sender", "=", this.#sender)
+      .where("state", "in", ["pending", "mined"])
+      .orderBy("nonce")
+      .execute();
+  }
+
+  async #track(): Promise<void> {
+    const txs = await this.#inFlight();
+    if (txs.length === 0) return;
+    const { publicClient } = this.#deps.chain;
+    const [head, latestNonce] = await Promise.all([
+      publicClient.getBlockNumber({ cacheTime: 0 }),
+      publicClient.getTransactionCount({ address: this.#deps.chain.account.address, blockTag: "latest" }),
+    ]);
+    const receipts = await Promise.all(txs.map((tx) => this.#findReceipt(tx)));
+    for (const [index, tx] of txs.entries()) {
+      const receipt = receipts[index];
+      if (receipt !== undefined) {
+        this.#foreignNonceTicks.delete(tx.id);
+        await this.#onReceipt(tx, receipt, head);
+        continue;
+      }
+      if (tx.state === "mined") {
+        this.#log.warn(
+          { nonce: tx.nonce, hash: tx.mined_hash, block: tx.mined_block },
+          "transaction removed by a reorg; sending again",
+        );
+        this.#deps.metrics.reorgs.inc();
+        await this.#deps.store.db
+          .updateTable("transactions")
+          .set({ state: "pending", mined_hash: null, mined_block: null, mined_block_hash: null })
+          .where("id", "=", tx.id)
+          .execute();
+        this.#lastBroadcastCheck.delete(tx.id);
+      }
+      if (latestNonce > tx.nonce) {
+        const ticks = (this.#foreignNonceTicks.get(tx.id) ?? 0) + 1;
+        this.#foreignNonceTicks.set(tx.id, ticks);
+        if (ticks >= FOREIGN_NONCE_TICKS) await this.#onDropped(tx);
+        continue;
+      }
+      const now = this.#deps.clock.now();
+      if (now - tx.last_sent_at >= this.#deps.config.tx.replaceAfterMs) {
+        await this.#replace(tx);
+      } else if (now - (this.#lastBroadcastCheck.get(tx.id) ?? 0) >= REBROADCAST_CHECK_MS) {
+        this.#lastBroadcastCheck.set(tx.id, now);
+        await this.#rebroadcastIfLost(tx);
+      }
+    }
+  }
+
+  async #findReceipt(tx: TxRow): Promise<TransactionReceipt | undefined> {
+    const hashes = JSON.parse(tx.hashes) as Hex[];
+    const found = await Promise.all(
+      hashes.map((hash) => this.#deps.chain.publicClient.getTransactionReceipt({ hash }).catch(() => undefined)),
+    );
+    return found.find((receipt) => receipt !== undefined);
+  }
+
+  async #onReceipt(tx: TxRow, receipt: TransactionReceipt, head: bigint): Promise<void> {
+    const { store } = this.#deps;
+    if (
+      tx.state === "pending" ||
+      tx.mined_hash !== receipt.transactionHash ||
+      tx.mined_block_hash !== receipt.blockHash
+    ) {
+      await store.db
+        .updateTable("transactions")
+        .set({
+          state: "mined",
+          mined_hash: receipt.transactionHash,
+          mined_block: Number(receipt.blockNumber),
+          mined_block_hash: receipt.blockHash,
+          gas_used: receipt.gasUsed.toString(),
+          effective_gas_price: receipt.effectiveGasPrice.toString(),
+        })
+        .where("id", "=", tx.id)
+        .execute();
+    }
+    const depth = head - receipt.blockNumber + 1n;
+    if (depth < BigInt(this.#deps.config.chain.confirmations)) return;
+    if (receipt.status === "success") await this.#onConfirmed(tx, receipt);
+    else await this.#onReverted(tx, receipt);
+  }
+
+  async #rowsOf(tx: TxRow): Promise<OutboxRow[]> {
+    return await this.#deps.store.db
+      .selectFrom("outbox")
+      .selectAll()
+      .where("tx_id", "=", tx.id)
+      .where("state", "=", "sent")
+      .orderBy("id")
+      .execute();
+  }
+
+  async #onConfirmed(tx: TxRow, receipt: TransactionReceipt): Promise<void> {
+    const { store, clock, metrics } = this.#deps;
+    const rows = await this.#rowsOf(tx);
+    const now = clock.now();
+    const operation = operations[tx.kind];
+    await store.transaction(async (trx) => {
+      await trx
+        .updateTable("transactions")
+        .set({
+          state: "confirmed",
+          gas_used: receipt.gasUsed.toString(),
+          effective_gas_price: receipt.effectiveGasPrice.toString(),
+        })
+        .where("id", "=", tx.id)
+        .execute();
+      await markConfirmed(
+        trx,
+        rows.map((row) => row.id),
+        { now },
+      );
+      await operation.confirmed(trx, rows, now);
+      for (const row of rows) {
+        if (row.sponsor_fan === null) continue;
+        const reserved = BigInt(row.sponsor_gas ?? "0");
+        const gasShare = receipt.gasUsed / BigInt(rows.length);
+        await addUsage(
+          trx,
+          row.sponsor_fan,
+          monthOf(row.created_at),
+          gasShare - reserved,
+          gasShare * receipt.effectiveGasPrice,
+        );
+        metrics.sponsoredGas.inc(Number(gasShare));
+      }
+    });
+    metrics.creditsConfirmed.inc({ kind: tx.kind }, rows.length);
+    for (const row of rows) metrics.confirmationLatency.observe({ kind: tx.kind }, (now - row.created_at) / 1000);
+    this.#log.info(
+      { kind: tx.kind, nonce: tx.nonce, hash: receipt.transactionHash, rows: rows.length, gasUsed: receipt.gasUsed },
+      "transaction confirmed",
+    );
+  }
+
+  async #onReverted(tx: TxRow, receipt: TransactionReceipt): Promise<void> {
+    const { store } = this.#deps;
+    this.#deps.metrics.reverts.inc({ kind: tx.kind });
+    this.#log.warn(
+      { kind: tx.kind, nonce: tx.nonce, hash: receipt.transactionHash },
+      "transaction reverted; reconciling its rows",
+    );
+    const rows = await this.#rowsOf(tx);
+    await store.db.updateTable("transactions").set({ state: "reverted" }).where("id", "=", tx.id).execute();
+    await this.#settleRowsAgainstChain(tx.kind, rows, "transaction reverted");
+  }
+
+  /** A transaction none of whose hashes mined while its nonce was used on-chain: its rows are reconciled and sent again. */
+  async #onDropped(tx: TxRow): Promise<void> {
+    this.#log.warn(
+      { kind: tx.kind, nonce: tx.nonce },
+      "transaction dropped (its nonce was used elsewhere); reconciling its rows",
+    );
+    this.#foreignNonceTicks.delete(tx.id);
+    const rows = await this.#rowsOf(tx);
+    await this.#deps.store.db.updateTable("transactions").set({ state: "dropped" }).where("id", "=", tx.id).execute();
+    await this.#settleRowsAgainstChain(tx.kind, rows, "transaction dropped");
+  }
+
+  /** After a revert or a drop: rows already done on-chain are confirmed, the rest go back to the queue. */
+  async #settleRowsAgainstChain(kind: OutboxKind, rows: OutboxRow[], why: string): Promise<void> {
+    if (rows.length === 0) return;
+    const verdicts = await operations[kind].check(this.#context, rows, this.#deps.store.db);
+    await this.#applyVerdicts(operations[kind], verdicts, { requeueReady: true, why });
+  }
+
+  async #applyVerdicts(
+    operation: Operation,
+    verdicts: Verdicts,
+    options: { requeueReady: boolean; why: string },
+  ): Promise<void> {
+    const { store, clock, metrics, config } = this.#deps;
+    const now = clock.now();
+    const exhausted = options.requeueReady
+      ? verdicts.ready.filter((row) => row.attempts + 1 >= config.tx.maxAttempts)
+      : [];
+    const retry = options.requeueReady ? verdicts.ready.filter((row) => row.attempts + 1 < config.tx.maxAttempts) : [];
+    await store.transaction(async (trx) => {
+      if (verdicts.done.length > 0) {
+        const rows = verdicts.done.map((entry) => entry.row);
+        await markConfirmed(
+          trx,
+          rows.map((row) => row.id),
+          { now, note: verdicts.done[0]!.note },
+        );
+        await operation.confirmed(trx, rows, now);
+      }
+      for (const entry of verdicts.failed) {
+        await markFailed(trx, [entry.row.id], entry.error, now);
+        await operation.failed(trx, [entry.row], entry.error, now);
+      }
+      if (exhausted.length > 0) {
+        const error = `gave up after ${config.tx.maxAttempts} attempts (${options.why})`;
+        await markFailed(
+          trx,
+          exhausted.map((row) => row.id),
+          error,
+          now,
+        );
+        await operation.failed(trx, exhausted, error, now);
+      }
+      await requeue(
+        trx,
+        retry.map((row) => row.id),
+        { now, error: options.why, notBefore: now + Math.min(30_000, 250 * 2 ** Math.min(retry[0]?.attempts ?? 0, 7)) },
+      );
+      for (const entry of verdicts.wait) {
+        await requeue(trx, [entry.row.id], {
+          now,
+          error: entry.reason,
+          notBefore: now + entry.delayMs,
+          countAttempt: false,
+        });
+      }
+    });
+    if (verdicts.done.length > 0) {
+      metrics.creditsConfirmed.inc({ kind: operation.kind }, verdicts.done.length);
+      for (const { row } of verdicts.done)
+        metrics.confirmationLatency.observe({ kind: operation.kind }, (now - row.created_at) / 1000);
+    }
+    for (const entry of verdicts.failed) {
+      this.#log.error(
+        { kind: operation.kind, ref: entry.row.payment_ref, error: entry.error },
+        "outbox row failed for good",
+      );
+    }
+  }
+
+  async #rebroadcastIfLost(tx: TxRow): Promise<void> {
+    const hashes = JSON.parse(tx.hashes) as Hex[];
+    const latest = hashes[hashes.length - 1]!;
+    const known = await this.#deps.chain.publicClient.getTransaction({ hash: latest }).catch(() => undefined);
+    if (known !== undefined) return;
+    this.#log.info(
+      { nonce: tx.nonce, hash: latest },
+      "the node does not know a transaction in flight; broadcasting it again",
+    );
+    await this.#broadcast(tx.raw as Hex, tx.nonce);
+  }
+
+  async #replace(tx: TxRow): Promise<void> {
+    const { chain, config, store, clock } = this.#deps;
+    const previous: Fees = { maxFeePerGas: BigInt(tx.max_fee), maxPriorityFeePerGas: BigInt(tx.max_priority_fee) };
+    const fees = bumpFees(previous, await estimateFees(chain.publicClient), config.tx.bumpPercent);
+    const raw = await chain.account.signTransaction({
+      chainId: chain.chain.id,
+      type: "eip1559",
+      nonce: tx.nonce,
+      to: tx.to_address as Hex,
+      data: tx.data as Hex,
+      gas: BigInt(tx.gas_limit),
+      ...fees,
+    });
+    const hash = keccak256(raw);
+    const hashes = [...(JSON.parse(tx.hashes) as string[]), hash];
+    const now = clock.now();
+    await store.db
+      .updateTable("transactions")
+      .set({
+        raw,
+        hashes: JSON.stringify(hashes),
+        max_fee: fees.maxFeePerGas.toString(),
+        max_priority_fee: fees.maxPriorityFeePerGas.toString(),
+        last_sent_at: now,
+      })
+      .where("id", "=", tx.id)
+      .execute();
+    await store.db
+      .updateTable("outbox")
+      .set({ tx_hash: hash, updated_at: now })
+      .where("tx_id", "=", tx.id)
+      .where("state", "=", "sent")
+      .execute();
+    this.#deps.metrics.replacements.inc();
+    this.#log.warn(
+      { nonce: tx.nonce, hash, maxFeePerGas: fees.maxFeePerGas },
+      "replacing a stuck transaction with higher fees",
+    );
+    this.#lastBroadcastCheck.set(tx.id, now);
+    await this.#broadcast(raw, tx.nonce);
+  }
+
+  /** Sends signed bytes; "already known", "nonce too low" and "replacement underpriced" count as sent. */
+  async #broadcast(raw: Hex, nonce: number): Promise<void> {
+    try {
+      await this.#deps.chain.publicClient.sendRawTransaction({ serializedTransaction: raw });
+    } catch (error) {
+      if (isAlreadySentError(error)) {
+        this.#log.debug({ nonce, err: describeError(error) }, "node already has this nonce; treated as sent");
+        return;
+      }
+      // The transaction is recorded; the next ticks rebroadcast or replace it.
+      this.#log.warn({ nonce, err: describeError(error) }, "broadcast failed; will retry");
+    }
+  }
+
+  // ───────────────────────────── sending new work ─────────────────────────────
+
+  async #sendWork(): Promise<boolean> {
+    const { config } = this.#deps;
+    const inFlight = await this.#deps.store.db
+      .selectFrom("transactions")
+      .select((eb) => eb.fn.countAll<number | string>().as("count"))
+      .where("sender", "=", this.#sender)
+      .where("state", "in", ["pending", "mined"])
+      .executeTakeFirstOrThrow();
+    let slots = config.batching.maxInFlight - Number(inFlight.count);
+    let sent = false;
+    while (slots > 0) {
+      const rows = await this.#claimNext();
+      if (rows === undefined) break;
+      const didSend = await this.#process(rows);
+      if (didSend) {
+        slots--;
+        sent = true;
+      }
+    }
+    return sent;
+  }
+
+  async #claimNext(): Promise<OutboxRow[] | undefined> {
+    const { config, clock, store } = this.#deps;
+    const now = clock.now();
+    for (const kind of ["credit", "settle"] as const) {
+      const { count, oldest } = await queuedSummary(store.db, kind, now);
+      if (count === 0 || oldest === null) continue;
+      if (count < config.batching.maxBatchSize && now - oldest < config.batching.maxWaitMs) continue;
+      const rows = await claim(store, {
+        instanceId: config.instanceId,
+        kinds: [kind],
+        limit: config.batching.maxBatchSize,
+        now,
+      });
+      if (rows.length > 0) return rows;
+    }
+    const rows = await claim(store, { instanceId: config.instanceId, kinds: SINGLE_KINDS, limit: 1, now });
+    return rows.length > 0 ? rows : undefined;
+  }
+
+  /** Checks claimed rows against the chain, simulates, and sends what can go. Returns whether a transaction was sent. */
+  async #process(rows: OutboxRow[]): Promise<boolean> {
+    const kind = rows[0]!.kind;
+    const operation = operations[kind];
+    try {
+      const verdicts = await operation.check(this.#context, rows, this.#deps.store.db);
+      await this.#applyVerdicts(
+        operation,
+        { ...verdicts, ready: [] },
+        { requeueReady: false, why: "checked before sending" },
+      );
+      if (verdicts.ready.length === 0) return false;
+      const prepared = await this.#simulate(operation, verdicts.ready);
+      if (prepared === undefined) return false;
+      await this.#send(operation, prepared.rows, prepared.gas);
+      return true;
+    } catch (error) {
+      this.#nonces.invalidate();
+      const now = this.#deps.clock.now();
+      await requeue(
+        this.#deps.store.db,
+        rows.map((row) => row.id),
+        { now, error: describeError(error), notBefore: now + 1_000, countAttempt: false, onlyIfClaimed: true },
+      ).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Estimates gas for the rows as one transaction. If that reverts, each row is
+   * tried alone: rows that revert for good fail (and are flagged), rows that
+   * cannot go yet wait, and the rest are sent together.
+   */
+  async #simulate(operation: Operation, rows: OutboxRow[]): Promise<{ rows: OutboxRow[]; gas: bigint } | undefined> {
+    const estimate = async (subset: OutboxRow[]): Promise<bigint> => {
+      const { to, data } = operation.encode(this.#context, subset);
+      return await this.#deps.chain.publicClient.estimateGas({ account: this.#deps.chain.account, to, data });
+    };
+    try {
+      return { rows, gas: await estimate(rows) };
+    } catch (batchError) {
+      if (rows.length === 1) {
+        await this.#rejectRows(operation, rows, [batchError]);
+        return undefined;
+      }
+      const results = await Promise.all(
+        rows.map((row) =>
+          estimate([row]).then(
+            () => undefined,
+            (error: unknown) => error,
+          ),
+        ),
+      );
+      const good = rows.filter((_, index) => results[index] === undefined);
+      const bad = rows.filter((_, index) => results[index] !== undefined);
+      await this.#rejectRows(
+        operation,
+        bad,
+        results.filter((result) => result !== undefined),
+      );
+      if (good.length === 0) return undefined;
+      // Every row passes alone but not together (e.g. the float covers each but not all): send half now.
+      const sendNow = bad.length === 0 ? good.slice(0, Math.max(1, Math.floor(good.length / 2))) : good;
+      const later = good.filter((row) => !sendNow.includes(row));
+      await requeue(
+        this.#deps.store.db,
+        later.map((row) => row.id),
+        { now: this.#deps.clock.now(), countAttempt: false },
+      );
+      try {
+        return { rows: sendNow, gas: await estimate(sendNow) };
+      } catch {
+        await requeue(
+          this.#deps.store.db,
+          sendNow.map((row) => row.id),
+          { now: this.#deps.clock.now(), notBefore: this.#deps.clock.now() + 1_000 },
+        );
+        return undefined;
+      }
+    }
+  }
+
+  async #rejectRows(operation: Operation, rows: OutboxRow[], errors: unknown[]): Promise<void> {
+    const failed: Verdicts["failed"] = [];
+    const wait: Verdicts["wait"] = [];
+    const done: Verdicts["done"] = [];
+    rows.forEach((row, index) => {
+      const error = errors[index];
+      const decoded = decodeRevert(error);
+      const text = formatRevert(decoded, error);
+      if (decoded?.name === "Vault_PaymentRefUsed") done.push({ row, note: "reference already used on-chain" });
+      else if (isPermanentRevert(decoded)) failed.push({ row, error: text });
+      else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts) failed.push({ row, error: `gave up: ${text}` });
+      else {
+        wait.push({ row, reason: text, delayMs: Math.min(30_000, 500 * 2 ** Math.min(row.attempts, 6)) });
+        this.#log.warn({ kind: row.kind, ref: row.payment_ref, error: text }, "row cannot be sent yet");
+      }
+    });
+    // Waiting rows count an attempt so a permanent but unrecognised revert ends.
+    await this.#applyVerdicts(
+      operation,
+      { ready: [], done, failed, wait: [] },
+      { requeueReady: false, why: "simulation" },
+    );
+    const now = this.#deps.clock.now();
+    for (const entry of wait) {
+      await requeue(this.#deps.store.db, [entry.row.id], { now, error: entry.reason, notBefore: now + entry.delayMs });
+    }
+  }
+
+  async #send(operation: Operation, rows: OutboxRow[], gasEstimate: bigint): Promise<void> {
+    const { chain, config, store, clock, metrics } = this.#deps;
+    const { to, data } = operation.encode(this.#context, rows);
+    const gas = (gasEstimate * BigInt(config.tx.gasLimitPercent) + 99n) / 100n;
+    const fees = await estimateFees(chain.publicClient);
+    const nonce = await this.#nonces.allocate();
+    const raw = await chain.account.signTransaction({
+      chainId: chain.chain.id,
+      type: "eip1559",
+      nonce,
+      to,
+      data,
+      gas,
+      ...fees,
+    });
+    const hash = keccak256(raw);
+    const now = clock.now();
+    await store.transaction(async (trx) => {
+      const inserted = await trx
+        .insertInto("transactions")
+        .values({
+          instance_id: config.instanceId,
+          sender: this.#sender,
+          nonce,
+          kind: operation.kind,
+          to_address: to.toLowerCase(),
+          data,
+          gas_limit: gas.toString(),
+          max_fee: fees.maxFeePerGas.toString(),
+          max_priority_fee: fees.maxPriorityFeePerGas.toString(),
+          raw,
+          hashes: JSON.stringify([hash]),
+          state: "pending",
+          first_sent_at: now,
+          last_sent_at: now,
+          mined_hash: null,
+          mined_block: null,
+          mined_block_hash: null,
+          gas_used: null,
+          effective_gas_price: null,
+          created_at: now,
+        })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable("outbox")
+        .set({ state: "sent", tx_id: inserted.id, tx_hash: hash, nonce, updated_at: now })
+        .where(
+          "id",
+          "in",
+          rows.map((row) => row.id),
+        )
+        .execute();
+    });
+    metrics.transactionsSent.inc({ kind: operation.kind });
+    this.#log.debug({ kind: operation.kind, nonce, hash, rows: rows.length, gas }, "sending");
+    await this.#broadcast(raw, nonce);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

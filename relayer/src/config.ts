@@ -1,0 +1,229 @@
+// The relayer's configuration, parsed once at the edge (from the environment
+// or an object) into a readonly, typed value. Nothing else reads process.env.
+import { isAddress, isHex, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+const address = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), "must be a 0x-prefixed 20-byte address")
+  .transform((value) => value.toLowerCase() as Address);
+
+const privateKey = z
+  .string()
+  .refine((value) => isHex(value) && value.length === 66, "must be a 0x-prefixed 32-byte hex private key")
+  .transform((value) => value as Hex);
+
+const bigintString = z.union([z.string(), z.bigint(), z.number().int()]).transform((value, ctx) => {
+  try {
+    const parsed = BigInt(value);
+    if (parsed < 0n) throw new Error("negative");
+    return parsed;
+  } catch {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be a non-negative integer" });
+    return z.NEVER;
+  }
+});
+
+const boolString = z.union([
+  z.boolean(),
+  z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1"),
+]);
+
+/** A positive decimal such as "0.01": the fiat price of one whole $MESI (10^18 base units). */
+const decimalPrice = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, "must be a positive decimal such as 0.01")
+  .transform((value, ctx) => {
+    const [whole = "0", fraction = ""] = value.split(".");
+    const numerator = BigInt(whole + fraction);
+    const denominator = 10n ** BigInt(fraction.length);
+    if (numerator === 0n) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: "must be greater than zero" });
+      return z.NEVER;
+    }
+    return { numerator, denominator, text: value } as const;
+  });
+
+const storeSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("sqlite"), path: z.string().min(1) }),
+  z.object({
+    kind: z.literal("postgres"),
+    url: z.string().url(),
+    poolSize: z.coerce.number().int().min(1).default(10),
+  }),
+]);
+
+export const configSchema = z.object({
+  /** Names this instance in the store (claims) and logs; one hot wallet per instance. */
+  instanceId: z.string().min(1).max(64).default("relayer-1"),
+  http: z
+    .object({
+      // Bound to loopback only; a reverse proxy fronts it in production.
+      host: z.literal("127.0.0.1").default("127.0.0.1"),
+      port: z.coerce.number().int().min(0).max(65535).default(0),
+    })
+    .default({}),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  store: storeSchema,
+  chain: z.object({
+    rpcUrl: z.string().url(),
+    chainId: z.coerce.number().int().positive(),
+    relayerPrivateKey: privateKey,
+    vault: address,
+    tickets: address,
+    mesi: address,
+    /** Blocks on top of the receipt's block before a credit counts as confirmed. */
+    confirmations: z.coerce.number().int().min(0).default(1),
+    pollIntervalMs: z.coerce.number().int().min(10).default(250),
+  }),
+  batching: z
+    .object({
+      maxBatchSize: z.coerce.number().int().min(1).max(500).default(100),
+      maxWaitMs: z.coerce.number().int().min(0).default(200),
+      /** Transactions of this wallet awaiting confirmation before the engine stops sending more. */
+      maxInFlight: z.coerce.number().int().min(1).max(64).default(8),
+    })
+    .default({}),
+  tx: z
+    .object({
+      /** A transaction with no receipt after this long is replaced with higher fees. */
+      replaceAfterMs: z.coerce.number().int().min(100).default(20_000),
+      /** Fee increase of a replacement; nodes refuse less than 10 %. */
+      bumpPercent: z.coerce.number().int().min(10).max(300).default(15),
+      /** Multiplier (percent) applied to the node's gas estimate. */
+      gasLimitPercent: z.coerce.number().int().min(100).max(300).default(130),
+      /** A credit that keeps failing for a retryable reason is retried at most this many times. */
+      maxAttempts: z.coerce.number().int().min(1).default(20),
+    })
+    .default({}),
+  stripe: z.object({
+    /** `local`: no network, PaymentIntents kept in this process (npm start). `live`: the Stripe API. */
+    mode: z.enum(["local", "live"]).default("local"),
+    secretKey: z.string().optional(),
+    webhookSecret: z.string().min(1),
+    /** Stripe's signature tolerance in seconds. */
+    toleranceSeconds: z.coerce.number().int().min(1).default(300),
+    currency: z.string().length(3).toLowerCase().default("usd"),
+    /** Stripe's largest single charge in the currency's minor unit ($999,999.99 for USD). */
+    maxChargeMinor: z.coerce.number().int().positive().default(99_999_999),
+    /** Stripe's smallest charge ($0.50 for USD). */
+    minChargeMinor: z.coerce.number().int().positive().default(50),
+  }),
+  pricing: z
+    .object({
+      /** Fiat price of one whole $MESI (1e18 base units), in the currency's major unit. */
+      fiatPerMesi: decimalPrice.default("0.01"),
+      quoteTtlSeconds: z.coerce.number().int().min(10).default(900),
+    })
+    .default({}),
+  sponsorship: z
+    .object({
+      /** Gas units the relayer pays for one fan per calendar month (UTC); 0 = none. */
+      monthlyGasPerFan: bigintString.default(2_000_000n),
+      /** Wei the relayer pays for one fan per calendar month; 0 = no wei cap. */
+      monthlyWeiPerFan: bigintString.default(0n),
+    })
+    .default({}),
+  float: z
+    .object({
+      /** Below this $MESI float (base units) the relayer logs a warning. */
+      lowFloatWarning: bigintString.default(10n ** 21n),
+      checkIntervalMs: z.coerce.number().int().min(100).default(15_000),
+    })
+    .default({}),
+  dev: z
+    .object({
+      /** Enables POST /dev/simulate-payment. Local development only. */
+      simulator: boolString.default(false),
+    })
+    .default({}),
+});
+
+export type RelayerConfig = Readonly<z.output<typeof configSchema>>;
+export type RelayerConfigInput = z.input<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(readonly issues: readonly string[]) {
+    super(`invalid relayer configuration:\n  ${issues.join("\n  ")}`);
+  }
+}
+
+export function parseConfig(input: unknown): RelayerConfig {
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
+  }
+  const config = result.data;
+  if (config.stripe.mode === "live" && (config.stripe.secretKey === undefined || config.stripe.secretKey === "")) {
+    throw new ConfigError(["stripe.secretKey: required when stripe.mode is live"]);
+  }
+  if (config.stripe.mode === "live" && config.dev.simulator) {
+    throw new ConfigError(["dev.simulator: the payment simulator cannot be enabled with stripe.mode live"]);
+  }
+  return deepFreeze(config);
+}
+
+/**
+ * Reads MESI_RELAYER_* variables. Names map to config paths, e.g.
+ * MESI_RELAYER_CHAIN_RPC_URL → chain.rpcUrl, MESI_RELAYER_STORE=sqlite:/path or postgres://…
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
+  const get = (name: string): string | undefined => {
+    const value = env[`MESI_RELAYER_${name}`];
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const storeText = get("STORE") ?? "sqlite:.mesi/relayer.sqlite";
+  const store = storeText.startsWith("postgres")
+    ? { kind: "postgres", url: storeText, poolSize: get("STORE_POOL_SIZE") }
+    : { kind: "sqlite", path: storeText.replace(/^sqlite:/, "") };
+  const prune = (value: unknown): unknown => {
+    if (value === null || typeof value !== "object") return value;
+    const entries = Object.entries(value as Record<string, unknown>)
+      .map(([key, inner]) => [key, prune(inner)] as const)
+      .filter(([, inner]) => inner !== undefined);
+    return Object.fromEntries(entries);
+  };
+  return parseConfig(
+    prune({
+      instanceId: get("INSTANCE_ID"),
+      http: { port: get("PORT") },
+      logLevel: get("LOG_LEVEL"),
+      store,
+      chain: {
+        rpcUrl: get("CHAIN_RPC_URL"),
+        chainId: get("CHAIN_ID"),
+        relayerPrivateKey: get("PRIVATE_KEY"),
+        vault: get("VAULT"),
+        tickets: get("TICKETS"),
+        mesi: get("MESI"),
+        confirmations: get("CONFIRMATIONS"),
+        pollIntervalMs: get("POLL_INTERVAL_MS"),
+      },
+      batching: {
+        maxBatchSize: get("MAX_BATCH_SIZE"),
+        maxWaitMs: get("MAX_BATCH_WAIT_MS"),
+        maxInFlight: get("MAX_IN_FLIGHT"),
+      },
+      tx: { replaceAfterMs: get("REPLACE_AFTER_MS"), bumpPercent: get("BUMP_PERCENT") },
+      stripe: {
+        mode: get("STRIPE_MODE"),
+        secretKey: get("STRIPE_SECRET_KEY"),
+        webhookSecret: get("STRIPE_WEBHOOK_SECRET"),
+        currency: get("CURRENCY"),
+      },
+      pricing: { fiatPerMesi: get("FIAT_PER_MESI"), quoteTtlSeconds: get("QUOTE_TTL_SECONDS") },
+      sponsorship: { monthlyGasPerFan: get("SPONSOR_GAS_PER_MONTH"), monthlyWeiPerFan: get("SPONSOR_WEI_PER_MONTH") },
+      float: { lowFloatWarning: get("LOW_FLOAT_WARNING") },
+      dev: { simulator: get("DEV_SIMULATOR") },
+    }),
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,361 @@
+// Quotes and checkout: a quote fixes the $MESI amount, its fiat price at the
+// current rate and an expiry, and opens a Stripe PaymentIntent carrying the
+// quote in its metadata (with an idempotency key). For a ticket the seat is
+// reserved first — checked against the sale's supply on-chain minus sold minus
+// active reservations — so card buyers cannot oversell a limited sale; the seat
+// is released when the payment fails or the quote expires.
+import { randomUUID } from "node:crypto";
+
+import { sql, type Kysely } from "kysely";
+import { isAddress, zeroAddress, zeroHash, type Address, type Hex } from "viem";
+import { z } from "zod";
+
+import type { ChainClients } from "../chain/clients.ts";
+import { ticketsAbi } from "../chain/contracts.ts";
+import type { Clock } from "../clock.ts";
+import type { RelayerConfig } from "../config.ts";
+import { BadRequestError, RelayerError, UnavailableError } from "../errors.ts";
+import type { Logger } from "../logger.ts";
+import type { Database } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import type { StripeGateway } from "../stripe/gateway.ts";
+import { paymentRefOf } from "../stripe/webhook.ts";
+import { fiatMinorFor } from "./pricing.ts";
+
+const addressSchema = z
+  .string()
+  .refine((value) => isAddress(value, { strict: false }), "must be a 0x-prefixed 20-byte address")
+  .transform((value) => value.toLowerCase() as Address);
+const uintString = z.string().regex(/^\d{1,78}$/, "must be a decimal string of base units (no sign, no decimal point)");
+
+export const quoteRequestSchema = z
+  .object({
+    fan: addressSchema,
+    creator: addressSchema,
+    purpose: z.enum(["tip", "ticket"]),
+    mesiAmount: uintString.optional(),
+    streamId: uintString.optional(),
+    quantity: z.number().int().min(1).max(1000).optional(),
+    channel: z.number().int().min(0).max(3).default(0),
+    channelRef: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex")
+      .default(zeroHash),
+  })
+  .strict();
+
+export type QuoteRequest = z.input<typeof quoteRequestSchema>;
+
+export interface QuoteView {
+  readonly quoteId: string;
+  readonly status: string;
+  readonly fan: string;
+  readonly creator: string;
+  readonly purpose: string;
+  readonly mesiAmount: string;
+  readonly amountMinor: number;
+  readonly currency: string;
+  readonly fiatPerMesi: string;
+  readonly streamId: string | null;
+  readonly quantity: number | null;
+  readonly expiresAt: string;
+  readonly paymentIntentId: string | null;
+  readonly clientSecret: string | null;
+  readonly paymentRef: string | null;
+}
+
+export interface QuoteServiceDeps {
+  readonly config: RelayerConfig;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly chain: ChainClients;
+  readonly gateway: StripeGateway;
+}
+
+/** Quotes stay reserved this long past their expiry, so a payment that succeeded just in time still finds its seat. */
+const EXPIRY_GRACE_MS = 10 * 60_000;
+
+export class QuoteService {
+  readonly #deps: QuoteServiceDeps;
+  readonly #log: Logger;
+
+  constructor(deps: QuoteServiceDeps) {
+    this.#deps = deps;
+    this.#log = deps.logger.child({ component: "quotes" });
+  }
+
+  async create(body: unknown): Promise<QuoteView> {
+    const parsed = quoteRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      throw new BadRequestError(
+        "invalid_quote_request",
+        parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "),
+      );
+    }
+    const request = parsed.data;
+    const { config, clock, store } = this.#deps;
+    if (request.fan === request.creator) throw new BadRequestError("self_payment", "a fan cannot pay themselves");
+    if (request.fan === zeroAddress || request.creator === zeroAddress)
+      throw new BadRequestError("zero_address", "fan and creator must not be the zero address");
+
+    let mesiAmount: bigint;
+    let creator = request.creator;
+    let sale: { supply: number; sold: number } | undefined;
+    if (request.purpose === "ticket") {
+      if (request.streamId === undefined) throw new BadRequestError("stream_required", "a ticket quote needs streamId");
+      const quantity = request.quantity ?? 1;
+      const onChain = await this.#readSale(BigInt(request.streamId));
+      if (onChain.creator === zeroAddress)
+        throw new BadRequestError("no_sale", `stream ${request.streamId} has no ticket sale`, undefined, 404);
+      if (onChain.closed)
+        throw new BadRequestError(
+          "sale_closed",
+          `the ticket sale of stream ${request.streamId} is closed`,
+          undefined,
+          409,
+        );
+      if (onChain.endsAt !== 0 && onChain.endsAt * 1000 <= clock.now()) {
+        throw new BadRequestError(
+          "sale_ended",
+          `the ticket sale of stream ${request.streamId} has ended`,
+          undefined,
+          409,
+        );
+      }
+      if (onChain.creator.toLowerCase() !== creator) {
+        throw new BadRequestError(
+          "creator_mismatch",
+          `stream ${request.streamId} belongs to ${onChain.creator}, not ${creator}`,
+        );
+      }
+      creator = onChain.creator.toLowerCase() as Address;
+      mesiAmount = onChain.price * BigInt(quantity);
+      if (request.mesiAmount !== undefined && BigInt(request.mesiAmount) !== mesiAmount) {
+        throw new BadRequestError(
+          "amount_mismatch",
+          `${quantity} ticket(s) cost ${mesiAmount} $MESI base units, not ${request.mesiAmount}`,
+          undefined,
+          422,
+        );
+      }
+      sale = { supply: onChain.supply, sold: onChain.sold };
+    } else {
+      if (request.mesiAmount === undefined)
+        throw new BadRequestError("amount_required", "a tip quote needs mesiAmount");
+      mesiAmount = BigInt(request.mesiAmount);
+      if (request.streamId !== undefined || request.quantity !== undefined) {
+        throw new BadRequestError("unexpected_field", "streamId and quantity are only for ticket quotes");
+      }
+    }
+    if (mesiAmount <= 0n) throw new BadRequestError("amount_zero", "mesiAmount must be greater than zero");
+
+    const minor = fiatMinorFor(mesiAmount, config.pricing.fiatPerMesi);
+    const { maxChargeMinor, minChargeMinor, currency } = config.stripe;
+    if (minor > BigInt(maxChargeMinor)) {
+      throw new BadRequestError(
+        "amount_above_card_maximum",
+        `${formatMinor(minor, currency)} is above the largest single card charge Stripe accepts (${formatMinor(BigInt(maxChargeMinor), currency)}); ` +
+          "tip in several payments, or pay in $MESI or a stablecoin, which have no such limit",
+        { amountMinor: minor.toString(), maxChargeMinor },
+        422,
+      );
+    }
+    if (minor < BigInt(minChargeMinor)) {
+      throw new BadRequestError(
+        "amount_below_card_minimum",
+        `${formatMinor(minor, currency)} is below the smallest card charge (${formatMinor(BigInt(minChargeMinor), currency)})`,
+        { amountMinor: minor.toString(), minChargeMinor },
+        422,
+      );
+    }
+
+    const now = clock.now();
+    const quoteId = randomUUID();
+    const expiresAt = now + config.pricing.quoteTtlSeconds * 1000;
+    await store.transaction(async (trx) => {
+      if (sale !== undefined)
+        await this.#reserve(trx, request.streamId!, request.quantity ?? 1, sale, quoteId, expiresAt, now);
+      await trx
+        .insertInto("quotes")
+        .values({
+          id: quoteId,
+          fan: request.fan,
+          creator,
+          purpose: request.purpose,
+          mesi_amount: mesiAmount.toString(),
+          amount_minor: Number(minor),
+          currency,
+          stream_id: request.streamId ?? null,
+          quantity: request.purpose === "ticket" ? (request.quantity ?? 1) : null,
+          channel: request.channel,
+          channel_ref: request.channelRef.toLowerCase(),
+          expires_at: expiresAt,
+          payment_intent_id: null,
+          client_secret: null,
+          payment_ref: null,
+          status: "open",
+          created_at: now,
+        })
+        .execute();
+    });
+
+    let intentId: string;
+    let clientSecret: string | null;
+    try {
+      const intent = await this.#deps.gateway.createPaymentIntent(
+        {
+          amountMinor: Number(minor),
+          currency,
+          metadata: { quoteId, purpose: request.purpose, fan: request.fan, creator, mesiAmount: mesiAmount.toString() },
+          description: request.purpose === "ticket" ? `Mesi ticket(s) for stream ${request.streamId}` : "Mesi tip",
+        },
+        `mesi-quote-${quoteId}`,
+      );
+      intentId = intent.id;
+      clientSecret = intent.clientSecret;
+      await this.#deps.gateway.updatePaymentIntentMetadata(
+        intent.id,
+        { paymentRef: paymentRefOf(intent.id) },
+        `mesi-quote-ref-${quoteId}`,
+      );
+    } catch (error) {
+      await store.transaction(async (trx) => {
+        await trx.updateTable("quotes").set({ status: "failed" }).where("id", "=", quoteId).execute();
+        await trx
+          .updateTable("ticket_reservations")
+          .set({ status: "released" })
+          .where("quote_id", "=", quoteId)
+          .execute();
+      });
+      this.#log.error({ err: error, quoteId }, "could not create the PaymentIntent");
+      throw new UnavailableError("the payment provider could not be reached; try again", { quoteId });
+    }
+    await store.db
+      .updateTable("quotes")
+      .set({ payment_intent_id: intentId, client_secret: clientSecret, payment_ref: paymentRefOf(intentId) })
+      .where("id", "=", quoteId)
+      .execute();
+    return (await this.get(quoteId))!;
+  }
+
+  async get(quoteId: string): Promise<QuoteView | undefined> {
+    const row = await this.#deps.store.db.selectFrom("quotes").selectAll().where("id", "=", quoteId).executeTakeFirst();
+    if (row === undefined) return undefined;
+    return {
+      quoteId: row.id,
+      status: row.status,
+      fan: row.fan,
+      creator: row.creator,
+      purpose: row.purpose,
+      mesiAmount: row.mesi_amount,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      fiatPerMesi: this.#deps.config.pricing.fiatPerMesi.text,
+      streamId: row.stream_id,
+      quantity: row.quantity,
+      expiresAt: new Date(Number(row.expires_at)).toISOString(),
+      paymentIntentId: row.payment_intent_id,
+      clientSecret: row.client_secret,
+      paymentRef: row.payment_ref,
+    };
+  }
+
+  /** Expires open quotes past their time (plus a grace period) and releases their seats. */
+  async expireStale(): Promise<number> {
+    const { store, clock, gateway } = this.#deps;
+    const cutoff = clock.now() - EXPIRY_GRACE_MS;
+    const expired = await store.transaction(async (trx) => {
+      const rows = await trx
+        .selectFrom("quotes")
+        .select(["id", "payment_intent_id"])
+        .where("status", "in", ["open", "failed"])
+        .where("expires_at", "<", cutoff)
+        .limit(500)
+        .execute();
+      if (rows.length === 0) return rows;
+      const ids = rows.map((row) => row.id);
+      await trx.updateTable("quotes").set({ status: "expired" }).where("id", "in", ids).execute();
+      await trx
+        .updateTable("ticket_reservations")
+        .set({ status: "released" })
+        .where("quote_id", "in", ids)
+        .where("status", "=", "active")
+        .execute();
+      return rows;
+    });
+    for (const row of expired) {
+      if (row.payment_intent_id !== null) {
+        await gateway.cancelPaymentIntent(row.payment_intent_id, `mesi-expire-${row.id}`).catch((error: unknown) => {
+          this.#log.warn({ err: error, quoteId: row.id }, "could not cancel the PaymentIntent of an expired quote");
+        });
+      }
+    }
+    return expired.length;
+  }
+
+  async #readSale(streamId: bigint) {
+    const { chain } = this.#deps;
+    try {
+      return await chain.publicClient.readContract({
+        address: chain.addresses.tickets,
+        abi: ticketsAbi,
+        functionName: "saleOf",
+        args: [streamId],
+      });
+    } catch (error) {
+      if (error instanceof RelayerError) throw error;
+      throw new UnavailableError("could not read the ticket sale from the chain; try again");
+    }
+  }
+
+  async #reserve(
+    trx: Kysely<Database>,
+    streamId: string,
+    quantity: number,
+    sale: { supply: number; sold: number },
+    quoteId: string,
+    expiresAt: number,
+    now: number,
+  ): Promise<void> {
+    // One writer per stream: SQLite's transaction already holds the write lock;
+    // on PostgreSQL an advisory lock keyed by the stream serialises reservations.
+    if (this.#deps.store.dialect === "postgres") {
+      await sql`select pg_advisory_xact_lock(hashtext(${`mesi-tickets-${streamId}`}))`.execute(trx);
+    }
+    const reserved = await trx
+      .selectFrom("ticket_reservations")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>("quantity"), sql<number>`0`).as("quantity"))
+      .where("stream_id", "=", streamId)
+      .where("status", "=", "active")
+      .executeTakeFirstOrThrow();
+    const remaining = sale.supply - sale.sold - Number(reserved.quantity);
+    if (quantity > remaining) {
+      throw new BadRequestError(
+        "sold_out",
+        remaining <= 0
+          ? `stream ${streamId} is sold out (all seats sold or held by payments in progress)`
+          : `only ${remaining} ticket(s) left for stream ${streamId}`,
+        { remaining: Math.max(0, remaining) },
+        409,
+      );
+    }
+    await trx
+      .insertInto("ticket_reservations")
+      .values({
+        quote_id: quoteId,
+        stream_id: streamId,
+        quantity,
+        expires_at: expiresAt,
+        status: "active",
+        created_at: now,
+      })
+      .execute();
+  }
+}
+
+function formatMinor(minor: bigint, currency: string): string {
+  const whole = minor / 100n;
+  const cents = (minor % 100n).toString().padStart(2, "0");
+  return `${whole.toLocaleString("en-US")}.${cents} ${currency.toUpperCase()}`;
+}
