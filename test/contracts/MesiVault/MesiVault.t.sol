@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
+import { MesiTypes } from "../../../contracts/interfaces/IMesiTypes.sol";
+
+import { VaultSetup } from "./VaultSetup.sol";
+
+/// @notice Unit and fuzz tests of the vault's arithmetic: tips of any size up to the supply, fee rounding,
+/// stablecoin conversion and relayer credits.
+contract MesiVaultTest is VaultSetup {
+    address internal creator = makeAddr("creator");
+    address internal fan = makeAddr("fan");
+
+    function _tipFromWhale(uint256 amount) internal {
+        vm.startPrank(whale);
+        mesi.approve(address(vault), amount);
+        vault.tip(creator, amount, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.stopPrank();
+    }
+
+    function _creators() internal view returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = creator;
+    }
+
+    function test_Tip_CreditsNetAndFee() public {
+        _tipFromWhale(100e18);
+        (uint256 cleared, uint256 pending, uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared, 90e18);
+        assertEq(pending, 0);
+        assertEq(feesOwed, 10e18);
+    }
+
+    function test_RevertWhen_TipAmountZero() public {
+        vm.expectRevert(IMesiVault.Vault_AmountZero.selector);
+        vm.prank(whale);
+        vault.tip(creator, 0, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+    }
+
+    /// @notice Tips have no upper limit: any amount up to everything the whale holds (≈ the whole supply) works,
+    /// the fee is floor(amount * feeBps / 1e4), and the creator can claim the rest.
+    function testFuzz_Tip_AnyAmountUpToSupply(uint256 amount, uint16 feeBps) public {
+        amount = bound(amount, 1, mesi.balanceOf(whale));
+        feeBps = uint16(bound(feeBps, 0, vault.MAX_FEE_BPS()));
+        vm.prank(admin);
+        vault.setFeeBps(feeBps);
+        _tipFromWhale(amount);
+        uint256 fee = (amount * feeBps) / 10_000;
+        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(feesOwed, fee);
+        assertEq(cleared, amount - fee);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+        vm.prank(creator);
+        assertEq(vault.claim(creator), amount - fee);
+        assertEq(mesi.balanceOf(creator), amount - fee);
+        assertEq(vault.feePool(), fee);
+    }
+
+    /// @notice Two tips add up exactly, even at the top of the range.
+    function testFuzz_Tip_Accumulates(uint256 a, uint256 b) public {
+        uint256 available = mesi.balanceOf(whale);
+        a = bound(a, 1, available - 1);
+        b = bound(b, 1, available - a);
+        _tipFromWhale(a);
+        _tipFromWhale(b);
+        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, a + b);
+        assertEq(feesOwed, a / 10 + b / 10);
+    }
+
+    /// @notice A stablecoin tip takes exactly the converter's (rounded-down) quote from the float.
+    function testFuzz_TipWithStablecoin_UsesQuote(uint256 stableAmount, uint256 rate) public {
+        rate = bound(rate, 1, 1e34);
+        vm.prank(admin);
+        converter.setMaxRateChangeBps(10_000);
+        vm.prank(admin);
+        converter.delist(address(usdc));
+        vm.prank(admin);
+        converter.setRate(address(usdc), rate);
+        stableAmount = bound(stableAmount, 1, 1e18);
+        uint256 quoted = (stableAmount * rate) / 1e18;
+        usdc.mint(fan, stableAmount);
+        vm.startPrank(fan);
+        usdc.approve(address(vault), stableAmount);
+        if (quoted == 0) {
+            vm.expectRevert(IMesiVault.Vault_AmountZero.selector);
+        } else if (quoted > FLOAT) {
+            vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_FloatInsufficient.selector, quoted, FLOAT));
+        }
+        vault.tipWithStablecoin(
+            address(usdc), creator, stableAmount, 0, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0)
+        );
+        vm.stopPrank();
+        if (quoted == 0 || quoted > FLOAT) return;
+        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, quoted);
+        assertEq(feesOwed, quoted / 10);
+        assertEq(vault.floatBalance(), FLOAT - quoted);
+        assertEq(usdc.balanceOf(address(vault)), stableAmount);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+
+    /// @notice A held fiat credit moves to cleared at settlement with the fee, or back to the float on reversal.
+    function testFuzz_Credit_SettleOrReverse(uint96 amount, bool reverse, uint32 holdPeriod) public {
+        uint256 gross = bound(amount, 1, FLOAT);
+        uint256 hold = bound(holdPeriod, 1, vault.MAX_HOLD_PERIOD());
+        vm.prank(admin);
+        vault.setHoldPeriod(hold);
+        bytes32 ref = keccak256(abi.encode(amount, reverse));
+        vm.prank(relayer);
+        vault.credit(
+            IMesiVault.Credit(
+                ref, fan, creator, gross, MesiTypes.PaymentSource.Fiat, MesiTypes.TipChannel.Profile, bytes32(0)
+            )
+        );
+        (, uint256 pending,) = vault.earningsOf(creator);
+        assertEq(pending, gross);
+        bytes32[] memory refs = new bytes32[](1);
+        refs[0] = ref;
+        if (reverse) {
+            vm.warp(block.timestamp + hold - 1);
+            vm.prank(relayer);
+            vault.reverseCredit(ref);
+            assertEq(vault.floatBalance(), FLOAT);
+            (uint256 cleared, uint256 pendingAfter, uint256 fees) = vault.earningsOf(creator);
+            assertEq(cleared + pendingAfter + fees, 0);
+        } else {
+            vm.warp(block.timestamp + hold);
+            vault.settleCredits(refs);
+            (uint256 cleared, uint256 pendingAfter, uint256 fees) = vault.earningsOf(creator);
+            assertEq(pendingAfter, 0);
+            assertEq(fees, gross / 10);
+            assertEq(cleared, gross - gross / 10);
+            assertEq(vault.floatBalance(), FLOAT - gross);
+        }
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+
+    /// @notice A batch costs the float exactly its total, whatever the mix of sources.
+    function testFuzz_CreditBatch_DebitsTotal(uint8 count, uint256 seed) public {
+        count = uint8(bound(count, 1, 20));
+        IMesiVault.Credit[] memory batch = new IMesiVault.Credit[](count);
+        uint256 total;
+        for (uint256 i; i < count; ++i) {
+            uint256 amount = bound(uint256(keccak256(abi.encode(seed, i))), 1, FLOAT / 20);
+            bool fiat = uint256(keccak256(abi.encode(seed, i, "src"))) % 2 == 0;
+            batch[i] = IMesiVault.Credit(
+                keccak256(abi.encode(seed, i, "ref")),
+                fan,
+                creator,
+                amount,
+                fiat ? MesiTypes.PaymentSource.Fiat : MesiTypes.PaymentSource.RelayerStablecoin,
+                MesiTypes.TipChannel.Stream,
+                bytes32(seed)
+            );
+            total += amount;
+        }
+        vm.prank(relayer);
+        vault.creditBatch(batch);
+        assertEq(vault.floatBalance(), FLOAT - total);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+}
