@@ -65,6 +65,16 @@ contract AbuseReportsTest is StdInvariant, Test {
         assertEq(uint8(reports.reportOf(id).status), uint8(IAbuseReports.Status.Upheld));
     }
 
+    function test_RevertWhen_ReportInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(IAbuseReports.Reports_InvalidSubject.selector, address(0)));
+        reports.fileReport(address(0), IAbuseReports.Category.Other, 0, keccak256("e"));
+        vm.expectRevert(IAbuseReports.Reports_EvidenceRequired.selector);
+        reports.fileReport(makeAddr("subject"), IAbuseReports.Category.Other, 0, 0);
+        vm.expectRevert(abi.encodeWithSelector(IAbuseReports.Reports_UnknownReport.selector, 1));
+        vm.prank(moderator);
+        reports.resolveReport(1, true, 0);
+    }
+
     function testFuzz_FileReport_StoresEveryField(
         address reporter,
         address subject,

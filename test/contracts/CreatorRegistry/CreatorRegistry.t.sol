@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import { ICreatorRegistry } from "../../../contracts/interfaces/ICreatorRegistry.sol";
+import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
 import { RegistrySetup } from "./RegistrySetup.sol";
 
 /// @notice Fuzz tests of the registry's value-dependent paths against the real vault and token.
@@ -22,6 +23,156 @@ contract CreatorRegistryTest is RegistrySetup {
         _subscribe(fan, tierId, 1);
         assertEq(registry.subscriptionOf(creator, fan).expiresAt, block.timestamp + 7 days);
     }
+
+    // ───────────────────────── Unit: every revert path and view (mirrors the TypeScript suite) ─────────────────────────
+
+    function test_RevertWhen_AlreadyRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_AlreadyRegistered.selector, creator));
+        vm.prank(creator);
+        registry.register("ipfs://again");
+    }
+
+    function test_RevertWhen_ProfileEmpty() public {
+        vm.expectRevert(ICreatorRegistry.Registry_EmptyProfile.selector);
+        vm.prank(fan);
+        registry.register("");
+        vm.expectRevert(ICreatorRegistry.Registry_EmptyProfile.selector);
+        vm.prank(creator);
+        registry.updateProfile("");
+    }
+
+    function test_UpdateProfile() public {
+        vm.expectEmit(address(registry));
+        emit ICreatorRegistry.ProfileUpdated(creator, "ipfs://v2");
+        vm.prank(creator);
+        registry.updateProfile("ipfs://v2");
+        assertTrue(registry.isRegistered(creator));
+        assertFalse(registry.isRegistered(fan));
+    }
+
+    function test_RevertWhen_NotRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_NotRegistered.selector, fan));
+        vm.prank(fan);
+        registry.updateProfile("x");
+    }
+
+    function test_FollowAndUnfollow() public {
+        vm.expectEmit(address(registry));
+        emit ICreatorRegistry.Followed(fan, creator);
+        vm.prank(fan);
+        registry.follow(creator);
+        assertTrue(registry.isFollowing(fan, creator));
+
+        vm.expectEmit(address(registry));
+        emit ICreatorRegistry.Unfollowed(fan, creator);
+        vm.prank(fan);
+        registry.unfollow(creator);
+        assertFalse(registry.isFollowing(fan, creator));
+    }
+
+    function test_RevertWhen_FollowInvalid() public {
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_NotRegistered.selector, fan));
+        vm.prank(creator);
+        registry.follow(fan);
+
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_SelfFollow.selector, creator));
+        vm.prank(creator);
+        registry.follow(creator);
+
+        vm.prank(fan);
+        registry.follow(creator);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_AlreadyFollowing.selector, fan, creator));
+        vm.prank(fan);
+        registry.follow(creator);
+
+        address blocked = makeAddr("blocked");
+        vm.prank(creator);
+        vault.blockFan(blocked);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_Blocked.selector, creator, blocked));
+        vm.prank(blocked);
+        registry.follow(creator);
+    }
+
+    function test_RevertWhen_UnfollowNotFollowing() public {
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_NotFollowing.selector, fan, creator));
+        vm.prank(fan);
+        registry.unfollow(creator);
+    }
+
+    function test_RevertWhen_TierInvalid() public {
+        vm.startPrank(creator);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidPrice.selector, 0));
+        registry.createTier(0, 1, 0, "");
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidRank.selector, 0));
+        registry.createTier(1, 0, 0, "");
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_TrialTooLong.selector, 8, 7));
+        registry.createTier(1, 1, 8, "");
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidTier.selector, creator, 0));
+        registry.updateTier(0, 1, true);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidTier.selector, creator, 1));
+        registry.updateTier(1, 1, true);
+        vm.stopPrank();
+    }
+
+    function test_RevertWhen_SubscribeInvalid() public {
+        uint32 tierId = _createTier(1e18, 1, 0);
+        uint32 trialTier = _createTier(1e18, 1, 2);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidTier.selector, creator, 3));
+        _subscribe(fan, 3, 1);
+
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_SelfPayment.selector, creator));
+        _subscribe(creator, tierId, 1);
+
+        vm.prank(creator);
+        registry.updateTier(tierId, 1e18, false);
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_TierInactive.selector, creator, tierId));
+        _subscribe(fan, tierId, 1);
+
+        vm.prank(creator);
+        vault.blockFan(fan);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_Blocked.selector, creator, fan));
+        _subscribe(fan, trialTier, 1);
+
+        vault.pause();
+        vm.expectRevert(IMesiVault.Vault_Paused.selector);
+        _subscribe(makeAddr("someone"), trialTier, 1);
+    }
+
+    function test_Streams() public {
+        ICreatorRegistry.StreamRules memory rules;
+        vm.prank(creator);
+        uint256 streamId = registry.createStream(rules, "ipfs://s");
+        assertEq(registry.streamCount(), 1);
+
+        rules.isPrivate = true;
+        rules.kyfLevel = 2;
+        vm.expectEmit(address(registry));
+        emit ICreatorRegistry.StreamRulesUpdated(streamId, creator, rules);
+        vm.prank(creator);
+        registry.updateStreamRules(streamId, rules);
+        assertEq(registry.streamOf(streamId).rules.kyfLevel, 2);
+    }
+
+    function test_RevertWhen_StreamInvalid() public {
+        ICreatorRegistry.StreamRules memory rules;
+        vm.prank(creator);
+        uint256 streamId = registry.createStream(rules, "");
+
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_UnknownStream.selector, 2));
+        vm.prank(creator);
+        registry.setLive(2, true);
+
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_NotStreamCreator.selector, streamId, fan));
+        vm.prank(fan);
+        registry.updateStreamRules(streamId, rules);
+
+        rules.kyfLevel = 4;
+        vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidKyfLevel.selector, 4));
+        vm.prank(creator);
+        registry.updateStreamRules(streamId, rules);
+    }
+
+    // ───────────────────────────────────────── Fuzz ─────────────────────────────────────────
 
     function testFuzz_CreateTier_StoresAnyPriceUpToUint128(uint256 price, uint8 rank, uint8 trialDays) public {
         price = bound(price, 1, type(uint128).max);

@@ -15,6 +15,58 @@ contract KyfRegistryTest is KyfSetup {
         assertTrue(kyf.hasConsented(creator, fan));
     }
 
+    function test_RevertWhen_ZeroAddressOrSelfRequest() public {
+        vm.expectRevert(IKyfRegistry.Kyf_ZeroAddress.selector);
+        _attest(address(0), 1, uint64(block.timestamp + 1));
+
+        vm.expectRevert(IKyfRegistry.Kyf_ZeroAddress.selector);
+        vm.prank(creator);
+        kyf.requestDisclosure(address(0));
+
+        vm.expectRevert(IKyfRegistry.Kyf_ZeroAddress.selector);
+        vm.prank(requester);
+        kyf.requestDisclosureFor(address(0), fan);
+
+        vm.expectRevert(abi.encodeWithSelector(IKyfRegistry.Kyf_SelfRequest.selector, creator));
+        vm.prank(creator);
+        kyf.requestDisclosure(creator);
+    }
+
+    function test_RevokeAndConsentErrors() public {
+        vm.expectRevert(abi.encodeWithSelector(IKyfRegistry.Kyf_NotAttested.selector, fan));
+        vm.prank(verifier);
+        kyf.revoke(fan);
+
+        vm.expectRevert(abi.encodeWithSelector(IKyfRegistry.Kyf_NoRequest.selector, creator, fan));
+        vm.prank(fan);
+        kyf.consent(creator);
+
+        vm.expectRevert(abi.encodeWithSelector(IKyfRegistry.Kyf_NotConsented.selector, creator, fan));
+        vm.prank(fan);
+        kyf.revokeConsent(creator);
+
+        _attest(fan, 1, uint64(block.timestamp + 1 days));
+        vm.prank(creator);
+        kyf.requestDisclosure(fan);
+        vm.prank(fan);
+        kyf.consent(creator);
+        vm.expectRevert(abi.encodeWithSelector(IKyfRegistry.Kyf_AlreadyConsented.selector, creator, fan));
+        vm.prank(fan);
+        kyf.consent(creator);
+
+        vm.expectEmit(address(kyf));
+        emit IKyfRegistry.DisclosureConsentRevoked(creator, fan);
+        vm.prank(fan);
+        kyf.revokeConsent(creator);
+        assertFalse(kyf.hasConsented(creator, fan));
+
+        vm.expectEmit(address(kyf));
+        emit IKyfRegistry.AttestationRevoked(fan, verifier);
+        vm.prank(verifier);
+        kyf.revoke(fan);
+        assertEq(kyf.levelOf(fan), 0);
+    }
+
     function testFuzz_Attest_LevelHoldsUntilExpiry(uint8 level, uint64 ttl, uint256 elapsed) public {
         level = uint8(bound(level, 1, 3));
         ttl = uint64(bound(ttl, 1, 100 * 365 days));
