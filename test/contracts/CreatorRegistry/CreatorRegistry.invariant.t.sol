@@ -124,6 +124,8 @@ contract CreatorRegistryInvariantTest is StdInvariant, RegistrySetup {
 
     function invariant_VaultHoldsExactlyWhatFansPaid() public view {
         assertEq(mesi.balanceOf(address(vault)), handler.ghostPaid());
+        // The vault's conservation law, with the parts subscriptions never touch at zero.
+        assertEq(vault.feePool() + vault.floatBalance() + vault.escrowed(), 0);
         (uint256 cleared, uint256 pending, uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared + pending + feesOwed, handler.ghostPaid());
         assertEq(pending, 0);
