@@ -394,14 +394,15 @@ describe("MesiTickets", async () => {
 
   describe("buyWithPermit", () => {
     it("buys with a permit and no prior allowance", async () => {
-      const { tickets, mesi, vault, fan, viem } = await load();
+      const { tickets, mesi, vault, creator, fan, viem } = await load();
       await mesi.write.approve([vault.address, 0n], { account: fan.account });
       const deadline = BigInt((await time.latest()) + 3600);
       const permit = await signMesiPermit(fan, mesi, vault.address, PRICE, deadline);
-      await viem.assertions.emit(
+      await viem.assertions.emitWithArgs(
         tickets.write.buyWithPermit([STREAM, 1, PRICE, permit], { account: fan.account }),
         tickets,
         "TicketsPurchased",
+        [STREAM, creator.account.address, fan.account.address, 1, PRICE, feeOf(PRICE), Source.Mesi, zeroHash, 1],
       );
       assert.equal(await tickets.read.balanceOf([fan.account.address, STREAM]), 1n);
       assert.equal(await mesi.read.allowance([fan.account.address, vault.address]), 0n);

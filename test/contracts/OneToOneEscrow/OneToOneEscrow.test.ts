@@ -828,6 +828,23 @@ describe("OneToOneEscrow", async () => {
     });
   });
 
+  describe("blocks", () => {
+    it("blocking the fan never stops a refund or a release", async () => {
+      const m = await loadAccepted();
+      const { escrow, vault, mesi, creator, fan, other } = m;
+      await escrow.write.request([creator.account.address, AMOUNT, 5], { account: fan.account });
+      await vault.write.blockFan([fan.account.address], { account: creator.account });
+      const before = await mesi.read.balanceOf([fan.account.address]);
+      await escrow.write.decline([2n], { account: creator.account });
+      assert.equal(await mesi.read.balanceOf([fan.account.address]), before + AMOUNT);
+      await time.increase(MINUTES * 60 + WINDOW + 1);
+      await escrow.write.release([1n], { account: other.account });
+      assert.equal((await escrow.read.sessionOf([1n])).status, Status.Released);
+      assert.equal(await vault.read.escrowed(), 0n);
+      await assertVaultConservation(m, creatorsOf(m));
+    });
+  });
+
   describe("admin", () => {
     it("setRequestTtl and setDisputeWindow within bounds emit the old and new values", async () => {
       const { escrow, viem } = await load();
