@@ -137,10 +137,13 @@ interface IOneToOneEscrow {
     function decline(uint256 sessionId) external;
     /// @notice Requirements: caller is the fan; Requested. Emits {SessionRefunded} (Cancelled).
     function cancel(uint256 sessionId) external;
-    /// @notice Anyone, once the request is older than requestTtl. Emits {SessionRefunded} (Expired).
+    /// @notice Anyone, once the request is older than requestTtl (or, if KYF was requested, once the consent deadline
+    /// passed, whichever is later). Emits {SessionRefunded} (Expired; KyfExpired when KYF was requested and the fan
+    /// has not consented).
     function expire(uint256 sessionId) external;
-    /// @notice The creator asks the fan for KYF disclosure before accepting. Requirements: caller is the creator;
-    /// Requested; not asked before. Emits {SessionKyfRequested}.
+    /// @notice The creator asks the fan for KYF disclosure before accepting; the request then stays open at least
+    /// until the consent deadline (now + the KYF registry's consent window). Requirements: caller is the creator;
+    /// Requested; request not expired; not asked before. Emits {SessionKyfRequested}.
     function requestKyf(uint256 sessionId) external;
     /// @notice Anyone, once the KYF consent window passed without consent. Emits {SessionRefunded} (KyfExpired).
     function expireKyf(uint256 sessionId) external;
@@ -153,9 +156,11 @@ interface IOneToOneEscrow {
     /// Requirements: MODERATOR_ROLE; Disputed; creatorBps <= 10_000. Emits {SessionResolved}.
     function resolve(uint256 sessionId, uint16 creatorBps, bytes32 noteHash) external;
 
-    /// @notice Requirements: DEFAULT_ADMIN_ROLE; 5 minutes <= seconds <= 30 days. Emits {RequestTtlUpdated}.
+    /// @notice Also applies to pending requests. Requirements: DEFAULT_ADMIN_ROLE; 5 minutes <= seconds <= 30 days.
+    /// Emits {RequestTtlUpdated}.
     function setRequestTtl(uint256 seconds_) external;
-    /// @notice Requirements: DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {DisputeWindowUpdated}.
+    /// @notice Also applies to sessions already accepted (their `disputeEndsAt` moves). Requirements:
+    /// DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {DisputeWindowUpdated}.
     function setDisputeWindow(uint256 seconds_) external;
 
     /// @notice A session as stored (all zero for an unknown id).
