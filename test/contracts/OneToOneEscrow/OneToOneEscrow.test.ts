@@ -893,6 +893,14 @@ describe("OneToOneEscrow", async () => {
       assert.equal((await escrow.read.sessionOf([1n])).status, Status.Expired);
     });
 
+    it("a new dispute window applies to accepted sessions (documented)", async () => {
+      const { escrow, other } = await loadAccepted();
+      await escrow.write.setDisputeWindow([3600n]);
+      await time.increase(MINUTES * 60 + 3601);
+      await escrow.write.release([1n], { account: other.account });
+      assert.equal((await escrow.read.sessionOf([1n])).status, Status.Released);
+    });
+
     it("supports ERC-165 and AccessControl interfaces", async () => {
       const { escrow } = await load();
       for (const id of ["0x01ffc9a7", "0x7965db0b", "0x31498786"] as const) {
