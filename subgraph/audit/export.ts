@@ -1,0 +1,57 @@
+// Streams ledger rows as CSV or JSON into any Writable (an HTTP response, a
+// file, stdout), waiting for 'drain' whenever the consumer is slower than
+// SQLite: memory stays at one chunk whatever the number of rows.
+import { once } from "node:events";
+import type { Writable } from "node:stream";
+
+import type Database from "better-sqlite3";
+
+import { columnsOf, ledgerRows, type LedgerFilter, type LedgerRow } from "./ledger.ts";
+
+export type ExportFormat = "csv" | "json" | "ndjson";
+
+export function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await once(out, "drain");
+}
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  readonly limit?: number;
+  readonly chunk?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Writes every matching row; returns how many. Does not end the stream. */
+export async function exportLedger(
+  db: Database.Database,
+  table: "tips" | "payments",
+  filter: LedgerFilter,
+  out: Writable,
+  options: ExportOptions,
+): Promise<number> {
+  const columns = columnsOf(table);
+  let count = 0;
+  const render = (row: LedgerRow): string =>
+    options.format === "csv" ? columns.map((c) => csvField(row[c] ?? null)).join(",") + "\n" : JSON.stringify(row);
+  if (options.format === "csv") await write(out, columns.join(",") + "\n");
+  if (options.format === "json") await write(out, "[");
+  for (const rows of ledgerRows(db, table, filter, { limit: options.limit, chunk: options.chunk })) {
+    if (options.signal?.aborted || out.destroyed) break;
+    let text = "";
+    for (const row of rows) {
+      if (options.format === "json") text += (count === 0 ? "\n" : ",\n") + render(row);
+      else if (options.format === "ndjson") text += render(row) + "\n";
+      else text += render(row);
+      count++;
+    }
+    await write(out, text);
+  }
+  if (options.format === "json") await write(out, count === 0 ? "]\n" : "\n]\n");
+  return count;
+}

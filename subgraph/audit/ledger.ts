@@ -1,0 +1,310 @@
+// The auditor's view of the index: tips and payments filtered by creator, fan,
+// source (and kind) and time range, read in keyset-paginated chunks so that an
+// export of a million rows never holds more than one chunk in memory.
+import type Database from "better-sqlite3";
+
+import { bytesToHex, decodeBigInt, encodeBigInt, hexToBytes } from "../indexer/store/values.ts";
+
+export const PAYMENT_SOURCES = ["MESI", "STABLECOIN", "FIAT", "RELAYER_STABLECOIN"] as const;
+export const PAYMENT_KINDS = ["TIP", "TICKET", "SUBSCRIPTION", "ONE_TO_ONE"] as const;
+
+export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
+export type PaymentKind = (typeof PAYMENT_KINDS)[number];
+
+export interface LedgerFilter {
+  readonly creator?: string;
+  readonly fan?: string;
+  readonly source?: PaymentSource;
+  /** Payments only. */
+  readonly kind?: PaymentKind;
+  /** Inclusive lower bound, unix seconds. */
+  readonly from?: bigint;
+  /** Exclusive upper bound, unix seconds. */
+  readonly to?: bigint;
+}
+
+export class AuditInputError extends Error {
+  override readonly name = "AuditInputError";
+}
+
+export type LedgerRow = Record<string, string | number | null>;
+
+export interface LedgerTable {
+  readonly name: "tips" | "payments";
+  readonly columns: readonly string[];
+}
+
+export const TIP_COLUMNS = [
+  "id",
+  "timestamp",
+  "blockNumber",
+  "transactionHash",
+  "logIndex",
+  "creator",
+  "fan",
+  "source",
+  "amount",
+  "fee",
+  "channel",
+  "channelRef",
+  "memoHash",
+  "paymentRef",
+  "creditStatus",
+  "stablecoin",
+  "stableAmount",
+] as const;
+
+export const PAYMENT_COLUMNS = [
+  "id",
+  "timestamp",
+  "blockNumber",
+  "transactionHash",
+  "kind",
+  "creator",
+  "fan",
+  "source",
+  "amount",
+  "fee",
+  "paymentRef",
+] as const;
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** Validates and normalizes a filter given as strings (query string, CLI flags). */
+export function parseLedgerFilter(input: Record<string, string | undefined>): LedgerFilter {
+  const filter: {
+    creator?: string;
+    fan?: string;
+    source?: PaymentSource;
+    kind?: PaymentKind;
+    from?: bigint;
+    to?: bigint;
+  } = {};
+  for (const key of ["creator", "fan"] as const) {
+    const value = input[key];
+    if (value === undefined || value === "") continue;
+    if (!ADDRESS.test(value))
+      throw new AuditInputError(`${key} must be a 0x-prefixed 20-byte address, got \`${value}\``);
+    filter[key] = value.toLowerCase();
+  }
+  if (input.source) {
+    const source = input.source.toUpperCase();
+    if (!(PAYMENT_SOURCES as readonly string[]).includes(source)) {
+      throw new AuditInputError(`source must be one of ${PAYMENT_SOURCES.join(", ")}, got \`${input.source}\``);
+    }
+    filter.source = source as PaymentSource;
+  }
+  if (input.kind) {
+    const kind = input.kind.toUpperCase();
+    if (!(PAYMENT_KINDS as readonly string[]).includes(kind)) {
+      throw new AuditInputError(`kind must be one of ${PAYMENT_KINDS.join(", ")}, got \`${input.kind}\``);
+    }
+    filter.kind = kind as PaymentKind;
+  }
+  for (const key of ["from", "to"] as const) {
+    const value = input[key];
+    if (value === undefined || value === "") continue;
+    filter[key] = parseTime(key, value);
+  }
+  return filter;
+}
+
+/** Unix seconds or an ISO-8601 date. */
+function parseTime(key: string, value: string): bigint {
+  if (/^\d+$/.test(value)) return BigInt(value);
+  const millis = Date.parse(value);
+  if (Number.isNaN(millis)) throw new AuditInputError(`${key} must be unix seconds or an ISO date, got \`${value}\``);
+  return BigInt(Math.floor(millis / 1000));
+}
+
+interface Condition {
+  readonly sql: string;
+  readonly params: unknown[];
+}
+
+function conditions(filter: LedgerFilter, alias: string, withKind: boolean): Condition {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (filter.creator) {
+    parts.push(`${alias}."creator" = ?`);
+    params.push(hexToBytes(filter.creator));
+  }
+  if (filter.fan) {
+    parts.push(`${alias}."fan" = ?`);
+    params.push(hexToBytes(filter.fan));
+  }
+  if (filter.source) {
+    parts.push(`${alias}."source" = ?`);
+    params.push(filter.source);
+  }
+  if (withKind && filter.kind) {
+    parts.push(`${alias}."kind" = ?`);
+    params.push(filter.kind);
+  }
+  if (filter.from !== undefined) {
+    parts.push(`${alias}."timestamp" >= ?`);
+    params.push(encodeBigInt(filter.from));
+  }
+  if (filter.to !== undefined) {
+    parts.push(`${alias}."timestamp" < ?`);
+    params.push(encodeBigInt(filter.to));
+  }
+  return { sql: parts.length === 0 ? "1" : parts.join(" AND "), params };
+}
+
+function hex(value: unknown): string | null {
+  return value === null || value === undefined ? null : bytesToHex(value as Buffer);
+}
+
+function big(value: unknown): string | null {
+  return value === null || value === undefined ? null : decodeBigInt(value as Buffer).toString();
+}
+
+function tipRow(row: Record<string, unknown>): LedgerRow {
+  return {
+    id: hex(row.id),
+    timestamp: big(row.timestamp),
+    blockNumber: big(row.blockNumber),
+    transactionHash: hex(row.transactionHash),
+    logIndex: big(row.logIndex),
+    creator: hex(row.creator),
+    fan: hex(row.fan),
+    source: row.source as string,
+    amount: big(row.amount),
+    fee: big(row.fee),
+    channel: row.channel as string,
+    channelRef: hex(row.channelRef),
+    memoHash: hex(row.memoHash),
+    paymentRef: hex(row.paymentRef),
+    creditStatus: (row.creditStatus as string | null) ?? null,
+    stablecoin: hex(row.stablecoin),
+    stableAmount: big(row.stableAmount),
+  };
+}
+
+function paymentRow(row: Record<string, unknown>): LedgerRow {
+  return {
+    id: hex(row.id),
+    timestamp: big(row.timestamp),
+    blockNumber: big(row.blockNumber),
+    transactionHash: hex(row.transactionHash),
+    kind: row.kind as string,
+    creator: hex(row.creator),
+    fan: hex(row.fan),
+    source: row.source as string,
+    amount: big(row.amount),
+    fee: big(row.fee),
+    paymentRef: hex(row.paymentRef),
+  };
+}
+
+export interface PageOptions {
+  /** Rows per chunk read from SQLite. */
+  readonly chunk?: number;
+  /** Stop after this many rows. */
+  readonly limit?: number;
+}
+
+/**
+ * Tips or payments in (timestamp, id) order, chunk by chunk. Each chunk is one
+ * short query (no statement stays open across awaits), resumed after the last
+ * key seen.
+ */
+export function* ledgerRows(
+  db: Database.Database,
+  table: "tips" | "payments",
+  filter: LedgerFilter,
+  options: PageOptions = {},
+): Generator<LedgerRow[]> {
+  const chunk = Math.max(1, Math.min(options.chunk ?? 2000, 10_000));
+  let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+  const isTips = table === "tips";
+  const where = conditions(filter, "t", !isTips);
+  const select = isTips
+    ? `SELECT t.*, c."status" AS creditStatus FROM "Tip" t LEFT JOIN "RelayerCredit" c ON c."id" = t."paymentRef"`
+    : `SELECT t.* FROM "Payment" t`;
+  const first = db.prepare(`${select} WHERE ${where.sql} ORDER BY t."timestamp", t."id" LIMIT ?`);
+  const next = db.prepare(
+    `${select} WHERE ${where.sql} AND (t."timestamp" > ? OR (t."timestamp" = ? AND t."id" > ?)) ORDER BY t."timestamp", t."id" LIMIT ?`,
+  );
+  let last: { timestamp: Buffer; id: Buffer } | undefined;
+  while (remaining > 0) {
+    const size = Math.min(chunk, remaining);
+    const rows = (
+      last === undefined
+        ? first.all(...where.params, size)
+        : next.all(...where.params, last.timestamp, last.timestamp, last.id, size)
+    ) as Record<string, unknown>[];
+    if (rows.length === 0) return;
+    const tail = rows[rows.length - 1] as { timestamp: Buffer; id: Buffer };
+    last = { timestamp: tail.timestamp, id: tail.id };
+    remaining -= rows.length;
+    yield rows.map(isTips ? tipRow : paymentRow);
+    if (rows.length < size) return;
+  }
+}
+
+export interface TotalsRow {
+  readonly group: string;
+  readonly count: number;
+  readonly amount: string;
+  readonly fee: string;
+}
+
+export interface Totals {
+  readonly count: number;
+  readonly amount: string;
+  readonly fee: string;
+  readonly bySource: readonly TotalsRow[];
+  readonly byKind?: readonly TotalsRow[];
+}
+
+/** Sums with exact bigint arithmetic (amounts are 33-byte blobs; SQL cannot add them). */
+export function ledgerTotals(db: Database.Database, table: "tips" | "payments", filter: LedgerFilter): Totals {
+  const isTips = table === "tips";
+  const where = conditions(filter, "t", !isTips);
+  const statement = db.prepare(
+    `SELECT t."amount" AS amount, t."fee" AS fee, t."source" AS source${isTips ? "" : ', t."kind" AS kind'} FROM "${
+      isTips ? "Tip" : "Payment"
+    }" t WHERE ${where.sql}`,
+  );
+  let count = 0;
+  let amount = 0n;
+  let fee = 0n;
+  const bySource = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  const byKind = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  const add = (map: typeof bySource, key: string, a: bigint, f: bigint): void => {
+    const entry = map.get(key) ?? { count: 0, amount: 0n, fee: 0n };
+    entry.count++;
+    entry.amount += a;
+    entry.fee += f;
+    map.set(key, entry);
+  };
+  for (const row of statement.iterate(...where.params) as Iterable<Record<string, unknown>>) {
+    const a = decodeBigInt(row.amount as Buffer);
+    const f = decodeBigInt(row.fee as Buffer);
+    count++;
+    amount += a;
+    fee += f;
+    add(bySource, row.source as string, a, f);
+    if (!isTips) add(byKind, row.kind as string, a, f);
+  }
+  const rows = (map: typeof bySource): TotalsRow[] =>
+    [...map.entries()].map(([group, v]) => ({
+      group,
+      count: v.count,
+      amount: v.amount.toString(),
+      fee: v.fee.toString(),
+    }));
+  return {
+    count,
+    amount: amount.toString(),
+    fee: fee.toString(),
+    bySource: rows(bySource),
+    ...(isTips ? {} : { byKind: rows(byKind) }),
+  };
+}
+
+export function columnsOf(table: "tips" | "payments"): readonly string[] {
+  return table === "tips" ? TIP_COLUMNS : PAYMENT_COLUMNS;
+}

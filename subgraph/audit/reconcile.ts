@@ -1,0 +1,321 @@
+// Fiat reconciliation: every payment the relayer recorded, matched to its
+// on-chain credit or reversal by payment reference, and every mismatch listed
+// — both ways (recorded but not on-chain as recorded, and on-chain credits the
+// relayer never recorded).
+import { readFileSync } from "node:fs";
+
+import Database from "better-sqlite3";
+import { keccak256, toBytes } from "viem";
+
+import { bytesToHex, decodeBigInt } from "../indexer/store/values.ts";
+import { AuditInputError } from "./ledger.ts";
+
+/** How the relayer sees a payment. */
+export type RelayerStatus = "credited" | "reversed" | "pending" | "failed";
+
+export interface RelayerRecord {
+  /** bytes32 reference as credited on-chain, or the provider's id (e.g. a Stripe PaymentIntent id) it hashes. */
+  readonly paymentRef: string;
+  /** $MESI base units the relayer credited (or meant to). */
+  readonly amount: string | bigint;
+  readonly status: string;
+}
+
+export type MismatchKind =
+  | "missing_on_chain"
+  | "amount_mismatch"
+  | "status_mismatch"
+  | "unexpected_on_chain"
+  | "unknown_on_chain"
+  | "duplicate_record"
+  | "invalid_record";
+
+export interface ChainCredit {
+  readonly paymentRef: string;
+  readonly status: "HELD" | "CLEARED" | "REVERSED";
+  readonly amount: string;
+  readonly source: string;
+  readonly creator: string;
+  readonly fan: string;
+  readonly creditedAt: string;
+  readonly creditTransactionHash: string;
+}
+
+export interface Mismatch {
+  readonly kind: MismatchKind;
+  readonly paymentRef: string;
+  readonly detail: string;
+  readonly relayer: RelayerRecord | null;
+  readonly chain: ChainCredit | null;
+}
+
+export interface ReconciliationReport {
+  /** Index head the report was made at. */
+  readonly block: string | null;
+  readonly relayerRecords: number;
+  readonly chainCredits: number;
+  readonly matched: number;
+  readonly mismatches: readonly Mismatch[];
+  readonly summary: Readonly<Record<MismatchKind, number>>;
+}
+
+const STATUS_ALIASES: Record<string, RelayerStatus> = {
+  credited: "credited",
+  succeeded: "credited",
+  paid: "credited",
+  held: "credited",
+  cleared: "credited",
+  settled: "credited",
+  reversed: "reversed",
+  refunded: "reversed",
+  chargeback: "reversed",
+  charged_back: "reversed",
+  disputed_lost: "reversed",
+  pending: "pending",
+  processing: "pending",
+  failed: "failed",
+  canceled: "failed",
+  cancelled: "failed",
+};
+
+export function normalizeStatus(status: string): RelayerStatus | undefined {
+  return STATUS_ALIASES[status.trim().toLowerCase()];
+}
+
+/** The on-chain reference of a recorded payment: a bytes32 as is, anything else keccak256(utf8). */
+export function chainPaymentRef(ref: string): string {
+  const trimmed = ref.trim();
+  if (/^0x[0-9a-fA-F]{64}$/.test(trimmed)) return trimmed.toLowerCase();
+  return keccak256(toBytes(trimmed));
+}
+
+/** Parses relayer records from JSON (array), NDJSON or CSV with a header naming paymentRef, amount, status. */
+export function parseRelayerRecords(text: string): RelayerRecord[] {
+  const trimmed = text.trim();
+  if (trimmed === "") return [];
+  if (trimmed.startsWith("[")) return JSON.parse(trimmed) as RelayerRecord[];
+  if (trimmed.startsWith("{"))
+    return trimmed
+      .split(/\r?\n/)
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as RelayerRecord);
+  const lines = trimmed.split(/\r?\n/).filter((line) => line.trim() !== "");
+  const header = parseCsvLine(lines[0] ?? "").map((h) =>
+    h.trim().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()),
+  );
+  const at = (name: string): number => header.findIndex((h) => h.toLowerCase() === name.toLowerCase());
+  const refIndex = at("paymentRef");
+  const amountIndex = at("amount");
+  const statusIndex = at("status");
+  if (refIndex < 0 || amountIndex < 0 || statusIndex < 0) {
+    throw new AuditInputError(`CSV header must name paymentRef (or payment_ref), amount and status; got ${lines[0]}`);
+  }
+  return lines.slice(1).map((line) => {
+    const cells = parseCsvLine(line);
+    return { paymentRef: cells[refIndex] ?? "", amount: cells[amountIndex] ?? "", status: cells[statusIndex] ?? "" };
+  });
+}
+
+function parseCsvLine(line: string): string[] {
+  const cells: string[] = [];
+  let cell = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cell += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      cells.push(cell);
+      cell = "";
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
+/** Reads relayer records from a file: .json / .ndjson / .csv, or a SQLite database with `query`. */
+export function readRelayerRecords(path: string, query?: string): RelayerRecord[] {
+  if (/\.(sqlite|sqlite3|db)$/i.test(path)) {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(query ?? `SELECT paymentRef, amount, status FROM payments`).all() as RelayerRecord[];
+    } finally {
+      db.close();
+    }
+  }
+  return parseRelayerRecords(readFileSync(path, "utf8"));
+}
+
+function chainCredit(row: Record<string, unknown>): ChainCredit {
+  return {
+    paymentRef: bytesToHex(row.id as Buffer),
+    status: row.status as ChainCredit["status"],
+    amount: decodeBigInt(row.amount as Buffer).toString(),
+    source: row.source as string,
+    creator: bytesToHex(row.creator as Buffer),
+    fan: bytesToHex(row.fan as Buffer),
+    creditedAt: decodeBigInt(row.creditedAt as Buffer).toString(),
+    creditTransactionHash: bytesToHex(row.creditTransactionHash as Buffer),
+  };
+}
+
+export interface ReconcileOptions {
+  /** On-chain sources the relayer is answerable for. Default: FIAT only. */
+  readonly sources?: readonly string[];
+}
+
+export function reconcile(
+  db: Database.Database,
+  records: readonly RelayerRecord[],
+  options: ReconcileOptions = {},
+): ReconciliationReport {
+  const sources = new Set(options.sources ?? ["FIAT"]);
+  const mismatches: Mismatch[] = [];
+  const byRef = new Map<string, RelayerRecord>();
+  let matched = 0;
+  for (const record of records) {
+    let ref: string;
+    try {
+      ref = chainPaymentRef(String(record.paymentRef ?? ""));
+      if (String(record.paymentRef ?? "").trim() === "") throw new Error("empty");
+    } catch {
+      mismatches.push({
+        kind: "invalid_record",
+        paymentRef: String(record.paymentRef),
+        detail: "no payment reference",
+        relayer: record,
+        chain: null,
+      });
+      continue;
+    }
+    if (byRef.has(ref)) {
+      mismatches.push({
+        kind: "duplicate_record",
+        paymentRef: ref,
+        detail: "the relayer recorded this reference more than once",
+        relayer: record,
+        chain: null,
+      });
+      continue;
+    }
+    byRef.set(ref, record);
+  }
+
+  const select = db.prepare(`SELECT * FROM "RelayerCredit" WHERE "id" = ?`);
+  for (const [ref, record] of byRef) {
+    const status = normalizeStatus(String(record.status));
+    let amount: bigint;
+    try {
+      amount = BigInt(String(record.amount));
+    } catch {
+      mismatches.push({
+        kind: "invalid_record",
+        paymentRef: ref,
+        detail: `amount \`${String(record.amount)}\` is not an integer`,
+        relayer: record,
+        chain: null,
+      });
+      continue;
+    }
+    if (status === undefined) {
+      mismatches.push({
+        kind: "invalid_record",
+        paymentRef: ref,
+        detail: `unknown status \`${record.status}\``,
+        relayer: record,
+        chain: null,
+      });
+      continue;
+    }
+    const row = select.get(Buffer.from(ref.slice(2), "hex")) as Record<string, unknown> | undefined;
+    const chain = row ? chainCredit(row) : null;
+    if (status === "pending" || status === "failed") {
+      if (chain) {
+        mismatches.push({
+          kind: "unexpected_on_chain",
+          paymentRef: ref,
+          detail: `the relayer says ${status} but the chain has a ${chain.status} credit`,
+          relayer: record,
+          chain,
+        });
+      } else matched++;
+      continue;
+    }
+    if (!chain) {
+      mismatches.push({
+        kind: "missing_on_chain",
+        paymentRef: ref,
+        detail: `the relayer says ${status}; no on-chain credit has this reference`,
+        relayer: record,
+        chain: null,
+      });
+      continue;
+    }
+    const problems: Mismatch[] = [];
+    if (BigInt(chain.amount) !== amount) {
+      problems.push({
+        kind: "amount_mismatch",
+        paymentRef: ref,
+        detail: `relayer ${amount} vs on-chain ${chain.amount}`,
+        relayer: record,
+        chain,
+      });
+    }
+    const chainReversed = chain.status === "REVERSED";
+    if (status === "reversed" && !chainReversed) {
+      problems.push({
+        kind: "status_mismatch",
+        paymentRef: ref,
+        detail: `the relayer says reversed; on-chain it is ${chain.status}`,
+        relayer: record,
+        chain,
+      });
+    } else if (status === "credited" && chainReversed) {
+      problems.push({
+        kind: "status_mismatch",
+        paymentRef: ref,
+        detail: "the relayer says credited; on-chain it was reversed",
+        relayer: record,
+        chain,
+      });
+    }
+    if (problems.length === 0) matched++;
+    else mismatches.push(...problems);
+  }
+
+  let chainCredits = 0;
+  for (const row of db.prepare(`SELECT * FROM "RelayerCredit" ORDER BY "creditedAt", "id"`).iterate() as Iterable<
+    Record<string, unknown>
+  >) {
+    if (!sources.has(row.source as string)) continue;
+    chainCredits++;
+    const credit = chainCredit(row);
+    if (!byRef.has(credit.paymentRef)) {
+      mismatches.push({
+        kind: "unknown_on_chain",
+        paymentRef: credit.paymentRef,
+        detail: `on-chain ${credit.status} ${credit.source} credit of ${credit.amount} that the relayer did not record`,
+        relayer: null,
+        chain: credit,
+      });
+    }
+  }
+
+  const summary = {
+    missing_on_chain: 0,
+    amount_mismatch: 0,
+    status_mismatch: 0,
+    unexpected_on_chain: 0,
+    unknown_on_chain: 0,
+    duplicate_record: 0,
+    invalid_record: 0,
+  } satisfies Record<MismatchKind, number>;
+  for (const m of mismatches) summary[m.kind]++;
+  const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
+  return { block: head?.value ?? null, relayerRecords: records.length, chainCredits, matched, mismatches, summary };
+}

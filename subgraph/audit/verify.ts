@@ -1,0 +1,402 @@
+// `verify`: recompute every creator's earnings (cleared, pending, fees owed)
+// and the vault's holdings (float, fee pool, escrow, its $MESI balance) from
+// the indexed EVENTS alone, then compare them with the contracts' state read
+// at the same block — and with the subgraph's own aggregates. Every
+// difference comes with the events that explain that account's balance.
+import type Database from "better-sqlite3";
+import type { Abi, Address } from "viem";
+
+import { bytesToHex, decodeBigInt, hexToBytes } from "../indexer/store/values.ts";
+
+export interface Ledger {
+  cleared: bigint;
+  pending: bigint;
+  feesOwed: bigint;
+}
+
+export interface VaultHoldings {
+  floatBalance: bigint;
+  feePool: bigint;
+  escrowed: bigint;
+}
+
+export interface ExplainingEvent {
+  readonly entity: string;
+  readonly id: string;
+  readonly blockNumber: string;
+  readonly transactionHash: string;
+  readonly description: string;
+  readonly cleared: string;
+  readonly pending: string;
+  readonly feesOwed: string;
+}
+
+export interface Difference {
+  readonly subject: string;
+  readonly quantity: string;
+  readonly fromEvents: string;
+  readonly onChain: string | null;
+  readonly indexAggregate: string | null;
+  readonly events?: readonly ExplainingEvent[];
+  readonly eventCount?: number;
+}
+
+export interface VerifyReport {
+  readonly block: string;
+  readonly creatorsChecked: number;
+  readonly ok: boolean;
+  readonly differences: readonly Difference[];
+  readonly vault: {
+    readonly fromEvents: Record<string, string>;
+    readonly onChain: Record<string, string>;
+  };
+}
+
+/** What verify reads from the chain (a viem PublicClient fits). */
+export interface StateReader {
+  readContract(args: {
+    address: Address;
+    abi: Abi;
+    functionName: string;
+    args?: readonly unknown[];
+    blockNumber?: bigint;
+  }): Promise<unknown>;
+}
+
+export interface VerifyTargets {
+  readonly vault: { readonly address: Address; readonly abi: Abi };
+  readonly token: { readonly address: Address; readonly abi: Abi };
+}
+
+type Row = Record<string, unknown>;
+
+const big = (value: unknown): bigint => (value === null || value === undefined ? 0n : decodeBigInt(value as Buffer));
+const hex = (value: unknown): string => bytesToHex(value as Buffer);
+
+interface Effect {
+  readonly creator: string | null;
+  readonly cleared: bigint;
+  readonly pending: bigint;
+  readonly feesOwed: bigint;
+  readonly floatBalance: bigint;
+  readonly feePool: bigint;
+  readonly escrowed: bigint;
+  readonly entity: string;
+  readonly row: Row;
+  readonly description: string;
+}
+
+const NONE = { cleared: 0n, pending: 0n, feesOwed: 0n, floatBalance: 0n, feePool: 0n, escrowed: 0n };
+
+/** Every ledger effect of every indexed vault event, in no particular order. */
+function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
+  const by = (table: string, extra = ""): Iterable<Row> =>
+    (creator
+      ? db.prepare(`SELECT * FROM "${table}" WHERE "creator" = ? ${extra}`).iterate(creator)
+      : db.prepare(`SELECT * FROM "${table}" ${extra ? `WHERE 1 ${extra}` : ""}`).iterate()) as Iterable<Row>;
+
+  // Tips paid on-chain ($MESI, stablecoin); relayer tips are counted through their credit below.
+  for (const row of by("Tip", `AND "source" IN ('MESI', 'STABLECOIN')`)) {
+    const amount = big(row.amount);
+    const fee = big(row.fee);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: amount - fee,
+      feesOwed: fee,
+      floatBalance: row.source === "STABLECOIN" ? -amount : 0n,
+      entity: "Tip",
+      row,
+      description: `${row.source} tip of ${amount} (fee ${fee})`,
+    };
+  }
+  for (const row of by("RelayerCredit")) {
+    const amount = big(row.amount);
+    const held = row.source === "FIAT";
+    const fee = held ? 0n : big(row.fee);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: held ? 0n : amount - fee,
+      pending: held ? amount : 0n,
+      feesOwed: fee,
+      floatBalance: -amount,
+      entity: "RelayerCredit",
+      row: { ...row, blockNumber: row.creditedAtBlock, transactionHash: row.creditTransactionHash },
+      description: `${row.source} credit ${hex(row.id)} of ${amount}${held ? " (held)" : ` (fee ${fee})`}`,
+    };
+  }
+  for (const row of by("CreditSettlement")) {
+    const amount = big(row.amount);
+    const fee = big(row.fee);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: amount - fee,
+      pending: -amount,
+      feesOwed: fee,
+      entity: "CreditSettlement",
+      row,
+      description: `settlement of ${hex(row.credit)}: ${amount} (fee ${fee})`,
+    };
+  }
+  for (const row of by("CreditReversal")) {
+    const amount = big(row.amount);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      pending: -amount,
+      floatBalance: amount,
+      entity: "CreditReversal",
+      row,
+      description: `reversal of ${hex(row.credit)}: ${amount} back to the float`,
+    };
+  }
+  for (const row of by("ModuleCredit")) {
+    const amount = big(row.amount);
+    const fee = big(row.fee);
+    const stable = row.stablecoin !== null && row.stablecoin !== undefined;
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: amount - fee,
+      feesOwed: fee,
+      floatBalance: stable ? -amount : 0n,
+      entity: "ModuleCredit",
+      row,
+      description: `module ${hex(row.module)} collected ${amount}${stable ? " (stablecoin)" : ""} (fee ${fee})`,
+    };
+  }
+  for (const row of by("EscrowMovement")) {
+    const creatorAmount = big(row.creatorAmount);
+    const fee = big(row.fee);
+    const fanAmount = big(row.fanAmount);
+    const funded = row.kind === "FUNDED";
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: funded ? 0n : creatorAmount - fee,
+      feesOwed: funded ? 0n : fee,
+      escrowed: funded ? creatorAmount : -(creatorAmount + fanAmount),
+      entity: "EscrowMovement",
+      row,
+      description: funded
+        ? `escrow funded with ${creatorAmount}`
+        : `escrow paid out: ${creatorAmount} to the creator (fee ${fee}), ${fanAmount} back to the fan`,
+    };
+  }
+  for (const row of by("Claim")) {
+    const amount = big(row.amount);
+    const swept = big(row.feesSwept);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      cleared: -amount,
+      feesOwed: -swept,
+      feePool: swept,
+      entity: "Claim",
+      row,
+      description: `claimed ${amount} to ${hex(row.to)}, swept ${swept} of fees`,
+    };
+  }
+  for (const row of by("FeeSweep")) {
+    const amount = big(row.amount);
+    yield {
+      ...NONE,
+      creator: hex(row.creator),
+      feesOwed: -amount,
+      feePool: amount,
+      entity: "FeeSweep",
+      row,
+      description: `fees swept: ${amount}`,
+    };
+  }
+  if (creator) return;
+  for (const row of db.prepare(`SELECT * FROM "FeeWithdrawal"`).iterate() as Iterable<Row>) {
+    yield {
+      ...NONE,
+      creator: null,
+      feePool: -big(row.amount),
+      entity: "FeeWithdrawal",
+      row,
+      description: "fees withdrawn",
+    };
+  }
+  for (const row of db.prepare(`SELECT * FROM "FloatMovement"`).iterate() as Iterable<Row>) {
+    const amount = big(row.amount);
+    yield {
+      ...NONE,
+      creator: null,
+      floatBalance: row.kind === "FUNDED" ? amount : -amount,
+      entity: "FloatMovement",
+      row,
+      description: `float ${String(row.kind).toLowerCase()} ${amount}`,
+    };
+  }
+}
+
+/** Per-creator ledgers and vault holdings recomputed from events. */
+export function recompute(db: Database.Database): { creators: Map<string, Ledger>; vault: VaultHoldings } {
+  const creators = new Map<string, Ledger>();
+  const vault: VaultHoldings = { floatBalance: 0n, feePool: 0n, escrowed: 0n };
+  for (const effect of effects(db)) {
+    if (effect.creator) {
+      const ledger = creators.get(effect.creator) ?? { cleared: 0n, pending: 0n, feesOwed: 0n };
+      ledger.cleared += effect.cleared;
+      ledger.pending += effect.pending;
+      ledger.feesOwed += effect.feesOwed;
+      creators.set(effect.creator, ledger);
+    }
+    vault.floatBalance += effect.floatBalance;
+    vault.feePool += effect.feePool;
+    vault.escrowed += effect.escrowed;
+  }
+  return { creators, vault };
+}
+
+/** The events behind one creator's balance, in chain order (the newest `limit`). */
+export function explainCreator(
+  db: Database.Database,
+  creator: string,
+  limit = 50,
+): { events: ExplainingEvent[]; count: number } {
+  const all = [...effects(db, hexToBytes(creator))].map((effect) => ({
+    entity: effect.entity,
+    id: hex(effect.row.id),
+    blockNumber: big(effect.row.blockNumber).toString(),
+    transactionHash: hex(effect.row.transactionHash),
+    description: effect.description,
+    cleared: effect.cleared.toString(),
+    pending: effect.pending.toString(),
+    feesOwed: effect.feesOwed.toString(),
+    order: [big(effect.row.blockNumber), effect.row.id as Buffer] as const,
+  }));
+  all.sort((a, b) =>
+    a.order[0] === b.order[0] ? Buffer.compare(a.order[1], b.order[1]) : a.order[0] < b.order[0] ? -1 : 1,
+  );
+  return { events: all.slice(-limit).map(({ order: _order, ...rest }) => rest), count: all.length };
+}
+
+async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
+}
+
+export async function verify(
+  db: Database.Database,
+  reader: StateReader,
+  targets: VerifyTargets,
+): Promise<VerifyReport> {
+  const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
+  if (!head) throw new Error("the index is empty: nothing to verify");
+  const blockNumber = BigInt(head.value);
+  // Read everything inside one snapshot so the index cannot move under us.
+  const { creators, vault } = db.transaction(() => recompute(db))();
+  const aggregates = new Map<string, Ledger>();
+  for (const row of db
+    .prepare(`SELECT "id", "cleared", "pending", "feesOwed" FROM "Creator"`)
+    .iterate() as Iterable<Row>) {
+    const id = hex(row.id);
+    aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
+    if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
+  }
+  const vaultRow = db.prepare(`SELECT * FROM "Vault" WHERE "id" = ?`).get(hexToBytes(targets.vault.address)) as
+    Row | undefined;
+
+  const read = (functionName: string, args: readonly unknown[] = [], target = targets.vault): Promise<unknown> =>
+    reader.readContract({ address: target.address, abi: target.abi, functionName, args, blockNumber });
+  const list = [...creators.keys()];
+  const onChain = await inBatches(list, 16, async (creator) => {
+    const [cleared, pending, feesOwed] = (await read("earningsOf", [creator])) as readonly [bigint, bigint, bigint];
+    return { cleared, pending, feesOwed };
+  });
+  const [floatBalance, feePool, escrowed, balance] = (await Promise.all([
+    read("floatBalance"),
+    read("feePool"),
+    read("escrowed"),
+    read("balanceOf", [targets.vault.address], targets.token),
+  ])) as [bigint, bigint, bigint, bigint];
+
+  const differences: Difference[] = [];
+  let sumCleared = 0n;
+  let sumPending = 0n;
+  let sumFees = 0n;
+  list.forEach((creator, index) => {
+    const computed = creators.get(creator) as Ledger;
+    const chain = onChain[index] as Ledger;
+    const aggregate = aggregates.get(creator);
+    sumCleared += computed.cleared;
+    sumPending += computed.pending;
+    sumFees += computed.feesOwed;
+    const wrong: Difference[] = [];
+    for (const quantity of ["cleared", "pending", "feesOwed"] as const) {
+      const fromAggregate = aggregate?.[quantity];
+      if (
+        computed[quantity] !== chain[quantity] ||
+        (fromAggregate !== undefined && fromAggregate !== computed[quantity])
+      ) {
+        wrong.push({
+          subject: creator,
+          quantity,
+          fromEvents: computed[quantity].toString(),
+          onChain: chain[quantity].toString(),
+          indexAggregate: fromAggregate?.toString() ?? null,
+        });
+      }
+    }
+    if (wrong.length > 0) {
+      const { events, count } = explainCreator(db, creator);
+      differences.push(...wrong.map((d) => ({ ...d, events, eventCount: count })));
+    }
+  });
+
+  const vaultChecks: [string, bigint, bigint, unknown][] = [
+    ["floatBalance", vault.floatBalance, floatBalance, vaultRow?.floatBalance],
+    ["feePool", vault.feePool, feePool, vaultRow?.feePool],
+    ["escrowed", vault.escrowed, escrowed, vaultRow?.escrowed],
+  ];
+  for (const [quantity, computed, chain, aggregate] of vaultChecks) {
+    const fromAggregate = aggregate === undefined ? null : big(aggregate);
+    if (computed !== chain || (fromAggregate !== null && fromAggregate !== computed)) {
+      differences.push({
+        subject: "vault",
+        quantity,
+        fromEvents: computed.toString(),
+        onChain: chain.toString(),
+        indexAggregate: fromAggregate?.toString() ?? null,
+      });
+    }
+  }
+  // Conservation: the vault holds exactly what it owes.
+  const owed = sumCleared + sumPending + sumFees + vault.feePool + vault.floatBalance + vault.escrowed;
+  if (owed !== balance) {
+    differences.push({
+      subject: "vault",
+      quantity: "MESI.balanceOf(vault) = Σcleared + Σpending + ΣfeesOwed + feePool + float + escrowed",
+      fromEvents: owed.toString(),
+      onChain: balance.toString(),
+      indexAggregate: null,
+    });
+  }
+  return {
+    block: blockNumber.toString(),
+    creatorsChecked: list.length,
+    ok: differences.length === 0,
+    differences,
+    vault: {
+      fromEvents: {
+        floatBalance: vault.floatBalance.toString(),
+        feePool: vault.feePool.toString(),
+        escrowed: vault.escrowed.toString(),
+        owed: owed.toString(),
+      },
+      onChain: {
+        floatBalance: floatBalance.toString(),
+        feePool: feePool.toString(),
+        escrowed: escrowed.toString(),
+        balanceOfVault: balance.toString(),
+      },
+    },
+  };
+}

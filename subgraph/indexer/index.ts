@@ -1,0 +1,180 @@
+// The embedded indexer as one service: follows the chain, runs the built
+// subgraph mappings, stores entities in SQLite and serves The Graph's query
+// dialect plus the auditor API on 127.0.0.1.
+//
+//   const indexer = await startIndexer({ client, deployment, databasePath });
+//   indexer.url   // http://127.0.0.1:<port>/subgraphs/name/mesi
+//   await indexer.stop();
+import type { Abi, Address, PublicClient } from "viem";
+
+import { abis } from "@mesi/deployments";
+
+import { ensureSubgraphBuilt } from "./build.ts";
+import { IndexingHaltedError } from "./chain/follower.ts";
+import type { SyncProgress } from "./chain/follower.ts";
+import { QueryService } from "./graphql/service.ts";
+import { IndexerCore, type DeploymentTargets } from "./indexer.ts";
+import { createIndexServer, GRAPHQL_PATH, listen } from "./server.ts";
+
+export { IndexerCore, type DeploymentTargets } from "./indexer.ts";
+export { QueryService } from "./graphql/service.ts";
+export { GRAPHQL_PATH } from "./server.ts";
+
+/** A pino-compatible logger (only these methods are used). */
+export interface IndexerLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export interface StartIndexerDeps {
+  /** viem public client of the chain to follow. */
+  readonly client: PublicClient;
+  /** Addresses and deployment blocks: a `Deployment` from @mesi/deployments or deployMesi's contracts. */
+  readonly deployment: DeploymentTargets & { readonly MesiToken: { readonly address: `0x${string}` } };
+  /** SQLite file of the index (created if missing; ":memory:" for a throwaway index). */
+  readonly databasePath: string;
+  /** Port on 127.0.0.1 (0 = any free port). Default 0. */
+  readonly port?: number;
+  /** Network name reported to mappings (dataSource.network()). Default "mesi-local". */
+  readonly network?: string;
+  /** Blocks to stay behind the head. Default 0 (local chain). */
+  readonly confirmations?: number;
+  /** How often to look for new blocks, in ms. Default 100. */
+  readonly pollIntervalMs?: number;
+  /** Build the subgraph first when build/ is missing or stale. Default true. */
+  readonly build?: boolean;
+  readonly buildDir?: string;
+  readonly logger?: IndexerLogger;
+  /** Aborting stops the indexer like `stop()`. */
+  readonly signal?: AbortSignal;
+}
+
+export interface RunningIndexer {
+  /** The GraphQL endpoint (The Graph's query dialect). */
+  readonly url: string;
+  /** Base URL of the server (audit API under /audit/). */
+  readonly baseUrl: string;
+  /** Resolves when the index has caught up with the chain once. */
+  readonly ready: Promise<void>;
+  readonly core: IndexerCore;
+  /** Indexed head and chain head, events processed, last error. */
+  status(): IndexerStatus;
+  stop(): Promise<void>;
+}
+
+export interface IndexerStatus {
+  readonly indexedBlock: string | null;
+  readonly chainHead: string;
+  readonly eventsProcessed: number;
+  readonly halted: string | null;
+}
+
+const silentLogger: IndexerLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndexer> {
+  const logger = deps.logger ?? silentLogger;
+  if (deps.build !== false) {
+    const chainId = await deps.client.getChainId();
+    if (await ensureSubgraphBuilt({ chainId, buildDir: deps.buildDir })) logger.info({ chainId }, "built the subgraph");
+  }
+  let lastProgressLog = 0;
+  const core = new IndexerCore({
+    client: deps.client as never,
+    deployment: deps.deployment,
+    databasePath: deps.databasePath,
+    network: deps.network,
+    buildDir: deps.buildDir,
+    confirmations: deps.confirmations,
+    log: (level, message) => logger.info({ level }, `mapping: ${message}`),
+    onReorg: (info) =>
+      logger.warn(
+        {
+          from: info.from.toString(),
+          ancestor: info.to.number.toString(),
+          restored: info.restored,
+          removed: info.removed,
+        },
+        "reorg: rolled back to the common ancestor",
+      ),
+    onProgress: (progress: SyncProgress) => {
+      const now = Date.now();
+      if (now - lastProgressLog > 5000) {
+        lastProgressLog = now;
+        logger.info(
+          { indexed: progress.indexed.toString(), head: progress.head.toString(), events: progress.events },
+          "indexing",
+        );
+      }
+    },
+  });
+  const queries = new QueryService(core.store);
+  const vaultAddress = deps.deployment.MesiVault.address;
+  let halted: string | null = null;
+  const status = (): IndexerStatus => ({
+    indexedBlock: core.store.cursor()?.number.toString() ?? null,
+    chainHead: core.follower.chainHead.toString(),
+    eventsProcessed: core.follower.eventsProcessed,
+    halted,
+  });
+  const server = createIndexServer({
+    queries,
+    db: core.store.db,
+    status: () => ({ ...status() }),
+    verifier: {
+      reader: deps.client as never,
+      targets: {
+        vault: { address: vaultAddress as Address, abi: abis.MesiVault as Abi },
+        token: { address: deps.deployment.MesiToken.address, abi: abis.MesiToken as Abi },
+      },
+    },
+  });
+  const baseUrl = await listen(server, deps.port ?? 0);
+
+  const controller = new AbortController();
+  deps.signal?.addEventListener("abort", () => controller.abort(), { once: true });
+  let resolveReady: () => void = () => {};
+  const ready = new Promise<void>((resolve) => (resolveReady = resolve));
+  const pollInterval = deps.pollIntervalMs ?? 100;
+
+  const loop = (async () => {
+    let backoff = pollInterval;
+    while (!controller.signal.aborted) {
+      try {
+        await core.follower.syncOnce(controller.signal);
+        resolveReady();
+        backoff = pollInterval;
+      } catch (error) {
+        if (error instanceof IndexingHaltedError) {
+          halted = error.message;
+          logger.error({ block: error.blockNumber.toString() }, `indexing halted: ${error.message}`);
+          resolveReady();
+          return;
+        }
+        // RPC hiccups and the like: retry with backoff.
+        logger.warn({ error: (error as Error).message }, "indexer sync failed; retrying");
+        backoff = Math.min(backoff * 2, 5000);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        controller.signal.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true });
+      });
+    }
+  })();
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    controller.abort();
+    await loop;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+    core.close();
+  };
+  deps.signal?.addEventListener("abort", () => void stop(), { once: true });
+
+  logger.info({ url: `${baseUrl}${GRAPHQL_PATH}`, database: deps.databasePath }, "indexer listening");
+  return { url: `${baseUrl}${GRAPHQL_PATH}`, baseUrl, ready, core, status, stop };
+}
