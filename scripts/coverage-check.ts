@@ -1,30 +1,52 @@
 // Runs every contract test (scripts/test-contracts.ts all) with Hardhat's
-// coverage instrumentation and fails when line or statement coverage of
-// contracts/ is below the threshold.
+// coverage instrumentation, prints line, statement and branch coverage per
+// contract file, lists the branches no test takes, and fails when the total
+// line, statement or branch coverage of contracts/ is below the minimum.
 //
-// Hardhat 3 writes coverage/lcov.info (lines only: EDR reports no branch
-// data) and prints a table whose "Total" row carries line and statement
-// percentages; the statement figure is read from that table.
+// Counted files: contracts/**/*.sol except contracts/interfaces and
+// contracts/bench (tests live in test/ and are never instrumented).
 //
-// Usage: node --import tsx scripts/coverage-check.ts [--min <percent>]
+// Lines come from coverage/lcov.info as Hardhat computes them. EDR reports no
+// branch data, so branches are inferred from statement execution counts:
+// coverage/data/*/*.json count, per statement tag, the transactions that ran
+// the statement. The statements and their tags come from the instrumentation
+// call Hardhat makes (EDR's addStatementCoverageInstrumentation, same source
+// name and text, so the same tags), the structure from solc's AST. Branch
+// points: if/else arms, require/assert (pass, revert) and try/catch clauses;
+// ternaries are expressions EDR does not instrument, so they are listed as not
+// measured and left out of the totals. The exact rules, and when a miss is
+// only "not proven", are in scripts/lib/branch-coverage.ts.
+//
+// Usage: node --import tsx scripts/coverage-check.ts [--min <percent>] [--reuse]
+//   --reuse  analyse the coverage/ output of an earlier run instead of running the tests
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { stripAnsi } from "./lib/test-counts.ts";
+import { analyzeFileBranches, type FileBranchCoverage } from "./lib/branch-coverage.ts";
+import {
+  contractSourceFiles,
+  instrumentedStatements,
+  isCountedContract,
+  parseSolidity,
+  projectSourceName,
+  readExecutionCounts,
+  readHardhatStatementPercents,
+  solcVersion,
+} from "./lib/branch-coverage-sources.ts";
 
 const root = join(import.meta.dirname, "..");
-const lcovPath = join(root, "coverage", "lcov.info");
+const coverageDir = join(root, "coverage");
+const lcovPath = join(coverageDir, "lcov.info");
 
 interface LineCoverage {
-  readonly file: string;
   readonly hit: number;
   readonly found: number;
 }
 
-function readLcov(path: string): LineCoverage[] {
-  const records: LineCoverage[] = [];
+function readLcov(path: string): Map<string, LineCoverage> {
+  const records = new Map<string, LineCoverage>();
   let file = "";
   let hit = 0;
   let found = 0;
@@ -32,17 +54,9 @@ function readLcov(path: string): LineCoverage[] {
     if (line.startsWith("SF:")) file = line.slice(3);
     else if (line.startsWith("LH:")) hit = Number(line.slice(3));
     else if (line.startsWith("LF:")) found = Number(line.slice(3));
-    else if (line === "end_of_record") records.push({ file, hit, found });
+    else if (line === "end_of_record") records.set(file, { hit, found });
   }
   return records;
-}
-
-function readStatementTotal(output: string): number | undefined {
-  const total = stripAnsi(output)
-    .split("\n")
-    .find((line) => /^\W*Total\b/.test(line));
-  const cells = total?.match(/\d+(?:\.\d+)?/g);
-  return cells?.[1] === undefined ? undefined : Number(cells[1]);
 }
 
 async function runCoverage(): Promise<{ exitCode: number; output: string }> {
@@ -62,36 +76,154 @@ async function runCoverage(): Promise<{ exitCode: number; output: string }> {
   return { exitCode, output };
 }
 
-const { values } = parseArgs({ options: { min: { type: "string", default: "95" } } });
+const percent = (hit: number, total: number): number => (total === 0 ? 100 : (100 * hit) / total);
+const ratio = (hit: number, total: number): string =>
+  total === 0 ? "-" : `${percent(hit, total).toFixed(2)}% (${hit}/${total})`;
+
+const { values } = parseArgs({
+  options: { min: { type: "string", default: "95" }, reuse: { type: "boolean", default: false } },
+});
 const minimum = Number(values.min);
 
-const { exitCode, output } = await runCoverage();
-if (exitCode !== 0) {
-  console.log(`coverage: tests failed under coverage (exit ${exitCode})`);
-  process.exit(exitCode);
+// Tags depend on the text, so read the sources before the tests compile them.
+const allFiles = contractSourceFiles(root);
+const contents = new Map(allFiles.map((file) => [file, readFileSync(join(root, file), "utf8")]));
+const files = allFiles.filter(isCountedContract);
+
+let output: string | undefined;
+if (!values.reuse) {
+  const run = await runCoverage();
+  if (run.exitCode !== 0) {
+    console.log(`coverage: tests failed under coverage (exit ${run.exitCode})`);
+    process.exit(run.exitCode);
+  }
+  output = run.output;
 }
 if (!existsSync(lcovPath)) {
   console.log(`coverage: ${lcovPath} was not written`);
   process.exit(1);
 }
+const changed = allFiles.filter((file) => readFileSync(join(root, file), "utf8") !== contents.get(file));
+if (changed.length > 0) {
+  console.log(`coverage: sources changed during the run, rerun: ${changed.join(", ")}`);
+  process.exit(1);
+}
 
-const records = readLcov(lcovPath);
-const hit = records.reduce((sum, r) => sum + r.hit, 0);
-const found = records.reduce((sum, r) => sum + r.found, 0);
-if (found === 0) {
-  console.log("coverage: no instrumented contract lines (no contracts yet): nothing to check");
+const lcov = readLcov(lcovPath);
+const counts = readExecutionCounts(coverageDir);
+const version = solcVersion();
+const tags = new Map(
+  allFiles.map((file) => [
+    file,
+    instrumentedStatements(contents.get(file) ?? "", projectSourceName(root, file), version),
+  ]),
+);
+
+// The tags must be the ones the run recorded: another source text or source
+// name, or another coverage run writing coverage/ meanwhile, would silently
+// zero the branch counts. Every recorded tag must belong to a contract source,
+// and each file's statement % must equal the one Hardhat printed.
+const known = new Set([...tags.values()].flat().map((s) => s.tag));
+const unknown = [...counts.keys()].filter((tag) => !known.has(tag)).length;
+const hardhatStatements = output === undefined ? new Map<string, number>() : readHardhatStatementPercents(output);
+const mismatched: string[] = [];
+for (const file of files) {
+  const statements = tags.get(file) ?? [];
+  const expected = hardhatStatements.get(file);
+  if (statements.length === 0) continue;
+  if (expected === undefined) {
+    if (output !== undefined) mismatched.push(`${file}: not in the table Hardhat printed`);
+    continue;
+  }
+  const ours = percent(statements.filter((s) => (counts.get(s.tag) ?? 0) > 0).length, statements.length);
+  if (Math.abs(expected - ours) > 0.01) mismatched.push(`${file}: Hardhat ${expected}%, tags ${ours.toFixed(2)}%`);
+}
+if (unknown > 0 || mismatched.length > 0) {
+  console.log("coverage: coverage/data does not match these sources (stale data, or another coverage run meanwhile?)");
+  if (unknown > 0) console.log(`  ${unknown} recorded tags belong to no contracts/ statement`);
+  for (const line of mismatched) console.log(`  ${line}`);
+  process.exit(1);
+}
+
+const countedFiles = files.filter((file) => (tags.get(file) ?? []).length > 0);
+if (countedFiles.length === 0) {
+  console.log("coverage: no instrumented contract statements (no contracts yet): nothing to check");
   process.exit(0);
 }
-
-const linePercent = (100 * hit) / found;
-const statementPercent = readStatementTotal(output);
-const below = records.filter((r) => r.found > 0 && (100 * r.hit) / r.found < minimum);
-for (const r of below) {
-  console.log(`coverage: ${r.file} lines ${((100 * r.hit) / r.found).toFixed(2)}% (${r.hit}/${r.found})`);
+const asts = parseSolidity(new Map(countedFiles.map((file) => [file, contents.get(file) ?? ""])));
+const reports = new Map<string, FileBranchCoverage>();
+for (const file of countedFiles) {
+  const ast = asts.get(file);
+  if (ast === undefined) throw new Error(`no AST for ${file}`);
+  const source = contents.get(file) ?? "";
+  reports.set(file, analyzeFileBranches({ source, ast, statements: tags.get(file) ?? [], counts }));
 }
-const statementText = statementPercent === undefined ? "n/a" : `${statementPercent.toFixed(2)}%`;
+
+const rows = [["File", "Lines", "Statements", "Branches"]];
+let linesHit = 0;
+let linesFound = 0;
+let statementsHit = 0;
+let statements = 0;
+let branchesHit = 0;
+let branches = 0;
+for (const [file, report] of reports) {
+  const lines = lcov.get(file) ?? { hit: 0, found: 0 };
+  rows.push([
+    file,
+    ratio(lines.hit, lines.found),
+    ratio(report.statementsHit, report.statements),
+    ratio(report.hit, report.total),
+  ]);
+  linesHit += lines.hit;
+  linesFound += lines.found;
+  statementsHit += report.statementsHit;
+  statements += report.statements;
+  branchesHit += report.hit;
+  branches += report.total;
+}
+rows.push(["Total", ratio(linesHit, linesFound), ratio(statementsHit, statements), ratio(branchesHit, branches)]);
+const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+console.log();
+console.log("Contract coverage");
+for (const [index, row] of rows.entries()) {
+  if (index === 1 || index === rows.length - 1) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  console.log(
+    row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join("  "),
+  );
+}
 console.log(
-  `coverage: lines ${linePercent.toFixed(2)}% (${hit}/${found}), statements ${statementText}, minimum ${minimum}%`,
+  "branches inferred from statement execution counts: if/else arms, require/assert and try/catch clauses " +
+    "(method: scripts/lib/branch-coverage.ts)",
 );
-const ok = linePercent >= minimum && (statementPercent === undefined || statementPercent >= minimum);
+
+const uncovered: string[] = [];
+const unmeasured: string[] = [];
+for (const [file, report] of reports) {
+  for (const branch of report.branches) {
+    for (const arm of branch.arms) {
+      const where = `${file}:${branch.line} ${branch.kind} ${arm.label}`;
+      if (arm.status === "missed") uncovered.push(`${where}  ${branch.snippet}`);
+      else if (arm.status === "not-proven") {
+        uncovered.push(`${where} (not proven: only ran in transactions that took another arm)  ${branch.snippet}`);
+      } else if (arm.status === "not-measured") unmeasured.push(`${where}  ${branch.snippet}`);
+    }
+  }
+}
+if (uncovered.length > 0) {
+  console.log(`uncovered branches (${uncovered.length}):`);
+  for (const line of uncovered) console.log(`  ${line}`);
+}
+if (unmeasured.length > 0) {
+  console.log(`branches not measured, not counted (${unmeasured.length}):`);
+  for (const line of unmeasured) console.log(`  ${line}`);
+}
+
+const linePercent = percent(linesHit, linesFound);
+const statementPercent = percent(statementsHit, statements);
+const branchPercent = percent(branchesHit, branches);
+console.log(
+  `coverage: lines ${ratio(linesHit, linesFound)}, statements ${ratio(statementsHit, statements)}, ` +
+    `branches ${ratio(branchesHit, branches)}, minimum ${minimum}%`,
+);
+const ok = linePercent >= minimum && statementPercent >= minimum && branchPercent >= minimum;
 process.exit(ok ? 0 : 1);
