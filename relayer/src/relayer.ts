@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { createChainClients, type ChainClients } from "./chain/clients.ts";
 import { vaultAbi } from "./chain/contracts.ts";
 import { checkBalances } from "./chain/floatMonitor.ts";
-import { TxEngine } from "./chain/txEngine.ts";
+import { TxEngine, type CrashPoint } from "./chain/txEngine.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
 import { buildServer } from "./http/server.ts";
@@ -33,6 +33,8 @@ export interface RelayerDeps {
   readonly gateway: StripeGateway;
   readonly clock?: Clock;
   readonly metrics?: RelayerMetrics;
+  /** Fault injection for crash tests only. */
+  readonly crashPoint?: (point: CrashPoint) => void;
 }
 
 export interface Relayer {
@@ -56,10 +58,19 @@ export function createRelayer(deps: RelayerDeps): Relayer {
   const clock = deps.clock ?? systemClock;
   const metrics = deps.metrics ?? createMetrics({ collectOutboxDepth: () => depthByState(store.db) });
   const log = logger.child({ component: "relayer", instanceId: config.instanceId });
-  const webhook = new StripeWebhookHandler({ config, logger, clock, store, gateway, metrics });
+  const crashPoint = deps.crashPoint;
+  const webhook = new StripeWebhookHandler({
+    config,
+    logger,
+    clock,
+    store,
+    gateway,
+    metrics,
+    ...(crashPoint ? { crashPoint } : {}),
+  });
   const quotes = new QuoteService({ config, logger, clock, store, chain, gateway });
   const gasless = new GaslessService({ config, logger, clock, store, chain });
-  const engine = new TxEngine({ config, logger, clock, store, chain, metrics });
+  const engine = new TxEngine({ config, logger, clock, store, chain, metrics, ...(crashPoint ? { crashPoint } : {}) });
   const controller = new AbortController();
   let chainReachable = false;
 
@@ -213,7 +224,7 @@ export function createGateway(config: RelayerConfig): StripeGateway {
 /** Opens the store and clients the configuration names, and starts a relayer. For `npm start` and main.ts. */
 export async function startRelayer(
   config: RelayerConfig,
-  options: { logger?: Logger; clock?: Clock } = {},
+  options: { logger?: Logger; clock?: Clock; crashPoint?: (point: CrashPoint) => void } = {},
 ): Promise<Relayer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = await openStore(config.store);
@@ -224,6 +235,7 @@ export async function startRelayer(
     chain: createChainClients(config.chain),
     gateway: createGateway(config),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.crashPoint === undefined ? {} : { crashPoint: options.crashPoint }),
   });
   try {
     await relayer.start();

@@ -45,7 +45,16 @@ export interface TxEngineDeps {
   readonly store: Store;
   readonly chain: ChainClients;
   readonly metrics: RelayerMetrics;
+  /** Fault injection for crash tests: called at named points; a test build may kill the process there. */
+  readonly crashPoint?: (point: CrashPoint) => void;
 }
+
+export type CrashPoint =
+  | "engine:after-claim"
+  | "engine:before-broadcast"
+  | "engine:after-broadcast"
+  | "engine:before-confirm"
+  | "webhook:after-commit";
 
 const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip"];
 const CLAIM_LEASE_MS = 60_000;
@@ -199,6 +208,7 @@ export class TxEngine {
     }
     const depth = head - receipt.blockNumber + 1n;
     if (depth < BigInt(this.#deps.config.chain.confirmations)) return;
+    this.#deps.crashPoint?.("engine:before-confirm");
     if (receipt.status === "success") await this.#onConfirmed(tx, receipt);
     else await this.#onReverted(tx, receipt);
   }
@@ -432,6 +442,7 @@ export class TxEngine {
     while (slots > 0) {
       const rows = await this.#claimNext();
       if (rows === undefined) break;
+      this.#deps.crashPoint?.("engine:after-claim");
       const didSend = await this.#process(rows);
       if (didSend) {
         slots--;
@@ -626,7 +637,9 @@ export class TxEngine {
     });
     metrics.transactionsSent.inc({ kind: operation.kind });
     this.#log.debug({ kind: operation.kind, nonce, hash, rows: rows.length, gas }, "sending");
+    this.#deps.crashPoint?.("engine:before-broadcast");
     await this.#broadcast(raw, nonce);
+    this.#deps.crashPoint?.("engine:after-broadcast");
   }
 }
 

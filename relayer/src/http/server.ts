@@ -187,13 +187,11 @@ function registerSimulator(app: FastifyInstance, deps: HttpDeps): void {
       event,
       deps.config.stripe.webhookSecret,
     );
-    return reply
-      .status(200)
-      .send({
-        simulated: true,
-        localDevelopmentOnly: true,
-        event: { id: event.id, type: event.type },
-        webhook: delivered,
-      });
+    return reply.status(200).send({
+      simulated: true,
+      localDevelopmentOnly: true,
+      event: { id: event.id, type: event.type },
+      webhook: delivered,
+    });
   });
 }

@@ -17,6 +17,7 @@ import type { RelayerConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { RelayerMetrics } from "../metrics.ts";
 import { PaymentSource } from "../chain/contracts.ts";
+import type { CrashPoint } from "../chain/txEngine.ts";
 import { cancelQueued, enqueue } from "../outbox/outbox.ts";
 import type { CreditPayload, TicketPayload } from "../outbox/operations.ts";
 import type { Database, PaymentStatus } from "../store/schema.ts";
@@ -40,6 +41,7 @@ export interface WebhookDeps {
   readonly store: Store;
   readonly gateway: StripeGateway;
   readonly metrics: RelayerMetrics;
+  readonly crashPoint?: (point: CrashPoint) => void;
 }
 
 type Outcome = { outcome: string; paymentRef?: Hex; reason?: string };
@@ -96,6 +98,7 @@ export class StripeWebhookHandler {
       }
       throw error;
     }
+    this.#deps.crashPoint?.("webhook:after-commit");
     this.#deps.metrics.webhooks.inc({ type: event.type, outcome: result.outcome });
     const level = result.outcome === "rejected" || result.outcome === "flagged" ? "warn" : "debug";
     this.#log[level]({ eventId: event.id, type: event.type, ...result }, "webhook processed");

@@ -138,11 +138,12 @@ export interface RelayerProcess {
 /** The relayer as its own process (node --import tsx src/main.ts), configured by MESI_RELAYER_CONFIG. */
 export function spawnRelayer(
   config: RelayerConfigInput,
-  options: { logFile?: NodeJS.WritableStream } = {},
+  options: { logFile?: NodeJS.WritableStream; env?: Record<string, string> } = {},
 ): RelayerProcess {
   const child = spawn(process.execPath, ["--import", "tsx", relayerMain], {
     env: {
       ...process.env,
+      ...options.env,
       MESI_RELAYER_CONFIG: JSON.stringify(config, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
     },
     stdio: ["ignore", "pipe", "pipe"],
