@@ -1,5 +1,5 @@
 // Generates deployments/src/generated/abis.ts (every Mesi contract's ABI `as const`)
-// from the Hardhat artifacts. Run `hardhat build` first.
+// from the Hardhat artifacts (compiling first if the contracts changed).
 //
 // Usage: node --import tsx scripts/gen-abis.ts [--check]
 //   --check  write nothing; exit 1 if the committed module differs from what
@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 
 import type { Abi } from "viem";
 
+import { buildContracts } from "./lib/build-contracts.ts";
 import { ABIS_MODULE_PATH, renderAbisModule } from "./lib/deployments-module.ts";
 import { MESI_CONTRACTS, type MesiContractName } from "./lib/mesi-contracts.ts";
 
@@ -24,6 +25,7 @@ function readAbi(name: MesiContractName): Abi {
 }
 
 const { values } = parseArgs({ options: { check: { type: "boolean", default: false } } });
+await buildContracts();
 const abis = Object.fromEntries(MESI_CONTRACTS.map((name) => [name, readAbi(name)])) as Record<MesiContractName, Abi>;
 const generated = renderAbisModule(abis);
 const target = relative(root, ABIS_MODULE_PATH);

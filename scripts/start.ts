@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
 import { z } from "zod";
 
+import { buildContracts } from "./lib/build-contracts.ts";
 import type { MesiDeployment } from "./lib/deploy.ts";
 import { ADDRESSES_MODULE_PATH, writeChainAddresses } from "./lib/deployments-module.ts";
 import { deployMesiWithIgnition } from "./lib/ignition-deploy.ts";
@@ -81,6 +82,8 @@ const contractsService: Service<PlatformContext> = {
   name: "contracts",
   async start(context, log) {
     const chain = required(context.chain, "the chain");
+    log("compiling contracts (incremental)…");
+    await buildContracts();
     log("deploying with Hardhat Ignition…");
     const deployment = await deployMesiWithIgnition({
       rpcUrl: chain.url,

@@ -23,6 +23,21 @@ export const suites: readonly Suite[] = [
     kind: "tests",
   },
   {
+    name: "deployments: generated ABIs match the contracts",
+    command: ["node", "--import", "tsx", "scripts/gen-abis.ts", "--check"],
+    kind: "check",
+  },
+  {
+    name: "e2e: npm start",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
+    kind: "tests",
+  },
+  {
+    name: "bench: gas targets + snapshots/gas.json (±1 %)",
+    command: ["node", "--import", "tsx", "scripts/bench-gas.ts", "--check"],
+    kind: "check",
+  },
+  {
     name: "contracts: solidity tests + gas snapshot",
     command: ["node", "--import", "tsx", "scripts/test-contracts.ts", "solidity", "--snapshot-check"],
     kind: "tests",

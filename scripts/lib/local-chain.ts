@@ -2,13 +2,31 @@
 // on a free port, with chain id 31337 and the default test mnemonic funded.
 // Stopping it ends the process it started and nothing else.
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 import { freePort } from "./free-port.ts";
 import { DEFAULT_MNEMONIC } from "./local-accounts.ts";
 
 export const LOCAL_CHAIN_ID = 31337;
-const ANVIL_BIN = join(import.meta.dirname, "..", "..", "node_modules", ".bin", "anvil");
+
+/**
+ * The anvil binary from its platform package (@foundry-rs/anvil-<os>-<arch>), falling back to the
+ * node_modules/.bin wrapper. The wrapper is a Node script that exits before anvil does, so the chain
+ * always runs in its own process group and is stopped and awaited as a group.
+ */
+function anvilBinary(): string {
+  const arch = process.arch === "x64" ? "amd64" : process.arch;
+  try {
+    const path = createRequire(import.meta.url).resolve(`@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
+    if (existsSync(path)) return path;
+  } catch {
+    // not installed for this platform under that name
+  }
+  return join(import.meta.dirname, "..", "..", "node_modules", ".bin", "anvil");
+}
+const ANVIL_BIN = anvilBinary();
 
 export interface LocalChainOptions {
   /** Port to bind; default: a free one (retried if another process takes it first). */
@@ -28,7 +46,7 @@ export interface LocalChain {
   readonly pid: number;
   /** The node's output so far (for error messages). */
   output(): string;
-  /** Stops the node (SIGTERM, then SIGKILL after 5 s); resolves once it has exited. Idempotent. */
+  /** Stops the node's process group (SIGTERM, then SIGKILL after 5 s); resolves once all of it exited. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -55,6 +73,25 @@ function waitForExit(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once("exit", () => resolve()));
 }
 
+/** Signals every process in the group led by `pid` (the group this module created); false once it is empty. */
+function signalGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitForGroupExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (signalGroup(pid, 0)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
 async function startOnce(port: number, options: LocalChainOptions): Promise<LocalChain> {
   const chainId = options.chainId ?? LOCAL_CHAIN_ID;
   const args = [
@@ -69,7 +106,8 @@ async function startOnce(port: number, options: LocalChainOptions): Promise<Loca
     "--accounts",
     String(options.accounts ?? 20),
   ];
-  const child = spawn(ANVIL_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });
+  // Own process group: Ctrl-C in a terminal reaches `npm start`, which stops the chain in order.
+  const child = spawn(ANVIL_BIN, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   const append = (chunk: Buffer): void => {
     output = (output + chunk.toString("utf8")).slice(-20_000);
@@ -77,13 +115,14 @@ async function startOnce(port: number, options: LocalChainOptions): Promise<Loca
   child.stdout?.on("data", append);
   child.stderr?.on("data", append);
   const url = `http://127.0.0.1:${port}`;
+  const pid = child.pid;
   const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      await waitForExit(child);
-      clearTimeout(timer);
+    if (pid === undefined) return;
+    if (signalGroup(pid, "SIGTERM") && !(await waitForGroupExit(pid, 5_000))) {
+      signalGroup(pid, "SIGKILL");
+      await waitForGroupExit(pid, 5_000);
     }
+    await waitForExit(child);
   };
 
   const spawnError = new Promise<Error>((resolve) => child.once("error", resolve));
@@ -97,7 +136,7 @@ async function startOnce(port: number, options: LocalChainOptions): Promise<Loca
       );
     }
     if (await rpcAnswers(url)) {
-      return { url, port, chainId, pid: child.pid ?? -1, output: () => output, stop };
+      return { url, port, chainId, pid: pid ?? -1, output: () => output, stop };
     }
   }
   await stop();

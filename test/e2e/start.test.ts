@@ -1,0 +1,219 @@
+// `npm start` end to end: runs scripts/start.ts on a free port, waits for the
+// printed URLs, reads the seeded demo data back from the chain, sends SIGINT
+// and checks that every process it started has exited.
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+
+import { createPublicClient, http, parseUnits, type Address } from "viem";
+
+import { abis } from "../../deployments/src/generated/abis.ts";
+import { parseAddressesModule } from "../../scripts/lib/deployments-module.ts";
+import { freePort } from "../../scripts/lib/free-port.ts";
+import { localAccounts } from "../../scripts/lib/local-accounts.ts";
+
+const root = join(import.meta.dirname, "..", "..");
+const MESI = (amount: string): bigint => parseUnits(amount, 18);
+
+/** Every live process under `pid` (from /proc), so the test can tell that none outlives `npm start`. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      parentOf.set(Number(entry), Number(fields[1]));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const parent = queue.shift();
+    for (const [child, ppid] of parentOf) {
+      if (ppid === parent) {
+        found.push(child);
+        queue.push(child);
+      }
+    }
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+  } catch {
+    return "?";
+  }
+}
+
+/** The processes of `pids` still alive after a short grace period (exiting processes take a moment). */
+async function survivors(pids: readonly number[]): Promise<string[]> {
+  const deadline = Date.now() + 3_000;
+  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  return pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`);
+}
+
+interface StartedPlatform {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+function runStart(args: readonly string[]): StartedPlatform {
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number, what: string, output: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; output so far:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("npm start (scripts/start.ts)", () => {
+  const accounts = localAccounts();
+  let dir: string;
+  let addressesFile: string;
+  let chainPort: number;
+  let platform: StartedPlatform;
+  let chainUrl: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "mesi-start-"));
+    addressesFile = join(dir, "addresses.ts");
+    chainPort = await freePort();
+    platform = runStart(["--chain-port", String(chainPort), "--addresses-file", addressesFile]);
+    let exitedEarly = false;
+    void platform.exited.then(() => (exitedEarly = true));
+    await waitFor(
+      () => exitedEarly || platform.output().includes("Mesi is running"),
+      240_000,
+      "the ready banner",
+      platform.output,
+    );
+    assert.equal(exitedEarly, false, `start exited early:\n${platform.output()}`);
+    const match = /^\s+chain\s+(http:\/\/127\.0\.0\.1:\d+)\s/m.exec(platform.output());
+    assert.ok(match?.[1], `no chain URL in:\n${platform.output()}`);
+    chainUrl = match[1];
+  });
+
+  after(async () => {
+    if (platform !== undefined && platform.child.exitCode === null) platform.child.kill("SIGKILL");
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("prints the chain URL on the requested port, the chain id, keys and addresses", () => {
+    const output = platform.output();
+    assert.equal(chainUrl, `http://127.0.0.1:${chainPort}`);
+    assert.match(output, /chain id 31337/);
+    for (const role of ["admin", "relayer", "creatorAlice", "creatorBob", "fan1", "fan2", "fan3"] as const) {
+      assert.ok(output.includes(`${accounts[role].address}  private key ${accounts[role].privateKey}`), role);
+    }
+    assert.match(output, /MesiVault\s+0x[0-9a-fA-F]{40}/);
+    assert.match(output, /\[contracts\] deploying with Hardhat Ignition/);
+  });
+
+  it("serves a chain with the deployed, seeded system", async () => {
+    const stored = parseAddressesModule(await readFile(addressesFile, "utf8"))["31337"];
+    assert.ok(stored, "the addresses module has chain 31337");
+    const vault = { address: stored.MesiVault?.address as Address, abi: abis.MesiVault } as const;
+    const client = createPublicClient({ transport: http(chainUrl) });
+    assert.equal(await client.getChainId(), 31337);
+
+    const feeBps = await client.readContract({ ...vault, functionName: "feeBps" });
+    const net = (gross: bigint): bigint => gross - (gross * feeBps) / 10_000n;
+    // Alice: tips of 100 and 25 MESI and one 50 MESI ticket. Bob: a 10 MESI tip and 5 USDC (= 500 MESI).
+    const [aliceCleared, alicePending] = await client.readContract({
+      ...vault,
+      functionName: "earningsOf",
+      args: [accounts.creatorAlice.address],
+    });
+    assert.equal(aliceCleared, net(MESI("100")) + net(MESI("25")) + net(MESI("50")));
+    assert.equal(alicePending, 0n);
+    const [bobCleared] = await client.readContract({
+      ...vault,
+      functionName: "earningsOf",
+      args: [accounts.creatorBob.address],
+    });
+    assert.equal(bobCleared, net(MESI("10")) + net(MESI("500")));
+    assert.equal(await client.readContract({ ...vault, functionName: "escrowed" }), MESI("250"));
+    assert.equal(await client.readContract({ ...vault, functionName: "floatBalance" }), MESI("1000000") - MESI("500"));
+
+    const session = await client.readContract({
+      address: stored.OneToOneEscrow?.address as Address,
+      abi: abis.OneToOneEscrow,
+      functionName: "sessionOf",
+      args: [1n],
+    });
+    assert.equal(session.status, 1, "the one-to-one request is pending");
+    assert.equal(session.fan, accounts.fan3.address);
+    const registry = { address: stored.CreatorRegistry?.address as Address, abi: abis.CreatorRegistry } as const;
+    for (const creator of [accounts.creatorAlice, accounts.creatorBob]) {
+      assert.equal(
+        await client.readContract({ ...registry, functionName: "isRegistered", args: [creator.address] }),
+        true,
+      );
+    }
+    for (const fan of [accounts.fan1, accounts.fan2, accounts.fan3]) {
+      const usdc = await client.readContract({
+        address: stored.TestUSDC?.address as Address,
+        abi: abis.TestUSDC,
+        functionName: "balanceOf",
+        args: [fan.address],
+      });
+      assert.ok(usdc > 0n, `${fan.role} holds TestUSDC`);
+    }
+  });
+
+  it("refuses a second start on the same port and leaves nothing behind", async () => {
+    const second = runStart(["--chain-port", String(chainPort), "--addresses-file", join(dir, "unused.ts")]);
+    const code = await second.exited;
+    assert.equal(code, 1, second.output());
+    assert.match(second.output(), /chain failed to start: anvil exited/);
+    assert.deepEqual(await survivors(descendants(second.child.pid ?? -1)), []);
+  });
+
+  it("stops everything it started on SIGINT", async () => {
+    const pid = platform.child.pid;
+    assert.ok(pid !== undefined);
+    const started = descendants(pid);
+    assert.ok(started.length >= 1, "the chain runs as a child process");
+    platform.child.kill("SIGINT");
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      platform.exited,
+      new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), 20_000))),
+    ]);
+    clearTimeout(timer);
+    assert.equal(code, 0, `exit code; output:\n${platform.output()}`);
+    assert.match(platform.output(), /received SIGINT: stopping…\nstopped\./);
+    assert.deepEqual(await survivors(started), [], "no process outlives npm start");
+    await assert.rejects(fetch(chainUrl, { method: "POST", body: "{}" }), "the chain no longer answers");
+  });
+});
