@@ -1,21 +1,20 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import { AccessControlDefaultAdminRules } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
+import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
+import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import {IERC3009} from "./interfaces/IERC3009.sol";
-import {IMesiVault} from "./interfaces/IMesiVault.sol";
-import {MesiTypes} from "./interfaces/IMesiTypes.sol";
-import {IStableConverter} from "./interfaces/IStableConverter.sol";
-import {FeeMath} from "./libraries/FeeMath.sol";
+import { IERC3009 } from "./interfaces/IERC3009.sol";
+import { IMesiVault } from "./interfaces/IMesiVault.sol";
+import { MesiTypes } from "./interfaces/IMesiTypes.sol";
+import { IStableConverter } from "./interfaces/IStableConverter.sol";
+import { FeeMath } from "./libraries/FeeMath.sol";
 
 /// @title MesiVault
 /// @notice Holds every $MESI that moves through Mesi and keeps the ledger of who is owed what (see {IMesiVault}).
@@ -57,18 +56,28 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     // ───────────────────────────────────────── Constants ─────────────────────────────────────────
 
+    /// @notice Credits relayer payments from the float and reverses held ones.
     bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
+    /// @notice Tickets, one-to-one escrow, subscriptions: collect and credit through the vault.
     bytes32 public constant MODULE_ROLE = keccak256("MODULE_ROLE");
+    /// @notice Pauses and unpauses new payments.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
 
+    /// @notice Highest platform fee: 20 %.
     uint256 public constant MAX_FEE_BPS = 2000;
+    /// @notice Platform fee at deployment: 10 %.
     uint256 public constant DEFAULT_FEE_BPS = 1000;
+    /// @notice Longest hold of a fiat credit.
     uint256 public constant MAX_HOLD_PERIOD = 180 days;
+    /// @notice Hold of a fiat credit at deployment.
     uint256 public constant DEFAULT_HOLD_PERIOD = 7 days;
 
+    // solhint-disable gas-small-strings
+    /// @notice EIP-712 typehash of {IMesiVault.TipAuthorization} (`channel` is its uint8 value).
     bytes32 public constant TIP_AUTHORIZATION_TYPEHASH = keccak256(
         "TipAuthorization(address fan,address creator,uint256 amount,uint8 channel,bytes32 channelRef,bytes32 memoHash,uint256 nonce,uint256 deadline)"
     );
+    // solhint-enable gas-small-strings
 
     /// @dev `purpose` of a {Credited} event.
     uint8 private constant PURPOSE_TIP = 0;
@@ -103,15 +112,19 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     // ───────────────────────────────────────── Constructor ─────────────────────────────────────────
 
+    /// @notice Wires the token and converter, sets the treasury and the default fee (10 %) and hold (7 days).
     /// @param mesi_ The $MESI token.
     /// @param converter_ The stablecoin converter.
     /// @param treasury_ Receives withdrawn fees.
     /// @param initialDelay Delay of an admin handover (0 locally, e.g. 1 day in production).
     /// @param initialAdmin Holder of DEFAULT_ADMIN_ROLE.
-    constructor(IERC20 mesi_, address converter_, address treasury_, uint48 initialDelay, address initialAdmin)
-        AccessControlDefaultAdminRules(initialDelay, initialAdmin)
-        EIP712("MesiVault", "1")
-    {
+    constructor(
+        IERC20 mesi_,
+        address converter_,
+        address treasury_,
+        uint48 initialDelay,
+        address initialAdmin
+    ) AccessControlDefaultAdminRules(initialDelay, initialAdmin) EIP712("MesiVault", "1") {
         if (address(mesi_) == address(0) || converter_ == address(0) || treasury_ == address(0)) {
             revert Vault_ZeroAddress();
         }
@@ -182,7 +195,15 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         // Interactions
         IERC20(stablecoin).safeTransferFrom(msg.sender, address(this), stableAmount);
         emit StablecoinTipped(
-            creator, msg.sender, stablecoin, stableAmount, mesiOut, fee, channel, channelRef, memoHash
+            creator,
+            msg.sender,
+            stablecoin,
+            stableAmount,
+            mesiOut,
+            fee,
+            channel,
+            channelRef,
+            memoHash
         );
     }
 
@@ -196,8 +217,13 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         bytes32 s
     ) external {
         // Checks, Effects
-        (uint256 mesiOut, uint256 fee) =
-            _creditStablecoin(auth.fan, auth.stablecoin, auth.creator, auth.stableAmount, auth.minMesiOut);
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(
+            auth.fan,
+            auth.stablecoin,
+            auth.creator,
+            auth.stableAmount,
+            auth.minMesiOut
+        );
         // Interactions: only the payee may submit `receiveWithAuthorization`, and the nonce binds the tip's fields.
         IERC3009(auth.stablecoin).receiveWithAuthorization(
             auth.fan,
@@ -393,11 +419,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     // ───────────────────────────────────────── Modules ─────────────────────────────────────────
 
     /// @inheritdoc IMesiVault
-    function collectAndCredit(address fan, address creator, uint256 amount)
-        external
-        onlyRole(MODULE_ROLE)
-        returns (uint256 fee)
-    {
+    function collectAndCredit(
+        address fan,
+        address creator,
+        uint256 amount
+    ) external onlyRole(MODULE_ROLE) returns (uint256 fee) {
         // Checks
         Params memory p = _params;
         if (p.paused) revert Vault_Paused();
@@ -467,11 +493,12 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @dev Never paused and never checks blocks: refunds and releases always go through. Reverts
     /// {Vault_AmountZero} when both amounts are zero, {Vault_InvalidCreator} for a creator part to the zero address
     /// and {Vault_InvalidRecipient} for a fan part to the zero address.
-    function payOutEscrow(address creator, uint256 creatorAmount, address fan, uint256 fanAmount)
-        external
-        onlyRole(MODULE_ROLE)
-        returns (uint256 fee)
-    {
+    function payOutEscrow(
+        address creator,
+        uint256 creatorAmount,
+        address fan,
+        uint256 fanAmount
+    ) external onlyRole(MODULE_ROLE) returns (uint256 fee) {
         // Checks
         uint256 total = creatorAmount + fanAmount;
         if (total == 0) revert Vault_AmountZero();
@@ -601,11 +628,9 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     /// @dev Returns what is stored: `creator` and `amount` are kept only for fiat (held) credits; a credit cleared at
     /// once (RelayerStablecoin) returns them as zero — its {Credited} event carries them.
-    function creditOf(bytes32 paymentRef)
-        external
-        view
-        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt)
-    {
+    function creditOf(
+        bytes32 paymentRef
+    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt) {
         CreditRecord memory record = _credits[paymentRef];
         HeldCredit memory held = _heldCredits[paymentRef];
         return (record.status, held.creator, record.fan, held.amount, record.clearsAt);
@@ -618,28 +643,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @inheritdoc IMesiVault
     function stablecoinTipNonce(StablecoinTipAuthorization calldata auth) public pure returns (bytes32) {
-        return keccak256(
-            abi.encode(auth.creator, auth.minMesiOut, auth.channel, auth.channelRef, auth.memoHash, auth.salt)
-        );
+        return
+            keccak256(
+                abi.encode(auth.creator, auth.minMesiOut, auth.channel, auth.channelRef, auth.memoHash, auth.salt)
+            );
     }
 
     /// @inheritdoc IMesiVault
     function tipAuthorizationDigest(TipAuthorization calldata auth) public view returns (bytes32) {
-        return _hashTypedDataV4(
-            keccak256(
-                abi.encode(
-                    TIP_AUTHORIZATION_TYPEHASH,
-                    auth.fan,
-                    auth.creator,
-                    auth.amount,
-                    auth.channel,
-                    auth.channelRef,
-                    auth.memoHash,
-                    auth.nonce,
-                    auth.deadline
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        TIP_AUTHORIZATION_TYPEHASH,
+                        auth.fan,
+                        auth.creator,
+                        auth.amount,
+                        auth.channel,
+                        auth.channelRef,
+                        auth.memoHash,
+                        auth.nonce,
+                        auth.deadline
+                    )
                 )
-            )
-        );
+            );
     }
 
     // ───────────────────────────────────────── Internal ─────────────────────────────────────────
@@ -654,12 +681,13 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         bytes32 memoHash
     ) private {
         // Checks
-        Params memory p = _params;
-        if (p.paused) revert Vault_Paused();
+        Params storage p = _params;
+        (bool paused_, uint256 bps) = (p.paused, p.feeBps);
+        if (paused_) revert Vault_Paused();
         if (amount == 0) revert Vault_AmountZero();
         _checkPayment(fan, creator);
         // Effects
-        uint256 fee = _accrue(creator, amount, p.feeBps);
+        uint256 fee = _accrue(creator, amount, bps);
         // Interactions
         _mesi.safeTransferFrom(fan, address(this), amount);
         emit Tipped(creator, fan, amount, fee, channel, channelRef, memoHash);
@@ -692,7 +720,16 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         amount = c.amount;
         (uint256 fee, uint64 clearsAt) = _recordCredit(c.paymentRef, c.fan, c.creator, amount, c.source, p);
         emit Credited(
-            c.paymentRef, c.creator, c.fan, amount, fee, c.source, c.channel, c.channelRef, PURPOSE_TIP, clearsAt
+            c.paymentRef,
+            c.creator,
+            c.fan,
+            amount,
+            fee,
+            c.source,
+            c.channel,
+            c.channelRef,
+            PURPOSE_TIP,
+            clearsAt
         );
     }
 
@@ -714,14 +751,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         // Effects
         if (source == MesiTypes.PaymentSource.Fiat) {
             uint40 clears = SafeCast.toUint40(block.timestamp + p.holdPeriod);
-            _heldCredits[paymentRef] = HeldCredit({creator: creator, amount: SafeCast.toUint96(amount)});
-            _credits[paymentRef] = CreditRecord({fan: fan, clearsAt: clears, status: CreditStatus.Held});
+            _heldCredits[paymentRef] = HeldCredit({ creator: creator, amount: SafeCast.toUint96(amount) });
+            _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: clears, status: CreditStatus.Held });
             _pending[creator] += amount;
             return (0, clears);
         }
         if (source != MesiTypes.PaymentSource.RelayerStablecoin) revert Vault_InvalidSource(source);
         uint40 now_ = SafeCast.toUint40(block.timestamp);
-        _credits[paymentRef] = CreditRecord({fan: fan, clearsAt: now_, status: CreditStatus.Cleared});
+        _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: now_, status: CreditStatus.Cleared });
         fee = _accrue(creator, amount, p.feeBps);
         clearsAt = now_;
     }
@@ -750,9 +787,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @dev Applies an EIP-2612 permit for this vault; a failure (e.g. a front-run permit) is ignored, and the pull
     /// that follows reverts if the allowance is not in place.
     function _tryPermit(address owner, Permit calldata permit) private {
-        try IERC20Permit(address(_mesi)).permit(
-            owner, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s
-        ) {} catch {}
+        IERC20Permit token = IERC20Permit(address(_mesi));
+        // solhint-disable no-empty-blocks
+        try token.permit(owner, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+            // Allowance set.
+        } catch {
+            // Already used (front-run) or invalid.
+        }
+        // solhint-enable no-empty-blocks
     }
 
     /// @dev Who may pay whom: a real creator, not oneself, not blocked.

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {AccessControlDefaultAdminRules} from
-    "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import { AccessControlDefaultAdminRules } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import { Math } from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {IStableConverter} from "./interfaces/IStableConverter.sol";
+import { IStableConverter } from "./interfaces/IStableConverter.sol";
 
 /// @title StableConverter
 /// @notice Rates of listed stablecoins in $MESI, set by RATE_SETTER_ROLE within a bound per update.
@@ -24,6 +23,7 @@ contract StableConverter is IStableConverter, AccessControlDefaultAdminRules {
     mapping(address stablecoin => uint256 rate) private _rates;
     uint256 private _maxRateChangeBps;
 
+    /// @notice Sets the admin and the default bound on one rate update (10 %).
     /// @param initialDelay Delay of an admin handover (0 locally, e.g. 1 day in production).
     /// @param initialAdmin Holder of DEFAULT_ADMIN_ROLE.
     constructor(uint48 initialDelay, address initialAdmin) AccessControlDefaultAdminRules(initialDelay, initialAdmin) {

@@ -69,7 +69,11 @@ describe("MesiToken", async () => {
     await mesi.write.permit(args, { account: spender.account });
     assert.equal(await mesi.read.allowance([holder.account.address, spender.account.address]), 42n);
     assert.equal(await mesi.read.nonces([holder.account.address]), 1n);
-    await viem.assertions.revertWithCustomError(mesi.write.permit(args, { account: spender.account }), mesi, "ERC2612InvalidSigner");
+    await viem.assertions.revertWithCustomError(
+      mesi.write.permit(args, { account: spender.account }),
+      mesi,
+      "ERC2612InvalidSigner",
+    );
   });
 
   it("has no mint or burn entry point", async () => {

@@ -95,7 +95,13 @@ contract VaultHandler is Test {
         vm.prank(fan);
         mesi.approve(address(vault), amount);
         IMesiVault.TipAuthorization memory auth = IMesiVault.TipAuthorization(
-            fan, creator, amount, MesiTypes.TipChannel.Stream, bytes32(fanSeed), bytes32(0), vault.nonces(fan),
+            fan,
+            creator,
+            amount,
+            MesiTypes.TipChannel.Stream,
+            bytes32(fanSeed),
+            bytes32(0),
+            vault.nonces(fan),
             block.timestamp
         );
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(fanKeys[i], vault.tipAuthorizationDigest(auth));
@@ -105,41 +111,67 @@ contract VaultHandler is Test {
         ++calls[this.tipBySig.selector];
     }
 
-    function tipWithStablecoin(uint256 fanSeed, uint256 creatorSeed, uint256 stableAmount, bool viaAuthorization)
-        external
-    {
-        uint256 i = fanSeed % fans.length;
-        (address fan, address creator) = (fans[i], _creator(creatorSeed));
-        if (vault.isBlocked(creator, fan)) return;
+    function tipWithStablecoin(uint256 fanSeed, uint256 creatorSeed, uint256 stableAmount) external {
+        (address fan, address creator) = (_fan(fanSeed), _creator(creatorSeed));
         uint256 maxStable = vault.floatBalance() / 1e14; // USDC base unit = 1e14 MESI wei at the setup rate
-        if (maxStable == 0) return;
+        if (maxStable == 0 || vault.isBlocked(creator, fan)) return;
         stableAmount = bound(stableAmount, 1, maxStable);
         uint256 mesiOut = stableAmount * 1e14;
         usdc.mint(fan, stableAmount);
-        if (viaAuthorization) {
-            IMesiVault.StablecoinTipAuthorization memory auth = IMesiVault.StablecoinTipAuthorization(
-                fan, address(usdc), creator, stableAmount, mesiOut, MesiTypes.TipChannel.TipLink, bytes32(0),
-                bytes32(0), 0, block.timestamp + 1, bytes32(++refNonce)
-            );
-            bytes32 structHash = keccak256(
-                abi.encode(
-                    usdc.RECEIVE_WITH_AUTHORIZATION_TYPEHASH(), fan, address(vault), stableAmount, 0,
-                    block.timestamp + 1, vault.stablecoinTipNonce(auth)
-                )
-            );
-            (uint8 v, bytes32 r, bytes32 s) = vm.sign(fanKeys[i], _usdcDigest(structHash));
-            vault.tipWithStablecoinAuthorization(auth, v, r, s);
-        } else {
-            vm.startPrank(fan);
-            usdc.approve(address(vault), stableAmount);
-            vault.tipWithStablecoin(
-                address(usdc), creator, stableAmount, mesiOut, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0)
-            );
-            vm.stopPrank();
-        }
+        vm.startPrank(fan);
+        usdc.approve(address(vault), stableAmount);
+        vault.tipWithStablecoin(
+            address(usdc),
+            creator,
+            stableAmount,
+            mesiOut,
+            MesiTypes.TipChannel.Profile,
+            bytes32(0),
+            bytes32(0)
+        );
+        vm.stopPrank();
         ghostStableIn += stableAmount;
         _credited(creator, mesiOut);
         ++calls[this.tipWithStablecoin.selector];
+    }
+
+    function tipWithStablecoinAuthorization(uint256 fanSeed, uint256 creatorSeed, uint256 stableAmount) external {
+        uint256 i = fanSeed % fans.length;
+        (address fan, address creator) = (fans[i], _creator(creatorSeed));
+        uint256 maxStable = vault.floatBalance() / 1e14;
+        if (maxStable == 0 || vault.isBlocked(creator, fan)) return;
+        stableAmount = bound(stableAmount, 1, maxStable);
+        uint256 mesiOut = stableAmount * 1e14;
+        usdc.mint(fan, stableAmount);
+        IMesiVault.StablecoinTipAuthorization memory auth = IMesiVault.StablecoinTipAuthorization(
+            fan,
+            address(usdc),
+            creator,
+            stableAmount,
+            mesiOut,
+            MesiTypes.TipChannel.TipLink,
+            bytes32(0),
+            bytes32(0),
+            0,
+            block.timestamp + 1,
+            bytes32(++refNonce)
+        );
+        bytes32 structHash = keccak256(
+            abi.encode(
+                usdc.RECEIVE_WITH_AUTHORIZATION_TYPEHASH(),
+                fan,
+                address(vault),
+                stableAmount,
+                0,
+                block.timestamp + 1,
+                vault.stablecoinTipNonce(auth)
+            )
+        );
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(fanKeys[i], _usdcDigest(structHash));
+        vault.tipWithStablecoinAuthorization(auth, v, r, s);
+        ghostStableIn += stableAmount;
+        _credited(creator, mesiOut);
+        ++calls[this.tipWithStablecoinAuthorization.selector];
     }
 
     // ───────────────────────────── relayer credits ─────────────────────────────
@@ -178,12 +210,20 @@ contract VaultHandler is Test {
         if (refs.length == 0) return;
         bytes32 ref = refs[refSeed % refs.length];
         IMesiVault.Credit memory c = IMesiVault.Credit(
-            ref, fans[0], creators[0], bound(amount, 1, 1e18), MesiTypes.PaymentSource.RelayerStablecoin,
-            MesiTypes.TipChannel.Profile, bytes32(0)
+            ref,
+            fans[0],
+            creators[0],
+            bound(amount, 1, 1e18),
+            MesiTypes.PaymentSource.RelayerStablecoin,
+            MesiTypes.TipChannel.Profile,
+            bytes32(0)
         );
         try vault.credit(c) {
             _recordCredit(c);
-        } catch { }
+            // solhint-disable-next-line no-empty-blocks
+        } catch {
+            // Refused, as it must be: the ghost is unchanged.
+        }
         ++calls[this.creditReusedRef.selector];
     }
 
@@ -191,7 +231,7 @@ contract VaultHandler is Test {
         if (heldRefs.length == 0) return;
         uint256 index = refSeed % heldRefs.length;
         bytes32 ref = heldRefs[index];
-        (, address creator,, uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
+        (, address creator, , uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
         if (block.timestamp < clearsAt) vm.warp(clearsAt + bound(wait, 0, 1 days));
         bytes32[] memory list = new bytes32[](1);
         list[0] = ref;
@@ -207,7 +247,7 @@ contract VaultHandler is Test {
         if (heldRefs.length == 0) return;
         uint256 index = refSeed % heldRefs.length;
         bytes32 ref = heldRefs[index];
-        (, address creator,, uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
+        (, address creator, , uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
         if (block.timestamp >= clearsAt) return;
         vault.reverseCredit(ref);
         _removeHeld(index);
@@ -219,7 +259,7 @@ contract VaultHandler is Test {
 
     function claim(uint256 creatorSeed) external {
         address creator = _creator(creatorSeed);
-        (uint256 cleared,,) = vault.earningsOf(creator);
+        (uint256 cleared, , ) = vault.earningsOf(creator);
         if (cleared == 0) return;
         vm.prank(creator);
         uint256 amount = vault.claim(creator);
@@ -293,7 +333,7 @@ contract VaultHandler is Test {
         usdc.mint(fan, stableAmount);
         vm.prank(fan);
         usdc.approve(address(vault), stableAmount);
-        (uint256 mesiAmount,) = vault.collectStablecoinAndCredit(fan, address(usdc), stableAmount, 0, creator);
+        (uint256 mesiAmount, ) = vault.collectStablecoinAndCredit(fan, address(usdc), stableAmount, 0, creator);
         ghostStableIn += stableAmount;
         _credited(creator, mesiAmount);
         ++calls[this.collectStablecoin.selector];
@@ -349,19 +389,22 @@ contract VaultHandler is Test {
 
     // ───────────────────────────── helpers ─────────────────────────────
 
-    function _newCredit(address fan, address creator, uint256 amount, bool fiat)
-        internal
-        returns (IMesiVault.Credit memory)
-    {
-        return IMesiVault.Credit(
-            keccak256(abi.encode("ref", ++refNonce)),
-            fan,
-            creator,
-            amount,
-            fiat ? MesiTypes.PaymentSource.Fiat : MesiTypes.PaymentSource.RelayerStablecoin,
-            MesiTypes.TipChannel.Stream,
-            bytes32(0)
-        );
+    function _newCredit(
+        address fan,
+        address creator,
+        uint256 amount,
+        bool fiat
+    ) internal returns (IMesiVault.Credit memory) {
+        return
+            IMesiVault.Credit(
+                keccak256(abi.encode("ref", ++refNonce)),
+                fan,
+                creator,
+                amount,
+                fiat ? MesiTypes.PaymentSource.Fiat : MesiTypes.PaymentSource.RelayerStablecoin,
+                MesiTypes.TipChannel.Stream,
+                bytes32(0)
+            );
     }
 
     function _recordCredit(IMesiVault.Credit memory c) internal {
@@ -400,8 +443,8 @@ contract VaultHandler is Test {
     }
 
     function _usdcDigest(bytes32 structHash) internal view returns (bytes32) {
-        (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
-            usdc.eip712Domain();
+        (, string memory name, string memory version, uint256 chainId, address verifyingContract, , ) = usdc
+            .eip712Domain();
         bytes32 domainSeparator = keccak256(
             abi.encode(
                 keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
@@ -451,7 +494,7 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
     function invariant_ClaimsWithinEarnings() public view {
         address[] memory creators = handler.creatorList();
         for (uint256 i; i < creators.length; ++i) {
-            (uint256 cleared, uint256 pending,) = vault.earningsOf(creators[i]);
+            (uint256 cleared, uint256 pending, ) = vault.earningsOf(creators[i]);
             assertLe(handler.ghostClaimed(creators[i]), handler.ghostNetCleared(creators[i]), "claimed <= earned");
             assertEq(handler.ghostClaimed(creators[i]) + cleared, handler.ghostNetCleared(creators[i]), "exact");
             assertEq(pending, handler.ghostPending(creators[i]), "pending == held credits");
@@ -464,7 +507,7 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
         address[] memory creators = handler.creatorList();
         uint256 owed;
         for (uint256 i; i < creators.length; ++i) {
-            (,, uint256 feesOwed) = vault.earningsOf(creators[i]);
+            (, , uint256 feesOwed) = vault.earningsOf(creators[i]);
             owed += feesOwed;
         }
         assertEq(owed + vault.feePool() + handler.ghostFeesWithdrawn(), handler.ghostFees());

@@ -47,7 +47,7 @@ contract MesiVaultTest is VaultSetup {
         vault.setFeeBps(feeBps);
         _tipFromWhale(amount);
         uint256 fee = (amount * feeBps) / 10_000;
-        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(feesOwed, fee);
         assertEq(cleared, amount - fee);
         assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
@@ -64,7 +64,7 @@ contract MesiVaultTest is VaultSetup {
         b = bound(b, 1, available - a);
         _tipFromWhale(a);
         _tipFromWhale(b);
-        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared + feesOwed, a + b);
         assertEq(feesOwed, a / 10 + b / 10);
     }
@@ -89,11 +89,17 @@ contract MesiVaultTest is VaultSetup {
             vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_FloatInsufficient.selector, quoted, FLOAT));
         }
         vault.tipWithStablecoin(
-            address(usdc), creator, stableAmount, 0, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0)
+            address(usdc),
+            creator,
+            stableAmount,
+            0,
+            MesiTypes.TipChannel.Profile,
+            bytes32(0),
+            bytes32(0)
         );
         vm.stopPrank();
         if (quoted == 0 || quoted > FLOAT) return;
-        (uint256 cleared,, uint256 feesOwed) = vault.earningsOf(creator);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared + feesOwed, quoted);
         assertEq(feesOwed, quoted / 10);
         assertEq(vault.floatBalance(), FLOAT - quoted);
@@ -111,10 +117,16 @@ contract MesiVaultTest is VaultSetup {
         vm.prank(relayer);
         vault.credit(
             IMesiVault.Credit(
-                ref, fan, creator, gross, MesiTypes.PaymentSource.Fiat, MesiTypes.TipChannel.Profile, bytes32(0)
+                ref,
+                fan,
+                creator,
+                gross,
+                MesiTypes.PaymentSource.Fiat,
+                MesiTypes.TipChannel.Profile,
+                bytes32(0)
             )
         );
-        (, uint256 pending,) = vault.earningsOf(creator);
+        (, uint256 pending, ) = vault.earningsOf(creator);
         assertEq(pending, gross);
         bytes32[] memory refs = new bytes32[](1);
         refs[0] = ref;

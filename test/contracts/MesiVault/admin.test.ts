@@ -40,19 +40,31 @@ describe("MesiVault administration", async () => {
       assert.equal(await s.vault.read.feePool(), 0n);
       assert.equal(await s.vault.read.escrowed(), 0n);
 
-      const fresh = await viem.deployContract("MesiVault", [s.mesi.address, s.converter.address, addr(s.treasury), 0, addr(s.admin)]);
-      const deployment = await fresh.getEvents.FeeUpdated({}, { fromBlock: 0n });
-      assert.deepEqual(deployment.map((e) => [e.args.oldBps, e.args.newBps]), [[0n, FEE_BPS]]);
+      const fresh = await viem.deployContract("MesiVault", [
+        s.mesi.address,
+        s.converter.address,
+        addr(s.treasury),
+        0,
+        addr(s.admin),
+      ]);
+      const deployment = await fresh.getEvents.FeeUpdated({ fromBlock: 0n });
       assert.deepEqual(
-        (await fresh.getEvents.HoldPeriodUpdated({}, { fromBlock: 0n })).map((e) => [e.args.oldSeconds, e.args.newSeconds]),
+        deployment.map((e) => [e.args.oldBps, e.args.newBps]),
+        [[0n, FEE_BPS]],
+      );
+      assert.deepEqual(
+        (await fresh.getEvents.HoldPeriodUpdated({ fromBlock: 0n })).map((e) => [e.args.oldSeconds, e.args.newSeconds]),
         [[0n, HOLD]],
       );
       assert.deepEqual(
-        (await fresh.getEvents.TreasuryUpdated({}, { fromBlock: 0n })).map((e) => [e.args.oldTreasury, e.args.newTreasury]),
+        (await fresh.getEvents.TreasuryUpdated({ fromBlock: 0n })).map((e) => [e.args.oldTreasury, e.args.newTreasury]),
         [[zeroAddress, addr(s.treasury)]],
       );
       assert.deepEqual(
-        (await fresh.getEvents.ConverterUpdated({}, { fromBlock: 0n })).map((e) => [e.args.oldConverter, e.args.newConverter]),
+        (await fresh.getEvents.ConverterUpdated({ fromBlock: 0n })).map((e) => [
+          e.args.oldConverter,
+          e.args.newConverter,
+        ]),
         [[zeroAddress, getAddress(s.converter.address)]],
       );
     });
@@ -77,10 +89,12 @@ describe("MesiVault administration", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await viem.assertions.emitWithArgs(s.vault.write.setFeeBps([2000n]), s.vault, "FeeUpdated", [FEE_BPS, 2000n]);
       assert.equal(await s.vault.read.feeBps(), 2000n);
-      await viem.assertions.revertWithCustomErrorWithArgs(s.vault.write.setFeeBps([2001n]), s.vault, "Vault_FeeTooHigh", [
-        2001n,
-        2000n,
-      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.setFeeBps([2001n]),
+        s.vault,
+        "Vault_FeeTooHigh",
+        [2001n, 2000n],
+      );
       await s.wait(s.vault.write.tip([addr(s.creator), MESI(10), 0, zeroHash, zeroHash], { account: s.fan.account }));
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(8), 0n, MESI(2)]);
     });
@@ -105,7 +119,11 @@ describe("MesiVault administration", async () => {
         addr(s.outsider),
       ]);
       assert.equal(await s.vault.read.treasury(), addr(s.outsider));
-      await viem.assertions.revertWithCustomError(s.vault.write.setTreasury([zeroAddress]), s.vault, "Vault_ZeroAddress");
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.setTreasury([zeroAddress]),
+        s.vault,
+        "Vault_ZeroAddress",
+      );
     });
 
     it("setConverter emits ConverterUpdated and the new converter's rates apply; zero reverts", async () => {
@@ -123,16 +141,26 @@ describe("MesiVault administration", async () => {
         }),
       );
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(180), 0n, MESI(20)]);
-      await viem.assertions.revertWithCustomError(s.vault.write.setConverter([zeroAddress]), s.vault, "Vault_ZeroAddress");
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.setConverter([zeroAddress]),
+        s.vault,
+        "Vault_ZeroAddress",
+      );
     });
 
     it("pause / unpause emit Paused / Unpaused; pausing twice reverts; unpausing when live is a no-op", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const noop = await s.wait(s.vault.write.unpause({ account: s.pauser.account }));
       assert.equal(noop.logs.length, 0);
-      await viem.assertions.emitWithArgs(s.vault.write.pause({ account: s.pauser.account }), s.vault, "Paused", [addr(s.pauser)]);
+      await viem.assertions.emitWithArgs(s.vault.write.pause({ account: s.pauser.account }), s.vault, "Paused", [
+        addr(s.pauser),
+      ]);
       assert.equal(await s.vault.read.paused(), true);
-      await viem.assertions.revertWithCustomError(s.vault.write.pause({ account: s.pauser.account }), s.vault, "Vault_Paused");
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.pause({ account: s.pauser.account }),
+        s.vault,
+        "Vault_Paused",
+      );
       await viem.assertions.emitWithArgs(s.vault.write.unpause({ account: s.pauser.account }), s.vault, "Unpaused", [
         addr(s.pauser),
       ]);
@@ -183,7 +211,9 @@ describe("MesiVault administration", async () => {
       // State to unwind while paused.
       await s.wait(s.vault.write.tip([addr(s.creator), MESI(100), 0, zeroHash, zeroHash], fan));
       await s.wait(s.vault.write.tip([addr(s.creator2), MESI(100), 0, zeroHash, zeroHash], fan));
-      await s.wait(s.vault.write.creditBatch([[credit("settle-me", Source.Fiat), credit("reverse-me", Source.Fiat)]], relayer));
+      await s.wait(
+        s.vault.write.creditBatch([[credit("settle-me", Source.Fiat), credit("reverse-me", Source.Fiat)]], relayer),
+      );
       await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), MESI(50)], module));
       await s.wait(
         s.vault.write.tipWithStablecoin([s.usdc.address, addr(s.creator), USDC(1), 0n, 0, zeroHash, zeroHash], fan),
@@ -191,22 +221,45 @@ describe("MesiVault administration", async () => {
       await s.wait(s.vault.write.pause({ account: s.pauser.account }));
 
       const deadline = BigInt(await time.latest()) + 3600n;
-      const auth = { fan: addr(s.fan), creator: addr(s.creator), amount: 1n, channel: 0, channelRef: zeroHash, memoHash: zeroHash, nonce: 0n, deadline };
+      const auth = {
+        fan: addr(s.fan),
+        creator: addr(s.creator),
+        amount: 1n,
+        channel: 0,
+        channelRef: zeroHash,
+        memoHash: zeroHash,
+        nonce: 0n,
+        deadline,
+      };
       const signature = await signTip(s.fan, s.vault.address, auth);
       const payments: [string, () => Promise<Hex>][] = [
         ["tip", () => s.vault.write.tip([addr(s.creator), 1n, 0, zeroHash, zeroHash], fan)],
-        ["tipWithPermit", () => s.vault.write.tipWithPermit([addr(s.creator), 1n, 0, zeroHash, zeroHash, NO_PERMIT], fan)],
         [
-          "tipBySig",
-          () =>
-            s.vault.write.tipBySig([auth, signature, NO_PERMIT]),
+          "tipWithPermit",
+          () => s.vault.write.tipWithPermit([addr(s.creator), 1n, 0, zeroHash, zeroHash, NO_PERMIT], fan),
         ],
-        ["tipWithStablecoin", () => s.vault.write.tipWithStablecoin([s.usdc.address, addr(s.creator), 1n, 0n, 0, zeroHash, zeroHash], fan)],
+        ["tipBySig", () => s.vault.write.tipBySig([auth, signature, NO_PERMIT])],
+        [
+          "tipWithStablecoin",
+          () => s.vault.write.tipWithStablecoin([s.usdc.address, addr(s.creator), 1n, 0n, 0, zeroHash, zeroHash], fan),
+        ],
         [
           "tipWithStablecoinAuthorization",
           () =>
             s.vault.write.tipWithStablecoinAuthorization([
-              { fan: addr(s.fan), stablecoin: s.usdc.address, creator: addr(s.creator), stableAmount: 1n, minMesiOut: 0n, channel: 0, channelRef: zeroHash, memoHash: zeroHash, validAfter: 0n, validBefore: deadline, salt: zeroHash },
+              {
+                fan: addr(s.fan),
+                stablecoin: s.usdc.address,
+                creator: addr(s.creator),
+                stableAmount: 1n,
+                minMesiOut: 0n,
+                channel: 0,
+                channelRef: zeroHash,
+                memoHash: zeroHash,
+                validAfter: 0n,
+                validBefore: deadline,
+                salt: zeroHash,
+              },
               27,
               zeroHash,
               zeroHash,
@@ -217,9 +270,13 @@ describe("MesiVault administration", async () => {
         ["collectAndCredit", () => s.vault.write.collectAndCredit([addr(s.fan), addr(s.creator), 1n], module)],
         [
           "collectStablecoinAndCredit",
-          () => s.vault.write.collectStablecoinAndCredit([addr(s.fan), s.usdc.address, 1n, 0n, addr(s.creator)], module),
+          () =>
+            s.vault.write.collectStablecoinAndCredit([addr(s.fan), s.usdc.address, 1n, 0n, addr(s.creator)], module),
         ],
-        ["creditFromFloat", () => s.vault.write.creditFromFloat([ref("new-3"), addr(s.fan), addr(s.creator), 1n, Source.Fiat], module)],
+        [
+          "creditFromFloat",
+          () => s.vault.write.creditFromFloat([ref("new-3"), addr(s.fan), addr(s.creator), 1n, Source.Fiat], module),
+        ],
         ["fundEscrow", () => s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], module)],
       ];
       for (const [name, pay] of payments) {
@@ -253,25 +310,74 @@ describe("MesiVault administration", async () => {
   describe("access-control matrix", () => {
     type Call = (s: VaultSystem, account: VaultSystem["admin"]["account"]) => Promise<Hex>;
     const privileged: [string, Hex, Call][] = [
-      ["credit", ROLES.relayer, (s, account) =>
-        s.vault.write.credit([{ paymentRef: ref("x"), fan: addr(s.fan), creator: addr(s.creator), amount: 1n, source: Source.Fiat, channel: 0, channelRef: zeroHash }], { account })],
+      [
+        "credit",
+        ROLES.relayer,
+        (s, account) =>
+          s.vault.write.credit(
+            [
+              {
+                paymentRef: ref("x"),
+                fan: addr(s.fan),
+                creator: addr(s.creator),
+                amount: 1n,
+                source: Source.Fiat,
+                channel: 0,
+                channelRef: zeroHash,
+              },
+            ],
+            { account },
+          ),
+      ],
       ["creditBatch", ROLES.relayer, (s, account) => s.vault.write.creditBatch([[]], { account })],
       ["reverseCredit", ROLES.relayer, (s, account) => s.vault.write.reverseCredit([ref("x")], { account })],
-      ["collectAndCredit", ROLES.module, (s, account) => s.vault.write.collectAndCredit([addr(s.fan), addr(s.creator), 1n], { account })],
-      ["collectStablecoinAndCredit", ROLES.module, (s, account) =>
-        s.vault.write.collectStablecoinAndCredit([addr(s.fan), s.usdc.address, 1n, 0n, addr(s.creator)], { account })],
-      ["creditFromFloat", ROLES.module, (s, account) =>
-        s.vault.write.creditFromFloat([ref("x"), addr(s.fan), addr(s.creator), 1n, Source.Fiat], { account })],
-      ["fundEscrow", ROLES.module, (s, account) => s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], { account })],
-      ["payOutEscrow", ROLES.module, (s, account) => s.vault.write.payOutEscrow([addr(s.creator), 0n, addr(s.fan), 1n], { account })],
+      [
+        "collectAndCredit",
+        ROLES.module,
+        (s, account) => s.vault.write.collectAndCredit([addr(s.fan), addr(s.creator), 1n], { account }),
+      ],
+      [
+        "collectStablecoinAndCredit",
+        ROLES.module,
+        (s, account) =>
+          s.vault.write.collectStablecoinAndCredit([addr(s.fan), s.usdc.address, 1n, 0n, addr(s.creator)], { account }),
+      ],
+      [
+        "creditFromFloat",
+        ROLES.module,
+        (s, account) =>
+          s.vault.write.creditFromFloat([ref("x"), addr(s.fan), addr(s.creator), 1n, Source.Fiat], { account }),
+      ],
+      [
+        "fundEscrow",
+        ROLES.module,
+        (s, account) => s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], { account }),
+      ],
+      [
+        "payOutEscrow",
+        ROLES.module,
+        (s, account) => s.vault.write.payOutEscrow([addr(s.creator), 0n, addr(s.fan), 1n], { account }),
+      ],
       ["withdrawFloat", ROLES.admin, (s, account) => s.vault.write.withdrawFloat([account.address, 1n], { account })],
-      ["withdrawStablecoin", ROLES.admin, (s, account) => s.vault.write.withdrawStablecoin([s.usdc.address, account.address, 1n], { account })],
+      [
+        "withdrawStablecoin",
+        ROLES.admin,
+        (s, account) => s.vault.write.withdrawStablecoin([s.usdc.address, account.address, 1n], { account }),
+      ],
       ["setFeeBps", ROLES.admin, (s, account) => s.vault.write.setFeeBps([0n], { account })],
       ["setHoldPeriod", ROLES.admin, (s, account) => s.vault.write.setHoldPeriod([0n], { account })],
       ["setTreasury", ROLES.admin, (s, account) => s.vault.write.setTreasury([account.address], { account })],
       ["setConverter", ROLES.admin, (s, account) => s.vault.write.setConverter([account.address], { account })],
-      ["grantRole", ROLES.admin, (s, account) => s.vault.write.grantRole([ROLES.relayer, account.address], { account })],
-      ["revokeRole", ROLES.admin, (s, account) => s.vault.write.revokeRole([ROLES.relayer, addr(s.relayer)], { account })],
+      [
+        "grantRole",
+        ROLES.admin,
+        (s, account) => s.vault.write.grantRole([ROLES.relayer, account.address], { account }),
+      ],
+      [
+        "revokeRole",
+        ROLES.admin,
+        (s, account) => s.vault.write.revokeRole([ROLES.relayer, addr(s.relayer)], { account }),
+      ],
       ["pause", ROLES.pauser, (s, account) => s.vault.write.pause({ account })],
       ["unpause", ROLES.pauser, (s, account) => s.vault.write.unpause({ account })],
     ];
@@ -284,17 +390,30 @@ describe("MesiVault administration", async () => {
         [ROLES.module]: addr(s.module),
         [ROLES.pauser]: addr(s.pauser),
       };
-      const accounts = [s.admin, s.pauser, s.relayer, s.module, s.fan, s.fan2, s.creator, s.creator2, s.treasury, s.outsider];
+      const accounts = [
+        s.admin,
+        s.pauser,
+        s.relayer,
+        s.module,
+        s.fan,
+        s.fan2,
+        s.creator,
+        s.creator2,
+        s.treasury,
+        s.outsider,
+      ];
       let checked = 0;
       for (const [name, role, call] of privileged) {
         for (const w of accounts) {
           if (addr(w) === holders[role]) continue;
           assert.equal(await s.vault.read.hasRole([role, addr(w)]), false);
           await assert.doesNotReject(
-            viem.assertions.revertWithCustomErrorWithArgs(call(s, w.account), s.vault, "AccessControlUnauthorizedAccount", [
-              addr(w),
-              role,
-            ]),
+            viem.assertions.revertWithCustomErrorWithArgs(
+              call(s, w.account),
+              s.vault,
+              "AccessControlUnauthorizedAccount",
+              [addr(w), role],
+            ),
             `${name} by ${addr(w)}`,
           );
           checked++;

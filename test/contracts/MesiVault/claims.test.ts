@@ -30,7 +30,7 @@ describe("MesiVault claims, fees, float and blocks", async () => {
       assert.equal(await s.vault.read.feePool(), MESI(15));
       // The call returns the amount.
       await tip(s);
-      const { result } = await s.vault.simulate.claim([addr(s.creator)], { account: s.creator.account });
+      const { result } = await s.vault.simulate.claim([addr(s.creator)], { account: addr(s.creator) });
       assert.equal(result, MESI(90));
     });
 
@@ -39,7 +39,17 @@ describe("MesiVault claims, fees, float and blocks", async () => {
       await tip(s);
       await s.wait(
         s.vault.write.credit(
-          [{ paymentRef: `0x${"11".repeat(32)}`, fan: addr(s.fan), creator: addr(s.creator), amount: MESI(30), source: 2, channel: 0, channelRef: zeroHash }],
+          [
+            {
+              paymentRef: `0x${"11".repeat(32)}`,
+              fan: addr(s.fan),
+              creator: addr(s.creator),
+              amount: MESI(30),
+              source: 2,
+              channel: 0,
+              channelRef: zeroHash,
+            },
+          ],
           { account: s.relayer.account },
         ),
       );

@@ -4,7 +4,19 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { keccak256, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
-import { addr, Channel, deployVault, feeOf, FLOAT, HOLD, MESI, ref, Source, Status, type VaultSystem } from "./fixture.ts";
+import {
+  addr,
+  Channel,
+  deployVault,
+  feeOf,
+  FLOAT,
+  HOLD,
+  MESI,
+  ref,
+  Source,
+  Status,
+  type VaultSystem,
+} from "./fixture.ts";
 
 const STREAM_ID = keccak256(toHex("stream-9"));
 
@@ -87,7 +99,13 @@ describe("MesiVault relayer credits", async () => {
       ]);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(72), 0n, MESI(8)]);
       // Only slot B is stored for a credit cleared at once.
-      assert.deepEqual(await s.vault.read.creditOf([c.paymentRef]), [Status.Cleared, zeroAddress, addr(s.fan), 0n, now]);
+      assert.deepEqual(await s.vault.read.creditOf([c.paymentRef]), [
+        Status.Cleared,
+        zeroAddress,
+        addr(s.fan),
+        0n,
+        now,
+      ]);
     });
 
     it("refuses a reference it has seen, whatever the source", async () => {
@@ -176,7 +194,11 @@ describe("MesiVault relayer credits", async () => {
       );
       await s.wait(s.vault.write.credit([fiat(s, "max", big - 1n)], asRelayer(s)));
       await s.wait(s.vault.write.credit([stable(s, "huge", FLOAT)], asRelayer(s)));
-      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [FLOAT - feeOf(FLOAT), big - 1n, feeOf(FLOAT)]);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [
+        FLOAT - feeOf(FLOAT),
+        big - 1n,
+        feeOf(FLOAT),
+      ]);
     });
 
     it("with a zero hold period, a fiat credit is settleable at once and never reversible", async () => {
@@ -206,7 +228,10 @@ describe("MesiVault relayer credits", async () => {
         fiat(s, "b3", MESI(30), { fan: addr(s.fan2), channel: Channel.Profile, channelRef: zeroHash }),
       ];
       const receipt = await s.wait(s.vault.write.creditBatch([batch], asRelayer(s)));
-      const events = await s.vault.getEvents.Credited({}, { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
+      const events = await s.vault.getEvents.Credited(
+        {},
+        { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber },
+      );
       assert.deepEqual(
         events.map((e) => [e.args.paymentRef, e.args.amount, e.args.fee, e.args.source, e.args.purpose]),
         [
@@ -225,7 +250,11 @@ describe("MesiVault relayer credits", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await s.wait(s.vault.write.blockFan([addr(s.fan2)], { account: s.creator.account }));
       const cases: [CreditArgs[], string, readonly unknown[]][] = [
-        [[fiat(s, "a1"), fiat(s, "a2", MESI(1), { fan: addr(s.fan2) }), fiat(s, "a3")], "Vault_Blocked", [addr(s.creator), addr(s.fan2)]],
+        [
+          [fiat(s, "a1"), fiat(s, "a2", MESI(1), { fan: addr(s.fan2) }), fiat(s, "a3")],
+          "Vault_Blocked",
+          [addr(s.creator), addr(s.fan2)],
+        ],
         [[fiat(s, "a1"), stable(s, "a2"), fiat(s, "a1")], "Vault_PaymentRefUsed", [ref("a1")]],
         [[stable(s, "a1"), fiat(s, "a2", 0n)], "Vault_AmountZero", []],
         [[stable(s, "a1"), fiat(s, "a2", 1n, { source: Source.Mesi })], "Vault_InvalidSource", [Source.Mesi]],
@@ -269,14 +298,23 @@ describe("MesiVault relayer credits", async () => {
         s.vault,
         "Vault_Paused",
       );
-      await viem.assertions.revertWithCustomError(s.vault.write.credit([fiat(s, "p")], asRelayer(s)), s.vault, "Vault_Paused");
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.credit([fiat(s, "p")], asRelayer(s)),
+        s.vault,
+        "Vault_Paused",
+      );
     });
   });
 
   describe("settleCredits", () => {
     it("clears held credits once their hold is over, at the fee rate then in force", async () => {
       const s = await networkHelpers.loadFixture(deploy);
-      await s.wait(s.vault.write.creditBatch([[fiat(s, "s1", MESI(100)), fiat(s, "s2", MESI(40), { creator: addr(s.creator2) })]], asRelayer(s)));
+      await s.wait(
+        s.vault.write.creditBatch(
+          [[fiat(s, "s1", MESI(100)), fiat(s, "s2", MESI(40), { creator: addr(s.creator2) })]],
+          asRelayer(s),
+        ),
+      );
       const [, , , , clearsAt] = await s.vault.read.creditOf([ref("s1")]);
       await time.setNextBlockTimestamp(clearsAt - 1n);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -288,10 +326,21 @@ describe("MesiVault relayer credits", async () => {
       await s.wait(s.vault.write.setFeeBps([500n]));
       await time.setNextBlockTimestamp(clearsAt);
       const hash = s.vault.write.settleCredits([[ref("s1"), ref("s2")]], { account: s.outsider.account });
-      await viem.assertions.emitWithArgs(hash, s.vault, "CreditSettled", [ref("s1"), addr(s.creator), MESI(100), MESI(5)]);
+      await viem.assertions.emitWithArgs(hash, s.vault, "CreditSettled", [
+        ref("s1"),
+        addr(s.creator),
+        MESI(100),
+        MESI(5),
+      ]);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(95), 0n, MESI(5)]);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator2)]), [MESI(38), 0n, MESI(2)]);
-      assert.deepEqual(await s.vault.read.creditOf([ref("s1")]), [Status.Cleared, addr(s.creator), addr(s.fan), MESI(100), clearsAt]);
+      assert.deepEqual(await s.vault.read.creditOf([ref("s1")]), [
+        Status.Cleared,
+        addr(s.creator),
+        addr(s.fan),
+        MESI(100),
+        clearsAt,
+      ]);
     });
 
     it("skips references already cleared (settled or cleared at once) without reverting", async () => {
@@ -300,7 +349,10 @@ describe("MesiVault relayer credits", async () => {
       await time.increase(HOLD);
       await s.wait(s.vault.write.settleCredits([[ref("s1")]]));
       const receipt = await s.wait(s.vault.write.settleCredits([[ref("s1"), ref("s2")]]));
-      const events = await s.vault.getEvents.CreditSettled({}, { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber });
+      const events = await s.vault.getEvents.CreditSettled(
+        {},
+        { fromBlock: receipt.blockNumber, toBlock: receipt.blockNumber },
+      );
       assert.equal(events.length, 0);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(90), 0n, MESI(10)]);
     });
@@ -333,17 +385,27 @@ describe("MesiVault relayer credits", async () => {
       await s.wait(s.vault.write.credit([c], asRelayer(s)));
       const [, , , , clearsAt] = await s.vault.read.creditOf([c.paymentRef]);
       await time.setNextBlockTimestamp(clearsAt - 1n);
-      await viem.assertions.emitWithArgs(s.vault.write.reverseCredit([c.paymentRef], asRelayer(s)), s.vault, "CreditReversed", [
-        c.paymentRef,
+      await viem.assertions.emitWithArgs(
+        s.vault.write.reverseCredit([c.paymentRef], asRelayer(s)),
+        s.vault,
+        "CreditReversed",
+        [c.paymentRef, addr(s.creator), addr(s.fan), MESI(70)],
+      );
+      assert.equal(await s.vault.read.floatBalance(), FLOAT);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [0n, 0n, 0n]);
+      assert.deepEqual(await s.vault.read.creditOf([c.paymentRef]), [
+        Status.Reversed,
         addr(s.creator),
         addr(s.fan),
         MESI(70),
+        clearsAt,
       ]);
-      assert.equal(await s.vault.read.floatBalance(), FLOAT);
-      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [0n, 0n, 0n]);
-      assert.deepEqual(await s.vault.read.creditOf([c.paymentRef]), [Status.Reversed, addr(s.creator), addr(s.fan), MESI(70), clearsAt]);
       // The reference stays used.
-      await viem.assertions.revertWithCustomError(s.vault.write.credit([c], asRelayer(s)), s.vault, "Vault_PaymentRefUsed");
+      await viem.assertions.revertWithCustomError(
+        s.vault.write.credit([c], asRelayer(s)),
+        s.vault,
+        "Vault_PaymentRefUsed",
+      );
     });
 
     it("reverts Vault_HoldOver from clearsAt on", async () => {

@@ -1,72 +1,84 @@
+// Whole-transaction gas of the vault's hot paths against same-run baselines ($MESI is a plain OpenZeppelin
+// ERC-20 + permit). Prints the figures; asserts the ratios the design is held to (see the report in the commit
+// that introduced this file): claim <= 1.5x a transfer, batched credits <= 0.75x a single credit per credit.
+// The repeat tip is guarded at 1.45x a transferFrom: its floor with this storage design is ~1.37x (see below).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { network } from "hardhat";
-import { keccak256, parseEther, toHex, zeroHash } from "viem";
+import { keccak256, toHex, zeroHash, type Hex } from "viem";
+
+import { addr, deployVault, MESI, Source } from "./fixture.ts";
 
 describe("MesiVault gas", async () => {
-  const { viem } = await network.connect();
-  const publicClient = await viem.getPublicClient();
-  const [admin, fan, creator, other, relayer, treasury] = await viem.getWalletClients();
+  const connection = await network.create();
 
-  it("measures repeat tip, claim, credit and batch credit", async () => {
-    const mesi = await viem.deployContract("MesiToken", [admin.account.address]);
-    const converter = await viem.deployContract("StableConverter", [0, admin.account.address]);
-    const vault = await viem.deployContract("MesiVault", [
-      mesi.address, converter.address, treasury.account.address, 0, admin.account.address,
-    ]);
-    const gas = async (hash: `0x${string}`) => (await publicClient.waitForTransactionReceipt({ hash })).gasUsed;
+  it("repeat tip, claim, single credit and 50-credit batch", async () => {
+    const s = await deployVault(connection);
+    const gas = async (hash: Promise<Hex>) => (await s.wait(hash)).gasUsed;
+    const fan = { account: s.fan.account };
 
-    await mesi.write.transfer([fan.account.address, parseEther("1000000")]);
-    await mesi.write.transfer([other.account.address, parseEther("1")]);
-    await mesi.write.approve([vault.address, parseEther("1000000")], { account: fan.account });
-    // Baseline: bare transferFrom, finite allowance, existing holder.
-    await mesi.write.approve([admin.account.address, parseEther("1000000")], { account: fan.account });
-    await mesi.write.transferFrom([fan.account.address, other.account.address, parseEther("1")]);
-    const baseTransferFrom = await gas(
-      await mesi.write.transferFrom([fan.account.address, other.account.address, parseEther("1")]),
+    // Baselines: transferFrom with a finite allowance and transfer, both to an existing holder.
+    await s.wait(s.mesi.write.approve([addr(s.outsider), MESI(1000)], fan));
+    await s.wait(s.mesi.write.transfer([addr(s.creator2), MESI(1)], fan));
+    const transferFrom = await gas(
+      s.mesi.write.transferFrom([addr(s.fan), addr(s.creator2), MESI(1)], { account: s.outsider.account }),
     );
-    const baseTransfer = await gas(
-      await mesi.write.transfer([other.account.address, parseEther("1")], { account: fan.account }),
-    );
+    const transfer = await gas(s.mesi.write.transfer([addr(s.creator2), MESI(1)], fan));
 
-    const memo = keccak256(toHex("hi"));
-    await vault.write.tip([creator.account.address, parseEther("10"), 0, zeroHash, memo], { account: fan.account });
-    const repeatTip = await gas(
-      await vault.write.tip([creator.account.address, parseEther("12.5"), 2, keccak256(toHex("stream")), memo], {
-        account: fan.account,
-      }),
-    );
-    const claimGas = await gas(await vault.write.claim([creator.account.address], { account: creator.account }));
+    // Repeat tip: allowance in place (finite), the creator already has earnings, the fan holds $MESI.
+    const memo = keccak256(toHex("gm"));
+    await s.wait(s.vault.write.tip([addr(s.creator), MESI(10), 0, zeroHash, memo], fan));
+    const repeatTip = await gas(s.vault.write.tip([addr(s.creator), MESI(12), 0, zeroHash, memo], fan));
 
-    await vault.write.grantRole([await vault.read.RELAYER_ROLE(), relayer.account.address]);
-    await mesi.write.approve([vault.address, parseEther("100000000")]);
-    await vault.write.fundFloat([parseEther("100000000")]);
+    // Claim to a wallet that already holds $MESI (the creator got some before).
+    await s.wait(s.mesi.write.transfer([addr(s.creator), MESI(1)], fan));
+    const claim = await gas(s.vault.write.claim([addr(s.creator)], { account: s.creator.account }));
+    await s.wait(s.vault.write.tip([addr(s.creator2), MESI(10), 0, zeroHash, memo], fan));
+    const claimToNewHolder = await gas(s.vault.write.claim([addr(s.treasury)], { account: s.creator2.account }));
+
+    // Relayer credits: the creator already has pending and cleared earnings; every reference is new.
     let n = 0;
-    const mk = (source: number) => ({
-      paymentRef: keccak256(toHex(`ref-${n++}`)),
-      fan: fan.account.address,
-      creator: creator.account.address,
-      amount: parseEther("5"),
+    const credit = (source: number) => ({
+      paymentRef: keccak256(toHex(`pi_${n++}`)),
+      fan: addr(s.fan),
+      creator: addr(s.creator),
+      amount: MESI(5),
       source,
       channel: 0,
       channelRef: zeroHash,
     });
-    await vault.write.credit([mk(2)], { account: relayer.account });
-    const singleFiat = await gas(await vault.write.credit([mk(2)], { account: relayer.account }));
-    const singleStable = await gas(await vault.write.credit([mk(3)], { account: relayer.account }));
-    const batchFiat = await gas(
-      await vault.write.creditBatch([Array.from({ length: 50 }, () => mk(2))], { account: relayer.account }),
-    );
-    const batchStable = await gas(
-      await vault.write.creditBatch([Array.from({ length: 50 }, () => mk(3))], { account: relayer.account }),
-    );
-    console.log({
-      baseTransferFrom, baseTransfer, repeatTip, tipRatio: Number(repeatTip) / Number(baseTransferFrom),
-      claimGas, claimRatio: Number(claimGas) / Number(baseTransfer),
-      singleFiat, batchFiatPer: batchFiat / 50n, fiatRatio: Number(batchFiat) / 50 / Number(singleFiat),
-      singleStable, batchStablePer: batchStable / 50n, stableRatio: Number(batchStable) / 50 / Number(singleStable),
-    });
-    assert.ok(repeatTip > 0n);
+    const relayer = { account: s.relayer.account };
+    await s.wait(s.vault.write.creditBatch([[credit(Source.Fiat), credit(Source.RelayerStablecoin)]], relayer));
+    const singleFiat = await gas(s.vault.write.credit([credit(Source.Fiat)], relayer));
+    const singleStable = await gas(s.vault.write.credit([credit(Source.RelayerStablecoin)], relayer));
+    const batch = (source: number) => Array.from({ length: 50 }, () => credit(source));
+    const batchFiat = (await gas(s.vault.write.creditBatch([batch(Source.Fiat)], relayer))) / 50n;
+    const batchStable = (await gas(s.vault.write.creditBatch([batch(Source.RelayerStablecoin)], relayer))) / 50n;
+
+    const ratio = (a: bigint, b: bigint) => Math.round((Number(a) / Number(b)) * 1000) / 1000;
+    const figures = {
+      transferFrom,
+      transfer,
+      repeatTip,
+      repeatTipRatio: ratio(repeatTip, transferFrom),
+      claim,
+      claimRatio: ratio(claim, transfer),
+      claimToNewHolder,
+      singleFiat,
+      batchFiatPerCredit: batchFiat,
+      batchFiatRatio: ratio(batchFiat, singleFiat),
+      singleStable,
+      batchStablePerCredit: batchStable,
+      batchStableRatio: ratio(batchStable, singleStable),
+    };
+    console.log(figures);
+
+    assert.ok(figures.claimRatio <= 1.5, `claim ${claim} > 1.5 x transfer ${transfer}`);
+    assert.ok(figures.batchFiatRatio <= 0.75, `fiat batch ${batchFiat}/credit > 0.75 x ${singleFiat}`);
+    assert.ok(figures.batchStableRatio <= 0.75, `stablecoin batch ${batchStable}/credit > 0.75 x ${singleStable}`);
+    // Floor of a repeat tip with this design: transferFrom into the vault (~21.1k with the cold token account)
+    // + params slot (2.1k) + block flag (2.1k) + earnings read/write (5k) + Tipped event (2.8k) + 21k base.
+    assert.ok(figures.repeatTipRatio <= 1.45, `repeat tip ${repeatTip} > 1.45 x transferFrom ${transferFrom}`);
   });
 });

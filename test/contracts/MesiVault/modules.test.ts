@@ -4,7 +4,19 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { zeroAddress } from "viem";
 
-import { addr, deployVault, FAN_BALANCE, FLOAT, HOLD, MESI, ref, Source, Status, USDC, type VaultSystem } from "./fixture.ts";
+import {
+  addr,
+  deployVault,
+  FAN_BALANCE,
+  FLOAT,
+  HOLD,
+  MESI,
+  ref,
+  Source,
+  Status,
+  USDC,
+  type VaultSystem,
+} from "./fixture.ts";
 
 describe("MesiVault modules", async () => {
   const connection = await network.create();
@@ -12,11 +24,15 @@ describe("MesiVault modules", async () => {
   const { time } = networkHelpers;
   const deploy = () => deployVault(connection);
   const asModule = (s: VaultSystem) => ({ account: s.module.account });
+  const simulateAsModule = (s: VaultSystem) => ({ account: addr(s.module) });
 
   describe("collectAndCredit", () => {
     it("pulls from the fan, credits the creator net of the fee, returns the fee and emits ModuleCredited", async () => {
       const s = await networkHelpers.loadFixture(deploy);
-      const { result } = await s.vault.simulate.collectAndCredit([addr(s.fan), addr(s.creator), MESI(50)], asModule(s));
+      const { result } = await s.vault.simulate.collectAndCredit(
+        [addr(s.fan), addr(s.creator), MESI(50)],
+        simulateAsModule(s),
+      );
       assert.equal(result, MESI(5));
       await viem.assertions.emitWithArgs(
         s.vault.write.collectAndCredit([addr(s.fan), addr(s.creator), MESI(50)], asModule(s)),
@@ -33,8 +49,18 @@ describe("MesiVault modules", async () => {
       const call = (fan: `0x${string}`, creator: `0x${string}`, amount: bigint) =>
         s.vault.write.collectAndCredit([fan, creator, amount], asModule(s));
       await viem.assertions.revertWithCustomError(call(addr(s.fan), addr(s.creator), 0n), s.vault, "Vault_AmountZero");
-      await viem.assertions.revertWithCustomErrorWithArgs(call(addr(s.fan), zeroAddress, 1n), s.vault, "Vault_InvalidCreator", [zeroAddress]);
-      await viem.assertions.revertWithCustomErrorWithArgs(call(addr(s.fan), addr(s.fan), 1n), s.vault, "Vault_SelfPayment", [addr(s.fan)]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        call(addr(s.fan), zeroAddress, 1n),
+        s.vault,
+        "Vault_InvalidCreator",
+        [zeroAddress],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        call(addr(s.fan), addr(s.fan), 1n),
+        s.vault,
+        "Vault_SelfPayment",
+        [addr(s.fan)],
+      );
       await s.wait(s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }));
       await viem.assertions.revertWithCustomErrorWithArgs(
         call(addr(s.fan), addr(s.creator), 1n),
@@ -51,7 +77,7 @@ describe("MesiVault modules", async () => {
     it("returns (mesiAmount, fee) and emits ModuleStablecoinCredited", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const args = [addr(s.fan), s.usdc.address, USDC(1), MESI(100), addr(s.creator)] as const;
-      const { result } = await s.vault.simulate.collectStablecoinAndCredit(args, asModule(s));
+      const { result } = await s.vault.simulate.collectStablecoinAndCredit(args, simulateAsModule(s));
       assert.deepEqual(result, [MESI(100), MESI(10)]);
       await viem.assertions.emitWithArgs(
         s.vault.write.collectStablecoinAndCredit(args, asModule(s)),
@@ -72,16 +98,33 @@ describe("MesiVault modules", async () => {
         s.vault.write.creditFromFloat([ref("tkt-1"), addr(s.fan), addr(s.creator), MESI(20), Source.Fiat], asModule(s)),
         s.vault,
         "Credited",
-        [ref("tkt-1"), addr(s.creator), addr(s.fan), MESI(20), 0n, Source.Fiat, 0, `0x${"00".repeat(32)}`, 1, now + HOLD],
+        [
+          ref("tkt-1"),
+          addr(s.creator),
+          addr(s.fan),
+          MESI(20),
+          0n,
+          Source.Fiat,
+          0,
+          `0x${"00".repeat(32)}`,
+          1,
+          now + HOLD,
+        ],
       );
-      assert.deepEqual(await s.vault.read.creditOf([ref("tkt-1")]), [Status.Held, addr(s.creator), addr(s.fan), MESI(20), now + HOLD]);
+      assert.deepEqual(await s.vault.read.creditOf([ref("tkt-1")]), [
+        Status.Held,
+        addr(s.creator),
+        addr(s.fan),
+        MESI(20),
+        now + HOLD,
+      ]);
       assert.equal(await s.vault.read.floatBalance(), FLOAT - MESI(20));
     });
 
     it("credits a relayer-stablecoin purchase at once, returning (fee, now)", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const args = [ref("tkt-2"), addr(s.fan), addr(s.creator), MESI(20), Source.RelayerStablecoin] as const;
-      const { result } = await s.vault.simulate.creditFromFloat(args, asModule(s));
+      const { result } = await s.vault.simulate.creditFromFloat(args, simulateAsModule(s));
       assert.equal(result[0], MESI(2));
       await s.wait(s.vault.write.creditFromFloat(args, asModule(s)));
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(18), 0n, MESI(2)]);
@@ -91,7 +134,17 @@ describe("MesiVault modules", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await s.wait(
         s.vault.write.credit(
-          [{ paymentRef: ref("pi_9"), fan: addr(s.fan), creator: addr(s.creator), amount: 1n, source: Source.Fiat, channel: 0, channelRef: `0x${"00".repeat(32)}` }],
+          [
+            {
+              paymentRef: ref("pi_9"),
+              fan: addr(s.fan),
+              creator: addr(s.creator),
+              amount: 1n,
+              source: Source.Fiat,
+              channel: 0,
+              channelRef: `0x${"00".repeat(32)}`,
+            },
+          ],
           { account: s.relayer.account },
         ),
       );
@@ -128,7 +181,11 @@ describe("MesiVault modules", async () => {
         [addr(s.creator), addr(s.fan)],
       );
       await s.wait(s.vault.write.pause({ account: s.pauser.account }));
-      await viem.assertions.revertWithCustomError(call(ref("n"), addr(s.fan2), addr(s.creator), 1n, Source.Fiat), s.vault, "Vault_Paused");
+      await viem.assertions.revertWithCustomError(
+        call(ref("n"), addr(s.fan2), addr(s.creator), 1n, Source.Fiat),
+        s.vault,
+        "Vault_Paused",
+      );
     });
   });
 
@@ -150,8 +207,18 @@ describe("MesiVault modules", async () => {
       const call = (fan: `0x${string}`, creator: `0x${string}`, amount: bigint) =>
         s.vault.write.fundEscrow([fan, creator, amount], asModule(s));
       await viem.assertions.revertWithCustomError(call(addr(s.fan), addr(s.creator), 0n), s.vault, "Vault_AmountZero");
-      await viem.assertions.revertWithCustomErrorWithArgs(call(addr(s.fan), zeroAddress, 1n), s.vault, "Vault_InvalidCreator", [zeroAddress]);
-      await viem.assertions.revertWithCustomErrorWithArgs(call(addr(s.fan), addr(s.fan), 1n), s.vault, "Vault_SelfPayment", [addr(s.fan)]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        call(addr(s.fan), zeroAddress, 1n),
+        s.vault,
+        "Vault_InvalidCreator",
+        [zeroAddress],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        call(addr(s.fan), addr(s.fan), 1n),
+        s.vault,
+        "Vault_SelfPayment",
+        [addr(s.fan)],
+      );
       await s.wait(s.vault.write.blockFan([addr(s.fan)], { account: s.creator.account }));
       await viem.assertions.revertWithCustomErrorWithArgs(
         call(addr(s.fan), addr(s.creator), 1n),
@@ -167,7 +234,7 @@ describe("MesiVault modules", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), MESI(100)], asModule(s)));
       const args = [addr(s.creator), MESI(60), addr(s.fan), MESI(40)] as const;
-      assert.equal((await s.vault.simulate.payOutEscrow(args, asModule(s))).result, MESI(6));
+      assert.equal((await s.vault.simulate.payOutEscrow(args, simulateAsModule(s))).result, MESI(6));
       await viem.assertions.emitWithArgs(s.vault.write.payOutEscrow(args, asModule(s)), s.vault, "EscrowPaidOut", [
         addr(s.module),
         addr(s.creator),
@@ -214,10 +281,24 @@ describe("MesiVault modules", async () => {
         "Vault_EscrowInsufficient",
         [MESI(11), MESI(10)],
       );
-      await viem.assertions.revertWithCustomError(call(addr(s.creator), 0n, addr(s.fan), 0n), s.vault, "Vault_AmountZero");
+      await viem.assertions.revertWithCustomError(
+        call(addr(s.creator), 0n, addr(s.fan), 0n),
+        s.vault,
+        "Vault_AmountZero",
+      );
       for (const bad of [zeroAddress, s.vault.address]) {
-        await viem.assertions.revertWithCustomErrorWithArgs(call(bad, 1n, addr(s.fan), 0n), s.vault, "Vault_InvalidCreator", [bad]);
-        await viem.assertions.revertWithCustomErrorWithArgs(call(addr(s.creator), 0n, bad, 1n), s.vault, "Vault_InvalidRecipient", [bad]);
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          call(bad, 1n, addr(s.fan), 0n),
+          s.vault,
+          "Vault_InvalidCreator",
+          [bad],
+        );
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          call(addr(s.creator), 0n, bad, 1n),
+          s.vault,
+          "Vault_InvalidRecipient",
+          [bad],
+        );
       }
     });
   });

@@ -4,17 +4,7 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeAbiParameters, keccak256, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
-import {
-  addr,
-  Channel,
-  deployVault,
-  FAN_USDC,
-  FLOAT,
-  MESI,
-  sign3009,
-  USDC,
-  type VaultSystem,
-} from "./fixture.ts";
+import { addr, Channel, deployVault, FAN_USDC, FLOAT, MESI, sign3009, USDC, type VaultSystem } from "./fixture.ts";
 
 const MEMO = keccak256(toHex("from USDC"));
 const LINK_ID = keccak256(toHex("tip-link-7"));
@@ -36,7 +26,14 @@ interface StableAuth {
 const tipNonce = (a: StableAuth) =>
   keccak256(
     encodeAbiParameters(
-      [{ type: "address" }, { type: "uint256" }, { type: "uint8" }, { type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }],
+      [
+        { type: "address" },
+        { type: "uint256" },
+        { type: "uint8" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+      ],
       [a.creator, a.minMesiOut, a.channel, a.channelRef, a.memoHash, a.salt],
     ),
   );
@@ -292,7 +289,17 @@ describe("MesiVault stablecoin tips", async () => {
       // Nobody but the vault (the payee) can submit the authorization to the token.
       await viem.assertions.revertWithCustomErrorWithArgs(
         s.usdc.write.receiveWithAuthorization(
-          [addr(s.fan), s.vault.address, auth.stableAmount, auth.validAfter, auth.validBefore, tipNonce(auth), v, r, sig],
+          [
+            addr(s.fan),
+            s.vault.address,
+            auth.stableAmount,
+            auth.validAfter,
+            auth.validBefore,
+            tipNonce(auth),
+            v,
+            r,
+            sig,
+          ],
           { account: s.outsider.account },
         ),
         s.usdc,

@@ -112,6 +112,16 @@ describe("MesiVault tips", async () => {
       assert.equal(await s.mesi.read.balanceOf([addr(s.creator)]), amount - feeOf(amount));
     });
 
+    it("reverts SafeCastOverflowedUintDowncast for amounts of 2^128 and more (beyond any $MESI balance)", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.tip([addr(s.creator), 2n ** 128n, 0, zeroHash, zeroHash], { account: s.fan.account }),
+        s.vault,
+        "SafeCastOverflowedUintDowncast",
+        [128, 2n ** 128n],
+      );
+    });
+
     it("reverts with the token's ERC20InsufficientAllowance without an allowance", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await s.wait(s.mesi.write.approve([s.vault.address, 0n], { account: s.fan.account }));
@@ -221,9 +231,12 @@ describe("MesiVault tips", async () => {
       const permit = await signPermit(s.fan, s.mesi, "Mesi", s.vault.address, MESI(40), deadline);
       // An observer submits the fan's permit first.
       await s.wait(
-        s.mesi.write.permit([addr(s.fan), s.vault.address, permit.value, permit.deadline, permit.v, permit.r, permit.s], {
-          account: s.outsider.account,
-        }),
+        s.mesi.write.permit(
+          [addr(s.fan), s.vault.address, permit.value, permit.deadline, permit.v, permit.r, permit.s],
+          {
+            account: s.outsider.account,
+          },
+        ),
       );
       await viem.assertions.emit(
         s.vault.write.tipWithPermit([addr(s.creator), MESI(40), 0, zeroHash, MEMO, permit], { account: s.fan.account }),
@@ -267,7 +280,12 @@ describe("MesiVault tips", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const auth = await authFor(s);
       const expected = hashTypedData({
-        domain: { name: "MesiVault", version: "1", chainId: await s.publicClient.getChainId(), verifyingContract: s.vault.address },
+        domain: {
+          name: "MesiVault",
+          version: "1",
+          chainId: await s.publicClient.getChainId(),
+          verifyingContract: s.vault.address,
+        },
         types: TIP_AUTHORIZATION_TYPES,
         primaryType: "TipAuthorization",
         message: auth,
@@ -370,7 +388,15 @@ describe("MesiVault tips", async () => {
       const auth = await authFor(s);
       const permit = await signPermit(s.fan, s.mesi, "Mesi", s.vault.address, MESI(25), auth.deadline);
       await s.wait(
-        s.mesi.write.permit([addr(s.fan), s.vault.address, permit.value, permit.deadline, permit.v, permit.r, permit.s]),
+        s.mesi.write.permit([
+          addr(s.fan),
+          s.vault.address,
+          permit.value,
+          permit.deadline,
+          permit.v,
+          permit.r,
+          permit.s,
+        ]),
       );
       await s.wait(s.vault.write.tipBySig([auth, await signTip(s.fan, s.vault.address, auth), permit]));
       assert.equal((await s.vault.read.earningsOf([addr(s.creator)]))[0], MESI("22.5"));
@@ -409,4 +435,3 @@ describe("MesiVault tips", async () => {
     });
   });
 });
-

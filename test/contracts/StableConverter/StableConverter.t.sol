@@ -78,7 +78,11 @@ contract StableConverterTest is Test {
         if (!allowed) {
             vm.expectRevert(
                 abi.encodeWithSelector(
-                    IStableConverter.Converter_RateChangeTooLarge.selector, USDC, oldRate, newRate, maxBps
+                    IStableConverter.Converter_RateChangeTooLarge.selector,
+                    USDC,
+                    oldRate,
+                    newRate,
+                    maxBps
                 )
             );
         }

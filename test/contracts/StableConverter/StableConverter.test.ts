@@ -30,8 +30,11 @@ describe("StableConverter", async () => {
     assert.equal(await converter.read.maxRateChangeBps(), 1000n);
     assert.equal(await converter.read.rateOf([usdc]), 0n);
     assert.equal(await converter.read.RATE_SCALE(), 10n ** 18n);
-    const events = await converter.getEvents.MaxRateChangeUpdated({}, { fromBlock: 0n });
-    assert.deepEqual(events.map((e) => [e.args.oldBps, e.args.newBps]), [[0n, 1000n]]);
+    const events = await converter.getEvents.MaxRateChangeUpdated({ fromBlock: 0n });
+    assert.deepEqual(
+      events.map((e) => [e.args.oldBps, e.args.newBps]),
+      [[0n, 1000n]],
+    );
   });
 
   describe("setRate", () => {
@@ -50,12 +53,12 @@ describe("StableConverter", async () => {
       const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
       const as = { account: setter.account };
       await converter.write.setRate([usdc, RATE], as);
-      await viem.assertions.emitWithArgs(converter.write.setRate([usdc, (RATE * 11n) / 10n], as), converter, "RateUpdated", [
-        usdc,
-        RATE,
-        (RATE * 11n) / 10n,
-        a(setter),
-      ]);
+      await viem.assertions.emitWithArgs(
+        converter.write.setRate([usdc, (RATE * 11n) / 10n], as),
+        converter,
+        "RateUpdated",
+        [usdc, RATE, (RATE * 11n) / 10n, a(setter)],
+      );
       const current = (RATE * 11n) / 10n;
       await converter.write.setRate([usdc, current - current / 10n], as);
       const now = current - current / 10n;
@@ -91,11 +94,17 @@ describe("StableConverter", async () => {
       const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
       const as = { account: setter.account };
       await converter.write.setRate([usdc, RATE], as);
-      await viem.assertions.emitWithArgs(converter.write.delist([usdc], as), converter, "StablecoinDelisted", [usdc, RATE]);
-      assert.equal(await converter.read.rateOf([usdc]), 0n);
-      await viem.assertions.revertWithCustomErrorWithArgs(converter.read.quote([usdc, 1n]), converter, "Converter_NotListed", [
+      await viem.assertions.emitWithArgs(converter.write.delist([usdc], as), converter, "StablecoinDelisted", [
         usdc,
+        RATE,
       ]);
+      assert.equal(await converter.read.rateOf([usdc]), 0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.read.quote([usdc, 1n]),
+        converter,
+        "Converter_NotListed",
+        [usdc],
+      );
       await converter.write.setRate([usdc, RATE * 5n], as);
       assert.equal(await converter.read.rateOf([usdc]), RATE * 5n);
     });
@@ -114,10 +123,12 @@ describe("StableConverter", async () => {
   describe("setMaxRateChangeBps", () => {
     it("sets the bound in (0, 10_000] and emits MaxRateChangeUpdated", async () => {
       const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
-      await viem.assertions.emitWithArgs(converter.write.setMaxRateChangeBps([10_000n]), converter, "MaxRateChangeUpdated", [
-        1000n,
-        10_000n,
-      ]);
+      await viem.assertions.emitWithArgs(
+        converter.write.setMaxRateChangeBps([10_000n]),
+        converter,
+        "MaxRateChangeUpdated",
+        [1000n, 10_000n],
+      );
       await converter.write.setRate([usdc, RATE], { account: setter.account });
       await converter.write.setRate([usdc, RATE * 2n], { account: setter.account });
       await converter.write.setMaxRateChangeBps([1n]);
@@ -168,18 +179,28 @@ describe("StableConverter", async () => {
     const calls = [
       ["setRate", RATE_SETTER, (account: typeof admin.account) => converter.write.setRate([usdc, RATE], { account })],
       ["delist", RATE_SETTER, (account: typeof admin.account) => converter.write.delist([usdc], { account })],
-      ["setMaxRateChangeBps", ADMIN, (account: typeof admin.account) => converter.write.setMaxRateChangeBps([5n], { account })],
-      ["grantRole", ADMIN, (account: typeof admin.account) => converter.write.grantRole([RATE_SETTER, zeroAddress], { account })],
+      [
+        "setMaxRateChangeBps",
+        ADMIN,
+        (account: typeof admin.account) => converter.write.setMaxRateChangeBps([5n], { account }),
+      ],
+      [
+        "grantRole",
+        ADMIN,
+        (account: typeof admin.account) => converter.write.grantRole([RATE_SETTER, zeroAddress], { account }),
+      ],
     ] as const;
     const holders = { [RATE_SETTER]: a(setter), [ADMIN]: a(admin) } as Record<string, Address>;
     for (const [name, role, call] of calls) {
       for (const w of [admin, setter, outsider]) {
         if (a(w) === holders[role]) continue;
         await assert.doesNotReject(
-          viem.assertions.revertWithCustomErrorWithArgs(call(w.account), converter, "AccessControlUnauthorizedAccount", [
-            a(w),
-            role,
-          ]),
+          viem.assertions.revertWithCustomErrorWithArgs(
+            call(w.account),
+            converter,
+            "AccessControlUnauthorizedAccount",
+            [a(w), role],
+          ),
           `${name} by ${a(w)}`,
         );
       }

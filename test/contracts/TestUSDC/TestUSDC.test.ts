@@ -37,7 +37,9 @@ describe("TestUSDC", async () => {
     const [alice, bob, carol] = await viem.getWalletClients();
     const usdc = await viem.deployContract("TestUSDC");
     const publicClient = await viem.getPublicClient();
-    await publicClient.waitForTransactionReceipt({ hash: await usdc.write.mint([alice.account.address, 1_000_000_000n]) });
+    await publicClient.waitForTransactionReceipt({
+      hash: await usdc.write.mint([alice.account.address, 1_000_000_000n]),
+    });
     return { usdc, alice, bob, carol };
   }
   type Sys = Awaited<ReturnType<typeof deploy>>;
@@ -58,7 +60,17 @@ describe("TestUSDC", async () => {
     const { r, s: sv, v } = parseSignature(signature);
     return { v: Number(v), r, s: sv };
   }
-  async function auth(s: Sys, overrides: Partial<{ from: Address; to: Address; value: bigint; validAfter: bigint; validBefore: bigint; nonce: Hex }> = {}) {
+  async function auth(
+    s: Sys,
+    overrides: Partial<{
+      from: Address;
+      to: Address;
+      value: bigint;
+      validAfter: bigint;
+      validBefore: bigint;
+      nonce: Hex;
+    }> = {},
+  ) {
     return {
       from: a(s.alice),
       to: a(s.bob),
@@ -86,13 +98,24 @@ describe("TestUSDC", async () => {
     const { usdc } = await networkHelpers.loadFixture(deploy);
     assert.equal(
       await usdc.read.TRANSFER_WITH_AUTHORIZATION_TYPEHASH(),
-      keccak256(toHex("TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)")),
+      keccak256(
+        toHex(
+          "TransferWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)",
+        ),
+      ),
     );
     assert.equal(
       await usdc.read.RECEIVE_WITH_AUTHORIZATION_TYPEHASH(),
-      keccak256(toHex("ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)")),
+      keccak256(
+        toHex(
+          "ReceiveWithAuthorization(address from,address to,uint256 value,uint256 validAfter,uint256 validBefore,bytes32 nonce)",
+        ),
+      ),
     );
-    assert.equal(await usdc.read.CANCEL_AUTHORIZATION_TYPEHASH(), keccak256(toHex("CancelAuthorization(address authorizer,bytes32 nonce)")));
+    assert.equal(
+      await usdc.read.CANCEL_AUTHORIZATION_TYPEHASH(),
+      keccak256(toHex("CancelAuthorization(address authorizer,bytes32 nonce)")),
+    );
   });
 
   it("accepts an EIP-2612 permit", async () => {
