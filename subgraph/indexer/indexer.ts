@@ -32,6 +32,8 @@ export interface IndexerCoreOptions {
   readonly confirmations?: number;
   readonly maxBlockRange?: number;
   readonly reorgRetention?: number;
+  /** How deep a reorg may go (default 250 blocks, as graph-node). */
+  readonly reorgThreshold?: number;
   readonly onProgress?: (progress: SyncProgress) => void;
   readonly onReorg?: (info: { from: bigint; to: Cursor; restored: number; removed: number }) => void;
   readonly log?: (level: string, message: string) => void;
@@ -62,7 +64,10 @@ export class IndexerCore {
     this.schema = loadSchemaModel(options.schemaPath ?? DEFAULT_SCHEMA_PATH);
     this.network = options.network ?? "mesi-local";
     this.deploymentId = deploymentId(buildDir, this.schema, options.deployment);
-    this.store = new EntityStore(options.databasePath, this.schema, { reorgRetention: options.reorgRetention });
+    this.store = new EntityStore(options.databasePath, this.schema, {
+      reorgRetention: options.reorgRetention,
+      reorgThreshold: options.reorgThreshold,
+    });
     const storedDeployment = this.store.getMeta("deployment");
     if (storedDeployment !== undefined && storedDeployment !== this.deploymentId) {
       // Other contracts or other mappings: the old index says nothing about this deployment.

@@ -70,6 +70,14 @@ export class ReorgTooDeepError extends Error {
   override readonly name = "ReorgTooDeepError";
 }
 
+/** The node refused a getLogs range as too large (or its answer was too big): halve the range. */
+class RangeTooLargeError extends Error {
+  override readonly name = "RangeTooLargeError";
+}
+
+const TOO_LARGE =
+  /exceeded the size limit|query returned more than|range is too large|too many|limit exceeded|response size|block range/i;
+
 /** A range's end changed hash while it was being fetched: fetch it again. */
 class RangeChangedError extends Error {
   override readonly name = "RangeChangedError";
@@ -119,6 +127,10 @@ export class ChainFollower {
       try {
         await this.#indexRange(from, to);
       } catch (error) {
+        if (error instanceof RangeTooLargeError) {
+          this.#range = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
+          continue;
+        }
         if (error instanceof RangeChangedError) {
           store.discardPending();
           cursor = store.cursor();
@@ -168,7 +180,13 @@ export class ChainFollower {
   async #indexRange(from: bigint, to: bigint): Promise<void> {
     const { client, store, runtime } = this.#options;
     const endBefore = await client.getBlock({ blockNumber: to });
-    const logs = await client.getLogs({ address: this.#addresses, fromBlock: from, toBlock: to });
+    let logs: Log[];
+    try {
+      logs = await client.getLogs({ address: this.#addresses, fromBlock: from, toBlock: to });
+    } catch (error) {
+      if (to > from && TOO_LARGE.test(errorText(error))) throw new RangeTooLargeError(errorText(error));
+      throw error;
+    }
     this.#adaptRange(logs.length);
 
     const byBlock = new Map<bigint, Log[]>();
@@ -214,7 +232,7 @@ export class ChainFollower {
           const lastGood = store.lastPendingBlock();
           if (lastGood) {
             store.advanceCursor(lastGood);
-            store.flush();
+            store.flush(this.chainHead - store.reorgThreshold);
           }
           const message =
             `${route.source.name}.${route.handler} failed at block ${number}, ` +
@@ -229,15 +247,20 @@ export class ChainFollower {
     const endAfter = await client.getBlock({ blockNumber: to });
     if (endAfter.hash !== endBefore.hash) throw new RangeChangedError();
     store.advanceCursor({ number: to, hash: endAfter.hash as `0x${string}`, timestamp: endAfter.timestamp });
-    store.flush();
+    store.flush(this.chainHead - store.reorgThreshold);
   }
 
   #adaptRange(logCount: number): void {
-    const target = this.#options.targetLogsPerRange ?? 5000;
+    const target = this.#options.targetLogsPerRange ?? 2000;
     const max = this.#options.maxBlockRange ?? 2000;
     if (logCount > target * 2 && this.#range > 1) this.#range = Math.max(1, Math.floor(this.#range / 2));
     else if (logCount < target / 4 && this.#range < max) this.#range = Math.min(max, this.#range * 2);
   }
+}
+
+function errorText(error: unknown): string {
+  const e = error as { shortMessage?: string; details?: string; message?: string };
+  return [e.shortMessage, e.details, e.message].filter(Boolean).join(" ");
 }
 
 function minBig(a: bigint, b: bigint): bigint {

@@ -2,6 +2,7 @@
 // StoreValue kinds), their validation against the schema, and their SQLite
 // encoding. BigInt columns are stored as 33-byte offset-binary blobs so that
 // SQLite's memcmp ordering is numeric ordering (range [-2^256, 2^256)).
+import { bigIntFromSignedLe, bigIntToSignedLe } from "../wasm/heap.ts";
 import type { EntityModel, FieldModel, SchemaModel } from "./model.ts";
 
 export type StoreValue =
@@ -18,6 +19,32 @@ export type StoreValue =
 
 export type EntityData = Map<string, StoreValue>;
 
+/**
+ * A BigInt store value that keeps the little-endian bytes it came from (or goes
+ * to) in WASM memory and converts only when asked: most values read from a
+ * mapping are written back to a mapping unchanged.
+ */
+export class BigIntValue {
+  readonly kind = "BigInt" as const;
+  #value: bigint | undefined;
+  #le: Uint8Array | undefined;
+
+  constructor(value: bigint | undefined, le?: Uint8Array) {
+    this.#value = value;
+    this.#le = le;
+  }
+
+  get value(): bigint {
+    if (this.#value === undefined) this.#value = bigIntFromSignedLe(this.#le as Uint8Array);
+    return this.#value;
+  }
+
+  get le(): Uint8Array {
+    if (this.#le === undefined) this.#le = bigIntToSignedLe(this.#value as bigint);
+    return this.#le;
+  }
+}
+
 export const NULL_VALUE: StoreValue = { kind: "Null" };
 
 /** A mapping broke a rule of the store (unknown field, wrong type, missing required value…). Deterministic. */
@@ -33,23 +60,35 @@ export function encodeBigInt(value: bigint): Buffer {
   if (shifted < 0n || shifted >= 1n << BigInt(BIGINT_BYTES * 8 - 7)) {
     throw new EntityValidationError(`BigInt ${value} is outside the storable range [-2^256, 2^256)`);
   }
-  const out = Buffer.alloc(BIGINT_BYTES);
-  let rest = shifted;
-  for (let i = BIGINT_BYTES - 1; i >= 0; i--) {
-    out[i] = Number(rest & 0xffn);
-    rest >>= 8n;
+  return Buffer.from(shifted.toString(16).padStart(BIGINT_BYTES * 2, "0"), "hex");
+}
+
+/** The 33-byte column of a value given as little-endian two's complement bytes (no bigint needed). */
+export function encodeBigIntLe(le: Uint8Array): Buffer {
+  const length = le.length;
+  const negative = length > 0 && ((le[length - 1] as number) & 0x80) !== 0;
+  if (length > BIGINT_BYTES || (length === BIGINT_BYTES && le[length - 1] !== (negative ? 0xff : 0x00))) {
+    return encodeBigInt(bigIntFromSignedLe(le)); // throws the range error
   }
+  const out = Buffer.alloc(BIGINT_BYTES, negative ? 0xff : 0x00);
+  for (let i = 0; i < length; i++) out[BIGINT_BYTES - 1 - i] = le[i] as number;
+  // + 2^256: the top byte of a sign-extended 33-byte value is 0x00 or 0xff; adding one flips it to 0x01 / 0x00.
+  out[0] = ((out[0] as number) + 1) & 0xff;
   return out;
 }
 
 export function decodeBigInt(buffer: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of buffer) value = (value << 8n) | BigInt(byte);
-  return value - BIGINT_OFFSET;
+  const hex = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength).toString("hex");
+  return BigInt("0x" + hex) - BIGINT_OFFSET;
 }
 
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 export function bytesToHex(bytes: Uint8Array): string {
-  return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  if (bytes.length > 64) return "0x" + Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] as number];
+  return out;
 }
 
 export function hexToBytes(hex: string): Buffer {
@@ -107,8 +146,24 @@ function checkScalar(
   }
 }
 
+const enumSets = new WeakMap<SchemaModel, Map<string, ReadonlySet<string>>>();
+
+function enumSet(model: SchemaModel, name: string): ReadonlySet<string> {
+  let byName = enumSets.get(model);
+  if (!byName) enumSets.set(model, (byName = new Map()));
+  let values = byName.get(name);
+  if (!values) byName.set(name, (values = new Set(model.enums.get(name)?.values.map((v) => v.name))));
+  return values;
+}
+
 /** Validates a complete entity (after merging) against its schema type. */
-export function validateEntity(model: SchemaModel, entity: EntityModel, id: string, data: EntityData): void {
+export function validateEntity(
+  model: SchemaModel,
+  entity: EntityModel,
+  id: string,
+  data: EntityData,
+  checkId = true,
+): void {
   for (const [key, value] of data) {
     const field = entity.fieldsByName.get(key);
     if (!field) {
@@ -142,7 +197,7 @@ export function validateEntity(model: SchemaModel, entity: EntityModel, id: stri
       );
     }
   }
-  const idValue = data.get("id");
+  const idValue = checkId ? data.get("id") : undefined;
   if (idValue && idKey(entity, idValue) !== normalizeId(entity, id)) {
     throw new EntityValidationError(
       `Entity ${entity.name}[${id}]: the \`id\` field (${describeValue(idValue)}) differs from the id it is saved under`,
@@ -233,7 +288,7 @@ export function toColumn(field: FieldModel, value: StoreValue | undefined): Colu
     case "Bytes":
       return Buffer.from(value.value.buffer, value.value.byteOffset, value.value.byteLength);
     case "BigInt":
-      return encodeBigInt(value.value);
+      return value instanceof BigIntValue ? encodeBigIntLe(value.le) : encodeBigInt(value.value);
     case "Int":
       return value.value;
     case "Int8":

@@ -6,10 +6,10 @@
 import { keccak256 } from "viem";
 
 import * as decimal from "./bigdecimal.ts";
-import { AscHeap } from "./heap.ts";
+import { AscHeap, bigIntToSignedLe } from "./heap.ts";
 import type { EntityStore } from "../store/store.ts";
 import type { EntityData, StoreValue } from "../store/values.ts";
-import { bytesToHex } from "../store/values.ts";
+import { BigIntValue, bytesToHex } from "../store/values.ts";
 
 /** A handler stopped the indexer deterministically (abort, log.critical, store rule, trap). */
 export class MappingError extends Error {
@@ -70,17 +70,17 @@ function writeDecimal(heap: AscHeap, value: decimal.Decimal): number {
 }
 
 export function readStoreValue(heap: AscHeap, ptr: number): StoreValue {
-  const { kind, data } = heap.readEnum(ptr);
-  const payload = Number(data & 0xffffffffn);
+  const kind = heap.enumKind(ptr);
+  const payload = heap.enumLow(ptr);
   switch (kind) {
     case StoreKind.STRING:
       return { kind: "String", value: heap.readString(payload) };
     case StoreKind.INT:
-      return { kind: "Int", value: Number(BigInt.asIntN(32, data)) };
+      return { kind: "Int", value: payload | 0 };
     case StoreKind.BIGDECIMAL:
       return { kind: "BigDecimal", value: decimal.toString(readDecimal(heap, payload)) };
     case StoreKind.BOOL:
-      return { kind: "Bool", value: data !== 0n };
+      return { kind: "Bool", value: payload !== 0 };
     case StoreKind.ARRAY:
       return { kind: "Array", value: heap.readPointerArray(payload).map((p) => readStoreValue(heap, p)) };
     case StoreKind.NULL:
@@ -88,11 +88,11 @@ export function readStoreValue(heap: AscHeap, ptr: number): StoreValue {
     case StoreKind.BYTES:
       return { kind: "Bytes", value: heap.readUint8Array(payload) };
     case StoreKind.BIGINT:
-      return { kind: "BigInt", value: heap.readBigInt(payload) };
+      return new BigIntValue(undefined, heap.readUint8Array(payload));
     case StoreKind.INT8:
-      return { kind: "Int8", value: BigInt.asIntN(64, data) };
+      return { kind: "Int8", value: BigInt.asIntN(64, heap.enumU64(ptr)) };
     case StoreKind.TIMESTAMP:
-      return { kind: "Timestamp", value: BigInt.asIntN(64, data) };
+      return { kind: "Timestamp", value: BigInt.asIntN(64, heap.enumU64(ptr)) };
     default:
       throw new MappingError(`unknown store value kind ${kind}`);
   }
@@ -101,31 +101,31 @@ export function readStoreValue(heap: AscHeap, ptr: number): StoreValue {
 export function writeStoreValue(heap: AscHeap, value: StoreValue): number {
   switch (value.kind) {
     case "String":
-      return heap.writeEnum(StoreKind.STRING, BigInt(heap.writeString(value.value)), "StoreValue");
+      return heap.writeEnum(StoreKind.STRING, heap.writeString(value.value), "StoreValue");
     case "Int":
-      return heap.writeEnum(StoreKind.INT, BigInt.asUintN(64, BigInt(value.value)), "StoreValue");
+      return heap.writeEnum(StoreKind.INT, BigInt(value.value), "StoreValue");
     case "BigDecimal":
-      return heap.writeEnum(
-        StoreKind.BIGDECIMAL,
-        BigInt(writeDecimal(heap, decimal.fromString(value.value))),
-        "StoreValue",
-      );
+      return heap.writeEnum(StoreKind.BIGDECIMAL, writeDecimal(heap, decimal.fromString(value.value)), "StoreValue");
     case "Bool":
-      return heap.writeEnum(StoreKind.BOOL, value.value ? 1n : 0n, "StoreValue");
+      return heap.writeEnum(StoreKind.BOOL, value.value ? 1 : 0, "StoreValue");
     case "Array": {
       const items = value.value.map((item) => writeStoreValue(heap, item));
-      return heap.writeEnum(StoreKind.ARRAY, BigInt(heap.writePointerArray(items, "ArrayStoreValue")), "StoreValue");
+      return heap.writeEnum(StoreKind.ARRAY, heap.writePointerArray(items, "ArrayStoreValue"), "StoreValue");
     }
     case "Null":
-      return heap.writeEnum(StoreKind.NULL, 0n, "StoreValue");
+      return heap.writeEnum(StoreKind.NULL, 0, "StoreValue");
     case "Bytes":
-      return heap.writeEnum(StoreKind.BYTES, BigInt(heap.writeUint8Array(value.value)), "StoreValue");
+      return heap.writeEnum(StoreKind.BYTES, heap.writeUint8Array(value.value), "StoreValue");
     case "BigInt":
-      return heap.writeEnum(StoreKind.BIGINT, BigInt(heap.writeBigInt(value.value)), "StoreValue");
+      return heap.writeEnum(
+        StoreKind.BIGINT,
+        heap.writeUint8Array(value instanceof BigIntValue ? value.le : bigIntToSignedLe(value.value)),
+        "StoreValue",
+      );
     case "Int8":
-      return heap.writeEnum(StoreKind.INT8, BigInt.asUintN(64, value.value), "StoreValue");
+      return heap.writeEnum(StoreKind.INT8, value.value, "StoreValue");
     case "Timestamp":
-      return heap.writeEnum(StoreKind.TIMESTAMP, BigInt.asUintN(64, value.value), "StoreValue");
+      return heap.writeEnum(StoreKind.TIMESTAMP, value.value, "StoreValue");
   }
 }
 
@@ -153,20 +153,20 @@ export function writeEntity(heap: AscHeap, data: EntityData): number {
 // ─────────────────────────────── JSON ───────────────────────────────
 
 function writeJson(heap: AscHeap, value: unknown, raw?: string): number {
-  const jsonEnum = (kind: number, data: bigint): number => heap.writeEnum(kind, data, "JsonValue");
-  if (value === null) return jsonEnum(JsonKind.NULL, 0n);
-  if (typeof value === "boolean") return jsonEnum(JsonKind.BOOL, value ? 1n : 0n);
-  if (typeof value === "number") return jsonEnum(JsonKind.NUMBER, BigInt(heap.writeString(raw ?? String(value))));
-  if (typeof value === "string") return jsonEnum(JsonKind.STRING, BigInt(heap.writeString(value)));
+  const jsonEnum = (kind: number, data: number): number => heap.writeEnum(kind, data, "JsonValue");
+  if (value === null) return jsonEnum(JsonKind.NULL, 0);
+  if (typeof value === "boolean") return jsonEnum(JsonKind.BOOL, value ? 1 : 0);
+  if (typeof value === "number") return jsonEnum(JsonKind.NUMBER, heap.writeString(raw ?? String(value)));
+  if (typeof value === "string") return jsonEnum(JsonKind.STRING, heap.writeString(value));
   if (Array.isArray(value)) {
     const items = value.map((item) => writeJson(heap, item));
-    return jsonEnum(JsonKind.ARRAY, BigInt(heap.writePointerArray(items, "ArrayJsonValue")));
+    return jsonEnum(JsonKind.ARRAY, heap.writePointerArray(items, "ArrayJsonValue"));
   }
   const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) =>
     heap.writeStruct([heap.writeString(k), writeJson(heap, v)], "TypedMapEntryStringJsonValue"),
   );
   const array = heap.writePointerArray(entries, "ArrayTypedMapEntryStringJsonValue");
-  return jsonEnum(JsonKind.OBJECT, BigInt(heap.writeStruct([array], "TypedMapStringJsonValue")));
+  return jsonEnum(JsonKind.OBJECT, heap.writeStruct([array], "TypedMapStringJsonValue"));
 }
 
 // ─────────────────────────────── the host functions ───────────────────────────────
@@ -216,7 +216,7 @@ export function hostFunctions(ctx: HostContext): Record<string, HostFunction> {
     },
 
     "store.get": (entity: number, id: number) => {
-      const data = ctx.store.get(h().readString(entity), h().readString(id));
+      const data = ctx.store.peek(h().readString(entity), h().readString(id));
       return data === null ? 0 : writeEntity(h(), data);
     },
     "store.get_in_block": (entity: number, id: number) => {

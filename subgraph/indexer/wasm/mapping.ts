@@ -94,9 +94,9 @@ export class MappingBuildMissingError extends Error {
 interface Live {
   readonly instance: WebAssembly.Instance;
   readonly heap: AscHeap;
-  blockKey: string | undefined;
+  blockKey: BlockInput | undefined;
   blockPtr: number;
-  txKey: string | undefined;
+  txKey: TransactionInput | undefined;
   txPtr: number;
 }
 
@@ -106,6 +106,8 @@ class DataSourceRuntime {
   readonly #context: HostContext;
   readonly #maxMemory: number;
   #live: Live | undefined;
+  /** Decoded static strings, shared by every instance of the module (same data segment). */
+  readonly #staticStrings = new Map<number, string>();
   instances = 0;
 
   constructor(
@@ -136,10 +138,11 @@ class DataSourceRuntime {
   #instance(): Live {
     if (this.#live && this.#live.heap.size <= this.#maxMemory) return this.#live;
     const instance = new WebAssembly.Instance(this.#module, this.#imports);
-    const heap = new AscHeap(instance.exports as unknown as AscExports);
+    const heap = new AscHeap(instance.exports as unknown as AscExports, this.#staticStrings);
     this.#context.heap = heap;
     const start = instance.exports._start as (() => void) | undefined;
     start?.();
+    heap.markHeapBase();
     this.instances++;
     this.#live = { instance, heap, blockKey: undefined, blockPtr: 0, txKey: undefined, txPtr: 0 };
     return this.#live;
@@ -150,13 +153,14 @@ class DataSourceRuntime {
     this.#context.heap = live.heap;
     const heap = live.heap;
     try {
-      const blockKey = hexKey(event.block.hash);
+      // The follower hands the same block / transaction object to every event of it.
+      const blockKey = event.block;
       if (live.blockKey !== blockKey) {
         live.blockPtr = writeBlock(heap, event.block);
         live.blockKey = blockKey;
         live.txKey = undefined;
       }
-      const txKey = hexKey(event.transaction.hash);
+      const txKey = event.transaction;
       if (live.txKey !== txKey) {
         live.txPtr = writeTransaction(heap, event.transaction);
         live.txKey = txKey;
@@ -188,10 +192,6 @@ class DataSourceRuntime {
       );
     }
   }
-}
-
-function hexKey(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
 }
 
 function writeOptionalBigInt(heap: AscHeap, value: bigint | null): number {
@@ -239,31 +239,29 @@ function writeTransaction(heap: AscHeap, tx: TransactionInput): number {
 }
 
 export function writeEthValue(heap: AscHeap, value: EthValue): number {
-  let payload: bigint;
+  let payload: number;
   switch (value.kind) {
     case "address":
     case "fixedBytes":
     case "bytes":
-      payload = BigInt(heap.writeUint8Array(value.value));
+      payload = heap.writeUint8Array(value.value);
       break;
     case "int":
     case "uint":
-      payload = BigInt(heap.writeBigInt(value.value));
+      payload = heap.writeBigInt(value.value);
       break;
     case "bool":
-      payload = value.value ? 1n : 0n;
+      payload = value.value ? 1 : 0;
       break;
     case "string":
-      payload = BigInt(heap.writeString(value.value));
+      payload = heap.writeString(value.value);
       break;
     case "fixedArray":
     case "array":
     case "tuple":
-      payload = BigInt(
-        heap.writePointerArray(
-          value.value.map((item) => writeEthValue(heap, item)),
-          "ArrayEthereumValue",
-        ),
+      payload = heap.writePointerArray(
+        value.value.map((item) => writeEthValue(heap, item)),
+        "ArrayEthereumValue",
       );
       break;
   }

@@ -5,6 +5,9 @@ import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 
 import {
   BlockChange,
+  Creator,
+  CreatorDayData,
+  Vault,
   Claim,
   CreditReversal,
   CreditSettlement,
@@ -48,35 +51,42 @@ import { paymentSourceName, PURPOSE_TIP, SOURCE_FIAT, tipChannelName } from "../
 import { eventId } from "../common/ids";
 import { recordParameterChange } from "../common/parameters";
 
-/** Books `gross` minus `fee` into the creator's cleared earnings and `fee` into their fees owed. */
-function accrue(event: ethereum.Event, creatorAddress: Address, gross: BigInt, fee: BigInt): void {
-  const net = gross.minus(fee);
-  const creator = loadCreator(creatorAddress, event.block);
-  creator.cleared = creator.cleared.plus(net);
-  creator.feesOwed = creator.feesOwed.plus(fee);
-  creator.totalEarned = creator.totalEarned.plus(net);
-  creator.totalFees = creator.totalFees.plus(fee);
-  creator.save();
-  const day = loadCreatorDay(creatorAddress, event.block);
-  day.earned = day.earned.plus(net);
-  day.fees = day.fees.plus(fee);
-  day.save();
-  const vault = loadVault(event.address, event.block);
-  vault.clearedTotal = vault.clearedTotal.plus(net);
-  vault.feesOwedTotal = vault.feesOwedTotal.plus(fee);
-  vault.save();
-}
+/** The aggregates a payment touches, loaded once per handler and saved once. */
+class Books {
+  creator: Creator;
+  day: CreatorDayData;
+  vault: Vault;
 
-function takeFromFloat(event: ethereum.Event, amount: BigInt): void {
-  const vault = loadVault(event.address, event.block);
-  vault.floatBalance = vault.floatBalance.minus(amount);
-  vault.save();
+  constructor(event: ethereum.Event, creator: Address) {
+    this.creator = loadCreator(creator, event.block);
+    this.day = loadCreatorDay(creator, event.block);
+    this.vault = loadVault(event.address, event.block);
+  }
+
+  /** Books `gross` minus `fee` into the creator's cleared earnings and `fee` into their fees owed. */
+  accrue(gross: BigInt, fee: BigInt): void {
+    const net = gross.minus(fee);
+    this.creator.cleared = this.creator.cleared.plus(net);
+    this.creator.feesOwed = this.creator.feesOwed.plus(fee);
+    this.creator.totalEarned = this.creator.totalEarned.plus(net);
+    this.creator.totalFees = this.creator.totalFees.plus(fee);
+    this.day.earned = this.day.earned.plus(net);
+    this.day.fees = this.day.fees.plus(fee);
+    this.vault.clearedTotal = this.vault.clearedTotal.plus(net);
+    this.vault.feesOwedTotal = this.vault.feesOwedTotal.plus(fee);
+  }
+
+  save(): void {
+    this.creator.save();
+    this.day.save();
+    this.vault.save();
+  }
 }
 
 /** Creates the Tip and its Payment row and counts the tip in every aggregate. */
 function recordTip(
   event: ethereum.Event,
-  creatorAddress: Address,
+  books: Books,
   fanAddress: Address,
   source: string,
   amount: BigInt,
@@ -89,6 +99,7 @@ function recordTip(
   stableAmount: BigInt | null,
 ): Tip {
   const id = eventId(event);
+  const creatorAddress = books.creator.id;
   const tip = new Tip(id);
   tip.creator = creatorAddress;
   tip.fan = fanAddress;
@@ -122,43 +133,40 @@ function recordTip(
   payment.transactionHash = event.transaction.hash;
   payment.save();
 
-  const creator = loadCreator(creatorAddress, event.block);
-  creator.tipCount = creator.tipCount.plus(ONE);
-  creator.tipVolume = creator.tipVolume.plus(amount);
-  creator.save();
+  books.creator.tipCount = books.creator.tipCount.plus(ONE);
+  books.creator.tipVolume = books.creator.tipVolume.plus(amount);
+  books.day.tipCount = books.day.tipCount.plus(ONE);
+  books.day.tipVolume = books.day.tipVolume.plus(amount);
+  books.vault.tipCount = books.vault.tipCount.plus(ONE);
+  books.vault.tipVolume = books.vault.tipVolume.plus(amount);
   const fan = loadFan(fanAddress, event.block);
   fan.tipCount = fan.tipCount.plus(ONE);
   fan.tipTotal = fan.tipTotal.plus(amount);
   fan.paidTotal = fan.paidTotal.plus(amount);
   fan.save();
-  const pair = loadCreatorFan(creatorAddress, fanAddress, event.block);
+  const pair = loadCreatorFan(Address.fromBytes(creatorAddress), fanAddress, event.block);
   pair.tipCount = pair.tipCount.plus(ONE);
   pair.tippedTotal = pair.tippedTotal.plus(amount);
   pair.paidTotal = pair.paidTotal.plus(amount);
   pair.lastTipAt = event.block.timestamp;
   pair.save();
-  const day = loadCreatorDay(creatorAddress, event.block);
-  day.tipCount = day.tipCount.plus(ONE);
-  day.tipVolume = day.tipVolume.plus(amount);
-  day.save();
-  const vault = loadVault(event.address, event.block);
-  vault.tipCount = vault.tipCount.plus(ONE);
-  vault.tipVolume = vault.tipVolume.plus(amount);
-  vault.save();
   return tip;
 }
 
 export function handleTipped(event: Tipped): void {
   const p = event.params;
-  recordTip(event, p.creator, p.fan, "MESI", p.amount, p.fee, p.channel, p.channelRef, p.memoHash, null, null, null);
-  accrue(event, p.creator, p.amount, p.fee);
+  const books = new Books(event, p.creator);
+  recordTip(event, books, p.fan, "MESI", p.amount, p.fee, p.channel, p.channelRef, p.memoHash, null, null, null);
+  books.accrue(p.amount, p.fee);
+  books.save();
 }
 
 export function handleStablecoinTipped(event: StablecoinTipped): void {
   const p = event.params;
+  const books = new Books(event, p.creator);
   recordTip(
     event,
-    p.creator,
+    books,
     p.fan,
     "STABLECOIN",
     p.mesiAmount,
@@ -170,14 +178,16 @@ export function handleStablecoinTipped(event: StablecoinTipped): void {
     p.stablecoin,
     p.stableAmount,
   );
-  takeFromFloat(event, p.mesiAmount);
-  accrue(event, p.creator, p.mesiAmount, p.fee);
+  books.vault.floatBalance = books.vault.floatBalance.minus(p.mesiAmount);
+  books.accrue(p.mesiAmount, p.fee);
+  books.save();
 }
 
 export function handleCredited(event: Credited): void {
   const p = event.params;
   const source = paymentSourceName(p.source);
   const held = source == SOURCE_FIAT;
+  const books = new Books(event, p.creator);
 
   const credit = new RelayerCredit(p.paymentRef);
   credit.creator = p.creator;
@@ -198,7 +208,7 @@ export function handleCredited(event: Credited): void {
   if (p.purpose == PURPOSE_TIP) {
     const tip = recordTip(
       event,
-      p.creator,
+      books,
       p.fan,
       source,
       p.amount,
@@ -212,22 +222,18 @@ export function handleCredited(event: Credited): void {
     );
     credit.tip = tip.id;
   } else {
-    loadCreator(p.creator, event.block).save();
     loadFan(p.fan, event.block).save();
   }
   credit.save();
 
-  takeFromFloat(event, p.amount);
+  books.vault.floatBalance = books.vault.floatBalance.minus(p.amount);
   if (held) {
-    const creator = loadCreator(p.creator, event.block);
-    creator.pending = creator.pending.plus(p.amount);
-    creator.save();
-    const vault = loadVault(event.address, event.block);
-    vault.pendingTotal = vault.pendingTotal.plus(p.amount);
-    vault.save();
+    books.creator.pending = books.creator.pending.plus(p.amount);
+    books.vault.pendingTotal = books.vault.pendingTotal.plus(p.amount);
   } else {
-    accrue(event, p.creator, p.amount, p.fee);
+    books.accrue(p.amount, p.fee);
   }
+  books.save();
 }
 
 export function handleCreditSettled(event: CreditSettled): void {
@@ -252,13 +258,11 @@ export function handleCreditSettled(event: CreditSettled): void {
     credit.save();
   }
 
-  const creator = loadCreator(p.creator, event.block);
-  creator.pending = creator.pending.minus(p.amount);
-  creator.save();
-  const vault = loadVault(event.address, event.block);
-  vault.pendingTotal = vault.pendingTotal.minus(p.amount);
-  vault.save();
-  accrue(event, p.creator, p.amount, p.fee);
+  const books = new Books(event, p.creator);
+  books.creator.pending = books.creator.pending.minus(p.amount);
+  books.vault.pendingTotal = books.vault.pendingTotal.minus(p.amount);
+  books.accrue(p.amount, p.fee);
+  books.save();
 }
 
 export function handleCreditReversed(event: CreditReversed): void {
@@ -339,7 +343,10 @@ function recordModuleCredit(
   credit.transactionHash = event.transaction.hash;
   credit.save();
   loadFan(fan, event.block).save();
-  accrue(event, creator, amount, fee);
+  const books = new Books(event, creator);
+  if (stablecoin) books.vault.floatBalance = books.vault.floatBalance.minus(amount);
+  books.accrue(amount, fee);
+  books.save();
 }
 
 export function handleModuleCredited(event: ModuleCredited): void {
@@ -349,7 +356,6 @@ export function handleModuleCredited(event: ModuleCredited): void {
 
 export function handleModuleStablecoinCredited(event: ModuleStablecoinCredited): void {
   const p = event.params;
-  takeFromFloat(event, p.mesiAmount);
   recordModuleCredit(event, p.module, p.creator, p.fan, p.mesiAmount, p.fee, p.stablecoin, p.stableAmount);
 }
 
@@ -389,11 +395,10 @@ export function handleEscrowPaidOut(event: EscrowPaidOut): void {
   movement.transactionHash = event.transaction.hash;
   movement.save();
   loadFan(p.fan, event.block).save();
-  loadCreator(p.creator, event.block).save();
-  const vault = loadVault(event.address, event.block);
-  vault.escrowed = vault.escrowed.minus(p.creatorAmount.plus(p.fanAmount));
-  vault.save();
-  if (!p.creatorAmount.isZero()) accrue(event, p.creator, p.creatorAmount, p.fee);
+  const books = new Books(event, p.creator);
+  books.vault.escrowed = books.vault.escrowed.minus(p.creatorAmount.plus(p.fanAmount));
+  if (!p.creatorAmount.isZero()) books.accrue(p.creatorAmount, p.fee);
+  books.save();
 }
 
 export function handleClaimed(event: Claimed): void {

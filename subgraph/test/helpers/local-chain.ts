@@ -39,7 +39,18 @@ export async function startAnvil(options: { readonly extraArgs?: readonly string
   const port = await freePort();
   const child: ChildProcess = spawn(
     ANVIL,
-    ["--host", "127.0.0.1", "--port", String(port), "--silent", "--accounts", "20", ...(options.extraArgs ?? [])],
+    [
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--silent",
+      "--accounts",
+      "20",
+      // Artifacts may be a coverage build (hardhat test --coverage), larger than EIP-170 allows.
+      "--disable-code-size-limit",
+      ...(options.extraArgs ?? []),
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

@@ -1,0 +1,128 @@
+// The auditor's command line, over the index database (read-only).
+//
+//   npm run audit -- tips [--creator 0x…] [--fan 0x…] [--source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN]
+//                         [--from <unix|ISO>] [--to <unix|ISO>] [--format csv|json|ndjson] [--limit N] [--out FILE]
+//   npm run audit -- payments [same filters] [--kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE]
+//   npm run audit -- totals tips|payments [filters]
+//   npm run audit -- reconcile --records FILE(.csv|.json|.ndjson|.sqlite) [--query SQL] [--sources FIAT,RELAYER_STABLECOIN]
+//   npm run audit -- verify --rpc URL [--chain-id N]
+//
+// Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root).
+// Exit status: 0 when everything matched, 1 when reconcile/verify found differences, 2 on bad input.
+import { createWriteStream } from "node:fs";
+import { join } from "node:path";
+import { once } from "node:events";
+import { parseArgs } from "node:util";
+
+import Database from "better-sqlite3";
+import { createPublicClient, http, type Abi } from "viem";
+
+import { exportLedger, type ExportFormat } from "./export.ts";
+import { AuditInputError, ledgerTotals, parseLedgerFilter } from "./ledger.ts";
+import { readRelayerRecords, reconcile } from "./reconcile.ts";
+import { verify } from "./verify.ts";
+
+export const DEFAULT_INDEX_DB = join(import.meta.dirname, "..", "..", ".mesi", "indexer.sqlite");
+
+const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [options]
+  filters: --creator 0x… --fan 0x… --source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN --kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE
+           --from <unix seconds|ISO date> --to <unix seconds|ISO date>
+  export:  --format csv|json|ndjson (default csv) --limit N --out FILE (default stdout)
+  reconcile: --records FILE (.csv/.json/.ndjson or .sqlite with --query) --sources FIAT,RELAYER_STABLECOIN
+  verify:  --rpc URL [--chain-id N]
+  common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: "string" },
+      creator: { type: "string" },
+      fan: { type: "string" },
+      source: { type: "string" },
+      kind: { type: "string" },
+      from: { type: "string" },
+      to: { type: "string" },
+      format: { type: "string" },
+      limit: { type: "string" },
+      out: { type: "string" },
+      records: { type: "string" },
+      query: { type: "string" },
+      sources: { type: "string" },
+      rpc: { type: "string" },
+      "chain-id": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const dbPath = values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB;
+  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  try {
+    const filter = parseLedgerFilter({
+      creator: values.creator,
+      fan: values.fan,
+      source: values.source,
+      kind: values.kind,
+      from: values.from,
+      to: values.to,
+    });
+    if (command === "tips" || command === "payments") {
+      const format = (values.format ?? "csv") as ExportFormat;
+      if (!["csv", "json", "ndjson"].includes(format))
+        throw new AuditInputError(`--format must be csv, json or ndjson`);
+      const limit = values.limit === undefined ? undefined : Number(values.limit);
+      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      const count = await exportLedger(db, command, filter, out, { format, limit });
+      if (values.out) {
+        out.end();
+        await once(out, "finish");
+      }
+      process.stderr.write(`${count} ${command} exported\n`);
+      return 0;
+    }
+    if (command === "totals") {
+      if (sub !== "tips" && sub !== "payments") throw new AuditInputError("totals needs `tips` or `payments`");
+      console.log(JSON.stringify(ledgerTotals(db, sub, filter), null, 2));
+      return 0;
+    }
+    if (command === "reconcile") {
+      if (!values.records) throw new AuditInputError("reconcile needs --records FILE");
+      const records = readRelayerRecords(values.records, values.query);
+      const sources = values.sources?.split(",").map((s) => s.trim().toUpperCase());
+      const report = reconcile(db, records, { sources });
+      console.log(JSON.stringify(report, null, 2));
+      return report.mismatches.length === 0 ? 0 : 1;
+    }
+    if (command === "verify") {
+      if (!values.rpc) throw new AuditInputError("verify needs --rpc URL");
+      const { loadDeployment } = await import("@mesi/deployments");
+      const client = createPublicClient({ transport: http(values.rpc) });
+      const chainId = values["chain-id"] ? Number(values["chain-id"]) : await client.getChainId();
+      const deployment = loadDeployment(chainId);
+      const report = await verify(db, client as never, {
+        vault: { address: deployment.MesiVault.address, abi: deployment.MesiVault.abi as Abi },
+        token: { address: deployment.MesiToken.address, abi: deployment.MesiToken.abi as Abi },
+      });
+      console.log(JSON.stringify(report, null, 2));
+      return report.ok ? 0 : 1;
+    }
+    throw new AuditInputError(`unknown command \`${command}\`\n${USAGE}`);
+  } finally {
+    db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`audit: ${(error as Error).message}\n`);
+    process.exitCode = error instanceof AuditInputError ? 2 : 1;
+  },
+);
