@@ -52,4 +52,11 @@ export const suites: readonly Suite[] = [
     command: ["node", "--import", "tsx", "scripts/coverage-check.ts"],
     kind: "check",
   },
+  {
+    // vitest against real anvil nodes, SQLite files and a PostgreSQL server it starts itself.
+    name: "relayer: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "relayer",
+  },
 ];

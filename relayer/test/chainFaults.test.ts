@@ -1,0 +1,126 @@
+// The chain misbehaves: the node stops for a while and comes back (its state
+// kept with anvil --state), and a reorg removes a mined credit. Payments keep
+// being acknowledged, and every one is credited exactly once in the end.
+import { join } from "node:path";
+
+import { afterEach, describe, expect, test } from "vitest";
+import { parseEther, type Hex } from "viem";
+
+import { abis } from "@mesi/deployments";
+
+import type { Relayer } from "../src/relayer.ts";
+import { rpc, startAnvil, type AnvilNode } from "./support/anvil.ts";
+import { deployFixture, type MesiFixture } from "./support/mesi.ts";
+import { createQuote, payQuote, relayerConfigInput, startTestRelayer, tempDir, waitFor } from "./support/relayer.ts";
+
+const cleanup: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const step of cleanup.splice(0).reverse()) await step().catch(() => undefined);
+});
+
+async function creditedOnce(mesi: MesiFixture, refs: Hex[]): Promise<void> {
+  const logs = await mesi.publicClient.getContractEvents({
+    address: mesi.addresses.vault,
+    abi: abis.MesiVault,
+    eventName: "Credited",
+    fromBlock: 0n,
+  });
+  for (const ref of refs) expect(logs.filter((log) => log.args.paymentRef === ref)).toHaveLength(1);
+}
+
+async function allHeld(mesi: MesiFixture, refs: Hex[]): Promise<boolean> {
+  const records = await Promise.all(
+    refs.map((ref) =>
+      mesi.publicClient.readContract({
+        address: mesi.addresses.vault,
+        abi: abis.MesiVault,
+        functionName: "creditOf",
+        args: [ref],
+      }),
+    ),
+  );
+  return records.every((record) => record[0] === 1);
+}
+
+describe("chain faults", () => {
+  test("the node stops for a while and comes back: webhooks are still acknowledged, credits resume, none doubled", async () => {
+    const statePath = join(tempDir("mesi-anvil-"), "state.json");
+    let node: AnvilNode = await startAnvil({ args: ["--state", statePath] });
+    cleanup.push(() => node.stop());
+    const mesi = await deployFixture(node);
+    const relayer: Relayer = await startTestRelayer(relayerConfigInput(node, mesi));
+    cleanup.push(() => relayer.stop());
+    const creator = await mesi.newFundedAccount();
+    const quotes = [];
+    for (let i = 0; i < 40; i++) {
+      quotes.push(
+        await createQuote(relayer.url, {
+          fan: `0x${(5000 + i).toString(16).padStart(40, "0")}`,
+          creator: creator.address,
+          purpose: "tip",
+          mesiAmount: parseEther("75").toString(),
+        }),
+      );
+    }
+    const refs = quotes.map((quote) => quote.paymentRef as Hex);
+    for (const quote of quotes.slice(0, 20)) await payQuote(relayer.url, quote);
+    await waitFor("first half credited", () => allHeld(mesi, refs.slice(0, 20)));
+
+    // The node goes away (SIGTERM: anvil writes its state). Payments keep arriving.
+    const port = node.port;
+    await node.stop();
+    for (const quote of quotes.slice(20)) {
+      const { response } = await payQuote(relayer.url, quote);
+      expect(response.status).toBe(200);
+    }
+    const health = await fetch(`${relayer.url}/healthz`);
+    expect(health.status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+    node = await startAnvil({ port, args: ["--state", statePath] });
+    await waitFor("second half credited after the node came back", () => allHeld(mesi, refs), 60_000, 200);
+    await creditedOnce(mesi, refs);
+  });
+
+  test("a reorg removes a mined credit: it is sent again and lands exactly once", async () => {
+    const node = await startAnvil();
+    cleanup.push(() => node.stop());
+    const mesi = await deployFixture(node);
+    const relayer: Relayer = await startTestRelayer(relayerConfigInput(node, mesi, { chain: { confirmations: 3 } }));
+    cleanup.push(() => relayer.stop());
+    const creator = await mesi.newFundedAccount();
+    const quote = await createQuote(relayer.url, {
+      fan: `0x${"77".repeat(20)}`,
+      creator: creator.address,
+      purpose: "tip",
+      mesiAmount: parseEther("90").toString(),
+    });
+    const snapshot = await rpc<string>(node.url, "evm_snapshot");
+    await payQuote(relayer.url, quote);
+    const db = relayer.store.db;
+    await waitFor("credit mined", async () => {
+      const tx = await db.selectFrom("transactions").select("state").where("kind", "=", "credit").executeTakeFirst();
+      return tx?.state === "mined";
+    });
+    expect(await allHeld(mesi, [quote.paymentRef])).toBe(true);
+
+    // Reorg: the block with the credit disappears and its transaction with it.
+    await rpc(node.url, "evm_revert", [snapshot]);
+    expect(await allHeld(mesi, [quote.paymentRef])).toBe(false);
+
+    const miner = setInterval(() => void rpc(node.url, "evm_mine").catch(() => undefined), 150);
+    cleanup.push(async () => clearInterval(miner));
+    await waitFor("credit confirmed after the reorg", async () => {
+      const payment = await db
+        .selectFrom("payments")
+        .select("status")
+        .where("payment_ref", "=", quote.paymentRef)
+        .executeTakeFirst();
+      return payment?.status === "credited";
+    });
+    expect(await allHeld(mesi, [quote.paymentRef])).toBe(true);
+    await creditedOnce(mesi, [quote.paymentRef]);
+    const metrics = await (await fetch(`${relayer.url}/metrics`)).text();
+    expect(metrics).toMatch(/relayer_reorged_transactions_total 1/);
+  });
+});
