@@ -135,7 +135,8 @@ async function startOnce(port: number, options: LocalChainOptions): Promise<Loca
         `anvil exited (${child.exitCode ?? child.signalCode}) on port ${port}:\n${output}`,
       );
     }
-    if (await rpcAnswers(url)) {
+    // Our own process must say it is listening: a node already on this port would answer too.
+    if (output.includes(`Listening on 127.0.0.1:${port}`) && (await rpcAnswers(url))) {
       return { url, port, chainId, pid: pid ?? -1, output: () => output, stop };
     }
   }
