@@ -123,4 +123,50 @@ describe("chain faults", () => {
     const metrics = await (await fetch(`${relayer.url}/metrics`)).text();
     expect(metrics).toMatch(/relayer_reorged_transactions_total 1/);
   });
+
+  test("a stuck transaction is replaced with ≥ 10 % higher fees and lands once", async () => {
+    const node = await startAnvil();
+    cleanup.push(() => node.stop());
+    const mesi = await deployFixture(node);
+    const relayer: Relayer = await startTestRelayer(
+      relayerConfigInput(node, mesi, { tx: { replaceAfterMs: 300, bumpPercent: 12 } }),
+    );
+    cleanup.push(() => relayer.stop());
+    const creator = await mesi.newFundedAccount();
+    const quote = await createQuote(relayer.url, {
+      fan: `0x${"88".repeat(20)}`,
+      creator: creator.address,
+      purpose: "tip",
+      mesiAmount: parseEther("80").toString(),
+    });
+    await rpc(node.url, "evm_setAutomine", [false]);
+    await payQuote(relayer.url, quote);
+    const db = relayer.store.db;
+    const stuck = await waitFor("a replacement", async () => {
+      const tx = await db.selectFrom("transactions").selectAll().where("kind", "=", "credit").executeTakeFirst();
+      return tx !== undefined && (JSON.parse(tx.hashes) as string[]).length >= 3 ? tx : undefined;
+    });
+    const hashes = JSON.parse(stuck.hashes) as Hex[];
+    const latest = await rpc<{ maxFeePerGas: string; maxPriorityFeePerGas: string } | null>(
+      node.url,
+      "eth_getTransactionByHash",
+      [hashes[hashes.length - 1]],
+    );
+    // The node accepted the latest replacement into its pool: the bump was enough (it refuses < 10 %).
+    expect(latest).not.toBeNull();
+    await rpc(node.url, "evm_mine");
+    await waitFor("credited", async () => {
+      const payment = await db
+        .selectFrom("payments")
+        .select("status")
+        .where("payment_ref", "=", quote.paymentRef)
+        .executeTakeFirst();
+      return payment?.status === "credited";
+    });
+    await creditedOnce(mesi, [quote.paymentRef]);
+    const mined = await db.selectFrom("transactions").selectAll().where("id", "=", stuck.id).executeTakeFirstOrThrow();
+    expect(hashes).toContain(mined.mined_hash);
+    const metrics = await (await fetch(`${relayer.url}/metrics`)).text();
+    expect(metrics).toMatch(/relayer_transaction_replacements_total [1-9]/);
+  });
 });

@@ -1,0 +1,91 @@
+// Small pure pieces: fiat pricing, fee bumps, how node answers are read, config.
+import { describe, expect, test } from "vitest";
+
+import { bumpFees } from "../src/chain/fees.ts";
+import { isAlreadySentError } from "../src/chain/sendErrors.ts";
+import { ConfigError, parseConfig } from "../src/config.ts";
+import { fiatMinorFor } from "../src/quotes/pricing.ts";
+
+describe("pricing", () => {
+  const cent = { numerator: 1n, denominator: 100n }; // $0.01 per MESI
+  test.each([
+    [10n ** 18n, 1n],
+    [10n ** 18n + 1n, 2n],
+    [1n, 1n],
+    [50n * 10n ** 18n, 50n],
+    [123_456_789n * 10n ** 18n, 123_456_789n],
+  ])("%s base units cost %s cents (rounded up)", (mesi, cents) => {
+    expect(fiatMinorFor(mesi, cent)).toBe(cents);
+  });
+});
+
+describe("replacement fees", () => {
+  test("both fees rise by at least the bump, and never below the current estimate", () => {
+    const bumped = bumpFees(
+      { maxFeePerGas: 100n, maxPriorityFeePerGas: 10n },
+      { maxFeePerGas: 50n, maxPriorityFeePerGas: 5n },
+      10,
+    );
+    expect(bumped).toEqual({ maxFeePerGas: 110n, maxPriorityFeePerGas: 11n });
+    const market = bumpFees(
+      { maxFeePerGas: 100n, maxPriorityFeePerGas: 10n },
+      { maxFeePerGas: 500n, maxPriorityFeePerGas: 50n },
+      10,
+    );
+    expect(market).toEqual({ maxFeePerGas: 500n, maxPriorityFeePerGas: 50n });
+    // A bump below 10 % is raised to 10 %: nodes refuse less.
+    expect(
+      bumpFees({ maxFeePerGas: 1000n, maxPriorityFeePerGas: 100n }, { maxFeePerGas: 1n, maxPriorityFeePerGas: 1n }, 1),
+    ).toEqual({
+      maxFeePerGas: 1100n,
+      maxPriorityFeePerGas: 110n,
+    });
+  });
+});
+
+describe("node answers to a send", () => {
+  test.each([
+    ["nonce too low", true],
+    ["already known", true],
+    ["replacement transaction underpriced", true],
+    ["insufficient funds for gas * price + value", false],
+    ["execution reverted", false],
+  ])("%s → treated as sent: %s", (message, sent) => {
+    expect(isAlreadySentError(new Error(`RPC error: ${message}`))).toBe(sent);
+  });
+});
+
+describe("config", () => {
+  const base = {
+    store: { kind: "sqlite", path: "/tmp/x.sqlite" },
+    chain: {
+      rpcUrl: "http://127.0.0.1:8545",
+      chainId: 31337,
+      relayerPrivateKey: `0x${"11".repeat(32)}`,
+      vault: `0x${"22".repeat(20)}`,
+      tickets: `0x${"33".repeat(20)}`,
+      mesi: `0x${"44".repeat(20)}`,
+    },
+    stripe: { webhookSecret: "whsec_x" },
+  };
+  test("defaults: loopback only, local Stripe, $0.01 per MESI", () => {
+    const config = parseConfig(base);
+    expect(config.http.host).toBe("127.0.0.1");
+    expect(config.stripe.mode).toBe("local");
+    expect(config.pricing.fiatPerMesi).toMatchObject({ numerator: 1n, denominator: 100n });
+    expect(Object.isFrozen(config.chain)).toBe(true);
+  });
+  test.each([
+    ["a public bind address", { http: { host: "0.0.0.0" } }, /http.host/],
+    ["live Stripe without a key", { stripe: { mode: "live", webhookSecret: "whsec_x" } }, /secretKey/],
+    [
+      "the simulator with live Stripe",
+      { stripe: { mode: "live", secretKey: "sk_live_x", webhookSecret: "whsec_x" }, dev: { simulator: true } },
+      /simulator/,
+    ],
+    ["a bump below 10 %", { tx: { bumpPercent: 5 } }, /bumpPercent/],
+  ])("rejects %s", (_name, override, message) => {
+    expect(() => parseConfig({ ...base, ...override })).toThrow(ConfigError);
+    expect(() => parseConfig({ ...base, ...override })).toThrow(message);
+  });
+});
