@@ -37,6 +37,7 @@ export class ServiceStartError extends Error {
 export class ServiceRunner<Context> {
   readonly #started: { name: string; service: StartedService }[] = [];
   #stopping: Promise<void> | undefined;
+  #inFlight: Promise<StartedService> | undefined;
 
   constructor(
     private readonly services: readonly Service<Context>[],
@@ -49,28 +50,36 @@ export class ServiceRunner<Context> {
     for (const service of this.services) {
       if (this.#stopping !== undefined) break;
       const log = this.logFor(service.name);
+      // Registering is part of the step, so that a stop() that waits for it stops this service too.
+      const step = (async () => {
+        const started = await service.start(context, log);
+        this.#started.push({ name: service.name, service: started });
+        return started;
+      })();
+      this.#inFlight = step;
       let started: StartedService;
       try {
-        started = await service.start(context, log);
+        started = await step;
       } catch (error) {
+        this.#inFlight = undefined;
         await this.stop();
         throw new ServiceStartError(service.name, error);
       }
-      if (this.#stopping !== undefined) {
-        // Stopped while this one was starting: it missed the shutdown, so stop it here.
-        await started.stop();
-        break;
-      }
-      this.#started.push({ name: service.name, service: started });
+      this.#inFlight = undefined;
       running.push({ name: service.name, url: started.url, details: started.details ?? [] });
     }
     return running;
   }
 
-  /** Stops every started service, last first; errors are logged, not thrown. Idempotent. */
+  /**
+   * Stops every started service, last first, after letting a service that is starting finish; errors are
+   * logged, not thrown. Idempotent.
+   */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      for (const { name, service } of this.#started.reverse()) {
+      await Promise.resolve(); // let a start() that called us synchronously record its step first
+      await this.#inFlight?.catch(() => {});
+      for (const { name, service } of [...this.#started].reverse()) {
         try {
           await service.stop();
         } catch (error) {
