@@ -186,13 +186,14 @@ export class SqlBuilder {
     const negate = suffix.startsWith("_not_");
     const nocase = suffix.endsWith("_nocase");
     const op = suffix.replace(/^_not/, "").replace(/_nocase$/, "");
-    const param = this.bind(field.scalar === "Bytes" ? toSqlValue(field, value) : String(value));
+    const raw = field.scalar === "Bytes" ? toSqlValue(field, value) : String(value);
     const subject = nocase ? `lower(${column})` : column;
-    const needle = nocase ? `lower(${param})` : param;
+    // A fresh placeholder for every use of the needle.
+    const needle = (): string => (nocase ? `lower(${this.bind(raw)})` : this.bind(raw));
     let test: string;
-    if (op === "_contains") test = `instr(${subject}, ${needle}) > 0`;
-    else if (op === "_starts_with") test = `substr(${subject}, 1, length(${needle})) = ${needle}`;
-    else if (op === "_ends_with") test = `substr(${subject}, -length(${needle})) = ${needle}`;
+    if (op === "_contains") test = `instr(${subject}, ${needle()}) > 0`;
+    else if (op === "_starts_with") test = `substr(${subject}, 1, length(${needle()})) = ${needle()}`;
+    else if (op === "_ends_with") test = `substr(${subject}, -length(${needle()})) = ${needle()}`;
     else throw new QueryError(`unknown filter suffix ${suffix}`);
     return negate ? `NOT (${column} IS NOT NULL AND ${test})` : `(${column} IS NOT NULL AND ${test})`;
   }
