@@ -9,8 +9,9 @@
 //   adminDelay                    admin handover delay in seconds (default 0; e.g. 86400 in production)
 //   usdcRate                      TestUSDC's converter rate (default 1e32: 1 USDC = 100 MESI)
 //
-//   npx hardhat ignition deploy ignition/modules/Mesi.ts --network <name> --parameters <file>
-// or, for a local node, `npm run deploy:local`, which also writes the @mesi/deployments module.
+//   npx hardhat ignition deploy ignition/modules/Mesi.ts --network <name> --parameters ignition/parameters/local.json
+// or, for a local node on any port, `npm run deploy:local -- --rpc-url <url>`, which also writes the
+// @mesi/deployments module.
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
 
 import type { MesiContractName } from "../../scripts/lib/mesi-contracts.ts";
