@@ -1,0 +1,250 @@
+// The auditor's API and CLI over a real index: filtered ledgers, totals,
+// streamed CSV/JSON exports, fiat reconciliation both ways, and `verify`
+// against the contracts' state (and catching a tampered index).
+import { execFile } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { promisify } from "node:util";
+
+import Database from "better-sqlite3";
+import { parseEther, type Abi } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { abis } from "@mesi/deployments";
+
+import { exportLedger } from "../audit/export.ts";
+import { ledgerTotals, parseLedgerFilter } from "../audit/ledger.ts";
+import { reconcile } from "../audit/reconcile.ts";
+import { verify } from "../audit/verify.ts";
+import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
+import { decodeBigInt, encodeBigInt } from "../indexer/store/values.ts";
+import { graphqlClient } from "./helpers/graphql.ts";
+import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
+import { runScenario, type ScenarioResult } from "./helpers/scenario.ts";
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, "..", "audit", "cli.ts");
+
+let chain: LocalChain;
+let mesi: DeployedMesi;
+let scenario: ScenarioResult;
+let indexer: RunningIndexer;
+let dir: string;
+let dbPath: string;
+const e = (n: string): string => parseEther(n).toString();
+
+beforeAll(async () => {
+  chain = await startAnvil();
+  mesi = await deployLocalMesi(chain);
+  scenario = await runScenario(chain, mesi);
+  dir = mkdtempSync(join(tmpdir(), "mesi-audit-"));
+  dbPath = join(dir, "index.sqlite");
+  indexer = await startIndexer({
+    client: chain.publicClient as never,
+    deployment: mesi.targets as never,
+    databasePath: dbPath,
+    build: false,
+  });
+  await indexer.ready;
+});
+
+afterAll(async () => {
+  await indexer?.stop();
+  await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const creator = (): string => scenario.actors.creator.address.toLowerCase();
+
+describe("ledger API", () => {
+  it("exports a creator's tips as CSV, JSON and NDJSON, the same rows GraphQL returns", async () => {
+    const gql = graphqlClient(indexer.url);
+    const { tips } = await gql.query(
+      `query($c: String!) { tips(where: { creator: $c }, orderBy: timestamp) { id amount } }`,
+      {
+        c: creator(),
+      },
+    );
+    const csv = await (await fetch(`${indexer.baseUrl}/audit/tips.csv?creator=${creator()}`)).text();
+    const [header, ...lines] = csv.trim().split("\n");
+    expect(header?.split(",").slice(0, 3)).toEqual(["id", "timestamp", "blockNumber"]);
+    expect(new Set(lines.map((l) => l.split(",")[0]))).toEqual(new Set(tips.map((t: any) => t.id)));
+    const json = (await (
+      await fetch(`${indexer.baseUrl}/audit/tips?format=json&creator=${creator()}&source=fiat`)
+    ).json()) as any[];
+    expect(json.map((r) => r.amount).sort()).toEqual([e("2"), e("4"), e("7")].sort());
+    expect(json.find((r) => r.amount === e("4")).creditStatus).toBe("REVERSED");
+    const ndjson = await (await fetch(`${indexer.baseUrl}/audit/payments.ndjson?kind=TICKET`)).text();
+    expect(
+      ndjson
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).kind),
+    ).toEqual(["TICKET", "TICKET", "TICKET"]);
+  });
+
+  it("filters by fan and time range", async () => {
+    const all = (await (
+      await fetch(`${indexer.baseUrl}/audit/tips?fan=${scenario.actors.fan.address}`)
+    ).json()) as any[];
+    expect(all.length).toBe(4);
+    const timestamps = all.map((r) => BigInt(r.timestamp)).sort((a, b) => (a < b ? -1 : 1));
+    const from = timestamps[1]!;
+    const to = timestamps[3]!;
+    const window = (await (
+      await fetch(`${indexer.baseUrl}/audit/tips?fan=${scenario.actors.fan.address}&from=${from}&to=${to}`)
+    ).json()) as any[];
+    expect(window.every((r) => BigInt(r.timestamp) >= from && BigInt(r.timestamp) < to)).toBe(true);
+    expect(window.length).toBe(all.filter((r) => BigInt(r.timestamp) >= from && BigInt(r.timestamp) < to).length);
+    const bad = await fetch(`${indexer.baseUrl}/audit/tips?creator=nope`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error).toMatch(/creator must be/);
+  });
+
+  it("totals tips and payments per source and kind with exact sums", async () => {
+    const totals = (await (await fetch(`${indexer.baseUrl}/audit/tips/totals?creator=${creator()}`)).json()) as any;
+    expect(totals.count).toBe(7);
+    expect(totals.amount).toBe(e("232")); // gross, the reversed fiat tip included
+    const fiat = totals.bySource.find((r: any) => r.group === "FIAT");
+    expect(fiat).toMatchObject({ count: 3, amount: e("13") });
+    const payments = ledgerTotals(indexer.core.store.db, "payments", parseLedgerFilter({ creator: creator() }));
+    expect(payments.byKind?.find((r) => r.group === "SUBSCRIPTION")).toMatchObject({ count: 1, amount: e("200") });
+  });
+
+  it("streams in chunks without skipping or repeating rows, honouring backpressure", async () => {
+    const ids: string[] = [];
+    let buffered = "";
+    const slow = new Writable({
+      highWaterMark: 16,
+      write(chunk: Buffer, _encoding, done) {
+        buffered += chunk.toString();
+        setTimeout(done, 1);
+      },
+    });
+    const count = await exportLedger(indexer.core.store.db, "payments", {}, slow, { format: "ndjson", chunk: 2 });
+    for (const line of buffered.trim().split("\n")) ids.push(JSON.parse(line).id);
+    const all = indexer.core.store.db.prepare(`SELECT count(*) AS n FROM "Payment"`).get() as { n: number };
+    expect(count).toBe(all.n);
+    expect(new Set(ids).size).toBe(all.n);
+  });
+});
+
+describe("fiat reconciliation", () => {
+  it("matches recorded payments to credits and reversals and lists every mismatch both ways", () => {
+    const report = reconcile(indexer.core.store.db, [
+      { paymentRef: "pi_settled", amount: e("7"), status: "succeeded" },
+      { paymentRef: "pi_reversed", amount: e("4"), status: "credited" }, // the chain reversed it
+      { paymentRef: "pi_held", amount: e("3"), status: "credited" }, // the chain credited 2
+      { paymentRef: "pi_never_credited", amount: e("1"), status: "credited" },
+      { paymentRef: "pi_pending", amount: e("1"), status: "pending" },
+      { paymentRef: "pi_settled", amount: e("7"), status: "succeeded" },
+    ]);
+    const kinds = report.mismatches.map((m) => `${m.kind}:${m.relayer?.paymentRef ?? m.chain?.paymentRef}`);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "status_mismatch:pi_reversed",
+        "amount_mismatch:pi_held",
+        "missing_on_chain:pi_never_credited",
+        "duplicate_record:pi_settled",
+        `unknown_on_chain:${scenario.refs.ticketFiat}`,
+      ]),
+    );
+    expect(report.mismatches).toHaveLength(5);
+    expect(report.matched).toBe(2);
+    expect(report.summary.unknown_on_chain).toBe(1);
+  });
+
+  it("runs from the CLI on a CSV of the relayer's records and exits 1 on mismatches", async () => {
+    const records = join(dir, "payments.csv");
+    writeFileSync(
+      records,
+      [
+        "payment_ref,amount,status",
+        `pi_settled,${e("7")},succeeded`,
+        `pi_reversed,${e("4")},refunded`,
+        `pi_held,${e("2")},succeeded`,
+        `pi_ticket,${e("30")},succeeded`,
+      ].join("\n"),
+    );
+    const ok = await run(process.execPath, ["--import", "tsx", CLI, "reconcile", "--db", dbPath, "--records", records]);
+    expect(JSON.parse(ok.stdout).mismatches).toEqual([]);
+    writeFileSync(records, `paymentRef,amount,status\npi_settled,${e("8")},succeeded\n`, { flag: "w" });
+    const failed = await run(process.execPath, [
+      "--import",
+      "tsx",
+      CLI,
+      "reconcile",
+      "--db",
+      dbPath,
+      "--records",
+      records,
+    ]).catch((error: { code: number; stdout: string }) => error);
+    expect((failed as { code: number }).code).toBe(1);
+    const report = JSON.parse((failed as { stdout: string }).stdout);
+    expect(report.summary.amount_mismatch).toBe(1);
+    expect(report.summary.unknown_on_chain).toBe(3);
+  });
+});
+
+describe("verify", () => {
+  const targets = () => ({
+    vault: { address: mesi.contracts.MesiVault.address, abi: abis.MesiVault as Abi },
+    token: { address: mesi.contracts.MesiToken.address, abi: abis.MesiToken as Abi },
+  });
+
+  it("agrees with the contracts at the indexed block", async () => {
+    const report = await verify(indexer.core.store.db, chain.publicClient as never, targets());
+    expect(report.ok).toBe(true);
+    expect(report.vault.fromEvents.owed).toBe(report.vault.onChain.balanceOfVault);
+  });
+
+  it("reports a difference, with the events that explain it, when the index is wrong", async () => {
+    const copy = join(dir, "tampered.sqlite");
+    indexer.core.store.db.pragma("wal_checkpoint(TRUNCATE)");
+    copyFileSync(dbPath, copy);
+    const db = new Database(copy);
+    // Pretend one tip was 1 MESI larger than it was.
+    const tip = db
+      .prepare(`SELECT "id", "amount" FROM "Tip" WHERE "source" = 'MESI' AND "creator" = ?`)
+      .get(Buffer.from(creator().slice(2), "hex")) as { id: Buffer; amount: Buffer };
+    const inflated = decodeBigInt(tip.amount) + parseEther("1");
+    db.prepare(`UPDATE "Tip" SET "amount" = ? WHERE "id" = ?`).run(encodeBigInt(inflated), tip.id);
+    const report = await verify(db, chain.publicClient as never, targets());
+    db.close();
+    expect(report.ok).toBe(false);
+    const cleared = report.differences.find((d) => d.subject === creator() && d.quantity === "cleared");
+    expect(cleared).toBeDefined();
+    expect(BigInt(cleared!.fromEvents) - BigInt(cleared!.onChain!)).toBe(parseEther("1"));
+    expect(
+      cleared!.events?.some((event) => event.entity === "Tip" && event.description.includes(inflated.toString())),
+    ).toBe(true);
+    expect(report.differences.some((d) => d.quantity.startsWith("MESI.balanceOf(vault)"))).toBe(true);
+  });
+
+  it("runs from the CLI against the chain and exports from the CLI", async () => {
+    const out = join(dir, "tips.csv");
+    const exported = await run(process.execPath, [
+      "--import",
+      "tsx",
+      CLI,
+      "tips",
+      "--db",
+      dbPath,
+      "--creator",
+      creator(),
+      "--out",
+      out,
+    ]);
+    expect(exported.stderr).toMatch(/7 tips exported/);
+    expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(8);
+    const totals = await run(process.execPath, ["--import", "tsx", CLI, "totals", "payments", "--db", dbPath]);
+    expect(JSON.parse(totals.stdout).count).toBeGreaterThan(0);
+    const bad = await run(process.execPath, ["--import", "tsx", CLI, "tips", "--db", dbPath, "--source", "gold"]).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect((bad as { code: number }).code).toBe(2);
+    expect((bad as { stderr: string }).stderr).toMatch(/source must be one of/);
+  });
+});
