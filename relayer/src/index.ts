@@ -6,3 +6,4 @@ export { openStore } from "./store/open.ts";
 export { createLogger } from "./logger.ts";
 export { paymentRefOf } from "./stripe/webhook.ts";
 export { buildEvent, signEvent, deliverEvent } from "./stripe/simulator.ts";
+export { startLocalRelayer, LOCAL_WEBHOOK_SECRET, type LocalRelayer, type LocalRelayerOptions } from "./local.ts";

@@ -1,0 +1,69 @@
+// The relayer as `npm start` runs it: against the local chain, a SQLite file
+// under the data directory, the local Stripe stand-in and the (clearly
+// dev-only) payment simulator. scripts/start.ts adds it as one service.
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import type { Address, Hex } from "viem";
+
+import { parseConfig } from "./config.ts";
+import { createLogger } from "./logger.ts";
+import { startRelayer, type Relayer } from "./relayer.ts";
+
+/** The webhook secret of local development. Never a real Stripe secret. */
+export const LOCAL_WEBHOOK_SECRET = "whsec_mesi_local_development_only";
+
+export interface LocalRelayerOptions {
+  readonly rpcUrl: string;
+  readonly chainId: number;
+  /** The hot wallet holding RELAYER_ROLE on the vault and the tickets. */
+  readonly relayerPrivateKey: Hex;
+  readonly addresses: { readonly vault: Address; readonly tickets: Address; readonly mesi: Address };
+  /** Where the SQLite file and the log go (e.g. `.mesi/`). */
+  readonly dataDir: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+}
+
+export interface LocalRelayer {
+  readonly url: string;
+  readonly relayer: Relayer;
+  /** Lines for a banner: URL, simulator, log file. */
+  readonly details: readonly string[];
+  stop(): Promise<void>;
+}
+
+export async function startLocalRelayer(options: LocalRelayerOptions): Promise<LocalRelayer> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const logPath = join(options.dataDir, "relayer.log");
+  const config = parseConfig({
+    instanceId: "local",
+    http: { port: options.port ?? 0 },
+    logLevel: "info",
+    store: { kind: "sqlite", path: join(options.dataDir, "relayer.sqlite") },
+    chain: {
+      rpcUrl: options.rpcUrl,
+      chainId: options.chainId,
+      relayerPrivateKey: options.relayerPrivateKey,
+      ...options.addresses,
+      confirmations: 1,
+      pollIntervalMs: 100,
+    },
+    stripe: { mode: "local", webhookSecret: LOCAL_WEBHOOK_SECRET },
+    dev: { simulator: true },
+  });
+  const logger = createLogger({ level: config.logLevel, destination: createWriteStream(logPath, { flags: "a" }) });
+  const relayer = await startRelayer(config, { logger });
+  return {
+    url: relayer.url,
+    relayer,
+    details: [
+      `hot wallet ${relayer.chain.account.address}, store ${config.store.kind === "sqlite" ? config.store.path : "postgres"}`,
+      "Stripe: LOCAL stand-in (no network, nothing is charged)",
+      `DEV ONLY payment simulator: POST ${relayer.url}/dev/simulate-payment {"quoteId": "…"}` +
+        ` or npm run simulate-payment -w @mesi/relayer -- --url ${relayer.url} --quote <id>`,
+      `log: ${logPath}`,
+    ],
+    stop: () => relayer.stop(),
+  };
+}
