@@ -94,6 +94,11 @@ export const configSchema = z.object({
       gasLimitPercent: z.coerce.number().int().min(100).max(300).default(130),
       /** A credit that keeps failing for a retryable reason is retried at most this many times. */
       maxAttempts: z.coerce.number().int().min(1).default(20),
+      /**
+       * Rows another hot wallet sent that have seen no progress for this long (its instance is gone, or its
+       * key was replaced) are reconciled against the vault and taken over.
+       */
+      orphanAfterMs: z.coerce.number().int().min(100).default(300_000),
     })
     .default({}),
   stripe: z.object({

@@ -114,6 +114,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
     while (!signal.aborted) {
       try {
         await quotes.expireStale();
+        await engine.adoptOrphans();
         holdPeriodMs ??=
           Number(
             await chain.publicClient.readContract({

@@ -169,4 +169,57 @@ describe("chain faults", () => {
     const metrics = await (await fetch(`${relayer.url}/metrics`)).text();
     expect(metrics).toMatch(/relayer_transaction_replacements_total [1-9]/);
   });
+
+  test("a hot wallet that is gone for good: another instance takes over its unfinished credit, credited once", async () => {
+    const node = await startAnvil();
+    cleanup.push(() => node.stop());
+    const mesi = await deployFixture(node, { relayers: 2 });
+    const store = { kind: "sqlite" as const, path: join(tempDir(), "shared.sqlite") };
+    const first: Relayer = await startTestRelayer(relayerConfigInput(node, mesi, { relayerIndex: 0, store }));
+    const creator = await mesi.newFundedAccount();
+    const quote = await createQuote(first.url, {
+      fan: `0x${"66".repeat(20)}`,
+      creator: creator.address,
+      purpose: "tip",
+      mesiAmount: parseEther("70").toString(),
+    });
+    await rpc(node.url, "evm_setAutomine", [false]);
+    await payQuote(first.url, quote);
+    const sent = await waitFor("credit sent", async () => {
+      const tx = await first.store.db
+        .selectFrom("transactions")
+        .selectAll()
+        .where("kind", "=", "credit")
+        .executeTakeFirst();
+      return tx;
+    });
+    await first.stop();
+    // The first wallet's transaction never lands (dropped from the pool) and its instance never returns.
+    for (const hash of JSON.parse(sent.hashes) as Hex[]) await rpc(node.url, "anvil_dropTransaction", [hash]);
+    await rpc(node.url, "evm_setAutomine", [true]);
+
+    const second: Relayer = await startTestRelayer(
+      relayerConfigInput(node, mesi, { relayerIndex: 1, instanceId: "relayer-2", store, tx: { orphanAfterMs: 200 } }),
+    );
+    cleanup.push(() => second.stop());
+    await waitFor(
+      "credited by the second wallet",
+      async () => {
+        const payment = await second.store.db
+          .selectFrom("payments")
+          .select("status")
+          .where("payment_ref", "=", quote.paymentRef)
+          .executeTakeFirst();
+        return payment?.status === "credited";
+      },
+      20_000,
+    );
+    await creditedOnce(mesi, [quote.paymentRef]);
+    const txs = await second.store.db
+      .selectFrom("transactions")
+      .select(["sender", "state"])
+      .where("state", "=", "confirmed")
+      .execute();
+    expect(txs.map((tx) => tx.sender)).toContain(second.chain.account.address.toLowerCase());
+  });
 });

@@ -121,6 +121,33 @@ export class TxEngine {
     return await this.#sendWork();
   }
 
+  /**
+   * Takes over rows that another hot wallet sent and never finished (its instance died for good, or the
+   * key changed): rows already done on-chain are confirmed, the rest are queued again for this wallet.
+   * Should the other transaction still land, the vault refuses the reference a second time.
+   */
+  async adoptOrphans(): Promise<number> {
+    const { store, clock, config } = this.#deps;
+    const cutoff = clock.now() - config.tx.orphanAfterMs;
+    const rows = await store.db
+      .selectFrom("outbox")
+      .innerJoin("transactions", "transactions.id", "outbox.tx_id")
+      .selectAll("outbox")
+      .where("outbox.state", "=", "sent")
+      .where("transactions.sender", "!=", this.#sender)
+      .where("transactions.last_sent_at", "<", cutoff)
+      .where("outbox.updated_at", "<", cutoff)
+      .limit(500)
+      .execute();
+    const byKind = new Map<OutboxKind, OutboxRow[]>();
+    for (const row of rows) byKind.set(row.kind, [...(byKind.get(row.kind) ?? []), row]);
+    for (const [kind, kindRows] of byKind) {
+      this.#log.warn({ kind, rows: kindRows.length }, "taking over rows another hot wallet left unfinished");
+      await this.#settleRowsAgainstChain(kind, kindRows, "taken over from another hot wallet");
+    }
+    return rows.length;
+  }
+
   // ───────────────────────────── following transactions ─────────────────────────────
 
   async #inFlight(): Promise<TxRow[]> {
