@@ -141,11 +141,13 @@ export function createRelayer(deps: RelayerDeps): Relayer {
   /** Held fiat credits whose hold is over are cleared with settleCredits (anyone may call it; the relayer does). */
   async function enqueueSettlements(holdPeriodMs: number): Promise<void> {
     const now = clock.now();
+    // Holds end by the chain's clock, as the vault sees it.
+    const chainNow = Number((await chain.publicClient.getBlock({ blockTag: "latest" })).timestamp) * 1000;
     const due = await store.db
       .selectFrom("payments")
       .select(["payment_ref"])
       .where("status", "=", "credited")
-      .where("updated_at", "<", now - holdPeriodMs)
+      .where("updated_at", "<", chainNow - holdPeriodMs)
       .where((eb) =>
         eb.not(
           eb.exists(

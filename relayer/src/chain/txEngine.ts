@@ -77,7 +77,10 @@ export class TxEngine {
     this.#log = deps.logger.child({ component: "txEngine" });
     this.#sender = deps.chain.account.address.toLowerCase();
     this.#nonces = new NonceManager(deps.chain.publicClient, deps.store, deps.chain.account.address);
-    this.#context = { chain: deps.chain, nowSeconds: () => BigInt(Math.floor(deps.clock.now() / 1000)) };
+    this.#context = {
+      chain: deps.chain,
+      nowSeconds: async () => (await deps.chain.publicClient.getBlock({ blockTag: "latest" })).timestamp,
+    };
   }
 
   get sender(): string {

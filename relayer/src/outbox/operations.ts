@@ -81,7 +81,8 @@ export interface Verdicts {
 
 export interface OperationContext {
   readonly chain: ChainClients;
-  readonly nowSeconds: () => bigint;
+  /** The chain's time (latest block): holds and deadlines are judged by it, as the contracts judge them. */
+  readonly nowSeconds: () => Promise<bigint>;
 }
 
 export interface Operation {
@@ -179,7 +180,7 @@ const reverseOperation: Operation = {
   async check(context, rows, db) {
     const verdicts = emptyVerdicts();
     const records = await readCreditRecords(context.chain.publicClient, context.chain.addresses.vault, rows.map(refOf));
-    const now = context.nowSeconds();
+    const now = await context.nowSeconds();
     for (const row of rows) {
       const record = records.get(refOf(row))!;
       if (record.status === CreditStatus.Reversed) verdicts.done.push({ row, note: "already reversed" });
@@ -221,7 +222,7 @@ const settleOperation: Operation = {
   async check(context, rows) {
     const verdicts = emptyVerdicts();
     const records = await readCreditRecords(context.chain.publicClient, context.chain.addresses.vault, rows.map(refOf));
-    const now = context.nowSeconds();
+    const now = await context.nowSeconds();
     for (const row of rows) {
       const record = records.get(refOf(row))!;
       if (record.status !== CreditStatus.Held) verdicts.done.push({ row, note: "not held" });
@@ -255,7 +256,7 @@ const tipBySigOperation: Operation = {
         args: [auth.fan],
       });
       if (nonce > BigInt(auth.nonce)) verdicts.done.push({ row, note: "the fan's nonce is already used" });
-      else if (BigInt(auth.deadline) < context.nowSeconds())
+      else if (BigInt(auth.deadline) < (await context.nowSeconds()))
         verdicts.failed.push({ row, error: "signature deadline passed" });
       else verdicts.ready.push(row);
     }
@@ -301,7 +302,7 @@ const stablecoinTipOperation: Operation = {
         args: [auth.fan, nonce],
       });
       if (used) verdicts.done.push({ row, note: "authorization already used" });
-      else if (BigInt(auth.validBefore) <= context.nowSeconds())
+      else if (BigInt(auth.validBefore) <= (await context.nowSeconds()))
         verdicts.failed.push({ row, error: "authorization expired" });
       else verdicts.ready.push(row);
     }
