@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import { AccessControlDefaultAdminRules } from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import { IERC1363Receiver } from "@openzeppelin/contracts/interfaces/IERC1363Receiver.sol";
 import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
@@ -22,9 +23,10 @@ import { FeeMath } from "./libraries/FeeMath.sol";
 /// one earnings slot per creator (`cleared` and `feesOwed` side by side). Pause is a flag in the parameters slot
 /// (not OZ Pausable, which would cost another cold read per payment).
 ///
-/// Pausing stops: tip*, credit, creditBatch, collectAndCredit, collectStablecoinAndCredit, creditFromFloat,
-/// fundEscrow. It never stops claim, sweepFees, withdrawFees, settleCredits, reverseCredit, payOutEscrow, fundFloat,
-/// withdrawFloat, withdrawStablecoin, blockFan/unblockFan or admin setters.
+/// Pausing stops: tip*, $MESI transferAndCall tips (onTransferReceived), credit, creditBatch, collectAndCredit,
+/// collectStablecoinAndCredit, creditFromFloat, fundEscrow. It never stops claim, sweepFees, withdrawFees,
+/// settleCredits, reverseCredit, payOutEscrow, fundFloat, withdrawFloat, withdrawStablecoin, blockFan/unblockFan or
+/// admin setters.
 ///
 /// Bound used by the `unchecked` blocks: every $MESI unit on the ledger is held by this vault, so any sum of ledger
 /// entries is at most the $MESI total supply (1e29 < 2^97), far below 2^128.
@@ -82,6 +84,9 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @dev `purpose` of a {Credited} event.
     uint8 private constant PURPOSE_TIP = 0;
     uint8 private constant PURPOSE_MODULE = 1;
+
+    /// @dev Length of the `data` of a transferAndCall tip: abi.encode(address, uint8, bytes32, bytes32).
+    uint256 private constant TIP_DATA_LENGTH = 128;
 
     /// @dev A creator's earnings word: `cleared` in the low 128 bits, `feesOwed` in the high 128 bits.
     uint256 private constant LOW_128_MASK = type(uint128).max;
@@ -143,6 +148,24 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     // ───────────────────────────────────────── Tips ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    /// @dev Conservation holds without a pull because the token credited this vault with `value` before calling.
+    /// `from` is never this vault: the vault neither calls `transferAndCall` nor approves anyone.
+    function onTransferReceived(
+        address /* operator */,
+        address from,
+        uint256 value,
+        bytes calldata data
+    ) external returns (bytes4) {
+        // Checks
+        if (msg.sender != address(_mesi)) revert Vault_NotMesi(msg.sender);
+        (address creator, MesiTypes.TipChannel channel, bytes32 channelRef, bytes32 memoHash) = _decodeTipData(data);
+        // Checks, Effects (the token has already moved `value` here: no interaction)
+        uint256 fee = _bookTip(from, creator, value);
+        emit Tipped(creator, from, value, fee, channel, channelRef, memoHash);
+        return IERC1363Receiver.onTransferReceived.selector;
+    }
 
     /// @inheritdoc IMesiVault
     function tip(
@@ -669,6 +692,21 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
             );
     }
 
+    /// @inheritdoc IMesiVault
+    function encodeTipData(
+        address creator,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external pure returns (bytes memory) {
+        return abi.encode(creator, channel, channelRef, memoHash);
+    }
+
+    /// @notice ERC-165: also advertises {IERC1363Receiver} ($MESI transferAndCall tips).
+    function supportsInterface(bytes4 interfaceId) public view override returns (bool) {
+        return interfaceId == type(IERC1363Receiver).interfaceId || super.supportsInterface(interfaceId);
+    }
+
     // ───────────────────────────────────────── Internal ─────────────────────────────────────────
 
     /// @dev A $MESI tip from `fan`'s wallet.
@@ -680,6 +718,15 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         bytes32 channelRef,
         bytes32 memoHash
     ) private {
+        // Checks, Effects
+        uint256 fee = _bookTip(fan, creator, amount);
+        // Interactions
+        _mesi.safeTransferFrom(fan, address(this), amount);
+        emit Tipped(creator, fan, amount, fee, channel, channelRef, memoHash);
+    }
+
+    /// @dev Checks and effects of a $MESI tip from `fan`, shared by the pull paths and the transferAndCall hook.
+    function _bookTip(address fan, address creator, uint256 amount) private returns (uint256 fee) {
         // Checks
         Params storage p = _params;
         (bool paused_, uint256 bps) = (p.paused, p.feeBps);
@@ -687,10 +734,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         if (amount == 0) revert Vault_AmountZero();
         _checkPayment(fan, creator);
         // Effects
-        uint256 fee = _accrue(creator, amount, bps);
-        // Interactions
-        _mesi.safeTransferFrom(fan, address(this), amount);
-        emit Tipped(creator, fan, amount, fee, channel, channelRef, memoHash);
+        fee = _accrue(creator, amount, bps);
+    }
+
+    /// @dev Reads the `data` of a transferAndCall tip (see {IMesiVault-onTransferReceived}) straight from calldata:
+    /// exactly four words, an address with clean high bits, a channel that exists.
+    function _decodeTipData(
+        bytes calldata data
+    ) private pure returns (address creator, MesiTypes.TipChannel channel, bytes32 channelRef, bytes32 memoHash) {
+        if (data.length != TIP_DATA_LENGTH) revert Vault_InvalidTipData(data.length);
+        uint256 creatorWord;
+        uint256 channelWord;
+        // Four words inside `data` (its length was just checked): plain loads instead of bounds-checked slices.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            creatorWord := calldataload(data.offset)
+            channelWord := calldataload(add(data.offset, 0x20))
+            channelRef := calldataload(add(data.offset, 0x40))
+            memoHash := calldataload(add(data.offset, 0x60))
+        }
+        if (creatorWord > type(uint160).max || channelWord > uint256(type(MesiTypes.TipChannel).max)) {
+            revert Vault_InvalidTipData(TIP_DATA_LENGTH);
+        }
+        creator = address(uint160(creatorWord));
+        channel = MesiTypes.TipChannel(channelWord);
     }
 
     /// @dev Checks and effects of a stablecoin payment: quotes, takes the $MESI from the float and credits it.

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
-import {MesiTypes} from "./IMesiTypes.sol";
+import { IERC1363Receiver } from "@openzeppelin/contracts/interfaces/IERC1363Receiver.sol";
+
+import { MesiTypes } from "./IMesiTypes.sol";
 
 /// @title IMesiVault
 /// @notice Holds every $MESI that moves through Mesi and keeps the ledger of who is owed what.
 ///
-/// The vault is the one gate every fan-to-creator payment passes through: tips (direct, permit, signed
-/// meta-transaction, stablecoin, relayer credit) are handled here, and the other contracts (tickets,
+/// The vault is the one gate every fan-to-creator payment passes through: tips (ERC-1363 transfer-and-call, direct,
+/// permit, signed meta-transaction, stablecoin, relayer credit) are handled here, and the other contracts (tickets,
 /// one-to-one escrow, subscriptions) are *modules* holding MODULE_ROLE that collect and credit through it.
 /// That is why the creators' block lists live here: one storage read decides whether a fan may pay.
 ///
@@ -23,7 +25,7 @@ import {MesiTypes} from "./IMesiTypes.sol";
 ///
 /// Pausing stops new payments (tips, credits, module collections). It never stops claims, fee withdrawals,
 /// settlements, reversals or escrow payouts (refunds, releases, dispute splits).
-interface IMesiVault {
+interface IMesiVault is IERC1363Receiver {
     /// @notice Status of a payment reference credited by the relayer.
     enum CreditStatus {
         None, // never seen
@@ -140,7 +142,13 @@ interface IMesiVault {
 
     /// @notice A module collected `amount` from `fan` for `creator` (ticket, subscription); `fee` went to the
     /// creator's fees owed and `amount - fee` to their cleared earnings. The module emits the purpose-specific event.
-    event ModuleCredited(address indexed module, address indexed creator, address indexed fan, uint256 amount, uint256 fee);
+    event ModuleCredited(
+        address indexed module,
+        address indexed creator,
+        address indexed fan,
+        uint256 amount,
+        uint256 fee
+    );
 
     /// @notice A module collected `stableAmount` of `stablecoin` from `fan`, converted into `mesiAmount` from the float.
     event ModuleStablecoinCredited(
@@ -191,11 +199,17 @@ interface IMesiVault {
     /// @notice A creator unblocked a fan.
     event FanUnblocked(address indexed creator, address indexed fan);
 
+    /// @notice The platform fee changed (basis points).
     event FeeUpdated(uint256 oldBps, uint256 newBps);
+    /// @notice The hold period of fiat credits changed (seconds).
     event HoldPeriodUpdated(uint256 oldSeconds, uint256 newSeconds);
+    /// @notice The treasury that receives withdrawn fees changed.
     event TreasuryUpdated(address oldTreasury, address newTreasury);
+    /// @notice The stablecoin converter changed.
     event ConverterUpdated(address oldConverter, address newConverter);
+    /// @notice `account` paused new payments.
     event Paused(address account);
+    /// @notice `account` resumed new payments.
     event Unpaused(address account);
 
     // ───────────────────────────────────────── Errors ─────────────────────────────────────────
@@ -225,10 +239,47 @@ interface IMesiVault {
     error Vault_NotBlocked(address creator, address fan);
     error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
     error Vault_ZeroAddress();
+    /// @notice {onTransferReceived} was called by `caller`, not by the $MESI token.
+    error Vault_NotMesi(address caller);
+    /// @notice The `data` of a $MESI `transferAndCall` to the vault is not a tip: it must be exactly the 128 bytes of
+    /// `abi.encode(address creator, uint8 channel, bytes32 channelRef, bytes32 memoHash)` with a clean address word
+    /// and a channel that exists. `length` is the length of the data received.
+    error Vault_InvalidTipData(uint256 length);
 
     // ───────────────────────────────────────── Tips ─────────────────────────────────────────
+    //
+    // Which path to use:
+    // - Wallets (a fan tipping from their own account): $MESI's ERC-1363 `transferAndCall(vault, amount, data)`
+    //   with `data = encodeTipData(creator, channel, channelRef, memoHash)`, handled by {onTransferReceived}. One
+    //   transaction, no approval, and the cheapest tip (no allowance read or write). Recommended.
+    // - {tip}: allowance-based, for callers that already hold an allowance — contracts, batched or scripted flows.
+    // - {tipWithPermit} / {tipBySig}: gasless, when the relayer submits for a fan who signs but does not pay gas.
+    // All of them apply the same checks, book the same way and emit the same {Tipped}.
+
+    /// @notice ERC-1363 hook: a $MESI `transferAndCall(vault, amount, data)` (or `transferFromAndCall(from, vault,
+    /// amount, data)`) is a tip of `value` from `from` to the creator named in `data`. The token has already moved
+    /// `value` into the vault, so nothing is pulled; the tip is booked exactly as {tip} books it and the hook returns
+    /// its own selector. Any revert here reverts the whole transfer. `operator` is ignored: the fan is `from`, whose
+    /// tokens moved (through `transferFromAndCall`, an operator spends an allowance `from` gave it, as with any
+    /// transfer).
+    ///
+    /// `data` encoding (see {encodeTipData}): `abi.encode(address creator, uint8 channel, bytes32 channelRef,
+    /// bytes32 memoHash)`, exactly 128 bytes; `channel` is a {MesiTypes.TipChannel} value (0..3).
+    ///
+    /// Requirements: msg.sender is the $MESI token ({Vault_NotMesi}); `data` well formed ({Vault_InvalidTipData});
+    /// otherwise as {tip} with the fan being `from`: not paused; value > 0 (ERC-1363 itself allows 0); creator != 0
+    /// and != from; from not blocked by creator.
+    /// Emits {Tipped}.
+    /// @return The selector of `onTransferReceived`, which tells the token the transfer is accepted.
+    function onTransferReceived(
+        address operator,
+        address from,
+        uint256 value,
+        bytes calldata data
+    ) external override returns (bytes4);
 
     /// @notice Tips `creator` `amount` $MESI from the caller (needs an allowance for the vault). No upper limit.
+    /// Wallets should prefer `transferAndCall` (see {onTransferReceived}): no approval, less gas.
     /// Requirements: not paused; amount > 0; creator != 0 and != caller; caller not blocked by creator.
     /// Emits {Tipped}.
     function tip(
@@ -358,9 +409,12 @@ interface IMesiVault {
 
     /// @notice Pays escrowed funds out (never paused): `creatorAmount` to the creator minus fee, `fanAmount` back
     /// to the fan. Requirements: MODULE_ROLE; creatorAmount + fanAmount <= escrowed. Emits {EscrowPaidOut}.
-    function payOutEscrow(address creator, uint256 creatorAmount, address fan, uint256 fanAmount)
-        external
-        returns (uint256 fee);
+    function payOutEscrow(
+        address creator,
+        uint256 creatorAmount,
+        address fan,
+        uint256 fanAmount
+    ) external returns (uint256 fee);
 
     // ───────────────────────────────────────── Admin ─────────────────────────────────────────
 
@@ -386,26 +440,42 @@ interface IMesiVault {
 
     /// @notice The $MESI token.
     function mesi() external view returns (address);
+    /// @notice The stablecoin converter that quotes stablecoin payments.
     function converter() external view returns (address);
+    /// @notice Receives withdrawn fees.
     function treasury() external view returns (address);
+    /// @notice Platform fee in basis points.
     function feeBps() external view returns (uint256);
+    /// @notice Hold period of fiat credits, in seconds.
     function holdPeriod() external view returns (uint256);
+    /// @notice Whether new payments are paused.
     function paused() external view returns (bool);
     /// @notice (cleared, pending, feesOwed) of a creator.
     function earningsOf(address creator) external view returns (uint256 cleared, uint256 pending, uint256 feesOwed);
+    /// @notice Fees ready to withdraw to the treasury.
     function feePool() external view returns (uint256);
+    /// @notice $MESI pre-funded for relayer credits.
     function floatBalance() external view returns (uint256);
+    /// @notice $MESI held for the escrow module.
     function escrowed() external view returns (uint256);
+    /// @notice Whether `creator` blocked `fan`.
     function isBlocked(address creator, address fan) external view returns (bool);
     /// @notice A relayer credit by reference.
-    function creditOf(bytes32 paymentRef)
-        external
-        view
-        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt);
+    function creditOf(
+        bytes32 paymentRef
+    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt);
     /// @notice Next meta-transaction nonce of a fan.
     function nonces(address fan) external view returns (uint256);
     /// @notice The EIP-3009 nonce a fan must sign for a {StablecoinTipAuthorization}.
     function stablecoinTipNonce(StablecoinTipAuthorization calldata auth) external pure returns (bytes32);
     /// @notice EIP-712 digest of a {TipAuthorization}.
     function tipAuthorizationDigest(TipAuthorization calldata auth) external view returns (bytes32);
+    /// @notice The `data` of a $MESI `transferAndCall(vault, amount, data)` that tips `creator` (see
+    /// {onTransferReceived}): `abi.encode(creator, uint8(channel), channelRef, memoHash)`.
+    function encodeTipData(
+        address creator,
+        MesiTypes.TipChannel channel,
+        bytes32 channelRef,
+        bytes32 memoHash
+    ) external pure returns (bytes memory);
 }

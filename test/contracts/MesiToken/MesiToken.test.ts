@@ -76,6 +76,116 @@ describe("MesiToken", async () => {
     );
   });
 
+  describe("ERC-1363", () => {
+    async function withRecorder() {
+      const base = await networkHelpers.loadFixture(deploy);
+      const recorder = await viem.deployContract("ERC1363Recorder");
+      return { ...base, recorder };
+    }
+    const Answer = { Accept: 0, WrongSelector: 1, Revert: 2 } as const;
+
+    it("advertises IERC1363 and IERC165", async () => {
+      const { mesi } = await networkHelpers.loadFixture(deploy);
+      assert.equal(await mesi.read.supportsInterface(["0xb0202a11"]), true);
+      assert.equal(await mesi.read.supportsInterface(["0x01ffc9a7"]), true);
+      assert.equal(await mesi.read.supportsInterface(["0xffffffff"]), false);
+    });
+
+    it("transferAndCall moves the tokens, then calls onTransferReceived(sender, sender, value, data)", async () => {
+      const { mesi, holder, recorder } = await withRecorder();
+      await viem.assertions.emitWithArgs(
+        mesi.write.transferAndCall([recorder.address, 42n, "0xc0ffee"], { account: holder.account }),
+        recorder,
+        "TransferReceived",
+        [getAddress(holder.account.address), getAddress(holder.account.address), 42n, "0xc0ffee", 42n],
+      );
+      assert.equal(await mesi.read.balanceOf([recorder.address]), 42n);
+      assert.equal(await mesi.read.balanceOf([holder.account.address]), SUPPLY - 42n);
+      // The two-argument overload passes empty data.
+      await viem.assertions.emitWithArgs(
+        mesi.write.transferAndCall([recorder.address, 1n], { account: holder.account }),
+        recorder,
+        "TransferReceived",
+        [getAddress(holder.account.address), getAddress(holder.account.address), 1n, "0x", 43n],
+      );
+    });
+
+    it("transferFromAndCall spends the allowance; the operator is the caller, `from` the owner", async () => {
+      const { mesi, holder, spender, recorder } = await withRecorder();
+      await mesi.write.approve([spender.account.address, 10n], { account: holder.account });
+      await viem.assertions.emitWithArgs(
+        mesi.write.transferFromAndCall([holder.account.address, recorder.address, 10n, "0x01"], {
+          account: spender.account,
+        }),
+        recorder,
+        "TransferReceived",
+        [getAddress(spender.account.address), getAddress(holder.account.address), 10n, "0x01", 10n],
+      );
+      assert.equal(await mesi.read.allowance([holder.account.address, spender.account.address]), 0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.transferFromAndCall([holder.account.address, recorder.address, 1n, "0x"], {
+          account: spender.account,
+        }),
+        mesi,
+        "ERC20InsufficientAllowance",
+        [getAddress(spender.account.address), 0n, 1n],
+      );
+    });
+
+    it("approveAndCall sets the allowance, then calls onApprovalReceived(owner, value, data)", async () => {
+      const { mesi, holder, recorder } = await withRecorder();
+      await viem.assertions.emitWithArgs(
+        mesi.write.approveAndCall([recorder.address, 7n, "0xbeef"], { account: holder.account }),
+        recorder,
+        "ApprovalReceived",
+        [getAddress(holder.account.address), 7n, "0xbeef"],
+      );
+      assert.equal(await mesi.read.allowance([holder.account.address, recorder.address]), 7n);
+    });
+
+    it("reverts, undoing the transfer or approval, for an account without code or a wrong answer", async () => {
+      const { mesi, holder, spender, recorder } = await withRecorder();
+      const eoa = getAddress(spender.account.address);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.transferAndCall([eoa, 1n, "0x"], { account: holder.account }),
+        mesi,
+        "ERC1363InvalidReceiver",
+        [eoa],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.approveAndCall([eoa, 1n, "0x"], { account: holder.account }),
+        mesi,
+        "ERC1363InvalidSpender",
+        [eoa],
+      );
+      await recorder.write.setAnswer([Answer.WrongSelector]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.transferAndCall([recorder.address, 1n, "0x"], { account: holder.account }),
+        mesi,
+        "ERC1363InvalidReceiver",
+        [recorder.address],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.approveAndCall([recorder.address, 1n, "0x"], { account: holder.account }),
+        mesi,
+        "ERC1363InvalidSpender",
+        [recorder.address],
+      );
+      await recorder.write.setAnswer([Answer.Revert]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        mesi.write.transferAndCall([recorder.address, 5n, "0x"], { account: holder.account }),
+        recorder,
+        "ERC1363Recorder_Refused",
+        [5n],
+      );
+      assert.equal(await mesi.read.balanceOf([eoa]), 0n);
+      assert.equal(await mesi.read.balanceOf([recorder.address]), 0n);
+      assert.equal(await mesi.read.balanceOf([holder.account.address]), SUPPLY);
+      assert.equal(await mesi.read.allowance([holder.account.address, eoa]), 0n);
+      assert.equal(await mesi.read.allowance([holder.account.address, recorder.address]), 0n);
+    });
+  });
+
   it("has no mint or burn entry point", async () => {
     const { mesi } = await networkHelpers.loadFixture(deploy);
     const names = mesi.abi.filter((x) => x.type === "function").map((x) => x.name);

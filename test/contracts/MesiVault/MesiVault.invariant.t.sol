@@ -14,7 +14,7 @@ import { FeeMath } from "../../../contracts/libraries/FeeMath.sol";
 import { VaultSetup } from "./VaultSetup.sol";
 
 /// @notice Drives every money path of the vault over a few fans (with keys, for signed tips) and creators: tips
-/// (direct, signed, stablecoin, EIP-3009), relayer credits held and cleared (single and batched, including attempts
+/// (direct, ERC-1363 transferAndCall/transferFromAndCall, signed, stablecoin, EIP-3009), relayer credits held and cleared (single and batched, including attempts
 /// to reuse a reference), settlements, reversals, claims, sweeps, fee withdrawals, float funding and withdrawal,
 /// module collections and escrow fund/payout (the handler holds RELAYER_ROLE and MODULE_ROLE), fee changes, blocks
 /// and time. It keeps ghosts of what each creator was credited and claimed and of every reference's credits.
@@ -85,6 +85,26 @@ contract VaultHandler is Test {
         vm.stopPrank();
         _credited(creator, amount);
         ++calls[this.tip.selector];
+    }
+
+    /// @notice The wallet path: $MESI transferAndCall into the vault's ERC-1363 hook (no allowance), or
+    /// transferFromAndCall by this handler as the fan's operator.
+    function tipAndCall(uint256 fanSeed, uint256 creatorSeed, uint256 amount, bool viaOperator) external {
+        (address fan, address creator) = (_fan(fanSeed), _creator(creatorSeed));
+        if (vault.isBlocked(creator, fan) || mesi.balanceOf(fan) == 0) return;
+        amount = bound(amount, 1, mesi.balanceOf(fan));
+        MesiTypes.TipChannel channel = MesiTypes.TipChannel(fanSeed % 4);
+        bytes memory data = vault.encodeTipData(creator, channel, bytes32(creatorSeed), bytes32(amount));
+        if (viaOperator) {
+            vm.prank(fan);
+            mesi.approve(address(this), amount);
+            mesi.transferFromAndCall(fan, address(vault), amount, data);
+        } else {
+            vm.prank(fan);
+            mesi.transferAndCall(address(vault), amount, data);
+        }
+        _credited(creator, amount);
+        ++calls[this.tipAndCall.selector];
     }
 
     function tipBySig(uint256 fanSeed, uint256 creatorSeed, uint256 amount) external {

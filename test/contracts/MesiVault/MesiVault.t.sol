@@ -173,4 +173,51 @@ contract MesiVaultTest is VaultSetup {
         assertEq(vault.floatBalance(), FLOAT - total);
         assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
     }
+
+    /// @notice A transferAndCall tip of any amount up to the whale's balance books exactly as {tip} would, with no
+    /// allowance, and the vault's balance stays equal to its ledger.
+    function testFuzz_TipAndCall_AnyAmountUpToSupply(uint256 amount, uint8 channel, bytes32 memoHash) public {
+        amount = bound(amount, 1, mesi.balanceOf(whale));
+        MesiTypes.TipChannel tipChannel = MesiTypes.TipChannel(bound(channel, 0, 3));
+        bytes memory data = vault.encodeTipData(creator, tipChannel, bytes32(0), memoHash);
+        assertEq(data, abi.encode(creator, uint8(tipChannel), bytes32(0), memoHash));
+        uint256 fee = amount / 10;
+        vm.expectEmit(address(vault));
+        emit IMesiVault.Tipped(creator, whale, amount, fee, tipChannel, bytes32(0), memoHash);
+        vm.prank(whale);
+        mesi.transferAndCall(address(vault), amount, data);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared, amount - fee);
+        assertEq(feesOwed, fee);
+        assertEq(mesi.allowance(whale, address(vault)), 0);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+
+    /// @notice Data of any other length is refused with its length, and the transfer with it.
+    function testFuzz_RevertWhen_TipDataLengthWrong(bytes calldata data) public {
+        vm.assume(data.length != 128);
+        uint256 vaultBalance = mesi.balanceOf(address(vault));
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_InvalidTipData.selector, data.length));
+        vm.prank(whale);
+        mesi.transferAndCall(address(vault), 1e18, data);
+        assertEq(mesi.balanceOf(address(vault)), vaultBalance);
+    }
+
+    /// @notice 128 bytes whose address word has high bits set or whose channel does not exist are refused.
+    function testFuzz_RevertWhen_TipDataWordsOutOfRange(uint256 creatorWord, uint256 channelWord) public {
+        vm.assume(creatorWord > type(uint160).max || channelWord > 3);
+        bytes memory data = abi.encode(creatorWord, channelWord, bytes32(0), bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_InvalidTipData.selector, 128));
+        vm.prank(whale);
+        mesi.transferAndCall(address(vault), 1e18, data);
+    }
+
+    /// @notice Only the vault's own token may call the hook.
+    function testFuzz_RevertWhen_HookCalledByOther(address caller) public {
+        vm.assume(caller != address(mesi));
+        bytes memory data = vault.encodeTipData(creator, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_NotMesi.selector, caller));
+        vm.prank(caller);
+        vault.onTransferReceived(caller, fan, 1e18, data);
+    }
 }

@@ -43,8 +43,12 @@ describe("MesiVault tips", async () => {
     };
   }
 
-  /** The three ways a fan tips in $MESI from their wallet, as `fan`. */
+  /** The four ways a fan tips in $MESI from their wallet, as `fan`. */
   const tipPaths = {
+    transferAndCall: async (s: VaultSystem, fan: VaultSystem["fan"], creator: Address, amount: bigint) => {
+      const data = await s.vault.read.encodeTipData([creator, Channel.Profile, zeroHash, MEMO]);
+      return s.mesi.write.transferAndCall([s.vault.address, amount, data], { account: fan.account });
+    },
     tip: (s: VaultSystem, fan: VaultSystem["fan"], creator: Address, amount: bigint) =>
       s.vault.write.tip([creator, amount, Channel.Profile, zeroHash, MEMO], { account: fan.account }),
     tipWithPermit: (s: VaultSystem, fan: VaultSystem["fan"], creator: Address, amount: bigint) =>
