@@ -34,7 +34,8 @@ const TOLERANCE = 0.01;
 const TARGETS: readonly GasTarget[] = [
   {
     name: "tip_repeat_vs_erc20_transferFrom",
-    description: "repeat $MESI tip, approval in place ≤ 1.3 × bare ERC-20 transferFrom to an existing holder",
+    description:
+      "repeat $MESI tip from a wallet (ERC-1363 transferAndCall, no approval needed) ≤ 1.3 × bare ERC-20 transferFrom to an existing holder",
     measured: "mesi.tip.repeat",
     baseline: "erc20.transferFrom.existingHolder",
     maxRatio: 1.3,
@@ -63,7 +64,7 @@ const TARGETS: readonly GasTarget[] = [
   },
   {
     name: "one_to_one_lifecycle_vs_erc20_transferFrom",
-    description: "one-to-one request + accept + release ≤ 4 × bare ERC-20 transferFrom",
+    description: "repeat one-to-one request + accept + release (creator with earnings) ≤ 4 × bare ERC-20 transferFrom",
     measured: "mesi.oneToOne.lifecycle",
     baseline: "erc20.transferFrom.existingHolder",
     maxRatio: 4,
