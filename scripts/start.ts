@@ -4,10 +4,15 @@
 // seeds demo data, prints the URLs, keys and addresses, and runs until Ctrl-C
 // or SIGTERM, then stops everything it started.
 //
-// Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--no-seed]
-import { relative } from "node:path";
+// Services keep their state (relayer store, index) under --data-dir (default .mesi/), which is wiped at
+// every start: the local chain starts empty each time, so state from an earlier chain would be wrong.
+//
+// Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--data-dir <dir>] [--no-seed]
+import { rmSync } from "node:fs";
+import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
+import { startLocalRelayer } from "@mesi/relayer";
 import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
 import { z } from "zod";
 
@@ -27,6 +32,7 @@ const Options = z.object({
   chainPort: z.coerce.number().int().min(1).max(65_535).optional(),
   addressesFile: z.string().min(1).default(ADDRESSES_MODULE_PATH),
   seed: z.boolean().default(true),
+  dataDir: z.string().min(1).default(join(root, ".mesi")),
 });
 type Options = z.infer<typeof Options>;
 
@@ -37,12 +43,14 @@ function parseOptions(argv: readonly string[]): Options {
       "chain-port": { type: "string" },
       "addresses-file": { type: "string" },
       "no-seed": { type: "boolean", default: false },
+      "data-dir": { type: "string" },
     },
   });
   return Options.parse({
     chainPort: values["chain-port"],
     addressesFile: values["addresses-file"],
     seed: !values["no-seed"],
+    dataDir: values["data-dir"],
   });
 }
 
@@ -111,8 +119,29 @@ const contractsService: Service<PlatformContext> = {
   },
 };
 
-// Later: the relayer and the indexer, one entry each.
-const services: readonly Service<PlatformContext>[] = [chainService, contractsService];
+const relayerService: Service<PlatformContext> = {
+  name: "relayer",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const { contracts } = required(context.deployment, "the deployment");
+    log("starting (SQLite store, local Stripe stand-in)…");
+    const relayer = await startLocalRelayer({
+      rpcUrl: chain.url,
+      chainId: chain.chainId,
+      relayerPrivateKey: context.accounts.relayer.privateKey,
+      addresses: {
+        vault: contracts.MesiVault.address,
+        tickets: contracts.MesiTickets.address,
+        mesi: contracts.MesiToken.address,
+      },
+      dataDir: join(context.options.dataDir, "relayer"),
+    });
+    log(`listening on ${relayer.url}`);
+    return { url: relayer.url, details: relayer.details, stop: () => relayer.stop() };
+  },
+};
+
+const services: readonly Service<PlatformContext>[] = [chainService, contractsService, relayerService];
 
 function banner(context: PlatformContext, running: readonly RunningService[]): string {
   const lines = ["", "Mesi is running. Press Ctrl-C to stop.", "", "Services:"];
@@ -152,6 +181,7 @@ function banner(context: PlatformContext, running: readonly RunningService[]): s
 }
 
 const options = parseOptions(process.argv.slice(2));
+rmSync(options.dataDir, { recursive: true, force: true });
 const context: PlatformContext = { options, accounts: localAccounts() };
 const runner = new ServiceRunner(services, (name) => (message) => console.log(`[${name}] ${message}`));
 

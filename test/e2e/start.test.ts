@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { createPublicClient, http, parseUnits, type Address } from "viem";
+import { createPublicClient, http, parseUnits, type Address, type Hex } from "viem";
 
 import { abis } from "../../deployments/src/generated/abis.ts";
 import { parseAddressesModule } from "../../scripts/lib/deployments-module.ts";
@@ -108,7 +108,14 @@ describe("npm start (scripts/start.ts)", () => {
     dir = await mkdtemp(join(tmpdir(), "mesi-start-"));
     addressesFile = join(dir, "addresses.ts");
     chainPort = await freePort();
-    platform = runStart(["--chain-port", String(chainPort), "--addresses-file", addressesFile]);
+    platform = runStart([
+      "--chain-port",
+      String(chainPort),
+      "--addresses-file",
+      addressesFile,
+      "--data-dir",
+      join(dir, "data"),
+    ]);
     let exitedEarly = false;
     void platform.exited.then(() => (exitedEarly = true));
     await waitFor(
@@ -191,8 +198,57 @@ describe("npm start (scripts/start.ts)", () => {
     }
   });
 
+  it("runs the relayer: a card tip paid through the local simulator is credited on-chain, held", async () => {
+    const match = /^\s+relayer\s+(http:\/\/127\.0\.0\.1:\d+)\s/m.exec(platform.output());
+    assert.ok(match?.[1], `no relayer URL in:\n${platform.output()}`);
+    const relayerUrl = match[1];
+    assert.equal((await fetch(`${relayerUrl}/healthz`)).status, 200);
+
+    const quoteResponse = await fetch(`${relayerUrl}/quotes`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        fan: accounts.fan2.address,
+        creator: accounts.creatorBob.address,
+        purpose: "tip",
+        mesiAmount: MESI("400").toString(),
+      }),
+    });
+    assert.equal(quoteResponse.status, 201, await quoteResponse.clone().text());
+    const quote = (await quoteResponse.json()) as { quoteId: string; paymentRef: Hex };
+    const paid = await fetch(`${relayerUrl}/dev/simulate-payment`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ quoteId: quote.quoteId }),
+    });
+    assert.equal(paid.status, 200, await paid.clone().text());
+
+    const stored = parseAddressesModule(await readFile(addressesFile, "utf8"))["31337"];
+    const client = createPublicClient({ transport: http(chainUrl) });
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (status === 0 && Date.now() < deadline) {
+      const [creditStatus] = await client.readContract({
+        address: stored?.MesiVault?.address as Address,
+        abi: abis.MesiVault,
+        functionName: "creditOf",
+        args: [quote.paymentRef],
+      });
+      status = creditStatus;
+      if (status === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(status, 1, "the fiat credit is on-chain and Held");
+  });
+
   it("refuses a second start on the same port and leaves nothing behind", async () => {
-    const second = runStart(["--chain-port", String(chainPort), "--addresses-file", join(dir, "unused.ts")]);
+    const second = runStart([
+      "--chain-port",
+      String(chainPort),
+      "--addresses-file",
+      join(dir, "unused.ts"),
+      "--data-dir",
+      join(dir, "data2"),
+    ]);
     const code = await second.exited;
     assert.equal(code, 1, second.output());
     assert.match(second.output(), /chain failed to start: anvil exited/);
