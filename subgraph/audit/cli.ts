@@ -15,19 +15,17 @@ import { once } from "node:events";
 import { parseArgs } from "node:util";
 
 import Database from "better-sqlite3";
-import { createPublicClient, http, type Abi } from "viem";
+import type { Abi } from "viem";
 
 import { exportLedger, type ExportFormat } from "./export.ts";
 import { AuditInputError, ledgerTotals, parseLedgerFilter } from "./ledger.ts";
-import { readRelayerRecords, reconcile } from "./reconcile.ts";
-import { verify } from "./verify.ts";
 
 export const DEFAULT_INDEX_DB = join(import.meta.dirname, "..", "..", ".mesi", "indexer.sqlite");
 
 const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [options]
   filters: --creator 0x… --fan 0x… --source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN --kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE
            --from <unix seconds|ISO date> --to <unix seconds|ISO date>
-  export:  --format csv|json|ndjson (default csv) --limit N --out FILE (default stdout)
+  export:  --format csv|json|ndjson (default csv) --limit N --out FILE (default stdout) --stats (rows/s, peak memory)
   reconcile: --records FILE (.csv/.json/.ndjson or .sqlite with --query) --sources FIAT,RELAYER_STABLECOIN
   verify:  --rpc URL [--chain-id N]
   common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)`;
@@ -52,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
       sources: { type: "string" },
       rpc: { type: "string" },
       "chain-id": { type: "string" },
+      stats: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -77,12 +76,21 @@ async function main(argv: string[]): Promise<number> {
         throw new AuditInputError(`--format must be csv, json or ndjson`);
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const out = values.out ? createWriteStream(values.out) : process.stdout;
+      const started = performance.now();
       const count = await exportLedger(db, command, filter, out, { format, limit });
       if (values.out) {
         out.end();
         await once(out, "finish");
       }
+      const seconds = (performance.now() - started) / 1000;
       process.stderr.write(`${count} ${command} exported\n`);
+      if (values.stats) {
+        // Peak resident memory of this process (KiB on Linux), for the export benchmark.
+        const maxRssKiB = process.resourceUsage().maxRSS;
+        process.stderr.write(
+          `STATS rows=${count} seconds=${seconds.toFixed(3)} maxRssMiB=${(maxRssKiB / 1024).toFixed(1)}\n`,
+        );
+      }
       return 0;
     }
     if (command === "totals") {
@@ -92,6 +100,8 @@ async function main(argv: string[]): Promise<number> {
     }
     if (command === "reconcile") {
       if (!values.records) throw new AuditInputError("reconcile needs --records FILE");
+      // Loaded on demand: an export should not pay for viem's memory.
+      const { readRelayerRecords, reconcile } = await import("./reconcile.ts");
       const records = readRelayerRecords(values.records, values.query);
       const sources = values.sources?.split(",").map((s) => s.trim().toUpperCase());
       const report = reconcile(db, records, { sources });
@@ -101,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
     if (command === "verify") {
       if (!values.rpc) throw new AuditInputError("verify needs --rpc URL");
       const { loadDeployment } = await import("@mesi/deployments");
+      const { createPublicClient, http } = await import("viem");
+      const { verify } = await import("./verify.ts");
       const client = createPublicClient({ transport: http(values.rpc) });
       const chainId = values["chain-id"] ? Number(values["chain-id"]) : await client.getChainId();
       const deployment = loadDeployment(chainId);

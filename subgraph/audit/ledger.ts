@@ -3,7 +3,7 @@
 // export of a million rows never holds more than one chunk in memory.
 import type Database from "better-sqlite3";
 
-import { bytesToHex, decodeBigInt, encodeBigInt, hexToBytes } from "../indexer/store/values.ts";
+import { decodeBigInt, encodeBigInt, hexToBytes } from "../indexer/store/values.ts";
 
 export const PAYMENT_SOURCES = ["MESI", "STABLECOIN", "FIAT", "RELAYER_STABLECOIN"] as const;
 export const PAYMENT_KINDS = ["TIP", "TICKET", "SUBSCRIPTION", "ONE_TO_ONE"] as const;
@@ -152,49 +152,77 @@ function conditions(filter: LedgerFilter, alias: string, withKind: boolean): Con
   return { sql: parts.length === 0 ? "1" : parts.join(" AND "), params };
 }
 
-function hex(value: unknown): string | null {
-  return value === null || value === undefined ? null : bytesToHex(value as Buffer);
+// Rows are read with Bytes and BigInt columns already turned into lowercase hex by SQLite
+// (`lower(hex(...))`): strings are far cheaper to produce and collect than one Buffer per cell,
+// which keeps an export fast and its memory flat.
+const ZEROS_51 = "0".repeat(51);
+
+/** Lowercase hex of a 33-byte offset-binary BigInt column → decimal text. */
+function bigText(hex: unknown): string | null {
+  if (hex === null || hex === undefined || hex === "") return null;
+  const text = hex as string;
+  // Non-negative values below 2^52 (timestamps, block numbers, counts): no bigint needed.
+  if (text.startsWith("01") && text.startsWith(ZEROS_51, 2)) return Number.parseInt(text.slice(53), 16).toString();
+  if (text.startsWith("01")) return BigInt("0x" + text.slice(2)).toString();
+  return decodeBigInt(Buffer.from(text, "hex")).toString();
 }
 
-function big(value: unknown): string | null {
-  return value === null || value === undefined ? null : decodeBigInt(value as Buffer).toString();
+function hexText(hex: unknown): string | null {
+  return hex === null || hex === undefined ? null : "0x" + (hex as string);
 }
+
+const TIP_SELECT = `SELECT lower(hex(t."id")) AS id, lower(hex(t."timestamp")) AS timestamp,
+  lower(hex(t."blockNumber")) AS blockNumber, lower(hex(t."transactionHash")) AS transactionHash,
+  lower(hex(t."logIndex")) AS logIndex, lower(hex(t."creator")) AS creator, lower(hex(t."fan")) AS fan,
+  t."source" AS source, lower(hex(t."amount")) AS amount, lower(hex(t."fee")) AS fee, t."channel" AS channel,
+  lower(hex(t."channelRef")) AS channelRef, CASE WHEN t."memoHash" IS NULL THEN NULL ELSE lower(hex(t."memoHash")) END AS memoHash,
+  CASE WHEN t."paymentRef" IS NULL THEN NULL ELSE lower(hex(t."paymentRef")) END AS paymentRef, c."status" AS creditStatus,
+  CASE WHEN t."stablecoin" IS NULL THEN NULL ELSE lower(hex(t."stablecoin")) END AS stablecoin,
+  CASE WHEN t."stableAmount" IS NULL THEN NULL ELSE lower(hex(t."stableAmount")) END AS stableAmount
+  FROM "Tip" t LEFT JOIN "RelayerCredit" c ON c."id" = t."paymentRef"`;
+
+const PAYMENT_SELECT = `SELECT lower(hex(t."id")) AS id, lower(hex(t."timestamp")) AS timestamp,
+  lower(hex(t."blockNumber")) AS blockNumber, lower(hex(t."transactionHash")) AS transactionHash, t."kind" AS kind,
+  lower(hex(t."creator")) AS creator, lower(hex(t."fan")) AS fan, t."source" AS source,
+  lower(hex(t."amount")) AS amount, lower(hex(t."fee")) AS fee,
+  CASE WHEN t."paymentRef" IS NULL THEN NULL ELSE lower(hex(t."paymentRef")) END AS paymentRef
+  FROM "Payment" t`;
 
 function tipRow(row: Record<string, unknown>): LedgerRow {
   return {
-    id: hex(row.id),
-    timestamp: big(row.timestamp),
-    blockNumber: big(row.blockNumber),
-    transactionHash: hex(row.transactionHash),
-    logIndex: big(row.logIndex),
-    creator: hex(row.creator),
-    fan: hex(row.fan),
+    id: hexText(row.id),
+    timestamp: bigText(row.timestamp),
+    blockNumber: bigText(row.blockNumber),
+    transactionHash: hexText(row.transactionHash),
+    logIndex: bigText(row.logIndex),
+    creator: hexText(row.creator),
+    fan: hexText(row.fan),
     source: row.source as string,
-    amount: big(row.amount),
-    fee: big(row.fee),
+    amount: bigText(row.amount),
+    fee: bigText(row.fee),
     channel: row.channel as string,
-    channelRef: hex(row.channelRef),
-    memoHash: hex(row.memoHash),
-    paymentRef: hex(row.paymentRef),
+    channelRef: hexText(row.channelRef),
+    memoHash: hexText(row.memoHash),
+    paymentRef: hexText(row.paymentRef),
     creditStatus: (row.creditStatus as string | null) ?? null,
-    stablecoin: hex(row.stablecoin),
-    stableAmount: big(row.stableAmount),
+    stablecoin: hexText(row.stablecoin),
+    stableAmount: bigText(row.stableAmount),
   };
 }
 
 function paymentRow(row: Record<string, unknown>): LedgerRow {
   return {
-    id: hex(row.id),
-    timestamp: big(row.timestamp),
-    blockNumber: big(row.blockNumber),
-    transactionHash: hex(row.transactionHash),
+    id: hexText(row.id),
+    timestamp: bigText(row.timestamp),
+    blockNumber: bigText(row.blockNumber),
+    transactionHash: hexText(row.transactionHash),
     kind: row.kind as string,
-    creator: hex(row.creator),
-    fan: hex(row.fan),
+    creator: hexText(row.creator),
+    fan: hexText(row.fan),
     source: row.source as string,
-    amount: big(row.amount),
-    fee: big(row.fee),
-    paymentRef: hex(row.paymentRef),
+    amount: bigText(row.amount),
+    fee: bigText(row.fee),
+    paymentRef: hexText(row.paymentRef),
   };
 }
 
@@ -216,18 +244,16 @@ export function* ledgerRows(
   filter: LedgerFilter,
   options: PageOptions = {},
 ): Generator<LedgerRow[]> {
-  const chunk = Math.max(1, Math.min(options.chunk ?? 2000, 10_000));
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
   const isTips = table === "tips";
   const where = conditions(filter, "t", !isTips);
-  const select = isTips
-    ? `SELECT t.*, c."status" AS creditStatus FROM "Tip" t LEFT JOIN "RelayerCredit" c ON c."id" = t."paymentRef"`
-    : `SELECT t.* FROM "Payment" t`;
+  const select = isTips ? TIP_SELECT : PAYMENT_SELECT;
   const first = db.prepare(`${select} WHERE ${where.sql} ORDER BY t."timestamp", t."id" LIMIT ?`);
   const next = db.prepare(
     `${select} WHERE ${where.sql} AND (t."timestamp" > ? OR (t."timestamp" = ? AND t."id" > ?)) ORDER BY t."timestamp", t."id" LIMIT ?`,
   );
   let last: { timestamp: Buffer; id: Buffer } | undefined;
+  const chunk = Math.max(1, Math.min(options.chunk ?? 1000, 10_000));
   while (remaining > 0) {
     const size = Math.min(chunk, remaining);
     const rows = (
@@ -236,8 +262,8 @@ export function* ledgerRows(
         : next.all(...where.params, last.timestamp, last.timestamp, last.id, size)
     ) as Record<string, unknown>[];
     if (rows.length === 0) return;
-    const tail = rows[rows.length - 1] as { timestamp: Buffer; id: Buffer };
-    last = { timestamp: tail.timestamp, id: tail.id };
+    const tail = rows[rows.length - 1] as { timestamp: string; id: string };
+    last = { timestamp: Buffer.from(tail.timestamp, "hex"), id: Buffer.from(tail.id, "hex") };
     remaining -= rows.length;
     yield rows.map(isTips ? tipRow : paymentRow);
     if (rows.length < size) return;

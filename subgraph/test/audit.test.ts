@@ -168,7 +168,7 @@ describe("fiat reconciliation", () => {
         `pi_ticket,${e("30")},succeeded`,
       ].join("\n"),
     );
-    const ok = await run(process.execPath, ["--import", "tsx", CLI, "reconcile", "--db", dbPath, "--records", records]);
+    const ok = await run(process.execPath, [CLI, "reconcile", "--db", dbPath, "--records", records]);
     expect(JSON.parse(ok.stdout).mismatches).toEqual([]);
     writeFileSync(records, `paymentRef,amount,status\npi_settled,${e("8")},succeeded\n`, { flag: "w" });
     const failed = await run(process.execPath, [
@@ -239,9 +239,9 @@ describe("verify", () => {
     ]);
     expect(exported.stderr).toMatch(/7 tips exported/);
     expect(readFileSync(out, "utf8").trim().split("\n")).toHaveLength(8);
-    const totals = await run(process.execPath, ["--import", "tsx", CLI, "totals", "payments", "--db", dbPath]);
+    const totals = await run(process.execPath, [CLI, "totals", "payments", "--db", dbPath]);
     expect(JSON.parse(totals.stdout).count).toBeGreaterThan(0);
-    const bad = await run(process.execPath, ["--import", "tsx", CLI, "tips", "--db", dbPath, "--source", "gold"]).catch(
+    const bad = await run(process.execPath, [CLI, "tips", "--db", dbPath, "--source", "gold"]).catch(
       (error: { code: number; stderr: string }) => error,
     );
     expect((bad as { code: number }).code).toBe(2);

@@ -14,6 +14,7 @@ import {
 } from "viem";
 
 import { MappingError } from "../wasm/host.ts";
+import { decodeLog } from "./decode.ts";
 import type { EthValue, EventInput, MappingRuntime, TransactionInput, BlockInput } from "../wasm/mapping.ts";
 import type { Cursor, EntityStore } from "../store/store.ts";
 import { hexToBytes } from "../store/values.ts";
@@ -220,7 +221,7 @@ export class ChainFollower {
           address: hexToBytes(log.address),
           logIndex: BigInt(log.logIndex ?? 0),
           transactionLogIndex: BigInt(log.logIndex ?? 0),
-          parameters: decodeParameters(route.abi, log),
+          parameters: decodeLog(route.abi, log),
           block: blockInput,
           transaction,
         };

@@ -44,6 +44,8 @@ interface PreparedEntity {
   readonly model: EntityModel;
   readonly select: Database.Statement;
   readonly upsert: Database.Statement;
+  /** Plain INSERT for immutable entities: a second version is an error, as in graph-node. */
+  readonly insert: Database.Statement;
   readonly remove: Database.Statement;
   readonly deleteAfter: Database.Statement;
 }
@@ -180,6 +182,9 @@ export class EntityStore {
       upsert: this.db.prepare(
         `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
       ),
+      insert: this.db.prepare(
+        `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
+      ),
       remove: this.db.prepare(`DELETE FROM ${table} WHERE "id" = ?`),
       deleteAfter: this.db.prepare(`DELETE FROM ${table} WHERE "_block" > ?`),
     };
@@ -256,6 +261,11 @@ export class EntityStore {
     return cloneData(this.peek(entityName, id));
   }
 
+  #peekPending(entityName: string, key: string): EntityData | null {
+    const data = this.#current?.changes.get(entityName)?.get(key) ?? this.#overlay.get(entityName)?.get(key);
+    return data ?? null;
+  }
+
   /** As `get`, without a copy: the caller must not modify the result. */
   peek(entityName: string, id: string): EntityData | null {
     const entity = this.entity(entityName);
@@ -315,7 +325,9 @@ export class EntityStore {
     const current = this.#requireBlock();
     const entity = this.entity(entityName);
     const key = normalizeId(entity, id);
-    const existing = this.peek(entityName, key);
+    // An immutable entity is only ever created: look for it in unflushed blocks; a clash with a
+    // stored one is caught by the table's unique id at flush.
+    const existing = entity.immutable ? this.#peekPending(entityName, key) : this.peek(entityName, key);
     if (entity.immutable && existing !== null && !current.changes.get(entityName)?.has(key)) {
       throw new EntityValidationError(
         `Entity ${entityName}[${key}] is immutable and already exists; immutable entities cannot be updated`,
@@ -483,7 +495,24 @@ export class EntityStore {
             prepared.remove.run(idColumn);
           } else {
             const data = last.data;
-            prepared.upsert.run(...entity.storedFields.map((f) => toColumn(f, data.get(f.name))), last.block);
+            const values = entity.storedFields.map((f) => toColumn(f, data.get(f.name)));
+            if (entity.immutable) {
+              try {
+                prepared.insert.run(...values, last.block);
+              } catch (error) {
+                if (
+                  (error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY" ||
+                  (error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE"
+                ) {
+                  throw new EntityValidationError(
+                    `Entity ${entity.name}[${key}] is immutable and already exists; immutable entities cannot be updated`,
+                  );
+                }
+                throw error;
+              }
+            } else {
+              prepared.upsert.run(...values, last.block);
+            }
           }
         }
       }

@@ -118,7 +118,7 @@ class DataSourceRuntime {
     maxMemory: number,
   ) {
     this.#module = new WebAssembly.Module(readFileSync(file));
-    const exported = new Set(WebAssembly.Module.exports(this.#module).map((e) => e.name));
+    const exported = new Set(WebAssembly.Module.exports(this.#module).map((entry) => entry.name));
     for (const handler of spec.handlers) {
       if (!exported.has(handler)) {
         throw new MappingBuildMissingError(`${file} does not export handler ${handler}: rebuild the subgraph`);

@@ -1,0 +1,197 @@
+// npm run bench:indexer — generates ≥ 100,000 events on a local anvil chain
+// (relayer credit batches, one Credited event each), indexes them from scratch
+// with the embedded indexer and measures what issue 4 asks for:
+//   indexing throughput, p99 of a creator/time-range page of 100 tips,
+//   CSV export speed and peak memory (the audit CLI, in its own process),
+//   and the live indexer's lag behind the chain head.
+// Prints one `TARGET <name> measured=<v> goal=<op><v> status=ok|miss` line per target.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+import { parseEther, zeroHash, type Account } from "viem";
+
+import { abis } from "@mesi/deployments";
+
+import { startIndexer } from "../indexer/index.ts";
+import { IndexerCore } from "../indexer/indexer.ts";
+import { ensureSubgraphBuilt } from "../indexer/build.ts";
+import { QueryService } from "../indexer/graphql/service.ts";
+import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
+import { deployLocalMesi, startAnvil } from "../test/helpers/local-chain.ts";
+import { generateHistory } from "./generate.ts";
+
+const run = promisify(execFile);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const results: string[] = [];
+
+function target(name: string, measured: number, op: ">=" | "<=", goal: number, unit = ""): void {
+  const ok = op === ">=" ? measured >= goal : measured <= goal;
+  const line = `TARGET ${name} measured=${round(measured)}${unit} goal=${op}${goal}${unit} status=${ok ? "ok" : "miss"}`;
+  results.push(line);
+  console.log(line);
+}
+
+function round(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value.toFixed(2);
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
+await ensureSubgraphBuilt();
+const chain = await startAnvil({ extraArgs: ["--gas-limit", "30000000"] });
+const dir = mkdtempSync(join(tmpdir(), "mesi-bench-"));
+try {
+  const mesi = await deployLocalMesi(chain);
+  let started = performance.now();
+  const history = await generateHistory(chain, mesi, {
+    events: EVENTS,
+    batchSize: 400,
+    creators: 20,
+    fans: 500,
+    onProgress: (done) => process.stderr.write(`\rgenerating events: ${done}/${EVENTS}`),
+  });
+  process.stderr.write("\n");
+  console.log(`generated ${history.events} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  // 1. Index from scratch.
+  const database = join(dir, "index.sqlite");
+  const core = new IndexerCore({
+    client: chain.publicClient as never,
+    deployment: mesi.targets,
+    databasePath: database,
+  });
+  started = performance.now();
+  const cpu = process.cpuUsage();
+  await core.follower.syncOnce();
+  const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  const events = core.follower.eventsProcessed;
+  console.log(
+    `indexed ${events} events in ${seconds.toFixed(1)} s (${((used.user + used.system) / 1e6).toFixed(1)} s CPU), ` +
+      `index ${(statSync(database).size / 2 ** 20).toFixed(0)} MiB`,
+  );
+  target("indexing_throughput_events_per_s", events / seconds, ">=", 2000);
+
+  // 2. p99 of a page of 100 tips filtered by creator and time range, over HTTP.
+  const queries = new QueryService(core.store);
+  const server = createIndexServer({ queries, db: core.store.db });
+  const url = `${await listen(server, 0)}${GRAPHQL_PATH}`;
+  const span = history.lastTimestamp - history.firstTimestamp;
+  const page = `query($c: String!, $from: BigInt!, $to: BigInt!) {
+    tips(first: 100, orderBy: timestamp, where: { creator: $c, timestamp_gte: $from, timestamp_lt: $to }) {
+      id amount fee source timestamp fan { id } } }`;
+  const latencies: number[] = [];
+  for (let i = 0; i < 520; i++) {
+    const creator = history.creators[i % history.creators.length] as string;
+    const from = history.firstTimestamp + (span * BigInt(i % 50)) / 100n;
+    const body = JSON.stringify({
+      query: page,
+      variables: { c: creator, from: from.toString(), to: (from + span / 2n).toString() },
+    });
+    const t = performance.now();
+    const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
+    const result = (await response.json()) as { data?: { tips: unknown[] }; errors?: unknown };
+    const elapsed = performance.now() - t;
+    if (result.errors || result.data?.tips.length !== 100)
+      throw new Error(`unexpected page: ${JSON.stringify(result).slice(0, 300)}`);
+    if (i >= 20) latencies.push(elapsed); // after warm-up
+  }
+  console.log(
+    `tip pages: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+  );
+  target("tips_page_p99_ms", percentile(latencies, 99), "<=", 50, "ms");
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeAllConnections();
+  await closed;
+  core.close();
+
+  // 3. CSV export of all tips through the audit CLI, in its own process (its peak memory alone).
+  const exported = await run(
+    process.execPath,
+    [
+      join(import.meta.dirname, "..", "audit", "cli.ts"),
+      "tips",
+      "--db",
+      database,
+      "--format",
+      "csv",
+      "--out",
+      join(dir, "tips.csv"),
+      "--stats",
+    ],
+    { maxBuffer: 1 << 20 },
+  );
+  const stats = /STATS rows=(\d+) seconds=([\d.]+) maxRssMiB=([\d.]+)/.exec(exported.stderr);
+  if (!stats) throw new Error(`no stats from the export: ${exported.stderr}`);
+  const rows = Number(stats[1]);
+  console.log(`exported ${rows} tips as CSV (${(statSync(join(dir, "tips.csv")).size / 2 ** 20).toFixed(0)} MiB)`);
+  target("csv_export_rows_per_s", rows / Number(stats[2]), ">=", 50_000);
+  target("csv_export_peak_memory_mib", Number(stats[3]), "<=", 200, "MiB");
+
+  // 4. Live mode: blocks keep coming; how far behind the head is the index?
+  const live = await startIndexer({
+    client: chain.publicClient as never,
+    deployment: mesi.targets as never,
+    databasePath: database,
+    pollIntervalMs: 100,
+    build: false,
+  });
+  await live.ready;
+  const [, , , , creator, fan] = chain.accounts as Account[];
+  const wallet = chain.wallet(fan as Account);
+  const vault = mesi.contracts.MesiVault.address;
+  const admin = chain.wallet(chain.accounts[0] as Account);
+  await chain.publicClient.waitForTransactionReceipt({
+    hash: await admin.writeContract({
+      address: mesi.contracts.MesiToken.address,
+      abi: abis.MesiToken,
+      functionName: "transfer",
+      args: [(fan as Account).address, parseEther("1000")],
+    }),
+  });
+  await chain.publicClient.waitForTransactionReceipt({
+    hash: await wallet.writeContract({
+      address: mesi.contracts.MesiToken.address,
+      abi: abis.MesiToken,
+      functionName: "approve",
+      args: [vault, parseEther("1000")],
+    }),
+  });
+  const lags: number[] = [];
+  let sending = true;
+  const sender = (async () => {
+    while (sending) {
+      await wallet.writeContract({
+        address: vault,
+        abi: abis.MesiVault,
+        functionName: "tip",
+        args: [(creator as Account).address, parseEther("1"), 0, zeroHash, zeroHash],
+      });
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  const until = Date.now() + 15_000;
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+    const indexed = BigInt(live.status().indexedBlock ?? "0");
+    lags.push(Number(head - indexed));
+  }
+  sending = false;
+  await sender;
+  await live.stop();
+  console.log(
+    `live: ${lags.length} samples, lag max ${Math.max(...lags)} blocks, p99 ${percentile(lags, 99)}, mean ${(lags.reduce((a, b) => a + b, 0) / lags.length).toFixed(2)}`,
+  );
+  target("live_lag_blocks", Math.max(...lags), "<=", 1);
+} finally {
+  await chain.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log("\n" + results.join("\n"));
