@@ -11,6 +11,7 @@ import { defineConfig } from "hardhat/config";
 // package as a WASM build (later versions flood warnings from forge-std).
 const require = createRequire(import.meta.url);
 const soljsonPath = require.resolve("solc/soljson.js");
+const coverageRun = process.argv.includes("--coverage");
 
 export default defineConfig({
   plugins: [hardhatViem, hardhatViemAssertions, hardhatNodeTestRunner, hardhatNetworkHelpers, hardhatIgnitionViem],
@@ -26,6 +27,10 @@ export default defineConfig({
   // Solidity tests (*.t.sol, handlers, mocks) and node:test files both live
   // under test/contracts; every .sol there is compiled as test scope.
   paths: {
+    // A coverage run compiles instrumented contracts: keep them out of artifacts/ so that the deploys
+    // of npm start, the relayer and indexer tests and the gas bench never pick up that bytecode.
+    artifacts: coverageRun ? "coverage/artifacts" : "artifacts",
+    cache: coverageRun ? "coverage/cache" : "cache",
     sources: "contracts",
     tests: {
       solidity: "test/contracts",
