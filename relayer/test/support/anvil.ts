@@ -49,8 +49,6 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<AnvilNode>
         String(chainId),
         "--gas-limit",
         "60000000",
-        // Other suites may leave coverage-instrumented artifacts behind: deploy them all the same.
-        "--disable-code-size-limit",
         ...(options.args ?? []),
       ],
       { stdio: ["ignore", "ignore", "pipe"] },
