@@ -59,4 +59,12 @@ export const suites: readonly Suite[] = [
     kind: "tests",
     cwd: "relayer",
   },
+  {
+    // graph codegen + graph build, then the built mappings under the embedded indexer against real anvil
+    // chains: every handler, the query dialect, reorgs, kill -9 restarts, the audit API and CLI.
+    name: "subgraph: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "subgraph",
+  },
 ];
