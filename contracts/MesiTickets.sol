@@ -6,6 +6,9 @@ import { ERC1155 } from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import { ERC1155Burnable } from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Burnable.sol";
 import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
+import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
 import { IMesiTickets } from "./interfaces/IMesiTickets.sol";
@@ -17,8 +20,9 @@ import { IStableConverter } from "./interfaces/IStableConverter.sol";
 /// @notice ERC-1155 stream tickets sold for $MESI through the vault (which enforces creators' blocks and the pause).
 /// @dev A sale is two storage slots: the first holds everything a purchase updates (price, supply, sold, end,
 /// flags), the second the creator, cached at configuration so that a purchase never calls the registry. A purchase
-/// writes one sale slot, makes one vault call and mints.
-contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdminRules {
+/// writes one sale slot, makes one vault call and mints. Gasless purchases ({buyBySig}) are EIP-712 signed by the fan
+/// (domain "MesiTickets"/"1") with sequential nonces, as the vault's signed tips are.
+contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdminRules, EIP712, Nonces {
     using SafeCast for uint256;
 
     /// @dev What a purchase reserved: who is paid, the gross $MESI price, the sale's sold count afterwards.
@@ -30,6 +34,13 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
 
     /// @notice May buy for fans from the vault's float (card and off-chain stablecoin payments).
     bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
+
+    // solhint-disable gas-small-strings
+    /// @notice EIP-712 typehash of {IMesiTickets.BuyAuthorization}.
+    bytes32 public constant BUY_AUTHORIZATION_TYPEHASH = keccak256(
+        "BuyAuthorization(address fan,uint256 streamId,uint32 quantity,uint256 maxTotalPrice,uint256 nonce,uint256 deadline)"
+    );
+    // solhint-enable gas-small-strings
 
     /// @notice The vault every purchase is paid through (this contract holds its MODULE_ROLE).
     IMesiVault public immutable vault;
@@ -45,7 +56,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         ICreatorRegistry registry_,
         uint48 initialDelay,
         address initialAdmin
-    ) ERC1155("") AccessControlDefaultAdminRules(initialDelay, initialAdmin) {
+    ) ERC1155("") AccessControlDefaultAdminRules(initialDelay, initialAdmin) EIP712("MesiTickets", "1") {
         vault = vault_;
         registry = registry_;
         _mesi = IERC20Permit(vault_.mesi());
@@ -90,7 +101,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
 
     /// @inheritdoc IMesiTickets
     function buy(uint256 streamId, uint32 quantity, uint256 maxTotalPrice) external {
-        _buyWithMesi(streamId, quantity, maxTotalPrice);
+        _buyWithMesi(msg.sender, streamId, quantity, maxTotalPrice);
     }
 
     /// @inheritdoc IMesiTickets
@@ -100,8 +111,24 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         uint256 maxTotalPrice,
         IMesiVault.Permit calldata permit
     ) external {
-        _tryPermit(permit);
-        _buyWithMesi(streamId, quantity, maxTotalPrice);
+        _tryPermit(msg.sender, permit);
+        _buyWithMesi(msg.sender, streamId, quantity, maxTotalPrice);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function buyBySig(
+        BuyAuthorization calldata auth,
+        bytes calldata signature,
+        IMesiVault.Permit calldata permit
+    ) external {
+        // Checks: the signature before the nonce, so that a bad signature never burns one.
+        if (block.timestamp > auth.deadline) revert Tickets_SignatureExpired(auth.deadline, block.timestamp);
+        if (!SignatureChecker.isValidSignatureNowCalldata(auth.fan, buyAuthorizationDigest(auth), signature)) {
+            revert Tickets_InvalidSignature(auth.fan);
+        }
+        _useCheckedNonce(auth.fan, auth.nonce);
+        if (permit.value != 0) _tryPermit(auth.fan, permit);
+        _buyWithMesi(auth.fan, auth.streamId, auth.quantity, auth.maxTotalPrice);
     }
 
     /// @inheritdoc IMesiTickets
@@ -160,6 +187,29 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         return _sales[streamId].ticketOnly;
     }
 
+    /// @inheritdoc IMesiTickets
+    function nonces(address fan) public view override(IMesiTickets, Nonces) returns (uint256) {
+        return super.nonces(fan);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function buyAuthorizationDigest(BuyAuthorization calldata auth) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        BUY_AUTHORIZATION_TYPEHASH,
+                        auth.fan,
+                        auth.streamId,
+                        auth.quantity,
+                        auth.maxTotalPrice,
+                        auth.nonce,
+                        auth.deadline
+                    )
+                )
+            );
+    }
+
     /// @inheritdoc ERC1155
     function supportsInterface(
         bytes4 interfaceId
@@ -181,13 +231,14 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
 
     // ─────────────────────────────────────── Private ───────────────────────────────────────
 
-    function _buyWithMesi(uint256 streamId, uint32 quantity, uint256 maxTotalPrice) private {
+    /// @dev `fan` pays in $MESI (through their allowance for the vault) and receives the tickets.
+    function _buyWithMesi(address fan, uint256 streamId, uint32 quantity, uint256 maxTotalPrice) private {
         // Checks, effects
         Reservation memory r = _reserve(streamId, quantity);
         if (r.total > maxTotalPrice) revert Tickets_PriceTooHigh(streamId, r.total, maxTotalPrice);
         // Interactions: the vault pulls the $MESI (blocks and pause are enforced there).
-        uint256 fee = vault.collectAndCredit(msg.sender, r.creator, r.total);
-        _deliver(streamId, msg.sender, quantity, r, fee, MesiTypes.PaymentSource.Mesi, bytes32(0));
+        uint256 fee = vault.collectAndCredit(fan, r.creator, r.total);
+        _deliver(streamId, fan, quantity, r, fee, MesiTypes.PaymentSource.Mesi, bytes32(0));
     }
 
     /// @dev Checks that `quantity` tickets of an open sale are available and counts them as sold.
@@ -233,11 +284,11 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         if (creator != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
     }
 
-    /// @dev Applies the caller's EIP-2612 permit for the vault. A front-run permit reverts here but has already set the
+    /// @dev Applies `owner`'s EIP-2612 permit for the vault. A front-run permit reverts here but has already set the
     /// allowance, so a failure is ignored: the vault's pull reverts anyway if the allowance is missing.
-    function _tryPermit(IMesiVault.Permit calldata permit) private {
+    function _tryPermit(address owner, IMesiVault.Permit calldata permit) private {
         // solhint-disable-next-line no-empty-blocks
-        try _mesi.permit(msg.sender, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+        try _mesi.permit(owner, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
             // Allowance set.
             // solhint-disable-next-line no-empty-blocks
         } catch {

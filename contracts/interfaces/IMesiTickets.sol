@@ -6,8 +6,8 @@ import { IMesiVault } from "./IMesiVault.sol";
 
 /// @title IMesiTickets
 /// @notice ERC-1155 tickets: token id = the registry's stream id. The stream's creator sets the price (in $MESI),
-/// the supply and whether tickets may be transferred; fans buy with $MESI, a permit, a stablecoin, or through the
-/// relayer (card). Sales never exceed supply. The creator can switch the stream to ticket-only at any time: while
+/// the supply and whether tickets may be transferred; fans buy with $MESI, a permit, a stablecoin, through the
+/// relayer (card), or gasless by signing a {BuyAuthorization} that the relayer submits. Sales never exceed supply. The creator can switch the stream to ticket-only at any time: while
 /// on, only ticket holders may watch, whatever the stream's other rules say.
 interface IMesiTickets {
     /// @notice A ticket sale. `price` per ticket in $MESI base units.
@@ -20,6 +20,18 @@ interface IMesiTickets {
         bool closed;
         bool ticketOnly;
         address creator;
+    }
+
+    /// @notice What a fan signs (EIP-712, domain "MesiTickets"/"1") so that anyone — normally the relayer, which pays
+    /// the gas — can submit their $MESI ticket purchase ({buyBySig}). `maxTotalPrice` bounds price × quantity, so a
+    /// price raised after signing cannot charge the fan more; `nonce` is the fan's next {nonces} value.
+    struct BuyAuthorization {
+        address fan;
+        uint256 streamId;
+        uint32 quantity;
+        uint256 maxTotalPrice;
+        uint256 nonce;
+        uint256 deadline;
     }
 
     /// @notice The creator created or updated the sale of a stream.
@@ -62,6 +74,10 @@ interface IMesiTickets {
     error Tickets_PriceTooHigh(uint256 streamId, uint256 totalPrice, uint256 maxTotalPrice);
     error Tickets_NotTransferable(uint256 streamId);
     error Tickets_InvalidEnd(uint40 endsAt);
+    /// @notice A {BuyAuthorization} was submitted after its `deadline`.
+    error Tickets_SignatureExpired(uint256 deadline, uint256 nowTimestamp);
+    /// @notice The signature is not `signer`'s (EOA or ERC-1271) over the {BuyAuthorization} submitted.
+    error Tickets_InvalidSignature(address signer);
 
     /// @notice Creates or updates the sale of the caller's stream. Requirements: caller created the stream in the
     /// registry; price > 0; supply >= sold; endsAt 0 or in the future; sale not closed. Emits {SaleConfigured}.
@@ -79,6 +95,20 @@ interface IMesiTickets {
         uint256 streamId,
         uint32 quantity,
         uint256 maxTotalPrice,
+        IMesiVault.Permit calldata permit
+    ) external;
+    /// @notice Gasless purchase: anyone (normally the relayer) submits a fan's signed {BuyAuthorization}; the fan pays
+    /// the $MESI and receives the tickets, the submitter pays only the gas. An optional EIP-2612 permit for the vault
+    /// (`permit.value` 0 = none) sets the fan's allowance in the same transaction; a permit that fails (e.g. front-run)
+    /// is ignored, and the vault's pull reverts if the allowance is then missing.
+    /// Requirements: block.timestamp <= deadline ({Tickets_SignatureExpired}); signature by `auth.fan`, an EOA or an
+    /// ERC-1271 wallet ({Tickets_InvalidSignature}); `auth.nonce` == nonces(fan) (`InvalidAccountNonce`); then as
+    /// {buy} with the fan as buyer: sale open; quantity > 0 and <= remaining; price × quantity <= maxTotalPrice; fan
+    /// not blocked; vault not paused; the fan's $MESI balance and allowance for the vault cover the price.
+    /// Emits {TicketsPurchased} (buyer = fan, source `Mesi`, no paymentRef).
+    function buyBySig(
+        BuyAuthorization calldata auth,
+        bytes calldata signature,
         IMesiVault.Permit calldata permit
     ) external;
     /// @notice Buys paying `stablecoin` (allowance for the vault); pays at most `maxStableIn`.
@@ -101,4 +131,8 @@ interface IMesiTickets {
     function saleOf(uint256 streamId) external view returns (Sale memory);
     /// @notice Whether the stream is ticket-only right now.
     function isTicketOnly(uint256 streamId) external view returns (bool);
+    /// @notice Next {BuyAuthorization} nonce of a fan (independent of the vault's tip nonces).
+    function nonces(address fan) external view returns (uint256);
+    /// @notice EIP-712 digest of a {BuyAuthorization} (domain "MesiTickets"/"1"): what the fan signs.
+    function buyAuthorizationDigest(BuyAuthorization calldata auth) external view returns (bytes32);
 }

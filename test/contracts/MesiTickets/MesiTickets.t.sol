@@ -4,7 +4,10 @@ pragma solidity 0.8.30;
 import { Test } from "forge-std/Test.sol";
 import { StdInvariant } from "forge-std/StdInvariant.sol";
 
+import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
+
 import { IMesiTickets } from "../../../contracts/interfaces/IMesiTickets.sol";
+import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
 import { MesiTypes } from "../../../contracts/interfaces/IMesiTypes.sol";
 import { MesiTickets } from "../../../contracts/MesiTickets.sol";
 import { MesiToken } from "../../../contracts/MesiToken.sol";
@@ -22,6 +25,8 @@ contract TicketsHandler is Test {
     StableConverter internal immutable converter;
 
     address[] internal _fans;
+    /// @dev Private keys of `_fans`, same order: they sign gasless purchases.
+    uint256[] internal _fanKeys;
     address[] internal _creators;
     uint256[] internal _streams;
     mapping(uint256 streamId => address) public creatorOf;
@@ -34,6 +39,8 @@ contract TicketsHandler is Test {
     mapping(address creator => uint256) public ghostGross;
     uint256 public ghostRefNonce;
     uint256 public purchases;
+    /// @notice Signed purchases that went through, per fan.
+    mapping(address fan => uint256) public ghostSignedPurchases;
 
     constructor(
         MesiTickets tickets_,
@@ -42,6 +49,7 @@ contract TicketsHandler is Test {
         TestUSDC usdc_,
         StableConverter converter_,
         address[] memory fans_,
+        uint256[] memory fanKeys_,
         address[] memory creators_,
         uint256[] memory streams_
     ) {
@@ -51,6 +59,7 @@ contract TicketsHandler is Test {
         usdc = usdc_;
         converter = converter_;
         _fans = fans_;
+        _fanKeys = fanKeys_;
         _creators = creators_;
         _streams = streams_;
         for (uint256 i; i < streams_.length; ++i) {
@@ -87,6 +96,27 @@ contract TicketsHandler is Test {
         uint256 before = mesi.balanceOf(fan);
         vm.prank(fan);
         tickets.buy(streamId, quantity, type(uint256).max);
+        _count(streamId, quantity, before - mesi.balanceOf(fan));
+    }
+
+    /// @dev The fan signs, this handler submits (and would pay the gas): only the fan's $MESI moves.
+    function buyBySig(uint256 fanSeed, uint256 streamSeed, uint32 quantity) external {
+        uint256 index = fanSeed % _fans.length;
+        (address fan, uint256 streamId) = (_fans[index], _stream(streamSeed));
+        quantity = uint32(bound(quantity, 1, 8));
+        IMesiTickets.BuyAuthorization memory auth = IMesiTickets.BuyAuthorization({
+            fan: fan,
+            streamId: streamId,
+            quantity: quantity,
+            maxTotalPrice: type(uint256).max,
+            nonce: tickets.nonces(fan),
+            deadline: block.timestamp
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_fanKeys[index], tickets.buyAuthorizationDigest(auth));
+        IMesiVault.Permit memory noPermit;
+        uint256 before = mesi.balanceOf(fan);
+        tickets.buyBySig(auth, abi.encodePacked(r, s, v), noPermit);
+        ++ghostSignedPurchases[fan];
         _count(streamId, quantity, before - mesi.balanceOf(fan));
     }
 
@@ -192,6 +222,20 @@ abstract contract TicketsBase is ModulesSetup {
         pair[0] = a;
         pair[1] = b;
     }
+
+    /// @dev The private key forge-std's makeAddr(name) derives the address from.
+    function _keyOf(string memory name) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encodePacked(name)));
+    }
+
+    /// @dev `signerKey`'s EIP-712 signature of `auth`, as a 65-byte (r, s, v) signature.
+    function _signBuy(
+        uint256 signerKey,
+        IMesiTickets.BuyAuthorization memory auth
+    ) internal view returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(signerKey, tickets.buyAuthorizationDigest(auth));
+        return abi.encodePacked(r, s, v);
+    }
 }
 
 contract MesiTicketsTest is TicketsBase {
@@ -278,6 +322,74 @@ contract MesiTicketsTest is TicketsBase {
         assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
     }
 
+    /// @dev A signed purchase submitted by anyone charges exactly the fan the total and never the submitter; the
+    /// nonce moves once and the same signature cannot be used again.
+    function testFuzz_BuyBySig_ChargesTheFanNotTheSubmitter(
+        uint256 fanKey,
+        address submitter,
+        uint128 price,
+        uint32 quantity
+    ) public {
+        fanKey = bound(fanKey, 1, SECP256K1_ORDER - 1);
+        address signer = vm.addr(fanKey);
+        vm.assume(signer.code.length == 0 && signer != creator && signer != address(this));
+        vm.assume(submitter != signer && submitter != address(0));
+        price = uint128(bound(price, 1, 1e24));
+        quantity = uint32(bound(quantity, 1, 1000));
+        uint256 total = uint256(price) * quantity;
+        vm.prank(creator);
+        tickets.configureSale(streamId, price, 1000, false, 0);
+        mesi.transfer(signer, total);
+        vm.prank(signer);
+        mesi.approve(address(vault), total);
+        uint256 submitterBalance = mesi.balanceOf(submitter);
+
+        IMesiTickets.BuyAuthorization memory auth = IMesiTickets.BuyAuthorization({
+            fan: signer,
+            streamId: streamId,
+            quantity: quantity,
+            maxTotalPrice: total,
+            nonce: 0,
+            deadline: block.timestamp
+        });
+        bytes memory signature = _signBuy(fanKey, auth);
+        IMesiVault.Permit memory noPermit;
+        vm.prank(submitter);
+        tickets.buyBySig(auth, signature, noPermit);
+
+        assertEq(mesi.balanceOf(signer), 0, "the fan paid the total");
+        assertEq(mesi.balanceOf(submitter), submitterBalance, "the submitter paid nothing");
+        assertEq(tickets.balanceOf(signer, streamId), quantity);
+        assertEq(_grossCleared(creator), total, "creator credited the total");
+        assertEq(tickets.nonces(signer), 1);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+
+        vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, signer, 1));
+        vm.prank(submitter);
+        tickets.buyBySig(auth, signature, noPermit);
+    }
+
+    /// @dev Only the fan's own key authorises a purchase from the fan's balance.
+    function testFuzz_BuyBySig_RevertWhen_SignerIsNotTheFan(uint256 signerKey) public {
+        signerKey = bound(signerKey, 1, SECP256K1_ORDER - 1);
+        vm.assume(signerKey != _keyOf("fan"));
+        vm.prank(creator);
+        tickets.configureSale(streamId, 1 ether, 10, false, 0);
+        IMesiTickets.BuyAuthorization memory auth = IMesiTickets.BuyAuthorization({
+            fan: fan,
+            streamId: streamId,
+            quantity: 1,
+            maxTotalPrice: 1 ether,
+            nonce: 0,
+            deadline: block.timestamp
+        });
+        bytes memory signature = _signBuy(signerKey, auth);
+        IMesiVault.Permit memory noPermit;
+        vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_InvalidSignature.selector, fan));
+        tickets.buyBySig(auth, signature, noPermit);
+        assertEq(tickets.nonces(fan), 0);
+    }
+
     /// @dev maxTotalPrice below price × quantity always reverts with both values.
     function testFuzz_RevertWhen_PriceAboveMax(uint128 price, uint32 quantity, uint256 maxTotal) public {
         price = uint128(bound(price, 1, type(uint128).max));
@@ -292,7 +404,7 @@ contract MesiTicketsTest is TicketsBase {
     }
 }
 
-/// @notice Random sequences of sales, purchases (all four ways), transfers, burns, blocks, pauses and time.
+/// @notice Random sequences of sales, purchases (all five ways), transfers, burns, blocks, pauses and time.
 contract MesiTicketsInvariantTest is StdInvariant, TicketsBase {
     TicketsHandler internal handler;
 
@@ -302,13 +414,17 @@ contract MesiTicketsInvariantTest is StdInvariant, TicketsBase {
         fans[0] = fan;
         fans[1] = fan2;
         fans[2] = _fan("fan3", 1e24);
+        uint256[] memory fanKeys = new uint256[](3);
+        fanKeys[0] = _keyOf("fan");
+        fanKeys[1] = _keyOf("fan2");
+        fanKeys[2] = _keyOf("fan3");
         address[] memory creators = _pair(creator, creator2);
         uint256[] memory streams = new uint256[](4);
         streams[0] = streamId;
         streams[1] = _stream(creator2);
         streams[2] = _stream(creator);
         streams[3] = _stream(creator2);
-        handler = new TicketsHandler(tickets, vault, mesi, usdc, converter, fans, creators, streams);
+        handler = new TicketsHandler(tickets, vault, mesi, usdc, converter, fans, fanKeys, creators, streams);
         tickets.grantRole(tickets.RELAYER_ROLE(), address(handler));
         vault.grantRole(vault.PAUSER_ROLE(), address(handler));
         for (uint256 i; i < streams.length; ++i) {
@@ -343,6 +459,13 @@ contract MesiTicketsInvariantTest is StdInvariant, TicketsBase {
         for (uint256 i; i < 2; ++i) {
             (uint256 cleared, uint256 pending, uint256 feesOwed) = vault.earningsOf(creators[i]);
             assertEq(cleared + pending + feesOwed, handler.ghostGross(creators[i]), "credited == paid");
+        }
+    }
+
+    function invariant_TicketNoncesCountSignedPurchases() public view {
+        address[] memory fans = handler.fans();
+        for (uint256 i; i < fans.length; ++i) {
+            assertEq(tickets.nonces(fans[i]), handler.ghostSignedPurchases(fans[i]), "nonce == signed purchases");
         }
     }
 
