@@ -10,17 +10,15 @@
 // Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root).
 // Exit status: 0 when everything matched, 1 when reconcile/verify found differences, 2 on bad input.
 import { createWriteStream } from "node:fs";
-import { join } from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 
 import Database from "better-sqlite3";
 import type { Abi } from "viem";
 
+import { DEFAULT_INDEX_DB } from "./cli-defaults.ts";
 import { exportLedger, type ExportFormat } from "./export.ts";
 import { AuditInputError, ledgerTotals, parseLedgerFilter } from "./ledger.ts";
-
-export const DEFAULT_INDEX_DB = join(import.meta.dirname, "..", "..", ".mesi", "indexer.sqlite");
 
 const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [options]
   filters: --creator 0x… --fan 0x… --source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN --kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE

@@ -5,6 +5,9 @@
 //   const indexer = await startIndexer({ client, deployment, databasePath });
 //   indexer.url   // http://127.0.0.1:<port>/subgraphs/name/mesi
 //   await indexer.stop();
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
 import type { Abi, Address, PublicClient } from "viem";
 
 import { abis } from "@mesi/deployments";
@@ -19,6 +22,7 @@ import { createIndexServer, GRAPHQL_PATH, listen } from "./server.ts";
 export { IndexerCore, type DeploymentTargets } from "./indexer.ts";
 export { QueryService } from "./graphql/service.ts";
 export { GRAPHQL_PATH } from "./server.ts";
+export { DEFAULT_INDEX_DB } from "../audit/cli-defaults.ts";
 
 /** A pino-compatible logger (only these methods are used). */
 export interface IndexerLogger {
@@ -74,6 +78,7 @@ const silentLogger: IndexerLogger = { info: () => {}, warn: () => {}, error: () 
 
 export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndexer> {
   const logger = deps.logger ?? silentLogger;
+  if (deps.databasePath !== ":memory:") mkdirSync(dirname(deps.databasePath), { recursive: true });
   if (deps.build !== false) {
     const chainId = await deps.client.getChainId();
     if (await ensureSubgraphBuilt({ chainId, buildDir: deps.buildDir })) logger.info({ chainId }, "built the subgraph");

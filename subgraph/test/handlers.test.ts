@@ -39,7 +39,7 @@ afterAll(async () => {
 
 describe("indexing", () => {
   it("caught up with the chain without errors", async () => {
-    const head = await chain.publicClient.getBlockNumber();
+    const head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
     const { _meta } = await gql.query(`{ _meta { block { number hash timestamp } deployment hasIndexingErrors } }`);
     expect(_meta.hasIndexingErrors).toBe(false);
     expect(BigInt(_meta.block.number)).toBe(head);

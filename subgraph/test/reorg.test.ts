@@ -145,4 +145,63 @@ describe("reorgs", () => {
     fresh.close();
     live.close();
   });
+
+  it("rolls back a range flushed in one go when the ancestor lies inside it, and re-applies it", async () => {
+    const { creator, fan, fan2, relayer } = actorsOf(chain);
+    const reorgs: { to: bigint }[] = [];
+    const live = core("spanning", () => undefined);
+    await live.follower.syncOnce();
+    const flushedBefore = live.store.cursor()!.number;
+    // Common blocks and branch A are indexed by one flush.
+    await send(fan, "MesiVault", "tip", [creator.address, parseEther("2"), 0, zeroHash, zeroHash]);
+    await send(relayer, "MesiVault", "credit", [
+      {
+        paymentRef: ref("spanning-common"),
+        fan: fan.address,
+        creator: creator.address,
+        amount: parseEther("3"),
+        source: 3,
+        channel: 0,
+        channelRef: zeroHash,
+      },
+    ]);
+    const ancestor = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+    const snapshot = await chain.testClient.snapshot();
+    await send(fan, "MesiVault", "tip", [creator.address, parseEther("4"), 0, zeroHash, zeroHash]);
+    await send(relayer, "MesiVault", "credit", [
+      {
+        paymentRef: ref("spanning-a"),
+        fan: fan2.address,
+        creator: creator.address,
+        amount: parseEther("5"),
+        source: 3,
+        channel: 0,
+        channelRef: zeroHash,
+      },
+    ]);
+    await live.follower.syncOnce();
+    live.close();
+    // Branch B from the snapshot.
+    await chain.testClient.revert({ id: snapshot });
+    await send(fan2, "MesiVault", "tip", [creator.address, parseEther("6"), 0, zeroHash, zeroHash]);
+    await send(fan2, "MesiVault", "tip", [creator.address, parseEther("1"), 0, zeroHash, zeroHash]);
+    const indexer = new IndexerCore({
+      client: chain.publicClient as never,
+      deployment: mesi.targets,
+      databasePath: join(dir, "spanning.sqlite"),
+      onReorg: (info) => reorgs.push({ to: info.to.number }),
+    });
+    await indexer.follower.syncOnce();
+    expect(reorgs).toHaveLength(1);
+    // The common ancestor was inside the flushed range: the index went back to the range's start.
+    expect(reorgs[0]!.to).toBe(flushedBefore);
+    expect(reorgs[0]!.to).toBeLessThan(ancestor);
+    const refs = indexer.store.db.prepare(`SELECT count(*) AS n FROM "RelayerCredit"`).get() as { n: number };
+    expect(refs.n).toBe(1); // spanning-common re-applied, spanning-a gone
+    const fresh = core("spanning-fresh");
+    await fresh.follower.syncOnce();
+    expect(dumpIndex(indexer.store.db, indexer.schema)).toEqual(dumpIndex(fresh.store.db, fresh.schema));
+    fresh.close();
+    indexer.close();
+  });
 });

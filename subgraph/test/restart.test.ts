@@ -30,7 +30,7 @@ beforeAll(async () => {
   chain = await startAnvil({ extraArgs: ["--gas-limit", "30000000"] });
   mesi = await deployLocalMesi(chain);
   history = await generateHistory(chain, mesi, { events: 6000, batchSize: 100, creators: 5, fans: 50 });
-  head = await chain.publicClient.getBlockNumber();
+  head = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
   dir = mkdtempSync(join(tmpdir(), "mesi-restart-"));
   targetsFile = join(dir, "targets.json");
   writeFileSync(

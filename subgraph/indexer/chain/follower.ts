@@ -149,7 +149,7 @@ export class ChainFollower {
     return store.cursor()?.number ?? from - 1n;
   }
 
-  async #checkReorg(cursor: Cursor): Promise<Cursor> {
+  async #checkReorg(cursor: Cursor): Promise<Cursor | null> {
     const { client, store } = this.#options;
     const onChain = await client.getBlock({ blockNumber: cursor.number }).catch(() => null);
     if (onChain?.hash === cursor.hash) return cursor;
@@ -167,8 +167,13 @@ export class ChainFollower {
         if (chainBlock?.hash === block.hash) {
           const ancestor: Cursor = { number: block.number, hash: block.hash, timestamp: chainBlock.timestamp };
           const result = store.rollbackTo(ancestor);
-          this.#options.onReorg?.({ from: cursor.number, to: ancestor, ...result });
-          return ancestor;
+          this.#options.onReorg?.({
+            from: cursor.number,
+            to: result.cursor ?? ancestor,
+            restored: result.restored,
+            removed: result.removed,
+          });
+          return result.cursor;
         }
       }
       below = (recorded[recorded.length - 1]?.number ?? 0n) - 1n;

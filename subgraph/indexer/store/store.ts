@@ -48,6 +48,9 @@ interface PreparedEntity {
   readonly insert: Database.Statement;
   readonly remove: Database.Statement;
   readonly deleteAfter: Database.Statement;
+  /** Mutable entities: puts back a journaled row as it was (with its `_created`). */
+  readonly restore: Database.Statement;
+  readonly deleteCreatedAfter: Database.Statement;
 }
 
 interface PendingBlock {
@@ -136,8 +139,11 @@ export class EntityStore {
     for (const entity of model.entities) this.#entities.set(entity.name, this.#prepare(entity));
   }
 
+  /** Bump when the table layout changes: an index of another layout is rebuilt from scratch. */
+  static readonly LAYOUT_VERSION = "3";
+
   static schemaHash(model: SchemaModel): string {
-    return createHash("sha256").update(model.source).digest("hex");
+    return createHash("sha256").update(EntityStore.LAYOUT_VERSION).update(model.source).digest("hex");
   }
 
   #migrate(): void {
@@ -156,14 +162,19 @@ export class EntityStore {
     this.db.transaction(() => {
       this.db.exec(`CREATE TABLE IF NOT EXISTS _blocks (
         number INTEGER PRIMARY KEY, hash TEXT NOT NULL, parent_hash TEXT NOT NULL, timestamp INTEGER NOT NULL)`);
+      // One entry per mutable entity that existed before a flush and changed in it: its row before the
+      // flush, for the flush's blocks [block, last]. Entities created in a flush are found by `_created`.
       this.db.exec(`CREATE TABLE IF NOT EXISTS _history (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL, entity TEXT NOT NULL, id, prev BLOB)`);
+        seq INTEGER PRIMARY KEY AUTOINCREMENT, block INTEGER NOT NULL, last INTEGER NOT NULL, entity TEXT NOT NULL,
+        id, prev BLOB NOT NULL)`);
       this.db.exec(`CREATE INDEX IF NOT EXISTS _history_block ON _history (block)`);
+      this.db.exec(`CREATE TABLE IF NOT EXISTS _flushes (first INTEGER PRIMARY KEY, last INTEGER NOT NULL)`);
       for (const entity of this.model.entities) {
         const columns = entity.storedFields.map(
           (f) => `${quote(f.column)} ${columnType(f)}${f.name === "id" ? " PRIMARY KEY" : ""}`,
         );
         columns.push(`"_block" INTEGER NOT NULL`);
+        if (!entity.immutable) columns.push(`"_created" INTEGER NOT NULL`);
         // Rowid tables with the id as a unique key: inserts of random ids are cheaper than in a
         // clustered WITHOUT ROWID table, measured on this kind of machine.
         this.db.exec(`CREATE TABLE IF NOT EXISTS ${quote(entity.table)} (${columns.join(", ")})`);
@@ -175,13 +186,28 @@ export class EntityStore {
 
   #prepare(entity: EntityModel): PreparedEntity {
     const table = quote(entity.table);
-    const columns = [...entity.storedFields.map((f) => quote(f.column)), `"_block"`];
+    const fields = entity.storedFields.map((f) => quote(f.column));
+    const columns = [...fields, `"_block"`];
+    const mutableColumns = [...columns, `"_created"`];
+    const placeholders = (list: string[]): string => list.map(() => "?").join(", ");
     return {
       model: entity,
       select: this.db.prepare(`SELECT * FROM ${table} WHERE "id" = ?`).safeIntegers(true),
-      upsert: this.db.prepare(
-        `INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
-      ),
+      // Updates keep the block the entity was created in.
+      upsert: entity.immutable
+        ? this.db.prepare(`INSERT OR REPLACE INTO ${table} (${columns.join(", ")}) VALUES (${placeholders(columns)})`)
+        : this.db.prepare(
+            `INSERT INTO ${table} (${mutableColumns.join(", ")}) VALUES (${placeholders(mutableColumns)})
+             ON CONFLICT ("id") DO UPDATE SET ${columns.map((c) => `${c} = excluded.${c}`).join(", ")}`,
+          ),
+      restore: entity.immutable
+        ? this.db.prepare(`SELECT 1`)
+        : this.db.prepare(
+            `INSERT OR REPLACE INTO ${table} (${mutableColumns.join(", ")}) VALUES (${placeholders(mutableColumns)})`,
+          ),
+      deleteCreatedAfter: entity.immutable
+        ? this.db.prepare(`SELECT 1`)
+        : this.db.prepare(`DELETE FROM ${table} WHERE "_created" > ?`),
       insert: this.db.prepare(
         `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`,
       ),
@@ -444,7 +470,10 @@ export class EntityStore {
     const pending = this.#pending;
     const cursor = this.#pendingCursor;
     if (pending.length === 0 && cursor === undefined) return;
-    const insertHistory = this.db.prepare(`INSERT INTO _history (block, entity, id, prev) VALUES (?, ?, ?, ?)`);
+    const insertHistory = this.db.prepare(
+      `INSERT INTO _history (block, last, entity, id, prev) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const insertFlush = this.db.prepare(`INSERT OR REPLACE INTO _flushes (first, last) VALUES (?, ?)`);
     const insertBlock = this.db.prepare(
       `INSERT OR REPLACE INTO _blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)`,
     );
@@ -464,30 +493,32 @@ export class EntityStore {
           }
         }
       }
-      // The table gets each entity's last version once; the journal gets, for every block that can
-      // still be reorganized away, the version the entity had before that block.
+      // The table gets each entity's last version once. The journal gets, once per flush, the row a
+      // mutable entity had before it (when the flush can still be reorganized away); rows created in
+      // the flush carry `_created` instead.
+      const flushFirst = (this.cursor()?.number ?? -1n) + 1n;
+      const flushLast = cursor?.number ?? pending[pending.length - 1]?.block.number ?? flushFirst;
+      const journal = flushLast >= finalBelow;
+      if (journal) insertFlush.run(flushFirst, flushLast);
       for (const [entityName, byKey] of versions) {
         const prepared = this.#entities.get(entityName);
         if (!prepared) continue;
         const entity = prepared.model;
         for (const [key, list] of byKey) {
           const idColumn = idToColumn(entity, key);
+          let created = (list[0] as { block: bigint }).block;
           if (!entity.immutable) {
-            let previous: Row | null | undefined;
-            let previousVersion: { block: bigint; data: EntityData | null } | undefined;
-            for (const version of list) {
-              if (version.block >= finalBelow) {
-                if (previousVersion === undefined) {
-                  previous = (prepared.select.get(idColumn) as Row | undefined) ?? null;
-                } else {
-                  previous =
-                    previousVersion.data === null
-                      ? null
-                      : dataToRow(entity, previousVersion.data, previousVersion.block);
-                }
-                insertHistory.run(version.block, entity.name, idColumn, previous ? serialize(previous) : null);
+            const previous = prepared.select.get(idColumn) as Row | undefined;
+            if (previous) {
+              created = previous._created as bigint;
+              if (journal) {
+                const row = [
+                  ...entity.storedFields.map((f) => previous[f.column] ?? null),
+                  previous._block,
+                  previous._created,
+                ];
+                insertHistory.run(flushFirst, flushLast, entity.name, idColumn, serialize(row));
               }
-              previousVersion = version;
             }
           }
           const last = list[list.length - 1] as { block: bigint; data: EntityData | null };
@@ -511,7 +542,7 @@ export class EntityStore {
                 throw error;
               }
             } else {
-              prepared.upsert.run(...values, last.block);
+              prepared.upsert.run(...values, last.block, created);
             }
           }
         }
@@ -523,7 +554,8 @@ export class EntityStore {
         setMeta.run("head_timestamp", cursor.timestamp.toString());
         const horizon = cursor.number - this.#reorgRetention;
         if (horizon > 0n) {
-          this.db.prepare(`DELETE FROM _history WHERE block < ?`).run(horizon);
+          this.db.prepare(`DELETE FROM _history WHERE last < ?`).run(horizon);
+          this.db.prepare(`DELETE FROM _flushes WHERE last < ?`).run(horizon);
           this.db.prepare(`DELETE FROM _blocks WHERE number < ?`).run(horizon);
         }
       }
@@ -540,44 +572,67 @@ export class EntityStore {
     this.#pendingCursor = undefined;
   }
 
-  /** Undoes every durable change above `ancestor` (a reorg) and moves the cursor there. */
-  rollbackTo(ancestor: Cursor): { restored: number; removed: number } {
+  /**
+   * Undoes every durable change above `ancestor` (a reorg). Changes are journaled per flush, so the
+   * index goes back to the start of the flush that holds the ancestor's successor (at or below the
+   * ancestor, hence on both branches) and the follower re-applies from there. Returns the new cursor
+   * (null when nothing is left).
+   */
+  rollbackTo(ancestor: Cursor): { restored: number; removed: number; cursor: Cursor | null } {
     if (this.#current || this.#pending.length > 0) throw new StoreError("flush before rolling back");
     this.#cache.clear();
     this.#cacheSize = 0;
     let restored = 0;
     let removed = 0;
+    let target: Cursor | null = ancestor;
     this.db.transaction(() => {
+      const spanning = this.db
+        .prepare(`SELECT min(first) AS first FROM _flushes WHERE first <= ? AND last > ?`)
+        .safeIntegers(true)
+        .get(ancestor.number, ancestor.number) as { first: bigint | null };
+      let point = ancestor.number;
+      if (spanning.first !== null) {
+        point = spanning.first - 1n;
+        const block = this.db
+          .prepare(`SELECT number, hash, timestamp FROM _blocks WHERE number = ?`)
+          .safeIntegers(true)
+          .get(point) as { number: bigint; hash: `0x${string}`; timestamp: bigint } | undefined;
+        target = block ? { number: block.number, hash: block.hash, timestamp: block.timestamp } : null;
+        if (!block && this.db.prepare(`SELECT 1 FROM _flushes WHERE first <= ?`).get(point)) {
+          throw new StoreError(`no recorded hash for block ${point}: the reorg is deeper than the retained history`);
+        }
+      }
       const history = this.db
         .prepare(`SELECT entity, id, prev FROM _history WHERE block > ? ORDER BY seq DESC`)
         .safeIntegers(true)
-        .all(ancestor.number) as { entity: string; id: ColumnValue; prev: Buffer | null }[];
+        .all(point) as { entity: string; id: ColumnValue; prev: Buffer }[];
+      for (const prepared of this.#entities.values()) {
+        removed += prepared.model.immutable
+          ? prepared.deleteAfter.run(point).changes
+          : prepared.deleteCreatedAfter.run(point).changes;
+      }
       for (const entry of history) {
         const prepared = this.#entities.get(entry.entity);
         if (!prepared) continue;
-        if (entry.prev === null) {
-          prepared.remove.run(entry.id);
-        } else {
-          const row = deserialize(entry.prev) as Row;
-          const entity = prepared.model;
-          prepared.upsert.run(...entity.storedFields.map((f) => row[f.column] ?? null), row._block ?? 0n);
-        }
+        prepared.restore.run(...(deserialize(entry.prev) as ColumnValue[]));
         restored++;
       }
-      for (const prepared of this.#entities.values()) {
-        if (prepared.model.immutable) removed += prepared.deleteAfter.run(ancestor.number).changes;
-      }
-      this.db.prepare(`DELETE FROM _history WHERE block > ?`).run(ancestor.number);
-      this.db.prepare(`DELETE FROM _blocks WHERE number > ?`).run(ancestor.number);
-      this.db
-        .prepare(`INSERT OR REPLACE INTO _blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)`)
-        .run(ancestor.number, ancestor.hash, ancestor.hash, ancestor.timestamp);
+      this.db.prepare(`DELETE FROM _history WHERE block > ?`).run(point);
+      this.db.prepare(`DELETE FROM _flushes WHERE first > ?`).run(point);
+      this.db.prepare(`DELETE FROM _blocks WHERE number > ?`).run(point);
       const setMeta = this.db.prepare(`INSERT OR REPLACE INTO _meta (key, value) VALUES (?, ?)`);
-      setMeta.run("head_number", ancestor.number.toString());
-      setMeta.run("head_hash", ancestor.hash);
-      setMeta.run("head_timestamp", ancestor.timestamp.toString());
+      if (target) {
+        this.db
+          .prepare(`INSERT OR REPLACE INTO _blocks (number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?)`)
+          .run(target.number, target.hash, target.hash, target.timestamp);
+        setMeta.run("head_number", target.number.toString());
+        setMeta.run("head_hash", target.hash);
+        setMeta.run("head_timestamp", target.timestamp.toString());
+      } else {
+        this.db.prepare(`DELETE FROM _meta WHERE key IN ('head_number', 'head_hash', 'head_timestamp')`).run();
+      }
     })();
-    return { restored, removed };
+    return { restored, removed, cursor: target };
   }
 
   close(): void {
@@ -594,13 +649,6 @@ function idOf(entity: EntityModel, data: EntityData): string {
   if (!id) return "";
   if (id.kind === "Bytes") return bytesKey(id.value);
   return normalizeId(entity, String((id as { value: unknown }).value));
-}
-
-function dataToRow(entity: EntityModel, data: EntityData, block: bigint): Row {
-  const row: Row = {};
-  for (const field of entity.storedFields) row[field.column] = toColumn(field, data.get(field.name));
-  row._block = block;
-  return row;
 }
 
 export function rowToData(entity: EntityModel, row: Row): EntityData {

@@ -326,8 +326,22 @@ export class AscHeap {
 }
 
 /** Little-endian two's complement, minimal length (as num-bigint's to_signed_bytes_le). */
+const TWO_POW_47 = 2n ** 47n;
+
 export function bigIntToSignedLe(value: bigint): Uint8Array {
   if (value >= 0n && value < 128n) return new Uint8Array([Number(value)]);
+  if (value > -TWO_POW_47 && value < TWO_POW_47) {
+    // Fits in 6 bytes of two's complement: plain number arithmetic, no string round trip.
+    let n = Number(value);
+    const bytes: number[] = [];
+    for (;;) {
+      const byte = n & 0xff;
+      bytes.push(byte);
+      n = Math.floor(n / 256);
+      const sign = (byte & 0x80) !== 0;
+      if ((n === 0 && !sign) || (n === -1 && sign)) return Uint8Array.from(bytes);
+    }
+  }
   // Smallest length n with -2^(8n-1) <= value < 2^(8n-1), as num-bigint's to_signed_bytes_le.
   const magnitude = value < 0n ? -value - 1n : value;
   let bits = 0;
