@@ -56,7 +56,7 @@ export type CrashPoint =
   | "engine:before-confirm"
   | "webhook:after-commit";
 
-const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip"];
+const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip", "ticketBySig"];
 const CLAIM_LEASE_MS = 60_000;
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */

@@ -7,6 +7,7 @@ import { encodeFunctionData, type Address, type Hex } from "viem";
 import type { ChainClients } from "../chain/clients.ts";
 import { CreditStatus, stablecoinAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { isOnChain, readCreditRecords } from "../chain/reconcile.ts";
+import { addUsage, monthOf } from "../sponsorship/budget.ts";
 import type { Database, OutboxKind } from "../store/schema.ts";
 import { parsePayload, type OutboxRow } from "./outbox.ts";
 
@@ -45,6 +46,24 @@ export interface TipBySigPayload {
   };
   signature: Hex;
   permit: { value: string; deadline: string; v: number; r: Hex; s: Hex };
+}
+
+export interface TicketBySigPayload {
+  auth: {
+    fan: Address;
+    streamId: string;
+    quantity: number;
+    maxTotalPrice: string;
+    nonce: string;
+    deadline: string;
+  };
+  signature: Hex;
+  permit: { value: string; deadline: string; v: number; r: Hex; s: Hex };
+}
+
+/** The `ticket_reservations` id of the seats a gasless purchase (outbox row `rowId`) holds until it is on-chain or has failed. */
+export function gaslessSeatsId(rowId: number): string {
+  return `relay:${rowId}`;
 }
 
 export interface StablecoinTipPayload {
@@ -338,6 +357,88 @@ const stablecoinTipOperation: Operation = {
   failed: async () => undefined,
 };
 
+async function setGaslessSeats(
+  db: Kysely<Database>,
+  rows: OutboxRow[],
+  to: Database["ticket_reservations"]["status"],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .updateTable("ticket_reservations")
+    .set({ status: to })
+    .where(
+      "quote_id",
+      "in",
+      rows.map((row) => gaslessSeatsId(row.id)),
+    )
+    .where("status", "=", "active")
+    .execute();
+}
+
+/**
+ * A sponsored row that failed for good bought nothing: the gas reserved for it
+ * goes back to the fan's month (so that they can sign again). Zeroing the row's
+ * reservation makes this idempotent.
+ */
+async function returnSponsorship(db: Kysely<Database>, rows: OutboxRow[]): Promise<void> {
+  for (const row of rows) {
+    if (row.sponsor_fan === null) continue;
+    const current = await db.selectFrom("outbox").select("sponsor_gas").where("id", "=", row.id).executeTakeFirst();
+    const reserved = BigInt(current?.sponsor_gas ?? "0");
+    if (reserved === 0n) continue;
+    await addUsage(db, row.sponsor_fan, monthOf(row.created_at), -reserved, 0n);
+    await db.updateTable("outbox").set({ sponsor_gas: "0" }).where("id", "=", row.id).execute();
+  }
+}
+
+const ticketBySigOperation: Operation = {
+  kind: "ticketBySig",
+  batchable: false,
+  async check(context, rows) {
+    const verdicts = emptyVerdicts();
+    for (const row of rows) {
+      const { auth } = parsePayload<TicketBySigPayload>(row);
+      const nonce = await context.chain.publicClient.readContract({
+        address: context.chain.addresses.tickets,
+        abi: ticketsAbi,
+        functionName: "nonces",
+        args: [auth.fan],
+      });
+      if (nonce > BigInt(auth.nonce)) verdicts.done.push({ row, note: "the fan's ticket nonce is already used" });
+      else if (BigInt(auth.deadline) < (await context.nowSeconds()))
+        verdicts.failed.push({ row, error: "signature deadline passed" });
+      else verdicts.ready.push(row);
+    }
+    return verdicts;
+  },
+  encode(context, rows) {
+    const { auth, signature, permit } = parsePayload<TicketBySigPayload>(rows[0]!);
+    const data = encodeFunctionData({
+      abi: ticketsAbi,
+      functionName: "buyBySig",
+      args: [
+        {
+          fan: auth.fan,
+          streamId: BigInt(auth.streamId),
+          quantity: auth.quantity,
+          maxTotalPrice: BigInt(auth.maxTotalPrice),
+          nonce: BigInt(auth.nonce),
+          deadline: BigInt(auth.deadline),
+        },
+        signature,
+        { value: BigInt(permit.value), deadline: BigInt(permit.deadline), v: permit.v, r: permit.r, s: permit.s },
+      ],
+    });
+    return { to: context.chain.addresses.tickets, data };
+  },
+  // The seats stop being held either way: sold on-chain, or never to be.
+  confirmed: (db, rows) => setGaslessSeats(db, rows, "consumed"),
+  async failed(db, rows) {
+    await setGaslessSeats(db, rows, "released");
+    await returnSponsorship(db, rows);
+  },
+};
+
 export const operations: Readonly<Record<OutboxKind, Operation>> = {
   credit: creditOperation,
   ticket: ticketOperation,
@@ -345,4 +446,5 @@ export const operations: Readonly<Record<OutboxKind, Operation>> = {
   settle: settleOperation,
   tipBySig: tipBySigOperation,
   stablecoinTip: stablecoinTipOperation,
+  ticketBySig: ticketBySigOperation,
 };

@@ -6,7 +6,7 @@
 // is released when the payment fails or the quote expires.
 import { randomUUID } from "node:crypto";
 
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { isAddress, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import { z } from "zod";
 
@@ -21,6 +21,7 @@ import type { Store } from "../store/store.ts";
 import type { StripeGateway } from "../stripe/gateway.ts";
 import { paymentRefOf } from "../stripe/webhook.ts";
 import { fiatMinorFor } from "./pricing.ts";
+import { lockHeldSeats } from "./seats.ts";
 
 const addressSchema = z
   .string()
@@ -318,18 +319,9 @@ export class QuoteService {
     expiresAt: number,
     now: number,
   ): Promise<void> {
-    // One writer per stream: SQLite's transaction already holds the write lock;
-    // on PostgreSQL an advisory lock keyed by the stream serialises reservations.
-    if (this.#deps.store.dialect === "postgres") {
-      await sql`select pg_advisory_xact_lock(hashtext(${`mesi-tickets-${streamId}`}))`.execute(trx);
-    }
-    const reserved = await trx
-      .selectFrom("ticket_reservations")
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>("quantity"), sql<number>`0`).as("quantity"))
-      .where("stream_id", "=", streamId)
-      .where("status", "=", "active")
-      .executeTakeFirstOrThrow();
-    const remaining = sale.supply - sale.sold - Number(reserved.quantity);
+    // One writer per stream (see lockHeldSeats); seats held by gasless purchases count too.
+    const held = await lockHeldSeats(trx, this.#deps.store.dialect, streamId);
+    const remaining = sale.supply - sale.sold - held;
     if (quantity > remaining) {
       throw new BadRequestError(
         "sold_out",

@@ -28,7 +28,9 @@ export interface QuotesTable {
 
 export type ReservationStatus = "active" | "consumed" | "released";
 
+/** Seats held by payments in progress (see quotes/seats.ts). */
 export interface TicketReservationsTable {
+  /** The card quote's id, or `relay:<outbox id>` for a gasless purchase (outbox kind ticketBySig). */
   quote_id: string;
   stream_id: string;
   quantity: number;
@@ -74,7 +76,7 @@ export interface WebhookEventsTable {
   received_at: number;
 }
 
-export type OutboxKind = "credit" | "ticket" | "reverse" | "settle" | "tipBySig" | "stablecoinTip";
+export type OutboxKind = "credit" | "ticket" | "reverse" | "settle" | "tipBySig" | "stablecoinTip" | "ticketBySig";
 export type OutboxState = "queued" | "claimed" | "sent" | "confirmed" | "failed" | "cancelled";
 
 export interface OutboxTable {
@@ -94,7 +96,7 @@ export interface OutboxTable {
   attempts: number;
   not_before: number;
   last_error: string | null;
-  /** Fan whose gas sponsorship pays for this row (gasless tips), and the gas reserved for it. */
+  /** Fan whose gas sponsorship pays for this row (gasless tips and tickets), and the gas reserved for it. */
   sponsor_fan: string | null;
   sponsor_gas: string | null;
   created_at: number;
