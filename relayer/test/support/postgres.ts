@@ -43,7 +43,10 @@ function ensureInstalled(): string {
 function runAsPostgres(command: string, args: string[]): void {
   const [cmd, cmdArgs] = isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
   const result = spawnSync(cmd, cmdArgs, { encoding: "utf8" });
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr || result.stdout}`);
+  if (result.status !== 0) {
+    const why = result.error?.message ?? (result.signal === null ? `exit ${result.status}` : `signal ${result.signal}`);
+    throw new Error(`${command} failed (${why}): ${result.stderr || result.stdout || "no output"}`);
+  }
 }
 
 export async function startPostgres(): Promise<PostgresServer> {
