@@ -41,6 +41,7 @@ interface IAbuseReports {
         bytes32 relatedRef,
         bytes32 evidenceHash
     );
+    /// @notice A moderator resolved a report: upheld or dismissed, with the hash of their note.
     event ReportResolved(uint256 indexed reportId, address indexed moderator, bool upheld, bytes32 noteHash);
 
     error Reports_InvalidSubject(address subject);
@@ -49,12 +50,17 @@ interface IAbuseReports {
     error Reports_AlreadyResolved(uint256 reportId, Status status);
 
     /// @notice Requirements: subject != 0 and != caller; evidenceHash != 0. Emits {ReportFiled}.
-    function fileReport(address subject, Category category, bytes32 relatedRef, bytes32 evidenceHash)
-        external
-        returns (uint256 reportId);
+    function fileReport(
+        address subject,
+        Category category,
+        bytes32 relatedRef,
+        bytes32 evidenceHash
+    ) external returns (uint256 reportId);
     /// @notice Requirements: MODERATOR_ROLE; report open. Emits {ReportResolved}.
     function resolveReport(uint256 reportId, bool upheld, bytes32 noteHash) external;
 
+    /// @notice A report by id (all zero for an unknown id).
     function reportOf(uint256 reportId) external view returns (Report memory);
+    /// @notice How many reports were filed; ids run from 1 to this number.
     function reportCount() external view returns (uint256);
 }

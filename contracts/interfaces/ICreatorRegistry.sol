@@ -51,11 +51,24 @@ interface ICreatorRegistry {
         uint64 expiresAt;
     }
 
+    /// @notice An account registered as a creator with its profile URI.
     event CreatorRegistered(address indexed creator, string profileURI);
+    /// @notice A creator changed their profile URI.
     event ProfileUpdated(address indexed creator, string profileURI);
+    /// @notice A fan followed a creator.
     event Followed(address indexed fan, address indexed creator);
+    /// @notice A fan stopped following a creator.
     event Unfollowed(address indexed fan, address indexed creator);
-    event TierCreated(address indexed creator, uint32 indexed tierId, uint256 pricePer30Days, uint8 rank, uint8 trialDays, string metadataURI);
+    /// @notice A creator created a subscription tier (price per 30 days in $MESI base units).
+    event TierCreated(
+        address indexed creator,
+        uint32 indexed tierId,
+        uint256 pricePer30Days,
+        uint8 rank,
+        uint8 trialDays,
+        string metadataURI
+    );
+    /// @notice A creator changed a tier's price or switched it on or off.
     event TierUpdated(address indexed creator, uint32 indexed tierId, uint256 pricePer30Days, bool active);
     /// @notice A fan subscribed or renewed: `paid` $MESI gross (fee included), valid until `expiresAt`.
     event Subscribed(
@@ -69,9 +82,19 @@ interface ICreatorRegistry {
         bool trial,
         uint64 expiresAt
     );
-    event OneToOneSettingsUpdated(address indexed creator, bool enabled, uint256 minAmount, uint8 minMinutes, uint8 maxMinutes);
+    /// @notice A creator changed their one-to-one settings (durations in minutes, 5–30).
+    event OneToOneSettingsUpdated(
+        address indexed creator,
+        bool enabled,
+        uint256 minAmount,
+        uint8 minMinutes,
+        uint8 maxMinutes
+    );
+    /// @notice A creator created a stream with its access rules.
     event StreamCreated(uint256 indexed streamId, address indexed creator, StreamRules rules, string metadataURI);
+    /// @notice A creator changed a stream's access rules.
     event StreamRulesUpdated(uint256 indexed streamId, address indexed creator, StreamRules rules);
+    /// @notice A creator went live on a stream or ended it.
     event StreamLiveSet(uint256 indexed streamId, address indexed creator, bool live);
 
     error Registry_AlreadyRegistered(address creator);
@@ -104,9 +127,12 @@ interface ICreatorRegistry {
     function unfollow(address creator) external;
 
     /// @notice Creates a tier. Requirements: registered; price > 0; rank > 0; trialDays <= 7. Emits {TierCreated}.
-    function createTier(uint256 pricePer30Days, uint8 rank, uint8 trialDays, string calldata metadataURI)
-        external
-        returns (uint32 tierId);
+    function createTier(
+        uint256 pricePer30Days,
+        uint8 rank,
+        uint8 trialDays,
+        string calldata metadataURI
+    ) external returns (uint32 tierId);
     /// @notice Requirements: the caller's tier exists; price > 0. Emits {TierUpdated}.
     function updateTier(uint32 tierId, uint256 pricePer30Days, bool active) external;
 
@@ -127,15 +153,24 @@ interface ICreatorRegistry {
     /// @notice Marks the stream live or ended. Requirements: the caller created the stream. Emits {StreamLiveSet}.
     function setLive(uint256 streamId, bool live) external;
 
+    /// @notice Whether `creator` registered.
     function isRegistered(address creator) external view returns (bool);
+    /// @notice Whether `fan` follows `creator`.
     function isFollowing(address fan, address creator) external view returns (bool);
+    /// @notice A creator's tier (all zero for an unknown tier).
     function tierOf(address creator, uint32 tierId) external view returns (Tier memory);
+    /// @notice How many tiers a creator created; tier ids run from 1 to this number.
     function tierCount(address creator) external view returns (uint32);
+    /// @notice A fan's subscription to a creator (all zero if never subscribed).
     function subscriptionOf(address creator, address fan) external view returns (Subscription memory);
     /// @notice Whether `fan` holds an unexpired subscription of rank >= `minRank` to `creator`.
     function isSubscribed(address creator, address fan, uint8 minRank) external view returns (bool);
+    /// @notice A creator's one-to-one settings.
     function oneToOneSettingsOf(address creator) external view returns (OneToOneSettings memory);
+    /// @notice A stream (all zero for an unknown id).
     function streamOf(uint256 streamId) external view returns (Stream memory);
+    /// @notice The creator of a stream (zero for an unknown id).
     function streamCreator(uint256 streamId) external view returns (address);
+    /// @notice How many streams exist; ids run from 1 to this number.
     function streamCount() external view returns (uint256);
 }

@@ -17,13 +17,17 @@ interface IKyfRegistry {
         uint64 consentedAt;
     }
 
+    /// @notice A verifier attested that `wallet` passed verification at `level` until `expiresAt`.
     event Attested(address indexed wallet, uint8 level, uint64 expiresAt, address indexed verifier);
+    /// @notice A verifier revoked a wallet's attestation.
     event AttestationRevoked(address indexed wallet, address indexed verifier);
     /// @notice A creator asked `fan` to disclose; the fan has until `deadline` for paid interactions that need it.
     event DisclosureRequested(address indexed creator, address indexed fan, uint64 requestedAt, uint64 deadline);
     /// @notice `fan` consented to share their verified data (attested at `level`) with `creator`.
     event DisclosureConsented(address indexed creator, address indexed fan, uint8 level, uint64 consentedAt);
+    /// @notice A fan withdrew their consent to share data with a creator.
     event DisclosureConsentRevoked(address indexed creator, address indexed fan);
+    /// @notice The time a fan has to consent changed.
     event ConsentWindowUpdated(uint256 oldSeconds, uint256 newSeconds);
 
     error Kyf_InvalidLevel(uint8 level);
@@ -54,11 +58,14 @@ interface IKyfRegistry {
     /// @notice Requirements: DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {ConsentWindowUpdated}.
     function setConsentWindow(uint256 seconds_) external;
 
+    /// @notice A wallet's attestation as stored (may be expired).
     function attestationOf(address wallet) external view returns (Attestation memory);
     /// @notice The wallet's level if its attestation is unexpired, else 0.
     function levelOf(address wallet) external view returns (uint8);
+    /// @notice When `creator` last asked `fan` and when the fan consented (0 = not yet).
     function disclosureOf(address creator, address fan) external view returns (Disclosure memory);
     /// @notice Consent given (after the latest request) and the fan's attestation still valid.
     function hasConsented(address creator, address fan) external view returns (bool);
+    /// @notice Seconds a fan has to consent after a request (48 hours by default).
     function consentWindow() external view returns (uint256);
 }
