@@ -33,7 +33,7 @@ export const suites: readonly Suite[] = [
     kind: "tests",
   },
   {
-    name: "bench: gas targets + snapshots/gas.json (±1 %)",
+    name: "bench: gas targets + bench/gas-snapshot.json (±1 %)",
     command: ["node", "--import", "tsx", "scripts/bench-gas.ts", "--check"],
     kind: "check",
   },
