@@ -7,8 +7,9 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// @title IMesiTickets
 /// @notice ERC-1155 tickets: token id = the registry's stream id. The stream's creator sets the price (in $MESI),
 /// the supply and whether tickets may be transferred; fans buy with $MESI, a permit, a stablecoin, through the
-/// relayer (card), or gasless by signing a {BuyAuthorization} that the relayer submits. Sales never exceed supply. The creator can switch the stream to ticket-only at any time: while
-/// on, only ticket holders may watch, whatever the stream's other rules say.
+/// relayer (card), or gasless by signing a {BuyAuthorization} that the relayer submits. Sales never exceed supply.
+/// The creator can switch the stream to ticket-only at any time: while on, only ticket holders may watch, whatever
+/// the stream's other rules say.
 interface IMesiTickets {
     /// @notice A ticket sale. `price` per ticket in $MESI base units.
     struct Sale {
