@@ -59,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const dbPath = values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB;
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+  // Exports read each page once: a small page cache keeps the CLI's memory flat.
+  db.pragma("cache_size = -2000");
   try {
     const filter = parseLedgerFilter({
       creator: values.creator,
