@@ -13,6 +13,7 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
 import { startLocalRelayer } from "@mesi/relayer";
+import { startIndexer } from "@mesi/subgraph";
 import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
 import { z } from "zod";
 
@@ -141,7 +142,30 @@ const relayerService: Service<PlatformContext> = {
   },
 };
 
-const services: readonly Service<PlatformContext>[] = [chainService, contractsService, relayerService];
+const indexerService: Service<PlatformContext> = {
+  name: "indexer",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const { contracts } = required(context.deployment, "the deployment");
+    log("building the subgraph if needed and indexing the chain with its mappings…");
+    const print = (object: object, message?: string) => log(`${message ?? ""} ${JSON.stringify(object)}`.trim());
+    const indexer = await startIndexer({
+      client: createPublicClient({ chain: context.viemChain, transport: http(chain.url) }),
+      deployment: contracts,
+      databasePath: join(context.options.dataDir, "indexer.sqlite"),
+      logger: { info: print, warn: print, error: print },
+    });
+    await indexer.ready;
+    log(`caught up at block ${indexer.status().indexedBlock ?? "?"}`);
+    return {
+      url: indexer.url,
+      details: [`auditor API ${indexer.baseUrl}/audit/ (npm run audit -w @mesi/subgraph -- --help)`],
+      stop: () => indexer.stop(),
+    };
+  },
+};
+
+const services: readonly Service<PlatformContext>[] = [chainService, contractsService, relayerService, indexerService];
 
 function banner(context: PlatformContext, running: readonly RunningService[]): string {
   const lines = ["", "Mesi is running. Press Ctrl-C to stop.", "", "Services:"];

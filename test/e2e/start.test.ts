@@ -240,6 +240,65 @@ describe("npm start (scripts/start.ts)", () => {
     assert.equal(status, 1, "the fiat credit is on-chain and Held");
   });
 
+  it("runs the indexer: the seeded tips and the card tip are served in The Graph's query dialect", async () => {
+    const match = /^\s+indexer\s+(http:\/\/127\.0\.0\.1:\d+\S*)\s/m.exec(platform.output());
+    assert.ok(match?.[1], `no indexer URL in:\n${platform.output()}`);
+    const graphql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(match[1] as string, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query, variables }),
+      });
+      assert.equal(response.status, 200);
+      return (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+    };
+    const alice = accounts.creatorAlice.address.toLowerCase();
+    const aliceTips = await graphql(
+      `
+        query ($creator: String!) {
+          tips(where: { creator: $creator }, orderBy: amount) {
+            amount
+            source
+          }
+        }
+      `,
+      { creator: alice },
+    );
+    assert.equal(aliceTips.errors, undefined, JSON.stringify(aliceTips.errors));
+    assert.deepEqual(aliceTips.data?.tips, [
+      { amount: MESI("25").toString(), source: "MESI" },
+      { amount: MESI("100").toString(), source: "MESI" },
+    ]);
+    // The fiat credit of the test before reaches the index within a few blocks.
+    const deadline = Date.now() + 30_000;
+    let fiat: unknown[] = [];
+    while (fiat.length === 0 && Date.now() < deadline) {
+      const result = await graphql(`
+        {
+          tips(where: { source: FIAT }) {
+            amount
+            fan {
+              id
+            }
+          }
+        }
+      `);
+      assert.equal(result.errors, undefined, JSON.stringify(result.errors));
+      fiat = result.data?.tips as unknown[];
+      if (fiat.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.deepEqual(fiat, [{ amount: MESI("400").toString(), fan: { id: accounts.fan2.address.toLowerCase() } }]);
+    const tooMany =
+      await graphql(`
+        {
+          tips(first: 1001) {
+            id
+          }
+        }
+      `);
+    assert.ok(tooMany.errors !== undefined && tooMany.errors.length > 0, "first beyond 1000 is an error");
+  });
+
   it("refuses a second start on the same port and leaves nothing behind", async () => {
     const second = runStart([
       "--chain-port",
