@@ -47,8 +47,6 @@ export async function startAnvil(options: { readonly extraArgs?: readonly string
       "--silent",
       "--accounts",
       "20",
-      // Artifacts may be a coverage build (hardhat test --coverage), larger than EIP-170 allows.
-      "--disable-code-size-limit",
       ...(options.extraArgs ?? []),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
