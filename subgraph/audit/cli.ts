@@ -9,7 +9,7 @@
 //
 // Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root).
 // Exit status: 0 when everything matched, 1 when reconcile/verify found differences, 2 on bad input.
-import { createWriteStream } from "node:fs";
+import { createWriteStream, readFileSync } from "node:fs";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 
@@ -27,6 +27,21 @@ const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [
   reconcile: --records FILE (.csv/.json/.ndjson or .sqlite with --query) --sources FIAT,RELAYER_STABLECOIN
   verify:  --rpc URL [--chain-id N]
   common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)`;
+
+/**
+ * Peak resident memory of this process, in KiB. On Linux from /proc (VmHWM, which starts afresh at
+ * exec): getrusage's maxRSS survives exec and would report the parent's size when a big process
+ * spawned this one.
+ */
+function peakRssKiB(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match) return Number(match[1]);
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS;
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -85,10 +100,8 @@ async function main(argv: string[]): Promise<number> {
       const seconds = (performance.now() - started) / 1000;
       process.stderr.write(`${count} ${command} exported\n`);
       if (values.stats) {
-        // Peak resident memory of this process (KiB on Linux), for the export benchmark.
-        const maxRssKiB = process.resourceUsage().maxRSS;
         process.stderr.write(
-          `STATS rows=${count} seconds=${seconds.toFixed(3)} maxRssMiB=${(maxRssKiB / 1024).toFixed(1)}\n`,
+          `STATS rows=${count} seconds=${seconds.toFixed(3)} maxRssMiB=${(peakRssKiB() / 1024).toFixed(1)}\n`,
         );
       }
       return 0;
