@@ -39,16 +39,7 @@ export async function startAnvil(options: { readonly extraArgs?: readonly string
   const port = await freePort();
   const child: ChildProcess = spawn(
     ANVIL,
-    [
-      "--host",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--silent",
-      "--accounts",
-      "20",
-      ...(options.extraArgs ?? []),
-    ],
+    ["--host", "127.0.0.1", "--port", String(port), "--silent", "--accounts", "20", ...(options.extraArgs ?? [])],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
