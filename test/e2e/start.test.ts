@@ -288,14 +288,13 @@ describe("npm start (scripts/start.ts)", () => {
       if (fiat.length === 0) await new Promise((resolve) => setTimeout(resolve, 200));
     }
     assert.deepEqual(fiat, [{ amount: MESI("400").toString(), fan: { id: accounts.fan2.address.toLowerCase() } }]);
-    const tooMany =
-      await graphql(`
-        {
-          tips(first: 1001) {
-            id
-          }
+    const tooMany = await graphql(`
+      {
+        tips(first: 1001) {
+          id
         }
-      `);
+      }
+    `);
     assert.ok(tooMany.errors !== undefined && tooMany.errors.length > 0, "first beyond 1000 is an error");
   });
 

@@ -31,7 +31,12 @@ function ensureInstalled(): string {
   if (bin !== undefined) return bin;
   if (!isRoot())
     throw new Error("PostgreSQL is not installed and this is not root: run `apt-get install -y postgresql`");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  // dpkg's maintainer scripts need the sbin folders, which a non-login PATH may lack.
+  const env = {
+    ...process.env,
+    DEBIAN_FRONTEND: "noninteractive",
+    PATH: `${process.env.PATH ?? ""}:/usr/local/sbin:/usr/sbin:/sbin`,
+  };
   execFileSync("apt-get", ["update"], { stdio: "inherit", env });
   execFileSync("apt-get", ["install", "-y", "--no-install-recommends", "postgresql"], { stdio: "inherit", env });
   bin = binDir();
@@ -39,9 +44,14 @@ function ensureInstalled(): string {
   return bin;
 }
 
+/** util-linux's runuser lives in /usr/sbin, which a non-login PATH (CI, cron) may lack. */
+function runuser(): string {
+  return ["/usr/sbin/runuser", "/sbin/runuser"].find((path) => existsSync(path)) ?? "runuser";
+}
+
 /** Runs a PostgreSQL binary as the `postgres` user when we are root (initdb refuses root). */
 function runAsPostgres(command: string, args: string[]): void {
-  const [cmd, cmdArgs] = isRoot() ? ["runuser", ["-u", "postgres", "--", command, ...args]] : [command, args];
+  const [cmd, cmdArgs] = isRoot() ? [runuser(), ["-u", "postgres", "--", command, ...args]] : [command, args];
   const result = spawnSync(cmd, cmdArgs, { encoding: "utf8" });
   if (result.status !== 0) {
     const why = result.error?.message ?? (result.signal === null ? `exit ${result.status}` : `signal ${result.signal}`);
