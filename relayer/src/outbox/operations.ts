@@ -7,7 +7,6 @@ import { encodeFunctionData, type Address, type Hex } from "viem";
 import type { ChainClients } from "../chain/clients.ts";
 import { CreditStatus, stablecoinAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { isOnChain, readCreditRecords } from "../chain/reconcile.ts";
-import { addUsage, monthOf } from "../sponsorship/budget.ts";
 import type { Database, OutboxKind } from "../store/schema.ts";
 import { parsePayload, type OutboxRow } from "./outbox.ts";
 
@@ -375,22 +374,6 @@ async function setGaslessSeats(
     .execute();
 }
 
-/**
- * A sponsored row that failed for good bought nothing: the gas reserved for it
- * goes back to the fan's month (so that they can sign again). Zeroing the row's
- * reservation makes this idempotent.
- */
-async function returnSponsorship(db: Kysely<Database>, rows: OutboxRow[]): Promise<void> {
-  for (const row of rows) {
-    if (row.sponsor_fan === null) continue;
-    const current = await db.selectFrom("outbox").select("sponsor_gas").where("id", "=", row.id).executeTakeFirst();
-    const reserved = BigInt(current?.sponsor_gas ?? "0");
-    if (reserved === 0n) continue;
-    await addUsage(db, row.sponsor_fan, monthOf(row.created_at), -reserved, 0n);
-    await db.updateTable("outbox").set({ sponsor_gas: "0" }).where("id", "=", row.id).execute();
-  }
-}
-
 const ticketBySigOperation: Operation = {
   kind: "ticketBySig",
   batchable: false,
@@ -432,11 +415,9 @@ const ticketBySigOperation: Operation = {
     return { to: context.chain.addresses.tickets, data };
   },
   // The seats stop being held either way: sold on-chain, or never to be.
+  // (markFailed gives the reserved sponsorship back, as for every sponsored row.)
   confirmed: (db, rows) => setGaslessSeats(db, rows, "consumed"),
-  async failed(db, rows) {
-    await setGaslessSeats(db, rows, "released");
-    await returnSponsorship(db, rows);
-  },
+  failed: (db, rows) => setGaslessSeats(db, rows, "released"),
 };
 
 export const operations: Readonly<Record<OutboxKind, Operation>> = {

@@ -5,6 +5,7 @@
 // UPDATE under SQLite's single writer, so two instances never take one row.
 import type { Kysely, Selectable } from "kysely";
 
+import { addUsage, monthOf } from "../sponsorship/budget.ts";
 import type { Database, OutboxKind, OutboxTable } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -19,14 +20,27 @@ export interface EnqueueParameters {
   readonly notBefore?: number;
   readonly sponsorFan?: string | null;
   readonly sponsorGas?: bigint | null;
+  /**
+   * A failed or cancelled row with the same kind and dedupe key does not block
+   * this one: it is kept, under a retired key (`<key>#failed-<id>`). For
+   * requests whose key the chain itself keeps from being done twice (a signed
+   * nonce the caller has just seen unused on-chain), so that a request that
+   * failed for good can be made again.
+   */
+  readonly replaceFailed?: boolean;
 }
 
 export function encodePayload(payload: unknown): string {
   return JSON.stringify(payload, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
 }
 
-/** Inserts a row unless one with the same kind and dedupe key exists. Returns whether it was inserted. */
+/**
+ * Inserts a row unless one with the same kind and dedupe key exists (see
+ * `replaceFailed`). Returns whether it was inserted. With `replaceFailed`,
+ * call inside a transaction.
+ */
 export async function enqueue(db: Kysely<Database>, parameters: EnqueueParameters): Promise<boolean> {
+  if (parameters.replaceFailed === true) await retireFailed(db, parameters.kind, parameters.dedupeKey);
   const result = await db
     .insertInto("outbox")
     .values({
@@ -52,6 +66,24 @@ export async function enqueue(db: Kysely<Database>, parameters: EnqueueParameter
     .onConflict((conflict) => conflict.columns(["kind", "dedupe_key"]).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+/** Moves a failed or cancelled row out of the way of a new row with the same kind and dedupe key. */
+async function retireFailed(db: Kysely<Database>, kind: OutboxKind, dedupeKey: string): Promise<void> {
+  const finished = await db
+    .selectFrom("outbox")
+    .select("id")
+    .where("kind", "=", kind)
+    .where("dedupe_key", "=", dedupeKey)
+    .where("state", "in", ["failed", "cancelled"])
+    .executeTakeFirst();
+  if (finished === undefined) return;
+  await db
+    .updateTable("outbox")
+    .set({ dedupe_key: `${dedupeKey}#failed-${finished.id}` })
+    .where("id", "=", finished.id)
+    .where("dedupe_key", "=", dedupeKey)
+    .execute();
 }
 
 export interface ClaimParameters {
@@ -127,6 +159,11 @@ export async function requeue(
   await query.execute();
 }
 
+/**
+ * Marks rows failed for good. A sponsored row (a gasless request) that failed
+ * did nothing for its fan: the gas reserved for it goes back to the fan's
+ * month. Call inside a transaction.
+ */
 export async function markFailed(
   db: Kysely<Database>,
   ids: readonly number[],
@@ -139,6 +176,34 @@ export async function markFailed(
     .set({ state: "failed", last_error: error, updated_at: now })
     .where("id", "in", [...ids])
     .execute();
+  await returnSponsorship(db, ids);
+}
+
+/**
+ * Gives the gas reserved for sponsored rows back to their fans' months (the
+ * month the reservation was taken from). The row's reservation is zeroed in
+ * the same step, guarded by its old value, so a row is refunded once however
+ * often it is marked failed.
+ */
+async function returnSponsorship(db: Kysely<Database>, ids: readonly number[]): Promise<void> {
+  const rows = await db
+    .selectFrom("outbox")
+    .select(["id", "sponsor_fan", "sponsor_gas", "created_at"])
+    .where("id", "in", [...ids])
+    .where("sponsor_fan", "is not", null)
+    .execute();
+  for (const row of rows) {
+    const reserved = BigInt(row.sponsor_gas ?? "0");
+    if (row.sponsor_fan === null || reserved === 0n) continue;
+    const zeroed = await db
+      .updateTable("outbox")
+      .set({ sponsor_gas: "0" })
+      .where("id", "=", row.id)
+      .where("sponsor_gas", "=", row.sponsor_gas)
+      .executeTakeFirst();
+    if (Number(zeroed.numUpdatedRows) === 0) continue;
+    await addUsage(db, row.sponsor_fan, monthOf(row.created_at), -reserved, 0n);
+  }
 }
 
 export async function markConfirmed(

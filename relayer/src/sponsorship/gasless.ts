@@ -590,25 +590,22 @@ export class GaslessService {
     };
     const dedupeKey = `${auth.fan}:${auth.nonce}`;
     const dialect = this.#deps.store.dialect;
-    return await this.#queue("ticketBySig", dedupeKey, auth.fan, gas, payload, {
-      retryAfterFailure: true,
-      hold: async (trx, rowId, nowMs) => {
-        // Seats held by card payments and other queued gasless purchases are not for sale.
-        const held = await lockHeldSeats(trx, dialect, streamId.toString());
-        const available = unsold - held;
-        if (auth.quantity > available) throw soldOut(streamId, available);
-        await trx
-          .insertInto("ticket_reservations")
-          .values({
-            quote_id: gaslessSeatsId(rowId),
-            stream_id: streamId.toString(),
-            quantity: auth.quantity,
-            expires_at: Number(auth.deadline) * 1000,
-            status: "active",
-            created_at: nowMs,
-          })
-          .execute();
-      },
+    return await this.#queue("ticketBySig", dedupeKey, auth.fan, gas, payload, async (trx, rowId, nowMs) => {
+      // Seats held by card payments and other queued gasless purchases are not for sale.
+      const held = await lockHeldSeats(trx, dialect, streamId.toString());
+      const available = unsold - held;
+      if (auth.quantity > available) throw soldOut(streamId, available);
+      await trx
+        .insertInto("ticket_reservations")
+        .values({
+          quote_id: gaslessSeatsId(rowId),
+          stream_id: streamId.toString(),
+          quantity: auth.quantity,
+          expires_at: Number(auth.deadline) * 1000,
+          status: "active",
+          created_at: nowMs,
+        })
+        .execute();
     });
   }
 
@@ -702,9 +699,8 @@ export class GaslessService {
       throw new BadRequestError(
         "would_revert",
         `the transaction would fail on-chain: ${formatRevert(decoded, error)}`,
-        {
-          error: decoded?.name ?? null,
-        },
+        // Not `error`: that key is the response's stable code (would_revert).
+        { revert: decoded?.name ?? null },
         422,
       );
     }
@@ -712,12 +708,11 @@ export class GaslessService {
 
   /**
    * Reserves the request's gas against the fan's month and queues it, in one
-   * transaction. Options: `hold` runs in that transaction once the row is
-   * queued (a ticket holds its seats there) and may refuse the request by
-   * throwing; `retryAfterFailure` lets a fan sign again with a nonce whose
-   * earlier request failed for good (its nonce is still unused on-chain, or
-   * the request would have been refused): the failed row is kept under a
-   * retired key.
+   * transaction. `hold` runs in that transaction once the row is queued (a
+   * ticket holds its seats there) and may refuse the request by throwing.
+   * Every kind lets a fan sign again with a nonce whose earlier request failed
+   * for good (its nonce is still unused on-chain, or the request would have
+   * been refused before this): the failed row is kept under a retired key.
    */
   async #queue(
     kind: GaslessKind,
@@ -725,10 +720,7 @@ export class GaslessService {
     fan: Address,
     estimate: bigint,
     payload: unknown,
-    options: {
-      hold?: (trx: Kysely<Database>, rowId: number, now: number) => Promise<void>;
-      retryAfterFailure?: boolean;
-    } = {},
+    hold?: (trx: Kysely<Database>, rowId: number, now: number) => Promise<void>,
   ): Promise<RelayAccepted> {
     const { config, clock, store } = this.#deps;
     const gas = (estimate * BigInt(config.tx.gasLimitPercent) + 99n) / 100n;
@@ -752,23 +744,18 @@ export class GaslessService {
           },
         );
       }
-      if (options.retryAfterFailure === true) {
-        const failed = await trx
-          .selectFrom("outbox")
-          .select("id")
-          .where("kind", "=", kind)
-          .where("dedupe_key", "=", dedupeKey)
-          .where("state", "in", ["failed", "cancelled"])
-          .executeTakeFirst();
-        if (failed !== undefined) {
-          await trx
-            .updateTable("outbox")
-            .set({ dedupe_key: `${dedupeKey}#failed-${failed.id}` })
-            .where("id", "=", failed.id)
-            .execute();
-        }
-      }
-      const inserted = await enqueue(trx, { kind, dedupeKey, payload, now, sponsorFan: fan, sponsorGas: gas });
+      // The caller has just seen the request's nonce unused on-chain: an earlier
+      // request with it that failed for good (its gas given back by markFailed)
+      // must not stop the fan from signing it again.
+      const inserted = await enqueue(trx, {
+        kind,
+        dedupeKey,
+        payload,
+        now,
+        sponsorFan: fan,
+        sponsorGas: gas,
+        replaceFailed: true,
+      });
       if (!inserted)
         throw new BadRequestError("duplicate_request", "this authorization was already submitted", undefined, 409);
       const row = await trx
@@ -777,7 +764,7 @@ export class GaslessService {
         .where("kind", "=", kind)
         .where("dedupe_key", "=", dedupeKey)
         .executeTakeFirstOrThrow();
-      await options.hold?.(trx, row.id, now);
+      await hold?.(trx, row.id, now);
       await addUsage(trx, fan, month, gas, 0n);
       return row.id;
     });
