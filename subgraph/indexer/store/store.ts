@@ -563,9 +563,11 @@ export class EntityStore {
     for (const [entityName, overlay] of this.#overlay) {
       const entity = this.#entities.get(entityName)?.model;
       if (!entity || entity.immutable) continue;
-      let cached = this.#cache.get(entityName);
-      if (cached === undefined) this.#cache.set(entityName, (cached = new Map()));
-      for (const [key, data] of overlay) this.#remember(cached, key, data);
+      // Write-through for entities handlers look up; entities only ever created (never loaded) stay out,
+      // which keeps the cache — and the garbage collector's work — small.
+      const cached = this.#cache.get(entityName);
+      if (cached === undefined) continue;
+      for (const [key, data] of overlay) if (cached.has(key)) cached.set(key, data);
     }
     this.#pending = [];
     this.#overlay.clear();
