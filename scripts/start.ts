@@ -171,7 +171,8 @@ function banner(context: PlatformContext, running: readonly RunningService[]): s
   const lines = ["", "Mesi is running. Press Ctrl-C to stop.", "", "Services:"];
   for (const service of running) {
     if (service.url === undefined) continue;
-    lines.push(`  ${service.name.padEnd(10)} ${service.url}   ${service.details.join(", ")}`);
+    lines.push(`  ${service.name.padEnd(10)} ${service.url}`);
+    for (const detail of service.details) lines.push(`  ${"".padEnd(10)}   ${detail}`);
   }
   const deployment = context.deployment;
   if (deployment !== undefined) {

@@ -23,7 +23,12 @@ let node: AnvilNode;
 let mesi: MesiFixture;
 
 beforeAll(async () => {
-  [pg, node] = await Promise.all([startPostgres(), startAnvil()]);
+  // allSettled: if one fails to start, the other is still kept so afterAll stops it.
+  const [pgResult, nodeResult] = await Promise.allSettled([startPostgres(), startAnvil()]);
+  if (pgResult.status === "fulfilled") pg = pgResult.value;
+  if (nodeResult.status === "fulfilled") node = nodeResult.value;
+  if (pgResult.status === "rejected") throw pgResult.reason;
+  if (nodeResult.status === "rejected") throw nodeResult.reason;
   mesi = await deployFixture(node, { relayers: 2 });
 });
 
