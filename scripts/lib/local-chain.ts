@@ -37,6 +37,8 @@ export interface LocalChainOptions {
   readonly accounts?: number;
   /** How long to wait for the node to answer. */
   readonly startTimeoutMs?: number;
+  /** Extra anvil flags, e.g. ["--gas-limit", "60000000"], ["--state", path], ["--no-mining"]. */
+  readonly args?: readonly string[];
 }
 
 export interface LocalChain {
@@ -105,6 +107,7 @@ async function startOnce(port: number, options: LocalChainOptions): Promise<Loca
     options.mnemonic ?? DEFAULT_MNEMONIC,
     "--accounts",
     String(options.accounts ?? 20),
+    ...(options.args ?? []),
   ];
   // Own process group: Ctrl-C in a terminal reaches `npm start`, which stops the chain in order.
   const child = spawn(ANVIL_BIN, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });

@@ -1,9 +1,6 @@
-// A real local chain for tests and benchmarks: anvil (from @foundry-rs/anvil)
-// on a free 127.0.0.1 port, with viem clients for its default accounts and a
+// A real local chain for tests and benchmarks: the project's shared anvil
+// launcher (scripts/lib/local-chain.ts) on a free 127.0.0.1 port, with viem clients for its default accounts and a
 // complete Mesi deployment (scripts/lib/deploy.ts).
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
-
 import {
   createPublicClient,
   createTestClient,
@@ -20,11 +17,9 @@ import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
 import { deployMesi, type MesiDeployment } from "../../../scripts/lib/deploy.ts";
-import { freePort } from "../../../scripts/lib/free-port.ts";
+import { DEFAULT_MNEMONIC } from "../../../scripts/lib/local-accounts.ts";
+import { startLocalChain } from "../../../scripts/lib/local-chain.ts";
 import type { DeploymentTargets } from "../../indexer/indexer.ts";
-
-const ANVIL = join(import.meta.dirname, "..", "..", "..", "node_modules", ".bin", "anvil");
-const MNEMONIC = "test test test test test test test test test test test junk";
 
 export interface LocalChain {
   readonly url: string;
@@ -36,44 +31,19 @@ export interface LocalChain {
 }
 
 export async function startAnvil(options: { readonly extraArgs?: readonly string[] } = {}): Promise<LocalChain> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    ANVIL,
-    ["--host", "127.0.0.1", "--port", String(port), "--silent", "--accounts", "20", ...(options.extraArgs ?? [])],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
+  const node = await startLocalChain({ accounts: 20, args: options.extraArgs ?? [] });
+  const url = node.url;
   const chain = { ...foundry, rpcUrls: { default: { http: [url] } } } as Chain;
   const transport = http(url, { retryCount: 0 });
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-  const started = Date.now();
-  for (;;) {
-    try {
-      await publicClient.getChainId();
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() - started > 15_000) {
-        child.kill("SIGKILL");
-        throw new Error(`anvil did not start on ${url}: ${stderr}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  const accounts = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(MNEMONIC, { addressIndex: i }));
+  const accounts = Array.from({ length: 20 }, (_, i) => mnemonicToAccount(DEFAULT_MNEMONIC, { addressIndex: i }));
   return {
     url,
     publicClient: publicClient as PublicClient<Transport, Chain>,
     testClient: createTestClient({ chain, transport, mode: "anvil" }) as TestClient<"anvil", Transport, Chain>,
     accounts,
     wallet: (account) => createWalletClient({ account, chain, transport }),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    },
+    stop: () => node.stop(),
   };
 }
 
