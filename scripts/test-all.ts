@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 
-import { parseTestCounts, settleCounts, type TestCounts } from "./lib/test-counts.ts";
+import { failureDigest, parseTestCounts, settleCounts, type TestCounts } from "./lib/test-counts.ts";
 import { suites, type Suite } from "./test-suites.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -15,6 +15,8 @@ const root = join(import.meta.dirname, "..");
 interface SuiteResult extends TestCounts {
   readonly name: string;
   readonly seconds: number;
+  /** What failed, from the suite's own output (empty when it passed). */
+  readonly digest: readonly string[];
 }
 
 async function runSuite(suite: Suite): Promise<SuiteResult> {
@@ -47,7 +49,7 @@ async function runSuite(suite: Suite): Promise<SuiteResult> {
     suite.kind === "check"
       ? { passed: exitCode === 0 ? 1 : 0, failed: exitCode === 0 ? 0 : 1 }
       : settleCounts(exitCode, parseTestCounts(output));
-  return { name: suite.name, seconds, ...counts };
+  return { name: suite.name, seconds, ...counts, digest: counts.failed === 0 ? [] : failureDigest(output) };
 }
 
 const filter = process.argv[2];
@@ -62,6 +64,12 @@ for (const [index, suite] of selected.entries()) {
     `=== [${index + 1}/${selected.length}] ${suite.name}: ${status}, ` +
       `${result.passed} passed, ${result.failed} failed (${result.seconds.toFixed(1)}s)`,
   );
+}
+
+// The end of the log is what a CI page keeps: repeat what failed there.
+for (const r of results.filter((result) => result.digest.length > 0)) {
+  console.log(`\nWhat failed in ${r.name}:`);
+  for (const line of r.digest) console.log(`  ${line}`);
 }
 
 console.log("\nSummary:");

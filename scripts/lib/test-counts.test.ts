@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { parseTestCounts, settleCounts } from "./test-counts.ts";
+import { failureDigest, parseTestCounts, settleCounts } from "./test-counts.ts";
 
 describe("parseTestCounts", () => {
   it("reads Hardhat's solidity and nodejs summaries", () => {
@@ -49,5 +49,32 @@ describe("settleCounts", () => {
 
   it("treats a clean exit without a summary as no tests", () => {
     assert.deepEqual(settleCounts(0, undefined), { passed: 0, failed: 0 });
+  });
+});
+
+describe("failureDigest", () => {
+  it("keeps the lines that name failures, without colours", () => {
+    const vitest = [
+      " \u001b[32m✓\u001b[39m test/ok.test.ts (3 tests) 120ms",
+      " \u001b[31m×\u001b[39m a stuck transaction is replaced 1420ms",
+      " FAIL  test/chainFaults.test.ts > chain faults > a stuck transaction is replaced",
+      "AssertionError: expected null not to be null",
+      "      Tests  1 failed | 92 passed (93)",
+    ].join("\n");
+    assert.deepEqual(failureDigest(vitest), [
+      " × a stuck transaction is replaced 1420ms",
+      " FAIL  test/chainFaults.test.ts > chain faults > a stuck transaction is replaced",
+      "AssertionError: expected null not to be null",
+    ]);
+    assert.deepEqual(failureDigest("src/a.ts(3,1): error TS2322: Type 'string' is not assignable\nok\n"), [
+      "src/a.ts(3,1): error TS2322: Type 'string' is not assignable",
+    ]);
+    assert.deepEqual(failureDigest("  1) MesiVault\n       claims:\n  2 passing\n"), ["  1) MesiVault"]);
+  });
+
+  it("falls back to the last lines, and caps the digest", () => {
+    assert.deepEqual(failureDigest("one\n\ntwo\nthree\n", 2), ["two", "three"]);
+    const many = Array.from({ length: 5 }, (_, i) => `not ok ${i + 1} - case ${i}`).join("\n");
+    assert.deepEqual(failureDigest(many, 2), ["not ok 1 - case 0", "not ok 2 - case 1", "… and 3 more"]);
   });
 });

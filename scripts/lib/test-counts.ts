@@ -63,3 +63,22 @@ export function settleCounts(exitCode: number, counts: TestCounts | undefined): 
   if (exitCode !== 0 && failed === 0) return { passed, failed: 1 };
   return { passed, failed };
 }
+
+/** Lines that name a failure in vitest, node:test, Hardhat/mocha, tsc, solhint and prettier output. */
+const FAILURE_LINE =
+  /^\s*(FAIL|×|✖|✗|not ok)\s|^\s*\d+\) \S|AssertionError|error TS\d+|^\s*\d+:\d+\s+error\s|^\[warn\] \S/;
+
+/**
+ * The lines of a failed suite's output that say what failed, so that the end of a long log (all a CI page may
+ * keep) still names the failing tests. At most `limit` lines, in order, ANSI colours removed; when nothing
+ * matches, the last `limit` lines instead.
+ */
+export function failureDigest(output: string, limit = 25): string[] {
+  const lines = stripAnsi(output)
+    .split("\n")
+    .map((line) => line.trimEnd());
+  const matching = lines.filter((line) => FAILURE_LINE.test(line));
+  const picked = matching.length > 0 ? matching : lines.filter((line) => line.trim() !== "").slice(-limit);
+  const unique = [...new Set(picked)];
+  return unique.length > limit ? [...unique.slice(0, limit), `… and ${unique.length - limit} more`] : unique;
+}
