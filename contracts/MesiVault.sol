@@ -88,8 +88,15 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @dev Length of the `data` of a transferAndCall tip: abi.encode(address, uint8, bytes32, bytes32).
     uint256 private constant TIP_DATA_LENGTH = 128;
 
-    /// @dev A creator's earnings word: `cleared` in the low 128 bits, `feesOwed` in the high 128 bits.
+    /// @dev A creator's earnings word: `cleared` in bits 0–99, the number of fans they block in bits 100–127,
+    /// `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply (< 2^97), so adding to them never
+    /// reaches the block count; a payment checks the creator's block list only when that count is not zero, and it
+    /// reads this word anyway to credit the creator.
     uint256 private constant LOW_128_MASK = type(uint128).max;
+    uint256 private constant CLEARED_MASK = (1 << 100) - 1;
+    uint256 private constant BLOCK_COUNT_SHIFT = 100;
+    uint256 private constant BLOCK_COUNT_MAX = (1 << 28) - 1;
+    uint256 private constant BLOCK_COUNT_MASK = BLOCK_COUNT_MAX << BLOCK_COUNT_SHIFT;
 
     // ───────────────────────────────────────── State ─────────────────────────────────────────
 
@@ -101,7 +108,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     uint256 private _feePoolPlusOne = 1;
     uint256 private _floatBalance;
     uint256 private _escrowed;
-    /// @dev `{uint128 cleared; uint128 feesOwed}` packed by hand so that a payment is one read and one write.
+    /// @dev `{uint100 cleared; uint28 blockCount; uint128 feesOwed}` packed by hand so that a payment is one read
+    /// and one write.
     mapping(address creator => uint256 earningsWord) private _earnings;
     mapping(address creator => uint256) private _pending;
     mapping(address creator => mapping(address fan => bool)) private _blocked;
@@ -339,10 +347,10 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         // Checks
         _requireRecipient(to);
         uint256 word = _earnings[msg.sender];
-        amount = word & LOW_128_MASK;
+        amount = word & CLEARED_MASK;
         if (amount == 0) revert Vault_NothingToClaim(msg.sender);
-        // Effects
-        delete _earnings[msg.sender];
+        // Effects: only the block count stays.
+        _earnings[msg.sender] = word & BLOCK_COUNT_MASK;
         uint256 feesSwept = word >> 128;
         if (feesSwept != 0) _feePoolPlusOne += feesSwept;
         // Interactions
@@ -428,7 +436,13 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     function blockFan(address fan) external {
         if (fan == address(0)) revert Vault_ZeroAddress();
         if (_blocked[msg.sender][fan]) revert Vault_AlreadyBlocked(msg.sender, fan);
+        uint256 word = _earnings[msg.sender];
+        if ((word >> BLOCK_COUNT_SHIFT) & BLOCK_COUNT_MAX == BLOCK_COUNT_MAX) revert Vault_TooManyBlocks(msg.sender);
         _blocked[msg.sender][fan] = true;
+        // Below the maximum (just checked): the count does not carry into the fees.
+        unchecked {
+            _earnings[msg.sender] = word + (1 << BLOCK_COUNT_SHIFT);
+        }
         emit FanBlocked(msg.sender, fan);
     }
 
@@ -436,6 +450,10 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     function unblockFan(address fan) external {
         if (!_blocked[msg.sender][fan]) revert Vault_NotBlocked(msg.sender, fan);
         _blocked[msg.sender][fan] = false;
+        // The fan was blocked, so the count is at least one.
+        unchecked {
+            _earnings[msg.sender] -= 1 << BLOCK_COUNT_SHIFT;
+        }
         emit FanUnblocked(msg.sender, fan);
     }
 
@@ -625,7 +643,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function earningsOf(address creator) external view returns (uint256 cleared, uint256 pending, uint256 feesOwed) {
         uint256 word = _earnings[creator];
-        return (word & LOW_128_MASK, _pending[creator], word >> 128);
+        return (word & CLEARED_MASK, _pending[creator], word >> 128);
     }
 
     /// @inheritdoc IMesiVault
@@ -864,11 +882,12 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         // solhint-enable no-empty-blocks
     }
 
-    /// @dev Who may pay whom: a real creator, not oneself, not blocked.
+    /// @dev Who may pay whom: a real creator, not oneself, not blocked. The block list is read only when the
+    /// creator blocks someone (their earnings word, which the payment credits next, holds the count).
     function _checkPayment(address fan, address creator) private view {
         if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
         if (fan == creator) revert Vault_SelfPayment(fan);
-        if (_blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+        if (_earnings[creator] & BLOCK_COUNT_MASK != 0 && _blocked[creator][fan]) revert Vault_Blocked(creator, fan);
     }
 
     /// @dev A recipient of $MESI leaving the ledger: not zero and not the vault itself (which would strand it).

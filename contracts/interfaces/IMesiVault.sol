@@ -237,6 +237,8 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_EscrowInsufficient(uint256 required, uint256 escrowed);
     error Vault_AlreadyBlocked(address creator, address fan);
     error Vault_NotBlocked(address creator, address fan);
+    /// @notice `creator` already blocks 2^28 - 1 fans, the most the vault counts.
+    error Vault_TooManyBlocks(address creator);
     error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
     error Vault_ZeroAddress();
     /// @notice {onTransferReceived} was called by `caller`, not by the $MESI token.
@@ -371,7 +373,8 @@ interface IMesiVault is IERC1363Receiver {
 
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
-    /// @notice The caller (a creator) blocks `fan`. Emits {FanBlocked}.
+    /// @notice The caller (a creator) blocks `fan`: no tip, credit, ticket, subscription or one-to-one from `fan` to
+    /// the caller until {unblockFan}. Emits {FanBlocked}.
     function blockFan(address fan) external;
 
     /// @notice The caller (a creator) unblocks `fan`. Emits {FanUnblocked}.

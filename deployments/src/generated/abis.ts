@@ -2927,6 +2927,17 @@ export const mesiVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      }
+    ],
+    "name": "Vault_TooManyBlocks",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "Vault_ZeroAddress",
     "type": "error"

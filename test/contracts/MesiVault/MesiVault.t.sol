@@ -220,4 +220,66 @@ contract MesiVaultTest is VaultSetup {
         vm.prank(caller);
         vault.onTransferReceived(caller, fan, 1e18, data);
     }
+
+    /// @notice The number of fans a creator blocks shares the creator's earnings word: tips of any size up to the
+    /// supply, a claim and a fee sweep leave it alone, blocked fans stay blocked through all of them, and the
+    /// earnings read back exactly.
+    function testFuzz_BlockCount_SharesTheEarningsWord(uint256 amount, uint8 blockCount) public {
+        amount = bound(amount, 1, mesi.balanceOf(whale) - 1e18);
+        uint256 n = bound(blockCount, 1, 12);
+        address[] memory blocked = new address[](n);
+        vm.startPrank(creator);
+        for (uint256 i; i < n; ++i) {
+            blocked[i] = makeAddr(string.concat("blocked fan ", vm.toString(i)));
+            vault.blockFan(blocked[i]);
+        }
+        vm.stopPrank();
+        vm.prank(whale);
+        mesi.transfer(blocked[0], 1e18);
+
+        _tipFromWhale(amount);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared, amount - amount / 10);
+        assertEq(feesOwed, amount / 10);
+        vault.sweepFees(_creators());
+        vm.prank(creator);
+        assertEq(vault.claim(creator), amount - amount / 10);
+        (cleared, , feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, 0);
+
+        // Still blocked after the claim: the count survived it.
+        vm.startPrank(blocked[0]);
+        mesi.approve(address(vault), 1e18);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_Blocked.selector, creator, blocked[0]));
+        vault.tip(creator, 1e18, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.stopPrank();
+
+        vm.startPrank(creator);
+        for (uint256 i; i < n; ++i) vault.unblockFan(blocked[i]);
+        vm.stopPrank();
+        vm.prank(blocked[0]);
+        vault.tip(creator, 1e18, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        (cleared, , feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared, 0.9e18);
+        assertEq(feesOwed, 0.1e18);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+
+    /// @notice A creator whose count is at its maximum (2^28 - 1, set directly: unreachable by gas) cannot block one
+    /// more fan, and the count never spills into the fees owed.
+    function test_RevertWhen_BlockCountAtMaximum() public {
+        _tipFromWhale(100e18);
+        vm.record();
+        vault.earningsOf(creator);
+        (bytes32[] memory reads, ) = vm.accesses(address(vault));
+        bytes32 earningsSlot = reads[0];
+        uint256 word = uint256(vm.load(address(vault), earningsSlot));
+        vm.store(address(vault), earningsSlot, bytes32(word | (((1 << 28) - 1) << 100)));
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_TooManyBlocks.selector, creator));
+        vm.prank(creator);
+        vault.blockFan(fan);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared, 90e18);
+        assertEq(feesOwed, 10e18);
+    }
 }
