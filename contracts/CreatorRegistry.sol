@@ -80,6 +80,8 @@ contract CreatorRegistry is ICreatorRegistry {
 
         _creators[msg.sender].registered = true;
         emit CreatorRegistered(msg.sender, profileURI);
+        // Registration pays for the creator's earnings storage once, so their first fan does not (trusted call).
+        vault.openLedger(msg.sender);
     }
 
     /// @inheritdoc ICreatorRegistry

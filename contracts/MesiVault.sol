@@ -88,12 +88,15 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @dev Length of the `data` of a transferAndCall tip: abi.encode(address, uint8, bytes32, bytes32).
     uint256 private constant TIP_DATA_LENGTH = 128;
 
-    /// @dev A creator's earnings word: `cleared` in bits 0–99, the number of fans they block in bits 100–127,
-    /// `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply (< 2^97), so adding to them never
-    /// reaches the block count; a payment checks the creator's block list only when that count is not zero, and it
-    /// reads this word anyway to credit the creator.
+    /// @dev A creator's earnings word: `cleared` in bits 0–96, the "ledger open" flag in bit 99, the number of fans
+    /// they block in bits 100–127, `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply
+    /// (< 2^97), so adding to them never reaches the flag or the block count. A payment checks the creator's block
+    /// list only when that count is not zero (it reads this word anyway to credit the creator). The flag, set at
+    /// registration ({openLedger}) and kept by claims, keeps the word non-zero, so a creator's first income and the
+    /// income after each claim are 5,000-gas writes instead of 22,100.
     uint256 private constant LOW_128_MASK = type(uint128).max;
-    uint256 private constant CLEARED_MASK = (1 << 100) - 1;
+    uint256 private constant CLEARED_MASK = (1 << 97) - 1;
+    uint256 private constant LEDGER_OPEN = 1 << 99;
     uint256 private constant BLOCK_COUNT_SHIFT = 100;
     uint256 private constant BLOCK_COUNT_MAX = (1 << 28) - 1;
     uint256 private constant BLOCK_COUNT_MASK = BLOCK_COUNT_MAX << BLOCK_COUNT_SHIFT;
@@ -108,7 +111,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     uint256 private _feePoolPlusOne = 1;
     uint256 private _floatBalance;
     uint256 private _escrowed;
-    /// @dev `{uint100 cleared; uint28 blockCount; uint128 feesOwed}` packed by hand so that a payment is one read
+    /// @dev `{uint97 cleared; bool ledgerOpen (bit 99); uint28 blockCount; uint128 feesOwed}` packed by hand so that a payment is one read
     /// and one write.
     mapping(address creator => uint256 earningsWord) private _earnings;
     mapping(address creator => uint256) private _pending;
@@ -349,8 +352,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 word = _earnings[msg.sender];
         amount = word & CLEARED_MASK;
         if (amount == 0) revert Vault_NothingToClaim(msg.sender);
-        // Effects: only the block count stays.
-        _earnings[msg.sender] = word & BLOCK_COUNT_MASK;
+        // Effects: only the block count and the flag stay.
+        _earnings[msg.sender] = word & (BLOCK_COUNT_MASK | LEDGER_OPEN);
         uint256 feesSwept = word >> 128;
         if (feesSwept != 0) _feePoolPlusOne += feesSwept;
         // Interactions
@@ -458,6 +461,12 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     // ───────────────────────────────────────── Modules ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    function openLedger(address creator) external onlyRole(MODULE_ROLE) {
+        if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
+        _earnings[creator] |= LEDGER_OPEN;
+    }
 
     /// @inheritdoc IMesiVault
     function collectAndCredit(
@@ -659,6 +668,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function escrowed() external view returns (uint256) {
         return _escrowed;
+    }
+
+    /// @inheritdoc IMesiVault
+    function isLedgerOpen(address creator) external view returns (bool) {
+        return _earnings[creator] & LEDGER_OPEN != 0;
     }
 
     /// @inheritdoc IMesiVault

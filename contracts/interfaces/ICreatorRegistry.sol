@@ -117,6 +117,8 @@ interface ICreatorRegistry {
     error Registry_InvalidKyfLevel(uint8 level);
 
     /// @notice Registers the caller as a creator. Requirements: not registered; non-empty URI. Emits {CreatorRegistered}.
+    /// Also opens the caller's earnings entry in the vault ({IMesiVault.openLedger}: this contract holds MODULE_ROLE),
+    /// so registration, not the creator's first fan, pays for that storage.
     function register(string calldata profileURI) external;
     /// @notice Requirements: registered; non-empty URI. Emits {ProfileUpdated}.
     function updateProfile(string calldata profileURI) external;

@@ -371,6 +371,17 @@ interface IMesiVault is IERC1363Receiver {
     /// Emits {StablecoinWithdrawn}.
     function withdrawStablecoin(address stablecoin, address to, uint256 amount) external;
 
+    // ───────────────────────────────────────── Ledger ─────────────────────────────────────────
+
+    /// @notice Module only (the creator registry, at registration): marks `creator`'s earnings entry as in use, so
+    /// that their first income writes to storage that is already non-zero (registration pays that storage once,
+    /// instead of the creator's first fan). Claims keep the mark. Idempotent; changes no amount and emits nothing.
+    /// Reverts {Vault_InvalidCreator} for the zero address and the vault itself.
+    function openLedger(address creator) external;
+
+    /// @notice Whether {openLedger} marked `creator`'s earnings entry.
+    function isLedgerOpen(address creator) external view returns (bool);
+
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
     /// @notice The caller (a creator) blocks `fan`: no tip, credit, ticket, subscription or one-to-one from `fan` to

@@ -46,6 +46,9 @@ describe("CreatorRegistry", async () => {
       await viem.assertions.emitWithArgs(register(), registry, "CreatorRegistered", [addr(creator), "ipfs://profile"]);
       assert.equal(await registry.read.isRegistered([creator.account.address]), true);
       assert.equal(await registry.read.isRegistered([fan.account.address]), false);
+      // Registration opened the creator's earnings entry in the vault (their first fan pays no new storage).
+      assert.equal(await vault.read.isLedgerOpen([creator.account.address]), true);
+      assert.equal(await vault.read.isLedgerOpen([fan.account.address]), false);
     });
 
     it("reverts with Registry_AlreadyRegistered on a second registration", async () => {

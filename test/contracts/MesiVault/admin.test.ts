@@ -331,6 +331,7 @@ describe("MesiVault administration", async () => {
       ],
       ["creditBatch", ROLES.relayer, (s, account) => s.vault.write.creditBatch([[]], { account })],
       ["reverseCredit", ROLES.relayer, (s, account) => s.vault.write.reverseCredit([ref("x")], { account })],
+      ["openLedger", ROLES.module, (s, account) => s.vault.write.openLedger([addr(s.creator)], { account })],
       [
         "collectAndCredit",
         ROLES.module,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { network } from "hardhat";
-import { zeroAddress, zeroHash } from "viem";
+import { getAddress, zeroAddress, zeroHash, type Hex } from "viem";
 
 import { addr, deployVault, FLOAT, MESI, type VaultSystem } from "./fixture.ts";
 
@@ -99,6 +99,55 @@ describe("MesiVault claims, fees, float and blocks", async () => {
         [addr(s.creator), addr(s.creator), MESI(100), 0n],
       );
       assert.equal(await s.vault.read.feePool(), 0n);
+    });
+  });
+
+  describe("openLedger", () => {
+    const gasOf = async (s: VaultSystem, hash: Promise<Hex>) => (await s.wait(hash)).gasUsed;
+
+    it("marks a creator's entry (module only), is idempotent and changes no amount", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await tip(s);
+      assert.equal(await s.vault.read.isLedgerOpen([addr(s.creator)]), false);
+      for (let i = 0; i < 2; i++)
+        await s.wait(s.vault.write.openLedger([addr(s.creator)], { account: s.module.account }));
+      assert.equal(await s.vault.read.isLedgerOpen([addr(s.creator)]), true);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(90), 0n, MESI(10)]);
+      assert.equal(await s.vault.read.isLedgerOpen([addr(s.creator2)]), false);
+    });
+
+    it("reverts Vault_InvalidCreator for the zero address and the vault", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      for (const creator of [zeroAddress, s.vault.address]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          s.vault.write.openLedger([creator], { account: s.module.account }),
+          s.vault,
+          "Vault_InvalidCreator",
+          [getAddress(creator)],
+        );
+      }
+    });
+
+    it("survives claims, so income after a claim is written to a non-zero word (≥ 15,000 gas less)", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      await s.wait(s.vault.write.openLedger([addr(s.creator)], { account: s.module.account }));
+      for (const creator of [s.creator, s.creator2]) {
+        await tip(s, creator);
+        await s.wait(s.vault.write.claim([addr(creator)], { account: creator.account }));
+        assert.deepEqual(await s.vault.read.earningsOf([addr(creator)]), [0n, 0n, 0n]);
+      }
+      assert.equal(await s.vault.read.isLedgerOpen([addr(s.creator)]), true);
+      assert.equal(await s.vault.read.isLedgerOpen([addr(s.creator2)]), false);
+      const open = await gasOf(
+        s,
+        s.vault.write.tip([addr(s.creator), MESI(1), 0, zeroHash, zeroHash], { account: s.fan.account }),
+      );
+      const closed = await gasOf(
+        s,
+        s.vault.write.tip([addr(s.creator2), MESI(1), 0, zeroHash, zeroHash], { account: s.fan.account }),
+      );
+      assert.ok(closed - open >= 15_000n, `tip to an open ledger ${open}, to a cleared one ${closed}`);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI("0.9"), 0n, MESI("0.1")]);
     });
   });
 
