@@ -305,7 +305,7 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   const escrow = (from: Wallet, functionName: string, args: readonly unknown[]) =>
     send(from, contracts.OneToOneEscrow.address, abis.OneToOneEscrow, functionName, args);
   // Every call after the request passes the session's record, rebuilt from the escrow's events as the webapp does.
-  const sessionOf = async (hash: Promise<Hash>) => {
+  const requestedSession = async (hash: Promise<Hash>) => {
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: await hash, pollingInterval: 10 });
     const [requested] = parseEventLogs({ abi: abis.OneToOneEscrow, logs: receipt.logs, eventName: "SessionRequested" });
     if (requested === undefined) throw new Error("gas bench: no SessionRequested");
@@ -314,7 +314,7 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   const record = async (sessionId: bigint) =>
     readSessionRecord(chain.publicClient, { address: contracts.OneToOneEscrow.address }, sessionId);
   const lifecycle = async () => {
-    const requested = await sessionOf(escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
+    const requested = await requestedSession(escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
     const accept = await meter.gasOf("accept", escrow(alice, "accept", [await record(requested.id)]));
     await chain.increaseTime(15 * 60 + 24 * 3600 + 1);
     const release = await meter.gasOf("release", escrow(fan4, "release", [await record(requested.id)]));
