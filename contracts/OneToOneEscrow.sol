@@ -67,7 +67,8 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     /// @dev The pair's latest session: `[uint64 seq | uint8 status | uint184 commitment]`.
     mapping(uint192 pairKey => uint256 word) private _sessions;
-    mapping(address creator => uint40) private _busyUntil;
+    /// @dev A uint40 in a whole slot: accept writes it without reading it back to merge.
+    mapping(address creator => uint256) private _busyUntil;
 
     constructor(
         IMesiVault vault_,
@@ -266,7 +267,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IOneToOneEscrow
     function busyUntil(address creator) external view returns (uint40) {
-        return _busyUntil[creator];
+        return uint40(_busyUntil[creator]); // only uint40 values are stored
     }
 
     /// @inheritdoc IOneToOneEscrow
@@ -352,7 +353,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         if (session.kyfDeadline != 0 && !kyf.hasConsented(creator, fan)) {
             revert Escrow_KyfConsentMissing(sessionId, fan);
         }
-        uint40 busy = _busyUntil[creator];
+        uint40 busy = uint40(_busyUntil[creator]); // only uint40 values are stored
         if (block.timestamp < busy) revert Escrow_CreatorBusy(creator, busy);
     }
 

@@ -206,7 +206,8 @@ interface IOneToOneEscrow {
     function setDisputeWindow(uint256 seconds_) external;
 
     /// @notice Whether `session` is the current record of its pair's latest session (what every call after the
-    /// request needs).
+    /// request needs). A record carries no request number: an earlier session of the pair with exactly the same
+    /// fields (same terms, requested in the same second) has the same record, which then addresses the latest one.
     function isCurrent(Session calldata session) external view returns (bool);
     /// @notice The latest session of a fan with a creator and its status (0 and None if they never had one).
     function latestSessionOf(address fan, address creator) external view returns (uint256 sessionId, Status status);
