@@ -9,11 +9,17 @@ import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
 import { IKyfRegistry } from "./interfaces/IKyfRegistry.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
 import { IOneToOneEscrow } from "./interfaces/IOneToOneEscrow.sol";
+import { SessionCommitment } from "./libraries/SessionCommitment.sol";
 
 /// @title OneToOneEscrow
 /// @notice Paid one-to-one sessions; the funds sit in the vault's `escrowed` until exactly one payout.
-/// @dev Every terminal transition (Declined, Cancelled, Expired, KyfExpired, Released, Resolved) writes the status
-/// before its single `payOutEscrow` call, and each starts from a non-terminal status, so a session pays out once.
+/// @dev A session costs one storage word, kept per fan–creator pair: `[uint64 seq | uint8 status | uint184
+/// commitment]` (see {SessionCommitment}). Callers pass the record back; it must match the commitment. The word never
+/// returns to zero (a closed session keeps its terminal status), so a repeat request rewrites a non-zero slot.
+///
+/// Every terminal transition (Declined, Cancelled, Expired, KyfExpired, Released, Resolved) stores its status before
+/// its single `payOutEscrow` call, and each starts from a non-terminal status of the pair's latest session, so a
+/// session pays out once.
 ///
 /// Time rules (all `block.timestamp`):
 /// - a request is open while `now < expiresAt`, where `expiresAt = requestedAt + requestTtl`, extended to the KYF
@@ -21,9 +27,11 @@ import { IOneToOneEscrow } from "./interfaces/IOneToOneEscrow.sol";
 /// - the KYF window is open while `now < deadline`;
 /// - a session runs `[startedAt, endsAt)`, `endsAt = startedAt + minutes * 60`; the fan may report while
 ///   `now <= endsAt + disputeWindow`, and release is possible once `now > endsAt + disputeWindow`.
-/// `requestTtl` and `disputeWindow` are read when used, so an admin change applies to sessions in flight.
+/// `requestTtl` and `disputeWindow` are snapshot into the record at request time: an admin change applies to new
+/// requests only.
 contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     using SafeCast for uint256;
+    using SessionCommitment for Session;
 
     /// @notice Resolves disputed sessions.
     bytes32 public constant MODERATOR_ROLE = keccak256("MODERATOR_ROLE");
@@ -36,6 +44,14 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     uint256 public constant MAX_WINDOW = 30 days;
     uint16 private constant _BPS = 10_000;
 
+    /// @dev Layout of a pair's word: `seq` in bits 192–255, `status` in bits 184–191, the commitment in bits 0–183.
+    uint256 private constant _SEQ_SHIFT = 192;
+    uint256 private constant _STATUS_SHIFT = 184;
+    uint256 private constant _SEQ_BITS = type(uint256).max << _SEQ_SHIFT;
+    uint256 private constant _STATUS_BITS = uint256(type(uint8).max) << _STATUS_SHIFT;
+    /// @dev A session id is `(pairKey << 64) | seq`.
+    uint256 private constant _ID_SHIFT = 64;
+
     /// @notice The vault holding the escrowed funds (this contract holds its MODULE_ROLE).
     IMesiVault public immutable vault;
     /// @notice Where creators' one-to-one settings live.
@@ -45,15 +61,14 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     /// @dev $MESI, cached: the token permits are applied to.
     IERC20Permit private immutable _mesi;
 
-    /// @dev One slot, read by every request, accept and release: the session counter beside both windows.
-    uint64 private _sessionCount;
+    /// @dev One slot, read by every request (and snapshot into its record).
     uint32 private _requestTtl;
     uint32 private _disputeWindow;
 
-    mapping(uint256 sessionId => Session) private _sessions;
-    mapping(address creator => uint40) private _busyUntil;
-    /// @dev Only written for sessions whose creator asked for KYF.
-    mapping(uint256 sessionId => uint40) private _kyfDeadline;
+    /// @dev The pair's latest session: `[uint64 seq | uint8 status | uint184 commitment]`.
+    mapping(uint192 pairKey => uint256 word) private _sessions;
+    /// @dev A uint40 in a whole slot: accept writes it without reading it back to merge.
+    mapping(address creator => uint256) private _busyUntil;
 
     constructor(
         IMesiVault vault_,
@@ -68,6 +83,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         _mesi = IERC20Permit(vault_.mesi());
         _requestTtl = 24 hours;
         _disputeWindow = 24 hours;
+        emit EscrowInitialized(vault_, 24 hours, 24 hours);
     }
 
     // ─────────────────────────────────────── Fan ───────────────────────────────────────
@@ -89,73 +105,64 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     }
 
     /// @inheritdoc IOneToOneEscrow
-    function cancel(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        if (s.fan != msg.sender) revert Escrow_NotFan(sessionId, msg.sender);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        _refund(sessionId, s, Status.Cancelled);
+    function cancel(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        if (session.fan != msg.sender) revert Escrow_NotFan(sessionId, msg.sender);
+        _requireStatus(sessionId, word, Status.Requested);
+        _refund(session, pairKey, word, sessionId, Status.Cancelled);
     }
 
     /// @inheritdoc IOneToOneEscrow
     /// @dev Works while the fan is blocked and while the vault is paused: no payment moves.
-    function report(uint256 sessionId, bytes32 evidenceHash) external {
-        Session storage s = _existing(sessionId);
-        if (s.fan != msg.sender) revert Escrow_NotFan(sessionId, msg.sender);
-        _requireStatus(sessionId, s.status, Status.Accepted);
-        uint40 disputeEndsAt = _disputeEndsAt(s);
+    function report(Session calldata session, bytes32 evidenceHash) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        if (session.fan != msg.sender) revert Escrow_NotFan(sessionId, msg.sender);
+        _requireStatus(sessionId, word, Status.Accepted);
+        uint40 disputeEndsAt = _disputeEndsAt(session);
         if (block.timestamp > disputeEndsAt) revert Escrow_DisputeWindowClosed(sessionId, disputeEndsAt);
-        s.status = Status.Disputed;
-        emit SessionDisputed(sessionId, msg.sender, s.creator, evidenceHash);
+        _sessions[pairKey] = _withStatus(word, Status.Disputed);
+        emit SessionDisputed(sessionId, msg.sender, session.creator, evidenceHash);
     }
 
     // ─────────────────────────────────────── Creator ───────────────────────────────────────
 
     /// @inheritdoc IOneToOneEscrow
-    function accept(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        address creator = s.creator;
-        if (creator != msg.sender) revert Escrow_NotCreator(sessionId, msg.sender);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        uint40 kyfDeadline = _kyfDeadline[sessionId];
-        uint40 expiresAt = _expiresAt(s.requestedAt, kyfDeadline);
-        if (block.timestamp >= expiresAt) revert Escrow_RequestExpired(sessionId, expiresAt);
-        address fan = s.fan;
-        if (kyfDeadline != 0 && !kyf.hasConsented(creator, fan)) revert Escrow_KyfConsentMissing(sessionId, fan);
-        uint40 busy = _busyUntil[creator];
-        if (block.timestamp < busy) revert Escrow_CreatorBusy(creator, busy);
-
+    function accept(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        address creator = _checkAccept(session, word, sessionId);
         uint40 startedAt = uint40(block.timestamp);
         // minutes_ <= 255, so endsAt < startedAt + 2^14: no uint40 overflow before the year 36,000.
-        uint40 endsAt = startedAt + uint40(s.minutes_) * 60;
-        s.status = Status.Accepted;
-        s.startedAt = startedAt;
+        uint40 endsAt = startedAt + uint40(session.minutes_) * 60;
+        uint256 commitment = session.withField(SessionCommitment.STARTED_AT_OFFSET, startedAt);
+        _sessions[pairKey] = _word(word, Status.Accepted, commitment);
         _busyUntil[creator] = endsAt;
-        emit SessionAccepted(sessionId, fan, creator, startedAt, endsAt, endsAt + _disputeWindow);
+        emit SessionAccepted(sessionId, session.fan, creator, startedAt, endsAt, endsAt + session.disputeWindow);
     }
 
     /// @inheritdoc IOneToOneEscrow
-    function decline(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        if (s.creator != msg.sender) revert Escrow_NotCreator(sessionId, msg.sender);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        _refund(sessionId, s, Status.Declined);
+    function decline(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        if (session.creator != msg.sender) revert Escrow_NotCreator(sessionId, msg.sender);
+        _requireStatus(sessionId, word, Status.Requested);
+        _refund(session, pairKey, word, sessionId, Status.Declined);
     }
 
     /// @inheritdoc IOneToOneEscrow
     /// @dev The request must still be open. The fan gets `kyf.consentWindow()` from now to consent, and the request
     /// stays open at least that long.
-    function requestKyf(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        address creator = s.creator;
+    function requestKyf(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        address creator = session.creator;
         if (creator != msg.sender) revert Escrow_NotCreator(sessionId, msg.sender);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        if (_kyfDeadline[sessionId] != 0) revert Escrow_KyfAlreadyRequested(sessionId);
-        uint40 expiresAt = _expiresAt(s.requestedAt, 0);
+        _requireStatus(sessionId, word, Status.Requested);
+        if (session.kyfDeadline != 0) revert Escrow_KyfAlreadyRequested(sessionId);
+        uint40 expiresAt = _expiresAt(session);
         if (block.timestamp >= expiresAt) revert Escrow_RequestExpired(sessionId, expiresAt);
 
         uint40 deadline = (block.timestamp + kyf.consentWindow()).toUint40();
-        _kyfDeadline[sessionId] = deadline;
-        address fan = s.fan;
+        uint256 commitment = session.withField(SessionCommitment.KYF_DEADLINE_OFFSET, deadline);
+        _sessions[pairKey] = _word(word, Status.Requested, commitment);
+        address fan = session.fan;
         kyf.requestDisclosureFor(creator, fan);
         emit SessionKyfRequested(sessionId, fan, creator, deadline);
     }
@@ -164,40 +171,39 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IOneToOneEscrow
     /// @dev When the creator asked for KYF and the fan has not consented, the refund is recorded as KyfExpired.
-    function expire(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        uint40 kyfDeadline = _kyfDeadline[sessionId];
-        uint40 expiresAt = _expiresAt(s.requestedAt, kyfDeadline);
+    function expire(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        _requireStatus(sessionId, word, Status.Requested);
+        uint40 expiresAt = _expiresAt(session);
         if (block.timestamp < expiresAt) revert Escrow_RequestNotExpired(sessionId, expiresAt);
-        bool kyfMissing = kyfDeadline != 0 && !kyf.hasConsented(s.creator, s.fan);
-        _refund(sessionId, s, kyfMissing ? Status.KyfExpired : Status.Expired);
+        bool kyfMissing = session.kyfDeadline != 0 && !kyf.hasConsented(session.creator, session.fan);
+        _refund(session, pairKey, word, sessionId, kyfMissing ? Status.KyfExpired : Status.Expired);
     }
 
     /// @inheritdoc IOneToOneEscrow
-    function expireKyf(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
-        _requireStatus(sessionId, s.status, Status.Requested);
-        uint40 deadline = _kyfDeadline[sessionId];
+    function expireKyf(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        _requireStatus(sessionId, word, Status.Requested);
+        uint40 deadline = session.kyfDeadline;
         if (deadline == 0) revert Escrow_KyfNotRequested(sessionId);
         if (block.timestamp < deadline) revert Escrow_KyfWindowOpen(sessionId, deadline);
-        if (kyf.hasConsented(s.creator, s.fan)) revert Escrow_KyfConsented(sessionId);
-        _refund(sessionId, s, Status.KyfExpired);
+        if (kyf.hasConsented(session.creator, session.fan)) revert Escrow_KyfConsented(sessionId);
+        _refund(session, pairKey, word, sessionId, Status.KyfExpired);
     }
 
     /// @inheritdoc IOneToOneEscrow
-    function release(uint256 sessionId) external {
-        Session storage s = _existing(sessionId);
+    function release(Session calldata session) external {
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
         // Checks
-        _requireStatus(sessionId, s.status, Status.Accepted);
-        uint40 disputeEndsAt = _disputeEndsAt(s);
+        _requireStatus(sessionId, word, Status.Accepted);
+        uint40 disputeEndsAt = _disputeEndsAt(session);
         if (block.timestamp <= disputeEndsAt) revert Escrow_DisputeWindowOpen(sessionId, disputeEndsAt);
         // Effects
-        s.status = Status.Released;
-        address creator = s.creator;
-        address fan = s.fan;
-        uint256 amount = s.amount;
+        _sessions[pairKey] = _withStatus(word, Status.Released);
         // Interactions
+        address creator = session.creator;
+        address fan = session.fan;
+        uint256 amount = session.amount;
         uint256 fee = vault.payOutEscrow(creator, amount, fan, 0);
         emit SessionReleased(sessionId, fan, creator, amount, fee);
     }
@@ -205,18 +211,18 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     // ─────────────────────────────────────── Moderator ───────────────────────────────────────
 
     /// @inheritdoc IOneToOneEscrow
-    function resolve(uint256 sessionId, uint16 creatorBps, bytes32 noteHash) external onlyRole(MODERATOR_ROLE) {
+    function resolve(Session calldata session, uint16 creatorBps, bytes32 noteHash) external onlyRole(MODERATOR_ROLE) {
         // Checks
         if (creatorBps > _BPS) revert Escrow_InvalidBps(creatorBps);
-        Session storage s = _existing(sessionId);
-        _requireStatus(sessionId, s.status, Status.Disputed);
+        (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
+        _requireStatus(sessionId, word, Status.Disputed);
         // Effects
-        s.status = Status.Resolved;
-        uint256 amount = s.amount;
+        _sessions[pairKey] = _withStatus(word, Status.Resolved);
+        uint256 amount = session.amount;
         uint256 creatorAmount = (amount * creatorBps) / _BPS;
         uint256 fanAmount = amount - creatorAmount;
         // Interactions
-        uint256 fee = vault.payOutEscrow(s.creator, creatorAmount, s.fan, fanAmount);
+        uint256 fee = vault.payOutEscrow(session.creator, creatorAmount, session.fan, fanAmount);
         emit SessionResolved(sessionId, msg.sender, creatorBps, creatorAmount, fanAmount, fee, noteHash);
     }
 
@@ -241,18 +247,27 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     // ─────────────────────────────────────── Views ───────────────────────────────────────
 
     /// @inheritdoc IOneToOneEscrow
-    function sessionOf(uint256 sessionId) external view returns (Session memory) {
-        return _sessions[sessionId];
+    function isCurrent(Session calldata session) external view returns (bool) {
+        uint256 word = _sessions[_pairKey(session.fan, session.creator)];
+        return word != 0 && _commitmentOf(word) == session.commitment();
+    }
+
+    /// @inheritdoc IOneToOneEscrow
+    function latestSessionOf(address fan, address creator) external view returns (uint256 sessionId, Status status) {
+        uint192 pairKey = _pairKey(fan, creator);
+        uint256 word = _sessions[pairKey];
+        if (word != 0) sessionId = _sessionId(pairKey, word);
+        status = _statusOf(word);
+    }
+
+    /// @inheritdoc IOneToOneEscrow
+    function sessionIdOf(address fan, address creator, uint64 seq) external pure returns (uint256) {
+        return (uint256(_pairKey(fan, creator)) << _ID_SHIFT) | seq;
     }
 
     /// @inheritdoc IOneToOneEscrow
     function busyUntil(address creator) external view returns (uint40) {
-        return _busyUntil[creator];
-    }
-
-    /// @inheritdoc IOneToOneEscrow
-    function kyfDeadlineOf(uint256 sessionId) external view returns (uint40) {
-        return _kyfDeadline[sessionId];
+        return uint40(_busyUntil[creator]); // only uint40 values are stored
     }
 
     /// @inheritdoc IOneToOneEscrow
@@ -265,15 +280,54 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         return _disputeWindow;
     }
 
-    /// @inheritdoc IOneToOneEscrow
-    function sessionCount() external view returns (uint256) {
-        return _sessionCount;
-    }
-
     // ─────────────────────────────────────── Private ───────────────────────────────────────
 
     function _request(address creator, uint256 amount, uint8 minutes_) private returns (uint256 sessionId) {
         // Checks
+        uint96 amount96 = _checkRequest(creator, amount, minutes_);
+        uint192 pairKey = _pairKey(msg.sender, creator);
+        uint256 word = _sessions[pairKey];
+        Status latest = _statusOf(word);
+        if (latest == Status.Requested || latest == Status.Accepted || latest == Status.Disputed) {
+            revert Escrow_SessionOpen(_sessionId(pairKey, word), latest);
+        }
+
+        // Effects
+        Session memory s = Session({
+            fan: msg.sender,
+            creator: creator,
+            amount: amount96,
+            minutes_: minutes_,
+            requestedAt: uint40(block.timestamp),
+            requestTtl: _requestTtl,
+            disputeWindow: _disputeWindow,
+            kyfDeadline: 0,
+            startedAt: 0
+        });
+        // The next seq: one more than the pair's latest (no overflow in 2^64 requests of one pair).
+        word =
+            ((word & _SEQ_BITS) + (1 << _SEQ_SHIFT)) |
+            (uint256(Status.Requested) << _STATUS_SHIFT) |
+            s.commitmentInMemory();
+        _sessions[pairKey] = word;
+        sessionId = _sessionId(pairKey, word);
+
+        // Interactions: the vault pulls the funds (blocks, pause and a zero amount are refused there).
+        vault.fundEscrow(msg.sender, creator, amount);
+        emit SessionRequested(
+            sessionId,
+            msg.sender,
+            creator,
+            amount,
+            minutes_,
+            s.requestedAt,
+            s.requestedAt + s.requestTtl,
+            s.disputeWindow
+        );
+    }
+
+    /// @dev The creator's one-to-one settings allow this request; returns the amount as stored.
+    function _checkRequest(address creator, uint256 amount, uint8 minutes_) private view returns (uint96) {
         if (creator == msg.sender) revert Escrow_SelfSession(msg.sender);
         ICreatorRegistry.OneToOneSettings memory settings = registry.oneToOneSettingsOf(creator);
         if (!settings.enabled) revert Escrow_OneToOneDisabled(creator);
@@ -281,57 +335,96 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         if (minutes_ < settings.minMinutes || minutes_ > settings.maxMinutes) {
             revert Escrow_InvalidDuration(minutes_, settings.minMinutes, settings.maxMinutes);
         }
-        uint96 amount96 = amount.toUint96();
+        return amount.toUint96();
+    }
 
-        // Effects
-        uint64 count = _sessionCount + 1;
-        _sessionCount = count;
-        sessionId = count;
-        uint40 requestedAt = uint40(block.timestamp);
-        _sessions[sessionId] = Session({
-            fan: msg.sender,
-            amount: amount96,
-            creator: creator,
-            status: Status.Requested,
-            minutes_: minutes_,
-            requestedAt: requestedAt,
-            startedAt: 0
-        });
-
-        // Interactions: the vault pulls the funds (blocks, pause and a zero amount are refused there).
-        vault.fundEscrow(msg.sender, creator, amount);
-        emit SessionRequested(sessionId, msg.sender, creator, amount, minutes_, requestedAt + _requestTtl);
+    /// @dev The caller is the creator and may accept now; returns the creator.
+    function _checkAccept(
+        Session calldata session,
+        uint256 word,
+        uint256 sessionId
+    ) private view returns (address creator) {
+        creator = session.creator;
+        if (creator != msg.sender) revert Escrow_NotCreator(sessionId, msg.sender);
+        _requireStatus(sessionId, word, Status.Requested);
+        uint40 expiresAt = _expiresAt(session);
+        if (block.timestamp >= expiresAt) revert Escrow_RequestExpired(sessionId, expiresAt);
+        address fan = session.fan;
+        if (session.kyfDeadline != 0 && !kyf.hasConsented(creator, fan)) {
+            revert Escrow_KyfConsentMissing(sessionId, fan);
+        }
+        uint40 busy = uint40(_busyUntil[creator]); // only uint40 values are stored
+        if (block.timestamp < busy) revert Escrow_CreatorBusy(creator, busy);
     }
 
     /// @dev Ends a request without a session and pays the whole amount back to the fan.
-    function _refund(uint256 sessionId, Session storage s, Status status) private {
+    function _refund(
+        Session calldata session,
+        uint192 pairKey,
+        uint256 word,
+        uint256 sessionId,
+        Status status
+    ) private {
         // Effects (the caller checked the status is Requested)
-        s.status = status;
-        address creator = s.creator;
-        address fan = s.fan;
-        uint256 amount = s.amount;
+        _sessions[pairKey] = _withStatus(word, status);
+        address creator = session.creator;
+        address fan = session.fan;
+        uint256 amount = session.amount;
         // Interactions
         vault.payOutEscrow(creator, 0, fan, amount);
         emit SessionRefunded(sessionId, fan, creator, status, amount);
     }
 
-    function _existing(uint256 sessionId) private view returns (Session storage s) {
-        s = _sessions[sessionId];
-        if (s.status == Status.None) revert Escrow_UnknownSession(sessionId);
+    /// @dev The record's pair, its word and its latest session id; reverts unless the record matches the word.
+    function _current(
+        Session calldata session
+    ) private view returns (uint192 pairKey, uint256 word, uint256 sessionId) {
+        pairKey = _pairKey(session.fan, session.creator);
+        word = _sessions[pairKey];
+        sessionId = _sessionId(pairKey, word);
+        // A pair that never had a session has word 0: no record's commitment is 0 (2^-184).
+        if (_commitmentOf(word) != session.commitment()) revert Escrow_SessionMismatch(sessionId);
     }
 
-    function _requireStatus(uint256 sessionId, Status actual, Status expected) private pure {
+    function _requireStatus(uint256 sessionId, uint256 word, Status expected) private pure {
+        Status actual = _statusOf(word);
         if (actual != expected) revert Escrow_WrongStatus(sessionId, actual);
     }
 
+    function _word(uint256 word, Status status, uint256 commitment) private pure returns (uint256) {
+        return (word & _SEQ_BITS) | (uint256(status) << _STATUS_SHIFT) | commitment;
+    }
+
+    function _withStatus(uint256 word, Status status) private pure returns (uint256) {
+        return (word & ~_STATUS_BITS) | (uint256(status) << _STATUS_SHIFT);
+    }
+
+    function _statusOf(uint256 word) private pure returns (Status) {
+        return Status(uint8(word >> _STATUS_SHIFT));
+    }
+
+    function _commitmentOf(uint256 word) private pure returns (uint256) {
+        return word & SessionCommitment.MASK;
+    }
+
+    function _pairKey(address fan, address creator) private pure returns (uint192) {
+        return uint192(uint256(keccak256(abi.encode(fan, creator))));
+    }
+
+    /// @dev `(pairKey << 64) | seq` with the word's seq.
+    function _sessionId(uint192 pairKey, uint256 word) private pure returns (uint256) {
+        return (uint256(pairKey) << _ID_SHIFT) | (word >> _SEQ_SHIFT);
+    }
+
     /// @dev When a request stops being acceptable: requestTtl after the request, or the KYF deadline if later.
-    function _expiresAt(uint40 requestedAt, uint40 kyfDeadline) private view returns (uint40 expiresAt) {
-        expiresAt = requestedAt + _requestTtl;
+    function _expiresAt(Session calldata session) private pure returns (uint40 expiresAt) {
+        expiresAt = session.requestedAt + session.requestTtl;
+        uint40 kyfDeadline = session.kyfDeadline;
         if (kyfDeadline > expiresAt) expiresAt = kyfDeadline;
     }
 
-    function _disputeEndsAt(Session storage s) private view returns (uint40) {
-        return s.startedAt + uint40(s.minutes_) * 60 + _disputeWindow;
+    function _disputeEndsAt(Session calldata session) private pure returns (uint40) {
+        return session.startedAt + uint40(session.minutes_) * 60 + session.disputeWindow;
     }
 
     /// @dev Applies the caller's EIP-2612 permit for the vault. A front-run permit reverts here but has already set the

@@ -161,20 +161,6 @@ interface IMesiVault is IERC1363Receiver {
         uint256 fee
     );
 
-    /// @notice The escrow module moved `amount` from `fan` into `escrowed` for a session with `creator`.
-    event EscrowFunded(address indexed module, address indexed creator, address indexed fan, uint256 amount);
-
-    /// @notice Escrowed funds left the escrow: `creatorAmount - fee` to the creator's cleared earnings, `fee` to
-    /// their fees owed, `fanAmount` transferred back to the fan.
-    event EscrowPaidOut(
-        address indexed module,
-        address indexed creator,
-        address indexed fan,
-        uint256 creatorAmount,
-        uint256 fee,
-        uint256 fanAmount
-    );
-
     /// @notice A creator claimed `amount` of cleared earnings to `to`; `feesSwept` of their fees owed moved to the pool.
     event Claimed(address indexed creator, address indexed to, uint256 amount, uint256 feesSwept);
 
@@ -418,11 +404,14 @@ interface IMesiVault is IERC1363Receiver {
     ) external returns (uint256 fee, uint64 clearsAt);
 
     /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: MODULE_ROLE; not paused;
-    /// fan not blocked; amount > 0. Emits {EscrowFunded}.
+    /// fan not blocked; amount > 0. Emits nothing: the escrow module's own event (e.g.
+    /// {IOneToOneEscrow-SessionRequested}) carries the fan, the creator and the amount.
     function fundEscrow(address fan, address creator, uint256 amount) external;
 
     /// @notice Pays escrowed funds out (never paused): `creatorAmount` to the creator minus fee, `fanAmount` back
-    /// to the fan. Requirements: MODULE_ROLE; creatorAmount + fanAmount <= escrowed. Emits {EscrowPaidOut}.
+    /// to the fan; returns the fee taken from the creator part. Requirements: MODULE_ROLE; creatorAmount + fanAmount
+    /// <= escrowed. Emits nothing: the escrow module's own event (e.g. {IOneToOneEscrow-SessionReleased}) carries
+    /// the creator, the fan, both amounts and the returned fee.
     function payOutEscrow(
         address creator,
         uint256 creatorAmount,

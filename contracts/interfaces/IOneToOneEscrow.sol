@@ -13,6 +13,20 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// after the consent window. After `endsAt + disputeWindow` anyone releases the funds to the creator's earnings.
 /// Until then the fan may report (also when blocked): funds freeze until a moderator resolves with a split.
 /// Every payout happens exactly once.
+///
+/// Storage: one word per fan–creator pair holds the pair's latest session: its request number `seq`, its status
+/// and a 184-bit truncation of `keccak256(abi.encode(session))` (the commitment). A pair has at most one open
+/// (Requested, Accepted or Disputed) session at a time. Every call after the request passes the {Session} record;
+/// the contract checks it against the commitment ({Escrow_SessionMismatch} otherwise), reads the status from the
+/// word and stores the updated word. The session id is `(uint192(keccak256(abi.encode(fan, creator))) << 64) | seq`.
+///
+/// Rebuilding a record from the events (what the subgraph stores and the webapp passes back), for `sessionId`:
+/// - {SessionRequested}: fan, creator, amount, minutes_, requestedAt, `requestTtl = expiresAt - requestedAt`,
+///   disputeWindow; kyfDeadline and startedAt 0;
+/// - {SessionKyfRequested}: kyfDeadline = deadline;
+/// - {SessionAccepted}: startedAt.
+/// Status: Requested, then Accepted ({SessionAccepted}), Disputed ({SessionDisputed}), the refund's status
+/// ({SessionRefunded}), Released ({SessionReleased}) or Resolved ({SessionResolved}); also {latestSessionOf}.
 interface IOneToOneEscrow {
     enum Status {
         None,
@@ -27,25 +41,43 @@ interface IOneToOneEscrow {
         Resolved
     }
 
-    /// @notice A session as stored (two slots).
+    /// @notice A session's record: what its commitment covers (status and `seq` are kept beside it, in plain).
+    /// @param fan Who pays.
+    /// @param creator Who is paid.
+    /// @param amount Escrowed $MESI.
+    /// @param minutes_ Booked duration.
+    /// @param requestedAt When requested.
+    /// @param requestTtl {requestTtl} at request time: the request is open while `now < requestedAt + requestTtl`
+    /// (or, when KYF was requested, while `now < kyfDeadline` if that is later).
+    /// @param disputeWindow {disputeWindow} at request time: reports until `endsAt + disputeWindow`.
+    /// @param kyfDeadline When the fan's KYF consent window closes (0 = KYF not requested).
+    /// @param startedAt When accepted (0 before); the session runs `[startedAt, startedAt + minutes_ * 60)`.
     struct Session {
         address fan;
-        uint96 amount;
         address creator;
-        Status status;
+        uint96 amount;
         uint8 minutes_;
         uint40 requestedAt;
+        uint32 requestTtl;
+        uint32 disputeWindow;
+        uint40 kyfDeadline;
         uint40 startedAt;
     }
 
-    /// @notice A fan escrowed `amount` for a `minutes_` session; the creator may accept until `expiresAt`.
+    /// @notice The escrow was deployed on `vault` (lets an indexer book escrow movements on the vault's ledger).
+    event EscrowInitialized(IMesiVault indexed vault, uint256 requestTtl, uint256 disputeWindow);
+    /// @notice A fan escrowed `amount` for a `minutes_` session; the creator may accept until `expiresAt`; reports
+    /// are possible until `disputeWindow` after the session's end. These are every field of the new record
+    /// (`requestTtl = expiresAt - requestedAt`; kyfDeadline and startedAt 0).
     event SessionRequested(
         uint256 indexed sessionId,
         address indexed fan,
         address indexed creator,
         uint256 amount,
         uint8 minutes_,
-        uint40 expiresAt
+        uint40 requestedAt,
+        uint40 expiresAt,
+        uint32 disputeWindow
     );
     /// @notice The session started: the creator is "in a one-to-one" until `endsAt`; reports close at `disputeEndsAt`.
     event SessionAccepted(
@@ -93,16 +125,19 @@ interface IOneToOneEscrow {
         uint256 fee,
         bytes32 noteHash
     );
-    /// @notice How long a request may wait for acceptance changed.
+    /// @notice How long a request may wait for acceptance changed (for requests made from now on).
     event RequestTtlUpdated(uint256 oldSeconds, uint256 newSeconds);
-    /// @notice How long after a session ends the fan may report changed.
+    /// @notice How long after a session ends the fan may report changed (for requests made from now on).
     event DisputeWindowUpdated(uint256 oldSeconds, uint256 newSeconds);
 
     error Escrow_OneToOneDisabled(address creator);
     error Escrow_AmountBelowMinimum(uint256 amount, uint256 minAmount);
     error Escrow_InvalidDuration(uint8 minutes_, uint8 minMinutes, uint8 maxMinutes);
     error Escrow_SelfSession(address account);
-    error Escrow_UnknownSession(uint256 sessionId);
+    /// @notice The record passed is not the session's current record (stale, forged or superseded).
+    error Escrow_SessionMismatch(uint256 sessionId);
+    /// @notice The fan already has an open session with this creator.
+    error Escrow_SessionOpen(uint256 sessionId, Status status);
     error Escrow_NotCreator(uint256 sessionId, address caller);
     error Escrow_NotFan(uint256 sessionId, address caller);
     error Escrow_WrongStatus(uint256 sessionId, Status status);
@@ -119,9 +154,11 @@ interface IOneToOneEscrow {
     error Escrow_InvalidBps(uint16 bps);
     error Escrow_InvalidWindow(uint256 seconds_);
 
-    /// @notice Requests a session, moving `amount` from the caller into escrow (allowance for the vault).
+    /// @notice Requests a session, moving `amount` from the caller into escrow (allowance for the vault). The
+    /// record snapshots the current {requestTtl} and {disputeWindow}.
     /// Requirements: creator's one-to-one enabled; amount >= minAmount; duration within the creator's range;
-    /// amount fits uint96; not blocked; vault not paused. Emits {SessionRequested}.
+    /// amount fits uint96; no open session of this fan with this creator; not blocked; vault not paused.
+    /// Emits {SessionRequested}.
     function request(address creator, uint256 amount, uint8 minutes_) external returns (uint256 sessionId);
     /// @notice As {request} with an EIP-2612 permit for the vault.
     function requestWithPermit(
@@ -130,49 +167,56 @@ interface IOneToOneEscrow {
         uint8 minutes_,
         IMesiVault.Permit calldata permit
     ) external returns (uint256 sessionId);
-    /// @notice Requirements: caller is the creator; Requested; not expired; KYF consent if requested; creator not
-    /// in another session. Emits {SessionAccepted}.
-    function accept(uint256 sessionId) external;
-    /// @notice Requirements: caller is the creator; Requested. Emits {SessionRefunded} (Declined).
-    function decline(uint256 sessionId) external;
-    /// @notice Requirements: caller is the fan; Requested. Emits {SessionRefunded} (Cancelled).
-    function cancel(uint256 sessionId) external;
-    /// @notice Anyone, once the request is older than requestTtl (or, if KYF was requested, once the consent deadline
-    /// passed, whichever is later). Emits {SessionRefunded} (Expired; KyfExpired when KYF was requested and the fan
-    /// has not consented).
-    function expire(uint256 sessionId) external;
+    /// @notice Requirements: `session` is the current record; caller is the creator; Requested; not expired; KYF
+    /// consent if requested; creator not in another session. Emits {SessionAccepted}.
+    function accept(Session calldata session) external;
+    /// @notice Requirements: `session` is the current record; caller is the creator; Requested. Emits
+    /// {SessionRefunded} (Declined).
+    function decline(Session calldata session) external;
+    /// @notice Requirements: `session` is the current record; caller is the fan; Requested. Emits {SessionRefunded}
+    /// (Cancelled).
+    function cancel(Session calldata session) external;
+    /// @notice Anyone, once the request is older than its requestTtl (or, if KYF was requested, once the consent
+    /// deadline passed, whichever is later). Requirements: `session` is the current record; Requested. Emits
+    /// {SessionRefunded} (Expired; KyfExpired when KYF was requested and the fan has not consented).
+    function expire(Session calldata session) external;
     /// @notice The creator asks the fan for KYF disclosure before accepting; the request then stays open at least
-    /// until the consent deadline (now + the KYF registry's consent window). Requirements: caller is the creator;
-    /// Requested; request not expired; not asked before. Emits {SessionKyfRequested}.
-    function requestKyf(uint256 sessionId) external;
-    /// @notice Anyone, once the KYF consent window passed without consent. Emits {SessionRefunded} (KyfExpired).
-    function expireKyf(uint256 sessionId) external;
-    /// @notice The fan reports a problem. Requirements: caller is the fan; Accepted; now <= endsAt + disputeWindow.
-    /// Emits {SessionDisputed}.
-    function report(uint256 sessionId, bytes32 evidenceHash) external;
-    /// @notice Anyone, once now > endsAt + disputeWindow and not disputed. Emits {SessionReleased}.
-    function release(uint256 sessionId) external;
+    /// until the consent deadline (now + the KYF registry's consent window). Requirements: `session` is the current
+    /// record; caller is the creator; Requested; request not expired; not asked before. Emits {SessionKyfRequested}.
+    function requestKyf(Session calldata session) external;
+    /// @notice Anyone, once the KYF consent window passed without consent. Requirements: `session` is the current
+    /// record; Requested. Emits {SessionRefunded} (KyfExpired).
+    function expireKyf(Session calldata session) external;
+    /// @notice The fan reports a problem. Requirements: `session` is the current record; caller is the fan;
+    /// Accepted; now <= endsAt + disputeWindow. Emits {SessionDisputed}.
+    function report(Session calldata session, bytes32 evidenceHash) external;
+    /// @notice Anyone, once now > endsAt + disputeWindow and not disputed. Requirements: `session` is the current
+    /// record; Accepted. Emits {SessionReleased}.
+    function release(Session calldata session) external;
     /// @notice A moderator splits a disputed session: creatorBps of the amount to the creator, the rest refunded.
-    /// Requirements: MODERATOR_ROLE; Disputed; creatorBps <= 10_000. Emits {SessionResolved}.
-    function resolve(uint256 sessionId, uint16 creatorBps, bytes32 noteHash) external;
+    /// Requirements: MODERATOR_ROLE; creatorBps <= 10_000; `session` is the current record; Disputed. Emits
+    /// {SessionResolved}.
+    function resolve(Session calldata session, uint16 creatorBps, bytes32 noteHash) external;
 
-    /// @notice Also applies to pending requests. Requirements: DEFAULT_ADMIN_ROLE; 5 minutes <= seconds <= 30 days.
-    /// Emits {RequestTtlUpdated}.
+    /// @notice Applies to requests made from now on (each record keeps the value of its request time).
+    /// Requirements: DEFAULT_ADMIN_ROLE; 5 minutes <= seconds <= 30 days. Emits {RequestTtlUpdated}.
     function setRequestTtl(uint256 seconds_) external;
-    /// @notice Also applies to sessions already accepted (their `disputeEndsAt` moves). Requirements:
-    /// DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {DisputeWindowUpdated}.
+    /// @notice Applies to requests made from now on (each record keeps the value of its request time).
+    /// Requirements: DEFAULT_ADMIN_ROLE; 1 hour <= seconds <= 30 days. Emits {DisputeWindowUpdated}.
     function setDisputeWindow(uint256 seconds_) external;
 
-    /// @notice A session as stored (all zero for an unknown id).
-    function sessionOf(uint256 sessionId) external view returns (Session memory);
+    /// @notice Whether `session` is the current record of its pair's latest session (what every call after the
+    /// request needs). A record carries no request number: an earlier session of the pair with exactly the same
+    /// fields (same terms, requested in the same second) has the same record, which then addresses the latest one.
+    function isCurrent(Session calldata session) external view returns (bool);
+    /// @notice The latest session of a fan with a creator and its status (0 and None if they never had one).
+    function latestSessionOf(address fan, address creator) external view returns (uint256 sessionId, Status status);
+    /// @notice The id of the pair's `seq`-th session: `(uint192(keccak256(abi.encode(fan, creator))) << 64) | seq`.
+    function sessionIdOf(address fan, address creator, uint64 seq) external pure returns (uint256);
     /// @notice When the creator's current session ends (0 or past = free).
     function busyUntil(address creator) external view returns (uint40);
-    /// @notice When the fan's KYF consent window for this session closes (0 = KYF not requested).
-    function kyfDeadlineOf(uint256 sessionId) external view returns (uint40);
-    /// @notice Seconds a request may wait for acceptance.
+    /// @notice Seconds a request made now may wait for acceptance.
     function requestTtl() external view returns (uint256);
-    /// @notice Seconds after a session's end during which the fan may report.
+    /// @notice Seconds after a session's end during which the fan may report, for requests made now.
     function disputeWindow() external view returns (uint256);
-    /// @notice Number of sessions ever requested; ids run from 1 to this.
-    function sessionCount() external view returns (uint256);
 }

@@ -44,3 +44,15 @@ export function loadDeployment(chainId: number): Deployment {
   if (deployment === undefined) throw new DeploymentNotFoundError(chainId);
   return deployment;
 }
+
+export {
+  readSessionRecord,
+  readSessionState,
+  SessionRecordNotFoundError,
+  sessionIdOf,
+  sessionRecordFromLogs,
+  sessionStateFromLogs,
+  SessionStatus,
+  type OneToOneSessionRecord,
+  type OneToOneSessionState,
+} from "./one-to-one-session.ts";

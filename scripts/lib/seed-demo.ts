@@ -281,10 +281,11 @@ export async function seedDemo(parameters: SeedDemoParameters): Promise<DemoData
       args: [alice, sessionAmount, 15],
     }),
   );
-  const pendingSessionId = await publicClient.readContract({
+  const [pendingSessionId] = await publicClient.readContract({
     address: contracts.OneToOneEscrow.address,
     abi: abis.OneToOneEscrow,
-    functionName: "sessionCount",
+    functionName: "latestSessionOf",
+    args: [accounts.fan3.address, alice],
   });
   onProgress(`fan3 requested a 15-minute one-to-one with Alice (session ${pendingSessionId}, 250 MESI in escrow)`);
 

@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
-import { createPublicClient, http, parseUnits, type Address, type Hex } from "viem";
+import { createPublicClient, getAddress, http, parseUnits, type Address, type Hex } from "viem";
 
 import { abis } from "../../deployments/src/generated/abis.ts";
+import { readSessionState, sessionIdOf, SessionStatus } from "../../deployments/src/one-to-one-session.ts";
 import { parseAddressesModule } from "../../scripts/lib/deployments-module.ts";
 import { freePort } from "../../scripts/lib/free-port.ts";
 import { localAccounts } from "../../scripts/lib/local-accounts.ts";
@@ -172,14 +173,19 @@ describe("npm start (scripts/start.ts)", () => {
     assert.equal(await client.readContract({ ...vault, functionName: "escrowed" }), MESI("250"));
     assert.equal(await client.readContract({ ...vault, functionName: "floatBalance" }), MESI("1000000") - MESI("500"));
 
-    const session = await client.readContract({
-      address: stored.OneToOneEscrow?.address as Address,
-      abi: abis.OneToOneEscrow,
-      functionName: "sessionOf",
-      args: [1n],
+    const escrow = { address: stored.OneToOneEscrow?.address as Address, abi: abis.OneToOneEscrow } as const;
+    const [sessionId, status] = await client.readContract({
+      ...escrow,
+      functionName: "latestSessionOf",
+      args: [accounts.fan3.address, accounts.creatorAlice.address],
     });
-    assert.equal(session.status, 1, "the one-to-one request is pending");
-    assert.equal(session.fan, accounts.fan3.address);
+    assert.equal(status, SessionStatus.Requested, "the one-to-one request is pending");
+    assert.equal(sessionId, sessionIdOf(accounts.fan3.address, accounts.creatorAlice.address, 1n));
+    // The record rebuilt from the events is the one the escrow committed to (what accept/decline take).
+    const { record } = await readSessionState(client, escrow, sessionId);
+    assert.equal(record.fan, getAddress(accounts.fan3.address));
+    assert.equal(record.amount, MESI("250"));
+    assert.equal(await client.readContract({ ...escrow, functionName: "isCurrent", args: [record] }), true);
     const registry = { address: stored.CreatorRegistry?.address as Address, abi: abis.CreatorRegistry } as const;
     for (const creator of [accounts.creatorAlice, accounts.creatorBob]) {
       assert.equal(

@@ -3183,80 +3183,6 @@ export const mesiVaultAbi = [
       {
         "indexed": true,
         "internalType": "address",
-        "name": "module",
-        "type": "address"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "creator",
-        "type": "address"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "fan",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "amount",
-        "type": "uint256"
-      }
-    ],
-    "name": "EscrowFunded",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "module",
-        "type": "address"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "creator",
-        "type": "address"
-      },
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "fan",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "creatorAmount",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fee",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "fanAmount",
-        "type": "uint256"
-      }
-    ],
-    "name": "EscrowPaidOut",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "address",
         "name": "creator",
         "type": "address"
       },
@@ -10767,7 +10693,23 @@ export const oneToOneEscrowAbi = [
         "type": "uint256"
       }
     ],
-    "name": "Escrow_UnknownSession",
+    "name": "Escrow_SessionMismatch",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "sessionId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "enum IOneToOneEscrow.Status",
+        "name": "status",
+        "type": "uint8"
+      }
+    ],
+    "name": "Escrow_SessionOpen",
     "type": "error"
   },
   {
@@ -10869,6 +10811,31 @@ export const oneToOneEscrowAbi = [
       }
     ],
     "name": "DisputeWindowUpdated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "contract IMesiVault",
+        "name": "vault",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "requestTtl",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "disputeWindow",
+        "type": "uint256"
+      }
+    ],
+    "name": "EscrowInitialized",
     "type": "event"
   },
   {
@@ -11180,8 +11147,20 @@ export const oneToOneEscrowAbi = [
       {
         "indexed": false,
         "internalType": "uint40",
+        "name": "requestedAt",
+        "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
         "name": "expiresAt",
         "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "disputeWindow",
+        "type": "uint32"
       }
     ],
     "name": "SessionRequested",
@@ -11304,9 +11283,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "accept",
@@ -11356,9 +11382,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "cancel",
@@ -11389,9 +11462,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "decline",
@@ -11454,9 +11574,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "expire",
@@ -11467,9 +11634,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "expireKyf",
@@ -11539,6 +11753,72 @@ export const oneToOneEscrowAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
+      }
+    ],
+    "name": "isCurrent",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "kyf",
     "outputs": [
@@ -11554,17 +11834,27 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "fan",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      }
+    ],
+    "name": "latestSessionOf",
+    "outputs": [
+      {
         "internalType": "uint256",
         "name": "sessionId",
         "type": "uint256"
-      }
-    ],
-    "name": "kyfDeadlineOf",
-    "outputs": [
+      },
       {
-        "internalType": "uint40",
-        "name": "",
-        "type": "uint40"
+        "internalType": "enum IOneToOneEscrow.Status",
+        "name": "status",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",
@@ -11635,9 +11925,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "release",
@@ -11666,9 +12003,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       },
       {
         "internalType": "bytes32",
@@ -11713,9 +12097,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       }
     ],
     "name": "requestKyf",
@@ -11800,9 +12231,56 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
-        "internalType": "uint256",
-        "name": "sessionId",
-        "type": "uint256"
+        "components": [
+          {
+            "internalType": "address",
+            "name": "fan",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "creator",
+            "type": "address"
+          },
+          {
+            "internalType": "uint96",
+            "name": "amount",
+            "type": "uint96"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minutes_",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint40",
+            "name": "requestedAt",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint32",
+            "name": "requestTtl",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint32",
+            "name": "disputeWindow",
+            "type": "uint32"
+          },
+          {
+            "internalType": "uint40",
+            "name": "kyfDeadline",
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "startedAt",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.Session",
+        "name": "session",
+        "type": "tuple"
       },
       {
         "internalType": "uint16",
@@ -11846,72 +12324,32 @@ export const oneToOneEscrowAbi = [
     "type": "function"
   },
   {
-    "inputs": [],
-    "name": "sessionCount",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "fan",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint64",
+        "name": "seq",
+        "type": "uint64"
+      }
+    ],
+    "name": "sessionIdOf",
+    "outputs": [
+      {
         "internalType": "uint256",
-        "name": "sessionId",
+        "name": "",
         "type": "uint256"
       }
     ],
-    "name": "sessionOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "address",
-            "name": "fan",
-            "type": "address"
-          },
-          {
-            "internalType": "uint96",
-            "name": "amount",
-            "type": "uint96"
-          },
-          {
-            "internalType": "address",
-            "name": "creator",
-            "type": "address"
-          },
-          {
-            "internalType": "enum IOneToOneEscrow.Status",
-            "name": "status",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "minutes_",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint40",
-            "name": "requestedAt",
-            "type": "uint40"
-          },
-          {
-            "internalType": "uint40",
-            "name": "startedAt",
-            "type": "uint40"
-          }
-        ],
-        "internalType": "struct IOneToOneEscrow.Session",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
+    "stateMutability": "pure",
     "type": "function"
   },
   {

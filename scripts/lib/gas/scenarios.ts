@@ -11,6 +11,7 @@ import {
   getAddress,
   keccak256,
   maxUint256,
+  parseEventLogs,
   parseUnits,
   toHex,
   zeroAddress,
@@ -26,6 +27,7 @@ import {
 } from "viem";
 
 import { abis } from "../../../deployments/src/generated/abis.ts";
+import { readSessionRecord } from "../../../deployments/src/one-to-one-session.ts";
 import { readContractArtifact } from "../artifacts.ts";
 import type { ChainContracts } from "../deployments-module.ts";
 
@@ -302,17 +304,27 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   );
   const escrow = (from: Wallet, functionName: string, args: readonly unknown[]) =>
     send(from, contracts.OneToOneEscrow.address, abis.OneToOneEscrow, functionName, args);
-  const request = await meter.gasOf("request", escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
-  const accept = await meter.gasOf("accept", escrow(alice, "accept", [1n]));
-  await chain.increaseTime(15 * 60 + 24 * 3600 + 1);
-  const release = await meter.gasOf("release", escrow(fan4, "release", [1n]));
-  gas["mesi.oneToOne.first.lifecycle"] = request + accept + release;
-  // The measured lifecycle is a repeat one (creator with earnings, escrow in use), like the baseline's
-  // transferFrom to an existing holder; the first one above also pays for first-time storage.
-  const request2 = await meter.gasOf("request", escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
-  const accept2 = await meter.gasOf("accept", escrow(alice, "accept", [2n]));
-  await chain.increaseTime(15 * 60 + 24 * 3600 + 1);
-  const release2 = await meter.gasOf("release", escrow(fan4, "release", [2n]));
+  // Every call after the request passes the session's record, rebuilt from the escrow's events as the webapp does.
+  const requestedSession = async (hash: Promise<Hash>) => {
+    const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: await hash, pollingInterval: 10 });
+    const [requested] = parseEventLogs({ abi: abis.OneToOneEscrow, logs: receipt.logs, eventName: "SessionRequested" });
+    if (requested === undefined) throw new Error("gas bench: no SessionRequested");
+    return { id: requested.args.sessionId, gas: receipt.gasUsed };
+  };
+  const record = async (sessionId: bigint) =>
+    readSessionRecord(chain.publicClient, { address: contracts.OneToOneEscrow.address }, sessionId);
+  const lifecycle = async () => {
+    const requested = await requestedSession(escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
+    const accept = await meter.gasOf("accept", escrow(alice, "accept", [await record(requested.id)]));
+    await chain.increaseTime(15 * 60 + 24 * 3600 + 1);
+    const release = await meter.gasOf("release", escrow(fan4, "release", [await record(requested.id)]));
+    return { request: requested.gas, accept, release };
+  };
+  const first = await lifecycle();
+  gas["mesi.oneToOne.first.lifecycle"] = first.request + first.accept + first.release;
+  // The measured lifecycle is a repeat one (same fan and creator, creator with earnings, escrow in use), like the
+  // baseline's transferFrom to an existing holder; the first one above also pays for first-time storage.
+  const { request: request2, accept: accept2, release: release2 } = await lifecycle();
   gas["mesi.oneToOne.request"] = request2;
   gas["mesi.oneToOne.accept"] = accept2;
   gas["mesi.oneToOne.release"] = release2;

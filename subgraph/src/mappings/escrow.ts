@@ -1,10 +1,12 @@
-// OneToOneEscrow: sessions through their lifecycle. Money movements are in the
-// vault's EscrowFunded / EscrowPaidOut; here the session's story.
-import { Address, BigInt, ethereum } from "@graphprotocol/graph-ts";
+// OneToOneEscrow: sessions through their lifecycle, and the escrow's money
+// movements on the vault's ledger (the vault emits no event for escrow: the
+// escrow's events carry the fan, the creator, the amounts and the fee).
+import { Address, BigInt, ethereum, log } from "@graphprotocol/graph-ts";
 
-import { OneToOneSession, Payment, SessionEvent } from "../../generated/schema";
+import { EscrowModule, EscrowMovement, OneToOneSession, Payment, SessionEvent } from "../../generated/schema";
 import {
   DisputeWindowUpdated,
+  EscrowInitialized,
   RequestTtlUpdated,
   SessionAccepted,
   SessionDisputed,
@@ -14,7 +16,8 @@ import {
   SessionRequested,
   SessionResolved,
 } from "../../generated/OneToOneEscrow/OneToOneEscrow";
-import { countPayment, loadCreator, loadCreatorDay, loadFan } from "../common/entities";
+import { Books } from "../common/books";
+import { countPayment, loadCreator, loadCreatorDay, loadFan, ZERO } from "../common/entities";
 import { sessionStatusName } from "../common/enums";
 import { counterId, eventId } from "../common/ids";
 import { recordParameterChange } from "../common/parameters";
@@ -38,21 +41,75 @@ function recordStep(
   step.save();
 }
 
+const SEQ_MASK = BigInt.fromI32(2).pow(64).minus(BigInt.fromI32(1));
+
+export function handleEscrowInitialized(event: EscrowInitialized): void {
+  const module = new EscrowModule(event.address);
+  module.vault = event.params.vault;
+  module.blockNumber = event.block.number;
+  module.transactionHash = event.transaction.hash;
+  module.save();
+}
+
+/**
+ * Books an escrow movement: the EscrowMovement row, the vault's `escrowed`
+ * and, for a creator part, the creator's earnings net of the fee.
+ */
+function recordMovement(
+  event: ethereum.Event,
+  session: OneToOneSession,
+  kind: string,
+  creatorAmount: BigInt,
+  fee: BigInt,
+  fanAmount: BigInt,
+): void {
+  const movement = new EscrowMovement(eventId(event));
+  movement.kind = kind;
+  movement.module = event.address;
+  movement.session = session.id;
+  movement.creator = session.creator;
+  movement.fan = session.fan;
+  movement.creatorAmount = creatorAmount;
+  movement.fee = fee;
+  movement.fanAmount = fanAmount;
+  movement.blockNumber = event.block.number;
+  movement.timestamp = event.block.timestamp;
+  movement.transactionHash = event.transaction.hash;
+  movement.save();
+  const module = EscrowModule.load(event.address);
+  if (module == null) {
+    log.warning("escrow {} has no EscrowInitialized: movement not booked on a vault", [event.address.toHexString()]);
+    return;
+  }
+  const books = new Books(event, Address.fromBytes(module.vault), Address.fromBytes(session.creator));
+  if (kind == "FUNDED") {
+    books.vault.escrowed = books.vault.escrowed.plus(creatorAmount);
+  } else {
+    books.vault.escrowed = books.vault.escrowed.minus(creatorAmount.plus(fanAmount));
+    if (!creatorAmount.isZero()) books.accrue(creatorAmount, fee);
+  }
+  books.save();
+}
+
 export function handleSessionRequested(event: SessionRequested): void {
   const p = event.params;
   loadCreator(p.creator, event.block).save();
   loadFan(p.fan, event.block).save();
   const session = new OneToOneSession(counterId(p.sessionId));
   session.sessionId = p.sessionId;
+  session.seq = p.sessionId.bitAnd(SEQ_MASK);
   session.fan = p.fan;
   session.creator = p.creator;
   session.amount = p.amount;
   session.minutes = p.minutes_;
   session.status = "REQUESTED";
-  session.requestedAt = event.block.timestamp;
+  session.requestedAt = p.requestedAt;
+  session.requestTtl = p.expiresAt.minus(p.requestedAt).toI32();
+  session.disputeWindow = p.disputeWindow.toI32();
   session.expiresAt = p.expiresAt;
   session.save();
   recordStep(event, session, "REQUESTED", p.amount, null);
+  recordMovement(event, session, "FUNDED", p.amount, ZERO, ZERO);
 }
 
 export function handleSessionAccepted(event: SessionAccepted): void {
@@ -74,12 +131,15 @@ export function handleSessionRefunded(event: SessionRefunded): void {
   session.closedAt = event.block.timestamp;
   session.save();
   recordStep(event, session, "REFUNDED", event.params.refund, null);
+  recordMovement(event, session, "PAID_OUT", ZERO, ZERO, event.params.refund);
 }
 
 export function handleSessionKyfRequested(event: SessionKyfRequested): void {
   const session = OneToOneSession.load(counterId(event.params.sessionId));
   if (session == null) return;
   session.kyfDeadline = event.params.deadline;
+  // The request stays open at least until the consent deadline.
+  if (event.params.deadline.gt(session.expiresAt)) session.expiresAt = event.params.deadline;
   session.save();
   recordStep(event, session, "KYF_REQUESTED", null, null);
 }
@@ -127,6 +187,7 @@ export function handleSessionReleased(event: SessionReleased): void {
   session.closedAt = event.block.timestamp;
   session.save();
   recordStep(event, session, "RELEASED", event.params.amount, event.params.fee);
+  recordMovement(event, session, "PAID_OUT", event.params.amount, event.params.fee, ZERO);
   recordPayout(event, session, event.params.amount, event.params.fee);
 }
 
@@ -144,6 +205,7 @@ export function handleSessionResolved(event: SessionResolved): void {
   session.closedAt = event.block.timestamp;
   session.save();
   recordStep(event, session, "RESOLVED", p.creatorAmount, p.fee);
+  recordMovement(event, session, "PAID_OUT", p.creatorAmount, p.fee, p.fanAmount);
   recordPayout(event, session, p.creatorAmount, p.fee);
 }
 

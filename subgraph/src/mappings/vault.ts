@@ -1,17 +1,14 @@
 // MesiVault: the ledger. Creator earnings (cleared / pending / fees owed), the
-// float, the fee pool and escrow are recomputed here from the vault's events
-// alone, so that `verify` can compare them with the contract's state.
+// float and the fee pool are recomputed here from the vault's events alone, so
+// that `verify` can compare them with the contract's state. Escrow movements
+// (the vault emits none) are booked from the escrow's events in escrow.ts.
 import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 
 import {
   BlockChange,
-  Creator,
-  CreatorDayData,
-  Vault,
   Claim,
   CreditReversal,
   CreditSettlement,
-  EscrowMovement,
   FeeSweep,
   FeeWithdrawal,
   FloatMovement,
@@ -27,8 +24,6 @@ import {
   CreditReversed,
   CreditSettled,
   Credited,
-  EscrowFunded,
-  EscrowPaidOut,
   FanBlocked,
   FanUnblocked,
   FeeUpdated,
@@ -46,42 +41,11 @@ import {
   TreasuryUpdated,
   Unpaused,
 } from "../../generated/MesiVault/MesiVault";
+import { Books } from "../common/books";
 import { loadCreator, loadCreatorDay, loadCreatorFan, loadFan, loadVault, ONE } from "../common/entities";
 import { paymentSourceName, PURPOSE_TIP, SOURCE_FIAT, tipChannelName } from "../common/enums";
 import { eventId } from "../common/ids";
 import { recordParameterChange } from "../common/parameters";
-
-/** The aggregates a payment touches, loaded once per handler and saved once. */
-class Books {
-  creator: Creator;
-  day: CreatorDayData;
-  vault: Vault;
-
-  constructor(event: ethereum.Event, creator: Address) {
-    this.creator = loadCreator(creator, event.block);
-    this.day = loadCreatorDay(creator, event.block);
-    this.vault = loadVault(event.address, event.block);
-  }
-
-  /** Books `gross` minus `fee` into the creator's cleared earnings and `fee` into their fees owed. */
-  accrue(gross: BigInt, fee: BigInt): void {
-    const net = gross.minus(fee);
-    this.creator.cleared = this.creator.cleared.plus(net);
-    this.creator.feesOwed = this.creator.feesOwed.plus(fee);
-    this.creator.totalEarned = this.creator.totalEarned.plus(net);
-    this.creator.totalFees = this.creator.totalFees.plus(fee);
-    this.day.earned = this.day.earned.plus(net);
-    this.day.fees = this.day.fees.plus(fee);
-    this.vault.clearedTotal = this.vault.clearedTotal.plus(net);
-    this.vault.feesOwedTotal = this.vault.feesOwedTotal.plus(fee);
-  }
-
-  save(): void {
-    this.creator.save();
-    this.day.save();
-    this.vault.save();
-  }
-}
 
 /** Creates the Tip and its Payment row and counts the tip in every aggregate. */
 function recordTip(
@@ -155,7 +119,7 @@ function recordTip(
 
 export function handleTipped(event: Tipped): void {
   const p = event.params;
-  const books = new Books(event, p.creator);
+  const books = new Books(event, event.address, p.creator);
   recordTip(event, books, p.fan, "MESI", p.amount, p.fee, p.channel, p.channelRef, p.memoHash, null, null, null);
   books.accrue(p.amount, p.fee);
   books.save();
@@ -163,7 +127,7 @@ export function handleTipped(event: Tipped): void {
 
 export function handleStablecoinTipped(event: StablecoinTipped): void {
   const p = event.params;
-  const books = new Books(event, p.creator);
+  const books = new Books(event, event.address, p.creator);
   recordTip(
     event,
     books,
@@ -187,7 +151,7 @@ export function handleCredited(event: Credited): void {
   const p = event.params;
   const source = paymentSourceName(p.source);
   const held = source == SOURCE_FIAT;
-  const books = new Books(event, p.creator);
+  const books = new Books(event, event.address, p.creator);
 
   const credit = new RelayerCredit(p.paymentRef);
   credit.creator = p.creator;
@@ -258,7 +222,7 @@ export function handleCreditSettled(event: CreditSettled): void {
     credit.save();
   }
 
-  const books = new Books(event, p.creator);
+  const books = new Books(event, event.address, p.creator);
   books.creator.pending = books.creator.pending.minus(p.amount);
   books.vault.pendingTotal = books.vault.pendingTotal.minus(p.amount);
   books.accrue(p.amount, p.fee);
@@ -343,7 +307,7 @@ function recordModuleCredit(
   credit.transactionHash = event.transaction.hash;
   credit.save();
   loadFan(fan, event.block).save();
-  const books = new Books(event, creator);
+  const books = new Books(event, event.address, creator);
   if (stablecoin) books.vault.floatBalance = books.vault.floatBalance.minus(amount);
   books.accrue(amount, fee);
   books.save();
@@ -357,48 +321,6 @@ export function handleModuleCredited(event: ModuleCredited): void {
 export function handleModuleStablecoinCredited(event: ModuleStablecoinCredited): void {
   const p = event.params;
   recordModuleCredit(event, p.module, p.creator, p.fan, p.mesiAmount, p.fee, p.stablecoin, p.stableAmount);
-}
-
-export function handleEscrowFunded(event: EscrowFunded): void {
-  const p = event.params;
-  const movement = new EscrowMovement(eventId(event));
-  movement.kind = "FUNDED";
-  movement.module = p.module;
-  movement.creator = p.creator;
-  movement.fan = p.fan;
-  movement.creatorAmount = p.amount;
-  movement.fee = BigInt.zero();
-  movement.fanAmount = BigInt.zero();
-  movement.blockNumber = event.block.number;
-  movement.timestamp = event.block.timestamp;
-  movement.transactionHash = event.transaction.hash;
-  movement.save();
-  loadCreator(p.creator, event.block).save();
-  loadFan(p.fan, event.block).save();
-  const vault = loadVault(event.address, event.block);
-  vault.escrowed = vault.escrowed.plus(p.amount);
-  vault.save();
-}
-
-export function handleEscrowPaidOut(event: EscrowPaidOut): void {
-  const p = event.params;
-  const movement = new EscrowMovement(eventId(event));
-  movement.kind = "PAID_OUT";
-  movement.module = p.module;
-  movement.creator = p.creator;
-  movement.fan = p.fan;
-  movement.creatorAmount = p.creatorAmount;
-  movement.fee = p.fee;
-  movement.fanAmount = p.fanAmount;
-  movement.blockNumber = event.block.number;
-  movement.timestamp = event.block.timestamp;
-  movement.transactionHash = event.transaction.hash;
-  movement.save();
-  loadFan(p.fan, event.block).save();
-  const books = new Books(event, p.creator);
-  books.vault.escrowed = books.vault.escrowed.minus(p.creatorAmount.plus(p.fanAmount));
-  if (!p.creatorAmount.isZero()) books.accrue(p.creatorAmount, p.fee);
-  books.save();
 }
 
 export function handleClaimed(event: Claimed): void {

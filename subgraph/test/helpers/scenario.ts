@@ -6,7 +6,7 @@
 // every ending, KYF, reports, claims, fees, float and admin parameters.
 import { keccak256, parseEther, toHex, zeroAddress, zeroHash, type Account, type Address, type Hex } from "viem";
 
-import { abis } from "@mesi/deployments";
+import { abis, readSessionRecord } from "@mesi/deployments";
 
 import type { DeployedMesi, LocalChain } from "./local-chain.ts";
 
@@ -211,26 +211,32 @@ export async function runScenario(chain: LocalChain, mesi: DeployedMesi): Promis
   // One-to-one sessions through every ending.
   const nextSession = async (from: Account, minutes = 10, amount = parseEther("25")): Promise<bigint> => {
     await send(from, "OneToOneEscrow", "request", [creator.address, amount, minutes]);
-    return await read<bigint>("OneToOneEscrow", "sessionCount");
+    const [sessionId] = await read<readonly [bigint, number]>("OneToOneEscrow", "latestSessionOf", [
+      from.address,
+      creator.address,
+    ]);
+    return sessionId;
   };
+  /** Calls after the request take the session's record, rebuilt from the escrow's events. */
+  const record = (sessionId: bigint) => readSessionRecord(pc, { address: c.OneToOneEscrow.address }, sessionId);
   const declined = await nextSession(fan);
-  await send(creator, "OneToOneEscrow", "decline", [declined]);
+  await send(creator, "OneToOneEscrow", "decline", [await record(declined)]);
   const cancelled = await nextSession(fan2);
-  await send(fan2, "OneToOneEscrow", "cancel", [cancelled]);
+  await send(fan2, "OneToOneEscrow", "cancel", [await record(cancelled)]);
   const released = await nextSession(fan, 5);
-  await send(creator, "OneToOneEscrow", "accept", [released]);
+  await send(creator, "OneToOneEscrow", "accept", [await record(released)]);
   const expired = await nextSession(fan2);
   const kyfExpired = await nextSession(fan3);
-  await send(creator, "OneToOneEscrow", "requestKyf", [kyfExpired]);
+  await send(creator, "OneToOneEscrow", "requestKyf", [await record(kyfExpired)]);
   await later(25 * 3600); // past the request TTL and the released session's dispute window
-  await send(creator2, "OneToOneEscrow", "release", [released]);
-  await send(creator2, "OneToOneEscrow", "expire", [expired]);
+  await send(creator2, "OneToOneEscrow", "release", [await record(released)]);
+  await send(creator2, "OneToOneEscrow", "expire", [await record(expired)]);
   await later(48 * 3600); // past the KYF consent window
-  await send(creator2, "OneToOneEscrow", "expireKyf", [kyfExpired]);
+  await send(creator2, "OneToOneEscrow", "expireKyf", [await record(kyfExpired)]);
   const resolved = await nextSession(fan, 5, parseEther("40"));
-  await send(creator, "OneToOneEscrow", "accept", [resolved]);
-  await send(fan, "OneToOneEscrow", "report", [resolved, ref("evidence-1")]);
-  await send(moderator, "OneToOneEscrow", "resolve", [resolved, 6000, ref("note-1")]);
+  await send(creator, "OneToOneEscrow", "accept", [await record(resolved)]);
+  await send(fan, "OneToOneEscrow", "report", [await record(resolved), ref("evidence-1")]);
+  await send(moderator, "OneToOneEscrow", "resolve", [await record(resolved), 6000, ref("note-1")]);
   await send(admin, "OneToOneEscrow", "setRequestTtl", [12 * 3600]);
   await send(admin, "OneToOneEscrow", "setDisputeWindow", [36 * 3600]);
 

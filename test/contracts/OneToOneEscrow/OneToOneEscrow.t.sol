@@ -14,7 +14,8 @@ import { OneToOneEscrow } from "../../../contracts/OneToOneEscrow.sol";
 import { ModulesSetup } from "../fixtures/ModulesSetup.sol";
 
 /// @notice Drives random session lifecycles through the real escrow, vault, creator registry and KYF registry,
-/// measuring every payout by the balances it moves (not by the contract's own events).
+/// measuring every payout by the balances it moves (not by the contract's own events). It keeps every session's
+/// record as the webapp would rebuild it from the events, and passes it back to the escrow.
 contract EscrowHandler is Test {
     OneToOneEscrow internal immutable escrow;
     MesiVault internal immutable vault;
@@ -25,12 +26,15 @@ contract EscrowHandler is Test {
     address[] internal _fans;
     address[] internal _creators;
 
-    /// @notice Amount escrowed at request, per session.
-    mapping(uint256 sessionId => uint256) public ghostAmount;
+    /// @notice Every session's latest record and status, in request order.
+    IOneToOneEscrow.Session[] internal _records;
+    IOneToOneEscrow.Status[] internal _statuses;
+    /// @notice Amount escrowed at request, per record index.
+    mapping(uint256 index => uint256) public ghostAmount;
     /// @notice Σ of what left the escrow for a session: the creator's gross credit plus the fan's refund.
-    mapping(uint256 sessionId => uint256) public ghostPaid;
+    mapping(uint256 index => uint256) public ghostPaid;
     /// @notice How many calls paid a session out.
-    mapping(uint256 sessionId => uint256) public ghostPayouts;
+    mapping(uint256 index => uint256) public ghostPayouts;
     /// @notice [start, end) of every accepted session of a creator, in acceptance order.
     mapping(address creator => uint256[2][]) internal _intervals;
     uint256 public payouts;
@@ -60,55 +64,74 @@ contract EscrowHandler is Test {
         address creator = _creators[creatorSeed % _creators.length];
         amount = bound(amount, 1 ether, 1e24);
         minutes_ = uint8(bound(minutes_, 5, 30));
+        uint32 ttl = uint32(escrow.requestTtl());
+        uint32 window = uint32(escrow.disputeWindow());
         vm.prank(fan);
-        uint256 id = escrow.request(creator, amount, minutes_);
-        ghostAmount[id] = amount;
+        escrow.request(creator, amount, minutes_);
+        ghostAmount[_records.length] = amount;
+        _statuses.push(IOneToOneEscrow.Status.Requested);
+        _records.push(
+            IOneToOneEscrow.Session({
+                fan: fan,
+                creator: creator,
+                amount: uint96(amount),
+                minutes_: minutes_,
+                requestedAt: uint40(block.timestamp),
+                requestTtl: ttl,
+                disputeWindow: window,
+                kyfDeadline: 0,
+                startedAt: 0
+            })
+        );
     }
 
-    function cancel(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function cancel(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
         vm.prank(s.fan);
-        escrow.cancel(id);
-        _paid(id, s, fanBefore, creatorBefore);
+        escrow.cancel(s);
+        _statuses[i] = IOneToOneEscrow.Status.Cancelled;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
-    function consent(uint256 idSeed) external {
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(_id(idSeed));
+    function consent(uint256 seed) external {
+        (, IOneToOneEscrow.Session memory s) = _pick(seed);
         vm.prank(s.fan);
         kyf.consent(s.creator);
     }
 
-    function report(uint256 idSeed, bytes32 evidenceHash) external {
-        uint256 id = _id(idSeed);
-        vm.prank(escrow.sessionOf(id).fan);
-        escrow.report(id, evidenceHash);
+    function report(uint256 seed, bytes32 evidenceHash) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
+        vm.prank(s.fan);
+        escrow.report(s, evidenceHash);
+        _statuses[i] = IOneToOneEscrow.Status.Disputed;
     }
 
     // ─────────────────────────────────────── Creator ───────────────────────────────────────
 
-    function accept(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function accept(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         vm.prank(s.creator);
-        escrow.accept(id);
+        escrow.accept(s);
+        _statuses[i] = IOneToOneEscrow.Status.Accepted;
+        _records[i].startedAt = uint40(block.timestamp);
         _intervals[s.creator].push([block.timestamp, block.timestamp + uint256(s.minutes_) * 60]);
     }
 
-    function decline(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function decline(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
         vm.prank(s.creator);
-        escrow.decline(id);
-        _paid(id, s, fanBefore, creatorBefore);
+        escrow.decline(s);
+        _statuses[i] = IOneToOneEscrow.Status.Declined;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
-    function requestKyf(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        vm.prank(escrow.sessionOf(id).creator);
-        escrow.requestKyf(id);
+    function requestKyf(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
+        vm.prank(s.creator);
+        escrow.requestKyf(s);
+        _records[i].kyfDeadline = uint40(block.timestamp + kyf.consentWindow());
     }
 
     function toggleBlock(uint256 fanSeed, uint256 creatorSeed) external {
@@ -121,39 +144,40 @@ contract EscrowHandler is Test {
 
     // ─────────────────────────────────────── Anyone ───────────────────────────────────────
 
-    function expire(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function expire(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
-        escrow.expire(id);
-        _paid(id, s, fanBefore, creatorBefore);
+        bool kyfMissing = s.kyfDeadline != 0 && !kyf.hasConsented(s.creator, s.fan);
+        escrow.expire(s);
+        _statuses[i] = kyfMissing ? IOneToOneEscrow.Status.KyfExpired : IOneToOneEscrow.Status.Expired;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
-    function expireKyf(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function expireKyf(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
-        escrow.expireKyf(id);
-        _paid(id, s, fanBefore, creatorBefore);
+        escrow.expireKyf(s);
+        _statuses[i] = IOneToOneEscrow.Status.KyfExpired;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
-    function release(uint256 idSeed) external {
-        uint256 id = _id(idSeed);
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
+    function release(uint256 seed) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
-        escrow.release(id);
-        _paid(id, s, fanBefore, creatorBefore);
+        escrow.release(s);
+        _statuses[i] = IOneToOneEscrow.Status.Released;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
     // ─────────────────────────────────────── Moderator / admin ───────────────────────────────────────
 
-    function resolve(uint256 idSeed, uint16 creatorBps, bytes32 noteHash) external {
-        uint256 id = _id(idSeed);
+    function resolve(uint256 seed, uint16 creatorBps, bytes32 noteHash) external {
+        (uint256 i, IOneToOneEscrow.Session memory s) = _pick(seed);
         creatorBps = uint16(bound(creatorBps, 0, 10_000));
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
         (uint256 fanBefore, uint256 creatorBefore) = _balances(s);
-        escrow.resolve(id, creatorBps, noteHash);
-        _paid(id, s, fanBefore, creatorBefore);
+        escrow.resolve(s, creatorBps, noteHash);
+        _statuses[i] = IOneToOneEscrow.Status.Resolved;
+        _paid(i, s, fanBefore, creatorBefore);
     }
 
     function setWindows(uint256 ttl, uint256 window) external {
@@ -185,11 +209,21 @@ contract EscrowHandler is Test {
         return _intervals[creator];
     }
 
+    function recordCount() external view returns (uint256) {
+        return _records.length;
+    }
+
+    function recordAt(uint256 index) external view returns (IOneToOneEscrow.Session memory, IOneToOneEscrow.Status) {
+        return (_records[index], _statuses[index]);
+    }
+
     // ─────────────────────────────────────── Private ───────────────────────────────────────
 
-    function _id(uint256 seed) private view returns (uint256) {
-        uint256 count = escrow.sessionCount();
-        return count == 0 ? 0 : 1 + (seed % count);
+    /// @dev A session's latest record (an empty record, which the escrow refuses, when there is none yet).
+    function _pick(uint256 seed) private view returns (uint256 index, IOneToOneEscrow.Session memory s) {
+        if (_records.length == 0) return (0, s);
+        index = seed % _records.length;
+        s = _records[index];
     }
 
     function _balances(IOneToOneEscrow.Session memory s) private view returns (uint256 fan, uint256 creator) {
@@ -197,10 +231,10 @@ contract EscrowHandler is Test {
         return (mesi.balanceOf(s.fan), cleared + feesOwed);
     }
 
-    function _paid(uint256 id, IOneToOneEscrow.Session memory s, uint256 fanBefore, uint256 creatorBefore) private {
+    function _paid(uint256 i, IOneToOneEscrow.Session memory s, uint256 fanBefore, uint256 creatorBefore) private {
         (uint256 fanAfter, uint256 creatorAfter) = _balances(s);
-        ghostPaid[id] += (fanAfter - fanBefore) + (creatorAfter - creatorBefore);
-        ++ghostPayouts[id];
+        ghostPaid[i] += (fanAfter - fanBefore) + (creatorAfter - creatorBefore);
+        ++ghostPayouts[i];
         ++payouts;
     }
 }
@@ -237,29 +271,97 @@ abstract contract EscrowBase is ModulesSetup {
             status == IOneToOneEscrow.Status.Released ||
             status == IOneToOneEscrow.Status.Resolved;
     }
+
+    /// @dev Requests as `from` and returns the record the events describe.
+    function _request(
+        address from,
+        address to,
+        uint256 amount,
+        uint8 minutes_
+    ) internal returns (IOneToOneEscrow.Session memory s, uint256 id) {
+        uint32 ttl = uint32(escrow.requestTtl());
+        uint32 window = uint32(escrow.disputeWindow());
+        vm.prank(from);
+        id = escrow.request(to, amount, minutes_);
+        s = IOneToOneEscrow.Session({
+            fan: from,
+            creator: to,
+            amount: uint96(amount),
+            minutes_: minutes_,
+            requestedAt: uint40(block.timestamp),
+            requestTtl: ttl,
+            disputeWindow: window,
+            kyfDeadline: 0,
+            startedAt: 0
+        });
+        assertTrue(escrow.isCurrent(s), "record rebuilt");
+        assertEq(escrow.sessionIdOf(from, to, uint64(id)), id, "id");
+        _assertStatus(s, IOneToOneEscrow.Status.Requested);
+    }
+
+    /// @dev The creator accepts; returns the updated record.
+    function _accept(IOneToOneEscrow.Session memory s) internal returns (IOneToOneEscrow.Session memory) {
+        vm.prank(s.creator);
+        escrow.accept(s);
+        s.startedAt = uint40(block.timestamp);
+        assertTrue(escrow.isCurrent(s), "accepted record");
+        _assertStatus(s, IOneToOneEscrow.Status.Accepted);
+        return s;
+    }
+
+    function _assertStatus(IOneToOneEscrow.Session memory s, IOneToOneEscrow.Status expected) internal view {
+        (, IOneToOneEscrow.Status status) = escrow.latestSessionOf(s.fan, s.creator);
+        assertEq(uint8(status), uint8(expected), "status");
+    }
 }
 
 contract OneToOneEscrowTest is EscrowBase {
     // ───────────────────────────────────── Unit ─────────────────────────────────────
 
     function test_ReleasesToCreator_AfterDisputeWindow() public {
-        vm.prank(fan);
-        uint256 id = escrow.request(creator, MIN_AMOUNT, 10);
-        vm.prank(creator);
-        escrow.accept(id);
+        (IOneToOneEscrow.Session memory s, uint256 id) = _request(fan, creator, MIN_AMOUNT, 10);
+        s = _accept(s);
         vm.warp(block.timestamp + 10 minutes + 1 days + 1);
-        escrow.release(id);
+        escrow.release(s);
         assertEq(_grossCleared(creator), MIN_AMOUNT);
-        assertEq(uint8(escrow.sessionOf(id).status), uint8(IOneToOneEscrow.Status.Released));
+        assertTrue(escrow.isCurrent(s), "the record stays current after the payout");
+        (uint256 latest, IOneToOneEscrow.Status status) = escrow.latestSessionOf(fan, creator);
+        assertEq(latest, id);
+        assertEq(uint8(status), uint8(IOneToOneEscrow.Status.Released));
     }
 
     function test_RevertWhen_SessionNotAccepted() public {
-        vm.prank(fan);
-        uint256 id = escrow.request(creator, MIN_AMOUNT, 10);
+        (IOneToOneEscrow.Session memory s, uint256 id) = _request(fan, creator, MIN_AMOUNT, 10);
         vm.expectRevert(
             abi.encodeWithSelector(IOneToOneEscrow.Escrow_WrongStatus.selector, id, IOneToOneEscrow.Status.Requested)
         );
-        escrow.release(id);
+        escrow.release(s);
+    }
+
+    function test_RevertWhen_ReleasedTwice() public {
+        (IOneToOneEscrow.Session memory s, uint256 id) = _request(fan, creator, MIN_AMOUNT, 10);
+        s = _accept(s);
+        vm.warp(block.timestamp + 10 minutes + 1 days + 1);
+        escrow.release(s);
+        vm.expectRevert(
+            abi.encodeWithSelector(IOneToOneEscrow.Escrow_WrongStatus.selector, id, IOneToOneEscrow.Status.Released)
+        );
+        escrow.release(s);
+    }
+
+    /// @dev A repeat request of the same pair gets the next id; the old record no longer matches.
+    function test_RepeatRequest_NextSeq() public {
+        (IOneToOneEscrow.Session memory first, uint256 firstId) = _request(fan, creator, MIN_AMOUNT, 10);
+        vm.prank(fan);
+        escrow.cancel(first);
+        vm.warp(block.timestamp + 1);
+        (IOneToOneEscrow.Session memory second, uint256 secondId) = _request(fan, creator, MIN_AMOUNT, 10);
+        assertEq(uint64(secondId), 2);
+        assertEq(secondId, firstId + 1);
+        assertTrue(escrow.isCurrent(second));
+        assertFalse(escrow.isCurrent(first));
+        vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_SessionMismatch.selector, secondId));
+        escrow.expire(first);
     }
 
     // ───────────────────────────────────── Fuzz ─────────────────────────────────────
@@ -268,23 +370,41 @@ contract OneToOneEscrowTest is EscrowBase {
     function testFuzz_RequestAcceptRelease(uint96 amount, uint8 minutes_) public {
         amount = uint96(bound(amount, MIN_AMOUNT, type(uint96).max));
         minutes_ = uint8(bound(minutes_, 5, 30));
-        vm.prank(fan);
-        uint256 id = escrow.request(creator, amount, minutes_);
+        (IOneToOneEscrow.Session memory s, ) = _request(fan, creator, amount, minutes_);
         assertEq(vault.escrowed(), amount);
-        vm.prank(creator);
-        escrow.accept(id);
+        s = _accept(s);
         assertEq(escrow.busyUntil(creator), block.timestamp + uint256(minutes_) * 60);
         vm.warp(block.timestamp + uint256(minutes_) * 60 + escrow.disputeWindow() + 1);
-        escrow.release(id);
+        escrow.release(s);
 
         (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared + feesOwed, amount, "creator gross == amount");
         assertEq(feesOwed, (uint256(amount) * vault.feeBps()) / 10_000, "fee");
         assertEq(vault.escrowed(), 0);
         assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()), "conservation");
-        IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
-        assertEq(s.amount, amount, "history kept");
-        assertEq(s.fan, fan);
+    }
+
+    /// @dev Any change to any field of the record is refused with the id the changed record names.
+    function testFuzz_RevertWhen_RecordTampered(uint256 field, uint256 value) public {
+        (IOneToOneEscrow.Session memory s, ) = _request(fan, creator, MIN_AMOUNT, 10);
+        field = bound(field, 0, 8);
+        IOneToOneEscrow.Session memory t = s;
+        if (field == 0) t.fan = fan2;
+        else if (field == 1) t.creator = creator2;
+        else if (field == 2) t.amount = uint96(bound(value, uint256(s.amount) + 1, type(uint96).max));
+        else if (field == 3) t.minutes_ = uint8(bound(value, 11, 255));
+        else if (field == 4) t.requestedAt = uint40(bound(value, 0, block.timestamp - 1));
+        else if (field == 5) t.requestTtl = uint32(bound(value, uint256(s.requestTtl) + 1, type(uint32).max));
+        else if (field == 6) t.disputeWindow = uint32(bound(value, 0, uint256(s.disputeWindow) - 1));
+        else if (field == 7) t.kyfDeadline = uint40(bound(value, 1, type(uint40).max));
+        else t.startedAt = uint40(bound(value, 1, type(uint40).max));
+        assertFalse(escrow.isCurrent(t));
+        // A pair with no session yet (fan2 or creator2 changed) names session id with seq 0.
+        (uint256 id, ) = escrow.latestSessionOf(t.fan, t.creator);
+        if (id == 0) id = escrow.sessionIdOf(t.fan, t.creator, 0);
+        vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_SessionMismatch.selector, id));
+        vm.prank(t.creator);
+        escrow.accept(t);
     }
 
     function testFuzz_RevertWhen_AmountAboveUint96(uint256 amount) public {
@@ -298,16 +418,15 @@ contract OneToOneEscrowTest is EscrowBase {
     function testFuzz_ResolveSplit(uint96 amount, uint16 creatorBps) public {
         amount = uint96(bound(amount, MIN_AMOUNT, type(uint96).max));
         creatorBps = uint16(bound(creatorBps, 0, 10_000));
+        (IOneToOneEscrow.Session memory s, ) = _request(fan, creator, amount, 5);
+        s = _accept(s);
         vm.prank(fan);
-        uint256 id = escrow.request(creator, amount, 5);
-        vm.prank(creator);
-        escrow.accept(id);
-        vm.prank(fan);
-        escrow.report(id, keccak256("evidence"));
+        escrow.report(s, keccak256("evidence"));
+        _assertStatus(s, IOneToOneEscrow.Status.Disputed);
 
         uint256 fanBefore = mesi.balanceOf(fan);
         vm.prank(moderator);
-        escrow.resolve(id, creatorBps, bytes32(0));
+        escrow.resolve(s, creatorBps, bytes32(0));
 
         uint256 creatorAmount = (uint256(amount) * creatorBps) / 10_000;
         uint256 fanAmount = mesi.balanceOf(fan) - fanBefore;
@@ -321,9 +440,10 @@ contract OneToOneEscrowTest is EscrowBase {
 
     function testFuzz_RevertWhen_BpsAboveMax(uint16 creatorBps) public {
         creatorBps = uint16(bound(creatorBps, 10_001, type(uint16).max));
+        IOneToOneEscrow.Session memory none;
         vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_InvalidBps.selector, creatorBps));
         vm.prank(moderator);
-        escrow.resolve(1, creatorBps, bytes32(0));
+        escrow.resolve(none, creatorBps, bytes32(0));
     }
 
     /// @dev A duration is accepted exactly when it lies within the creator's range.
@@ -353,55 +473,56 @@ contract OneToOneEscrowTest is EscrowBase {
         escrow.request(creator, MIN_AMOUNT, minutes_);
     }
 
-    /// @dev Acceptance is possible exactly while now < requestedAt + requestTtl; expiry exactly from then on.
-    function testFuzz_AcceptOrExpire_ByTime(uint256 delay, uint256 ttl) public {
+    /// @dev Acceptance is possible exactly while now < requestedAt + requestTtl; expiry exactly from then on. The
+    /// ttl is the one at request time: a later change does not move it.
+    function testFuzz_AcceptOrExpire_ByTime(uint256 delay, uint256 ttl, uint256 laterTtl) public {
         ttl = bound(ttl, 5 minutes, 30 days);
         escrow.setRequestTtl(ttl);
         delay = bound(delay, 0, 31 days);
-        vm.prank(fan);
-        uint256 id = escrow.request(creator, MIN_AMOUNT, 5);
+        (IOneToOneEscrow.Session memory s, uint256 id) = _request(fan, creator, MIN_AMOUNT, 5);
+        escrow.setRequestTtl(bound(laterTtl, 5 minutes, 30 days));
         uint40 expiresAt = uint40(block.timestamp + ttl);
         vm.warp(block.timestamp + delay);
         if (delay >= ttl) {
             vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_RequestExpired.selector, id, expiresAt));
             vm.prank(creator);
-            escrow.accept(id);
-            escrow.expire(id);
+            escrow.accept(s);
+            escrow.expire(s);
             assertEq(mesi.balanceOf(fan), type(uint96).max, "refunded in full");
         } else {
             vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_RequestNotExpired.selector, id, expiresAt));
-            escrow.expire(id);
+            escrow.expire(s);
             vm.prank(creator);
-            escrow.accept(id);
+            escrow.accept(s);
         }
     }
 
-    /// @dev Reports are possible exactly until endsAt + disputeWindow, release exactly after.
-    function testFuzz_ReportOrRelease_ByTime(uint8 minutes_, uint256 window, uint256 delay) public {
+    /// @dev Reports are possible exactly until endsAt + disputeWindow, release exactly after. The window is the one
+    /// at request time.
+    function testFuzz_ReportOrRelease_ByTime(uint8 minutes_, uint256 window, uint256 delay, uint256 later) public {
         minutes_ = uint8(bound(minutes_, 5, 30));
         window = bound(window, 1 hours, 30 days);
         escrow.setDisputeWindow(window);
         delay = bound(delay, 0, 31 days);
-        vm.prank(fan);
-        uint256 id = escrow.request(creator, MIN_AMOUNT, minutes_);
-        vm.prank(creator);
-        escrow.accept(id);
+        (IOneToOneEscrow.Session memory s, uint256 id) = _request(fan, creator, MIN_AMOUNT, minutes_);
+        s = _accept(s);
+        escrow.setDisputeWindow(bound(later, 1 hours, 30 days));
         uint40 disputeEndsAt = uint40(block.timestamp + uint256(minutes_) * 60 + window);
         vm.warp(block.timestamp + delay);
         if (block.timestamp <= disputeEndsAt) {
             vm.expectRevert(
                 abi.encodeWithSelector(IOneToOneEscrow.Escrow_DisputeWindowOpen.selector, id, disputeEndsAt)
             );
-            escrow.release(id);
+            escrow.release(s);
             vm.prank(fan);
-            escrow.report(id, bytes32(0));
+            escrow.report(s, bytes32(0));
         } else {
             vm.expectRevert(
                 abi.encodeWithSelector(IOneToOneEscrow.Escrow_DisputeWindowClosed.selector, id, disputeEndsAt)
             );
             vm.prank(fan);
-            escrow.report(id, bytes32(0));
-            escrow.release(id);
+            escrow.report(s, bytes32(0));
+            escrow.release(s);
         }
     }
 
@@ -409,12 +530,9 @@ contract OneToOneEscrowTest is EscrowBase {
     function testFuzz_CreatorBusy(uint8 minutes_, uint256 delay) public {
         minutes_ = uint8(bound(minutes_, 5, 30));
         delay = bound(delay, 0, 1 hours);
-        vm.prank(fan);
-        uint256 first = escrow.request(creator, MIN_AMOUNT, minutes_);
-        vm.prank(fan2);
-        uint256 second = escrow.request(creator, MIN_AMOUNT, 5);
-        vm.prank(creator);
-        escrow.accept(first);
+        (IOneToOneEscrow.Session memory first, ) = _request(fan, creator, MIN_AMOUNT, minutes_);
+        (IOneToOneEscrow.Session memory second, ) = _request(fan2, creator, MIN_AMOUNT, 5);
+        _accept(first);
         uint40 busyUntil = uint40(block.timestamp + uint256(minutes_) * 60);
         vm.warp(block.timestamp + delay);
         if (block.timestamp < busyUntil) {
@@ -458,26 +576,39 @@ contract OneToOneEscrowInvariantTest is StdInvariant, EscrowBase {
 
     /// @dev Every session that ended was paid out by exactly one call, for exactly its amount; open ones never.
     function invariant_EveryEscrowPaysOutExactlyOnce() public view {
-        uint256 count = escrow.sessionCount();
-        for (uint256 id = 1; id <= count; ++id) {
-            IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
-            if (_terminal(s.status)) {
-                assertEq(handler.ghostPayouts(id), 1, "paid once");
-                assertEq(handler.ghostPaid(id), s.amount, "paid in full");
+        uint256 count = handler.recordCount();
+        for (uint256 i; i < count; ++i) {
+            (IOneToOneEscrow.Session memory s, IOneToOneEscrow.Status status) = handler.recordAt(i);
+            if (_terminal(status)) {
+                assertEq(handler.ghostPayouts(i), 1, "paid once");
+                assertEq(handler.ghostPaid(i), s.amount, "paid in full");
             } else {
-                assertEq(handler.ghostPayouts(id), 0, "open: not paid");
+                assertEq(handler.ghostPayouts(i), 0, "open: not paid");
             }
-            assertEq(s.amount, handler.ghostAmount(id), "amount kept");
+            assertEq(s.amount, handler.ghostAmount(i), "amount kept");
+        }
+    }
+
+    /// @dev An open session's record and status (as rebuilt from the calls) are always its pair's current ones: a
+    /// pair never has two open sessions, and the word follows every transition.
+    function invariant_OpenRecordsAreCurrent() public view {
+        uint256 count = handler.recordCount();
+        for (uint256 i; i < count; ++i) {
+            (IOneToOneEscrow.Session memory s, IOneToOneEscrow.Status status) = handler.recordAt(i);
+            if (_terminal(status)) continue;
+            assertTrue(escrow.isCurrent(s), "open record current");
+            (, IOneToOneEscrow.Status stored) = escrow.latestSessionOf(s.fan, s.creator);
+            assertEq(uint8(stored), uint8(status), "status");
         }
     }
 
     /// @dev The vault's escrowed total is the sum of the open sessions.
     function invariant_EscrowedIsOpenSessions() public view {
         uint256 open;
-        uint256 count = escrow.sessionCount();
-        for (uint256 id = 1; id <= count; ++id) {
-            IOneToOneEscrow.Session memory s = escrow.sessionOf(id);
-            if (!_terminal(s.status)) open += s.amount;
+        uint256 count = handler.recordCount();
+        for (uint256 i; i < count; ++i) {
+            (IOneToOneEscrow.Session memory s, IOneToOneEscrow.Status status) = handler.recordAt(i);
+            if (!_terminal(status)) open += s.amount;
         }
         assertEq(vault.escrowed(), open);
     }
