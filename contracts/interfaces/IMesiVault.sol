@@ -193,6 +193,8 @@ interface IMesiVault is IERC1363Receiver {
     event TreasuryUpdated(address oldTreasury, address newTreasury);
     /// @notice The stablecoin converter changed.
     event ConverterUpdated(address oldConverter, address newConverter);
+    /// @notice The one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow}, changed.
+    event EscrowModuleUpdated(address oldModule, address newModule);
     /// @notice `account` paused new payments.
     event Paused(address account);
     /// @notice `account` resumed new payments.
@@ -221,6 +223,12 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_InvalidSignature(address signer);
     error Vault_BatchEmpty();
     error Vault_EscrowInsufficient(uint256 required, uint256 escrowed);
+    /// @notice Only the escrow module ({escrowModule}) may fund and pay out escrow.
+    error Vault_NotEscrowModule(address caller);
+    /// @notice Escrowing `amount` more would pass the escrow's bound (2^96 - 1 in all); `room` is what is left.
+    error Vault_EscrowFull(uint256 amount, uint256 room);
+    /// @notice The escrow module can't change while `module` still holds `escrowed` for its sessions.
+    error Vault_EscrowInUse(address module, uint256 escrowed);
     error Vault_AlreadyBlocked(address creator, address fan);
     error Vault_NotBlocked(address creator, address fan);
     /// @notice `creator` already blocks 2^28 - 1 fans, the most the vault counts.
@@ -403,14 +411,15 @@ interface IMesiVault is IERC1363Receiver {
         MesiTypes.PaymentSource source
     ) external returns (uint256 fee, uint64 clearsAt);
 
-    /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: MODULE_ROLE; not paused;
-    /// fan not blocked; amount > 0. Emits nothing: the escrow module's own event (e.g.
+    /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: caller is {escrowModule}
+    /// ({Vault_NotEscrowModule}); not paused; fan not blocked; amount > 0; escrowed stays at most 2^96 - 1
+    /// ({Vault_EscrowFull}). Emits nothing: the escrow module's own event (e.g.
     /// {IOneToOneEscrow-SessionRequested}) carries the fan, the creator and the amount.
     function fundEscrow(address fan, address creator, uint256 amount) external;
 
     /// @notice Pays escrowed funds out (never paused): `creatorAmount` to the creator minus fee, `fanAmount` back
-    /// to the fan; returns the fee taken from the creator part. Requirements: MODULE_ROLE; creatorAmount + fanAmount
-    /// <= escrowed. Emits nothing: the escrow module's own event (e.g. {IOneToOneEscrow-SessionReleased}) carries
+    /// to the fan; returns the fee taken from the creator part. Requirements: caller is {escrowModule}; creatorAmount +
+    /// fanAmount <= escrowed. Emits nothing: the escrow module's own event (e.g. {IOneToOneEscrow-SessionReleased}) carries
     /// the creator, the fan, both amounts and the returned fee.
     function payOutEscrow(
         address creator,
@@ -432,6 +441,11 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Requirements: DEFAULT_ADMIN_ROLE; non-zero. Emits {ConverterUpdated}.
     function setConverter(address converter) external;
+
+    /// @notice Names the one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow} (zero: none).
+    /// Requirements: DEFAULT_ADMIN_ROLE; nothing escrowed ({Vault_EscrowInUse}: the current module could no longer
+    /// pay out its sessions). Emits {EscrowModuleUpdated}.
+    function setEscrowModule(address module) external;
 
     /// @notice Requirements: PAUSER_ROLE. Emits {Paused}.
     function pause() external;
@@ -459,6 +473,8 @@ interface IMesiVault is IERC1363Receiver {
     function feePool() external view returns (uint256);
     /// @notice $MESI pre-funded for relayer credits.
     function floatBalance() external view returns (uint256);
+    /// @notice The one-to-one escrow module ({setEscrowModule}).
+    function escrowModule() external view returns (address);
     /// @notice $MESI held for the escrow module.
     function escrowed() external view returns (uint256);
     /// @notice Whether `creator` blocked `fan`.

@@ -55,6 +55,8 @@ export default buildModule("Mesi", (m) => {
       id: `${grant.on}_grant_${grant.role}_to_${target}`,
     });
   });
+  // The escrow is the vault's one-to-one escrow module (it funds and pays out sessions).
+  m.call(mesiVault, "setEscrowModule", [oneToOneEscrow], { id: "MesiVault_setEscrowModule" });
   // The admin lists TestUSDC once it holds RATE_SETTER_ROLE.
   m.call(stableConverter, "setRate", [testUsdc, usdcRate], { id: "StableConverter_setRate_TestUSDC", after: grants });
 

@@ -40,6 +40,11 @@ export async function checkMesiWiring(parameters: CheckWiringParameters): Promis
   ) {
     problems.push("MesiVault.converter() is not StableConverter");
   }
+  if (
+    !same(await publicClient.readContract({ ...vault, functionName: "escrowModule" }), contracts.OneToOneEscrow.address)
+  ) {
+    problems.push("MesiVault.escrowModule() is not OneToOneEscrow");
+  }
   const rate = await publicClient.readContract({
     address: contracts.StableConverter.address,
     abi: abis.StableConverter,

@@ -183,6 +183,13 @@ export async function deployMesi(parameters: DeployMesiParameters): Promise<Mesi
   }
 
   await sender.call(
+    "MesiVault.setEscrowModule(OneToOneEscrow)",
+    at("MesiVault"),
+    encodeFunctionData({ abi: abis.MesiVault, functionName: "setEscrowModule", args: [at("OneToOneEscrow")] }),
+  );
+  onProgress("named OneToOneEscrow the vault's escrow module");
+
+  await sender.call(
     "StableConverter.setRate(TestUSDC)",
     at("StableConverter"),
     encodeFunctionData({ abi: abis.StableConverter, functionName: "setRate", args: [at("TestUSDC"), usdcRate] }),

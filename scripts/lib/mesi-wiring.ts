@@ -35,7 +35,6 @@ export interface RoleGrant {
 
 export const ROLE_GRANTS: readonly RoleGrant[] = [
   { on: "MesiVault", role: "MODULE_ROLE", to: { contract: "MesiTickets" } },
-  { on: "MesiVault", role: "MODULE_ROLE", to: { contract: "OneToOneEscrow" } },
   { on: "MesiVault", role: "MODULE_ROLE", to: { contract: "CreatorRegistry" } },
   { on: "MesiVault", role: "RELAYER_ROLE", to: { holder: "relayer" } },
   { on: "MesiVault", role: "PAUSER_ROLE", to: { holder: "admin" } },

@@ -2656,6 +2656,38 @@ export const mesiVaultAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "room",
+        "type": "uint256"
+      }
+    ],
+    "name": "Vault_EscrowFull",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "escrowed",
+        "type": "uint256"
+      }
+    ],
+    "name": "Vault_EscrowInUse",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "required",
         "type": "uint256"
       },
@@ -2838,6 +2870,17 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "Vault_NotBlocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Vault_NotEscrowModule",
     "type": "error"
   },
   {
@@ -3175,6 +3218,25 @@ export const mesiVaultAbi = [
     "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "oldModule",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "address",
+        "name": "newModule",
+        "type": "address"
+      }
+    ],
+    "name": "EscrowModuleUpdated",
     "type": "event"
   },
   {
@@ -4275,6 +4337,19 @@ export const mesiVaultAbi = [
   },
   {
     "inputs": [],
+    "name": "escrowModule",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "escrowed",
     "outputs": [
       {
@@ -4725,6 +4800,19 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "setConverter",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "setEscrowModule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -487,6 +487,7 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
         vm.startPrank(admin);
         vault.grantRole(vault.RELAYER_ROLE(), address(handler));
         vault.grantRole(vault.MODULE_ROLE(), address(handler));
+        vault.setEscrowModule(address(handler));
         vm.stopPrank();
         address[] memory fans = handler.fanList();
         vm.startPrank(whale);

@@ -349,16 +349,7 @@ describe("MesiVault administration", async () => {
         (s, account) =>
           s.vault.write.creditFromFloat([ref("x"), addr(s.fan), addr(s.creator), 1n, Source.Fiat], { account }),
       ],
-      [
-        "fundEscrow",
-        ROLES.module,
-        (s, account) => s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], { account }),
-      ],
-      [
-        "payOutEscrow",
-        ROLES.module,
-        (s, account) => s.vault.write.payOutEscrow([addr(s.creator), 0n, addr(s.fan), 1n], { account }),
-      ],
+      ["setEscrowModule", ROLES.admin, (s, account) => s.vault.write.setEscrowModule([account.address], { account })],
       ["withdrawFloat", ROLES.admin, (s, account) => s.vault.write.withdrawFloat([account.address, 1n], { account })],
       [
         "withdrawStablecoin",
@@ -421,6 +412,72 @@ describe("MesiVault administration", async () => {
         }
       }
       assert.equal(checked, privileged.length * (accounts.length - 1));
+    });
+
+    it("fundEscrow and payOutEscrow revert Vault_NotEscrowModule for every account but the escrow module", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      assert.equal(await s.vault.read.escrowModule(), addr(s.module));
+      const others = [s.admin, s.pauser, s.relayer, s.fan, s.fan2, s.creator, s.creator2, s.treasury, s.outsider];
+      for (const w of others) {
+        const account = w.account;
+        for (const call of [
+          s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], { account }),
+          s.vault.write.payOutEscrow([addr(s.creator), 0n, addr(s.fan), 1n], { account }),
+        ]) {
+          await viem.assertions.revertWithCustomErrorWithArgs(call, s.vault, "Vault_NotEscrowModule", [addr(w)]);
+        }
+      }
+    });
+  });
+
+  describe("setEscrowModule", () => {
+    it("names the escrow module (event), only while nothing is escrowed, and the new module takes over", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      const module = { account: s.module.account };
+      await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), MESI(5)], module));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.setEscrowModule([addr(s.outsider)]),
+        s.vault,
+        "Vault_EscrowInUse",
+        [addr(s.module), MESI(5)],
+      );
+      await s.wait(s.vault.write.payOutEscrow([addr(s.creator), 0n, addr(s.fan), MESI(5)], module));
+      await viem.assertions.emitWithArgs(
+        s.vault.write.setEscrowModule([addr(s.outsider)]),
+        s.vault,
+        "EscrowModuleUpdated",
+        [addr(s.module), addr(s.outsider)],
+      );
+      assert.equal(await s.vault.read.escrowModule(), addr(s.outsider));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], module),
+        s.vault,
+        "Vault_NotEscrowModule",
+        [addr(s.module)],
+      );
+      await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], { account: s.outsider.account }));
+      assert.equal(await s.vault.read.escrowed(), 1n);
+      // Zero turns escrow off once it is empty again.
+      await s.wait(s.vault.write.payOutEscrow([addr(s.creator), 1n, addr(s.fan), 0n], { account: s.outsider.account }));
+      await s.wait(s.vault.write.setEscrowModule([zeroAddress]));
+      assert.equal(await s.vault.read.escrowModule(), zeroAddress);
+    });
+
+    it("fundEscrow reverts Vault_EscrowFull past 2^96 - 1 escrowed in all", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      const max = 2n ** 96n - 1n;
+      await s.wait(s.mesi.write.transfer([addr(s.fan), max]));
+      await s.wait(s.mesi.write.approve([s.vault.address, max + 1n], { account: s.fan.account }));
+      const module = { account: s.module.account };
+      await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), max - 1n], module));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 2n], module),
+        s.vault,
+        "Vault_EscrowFull",
+        [2n, 1n],
+      );
+      await s.wait(s.vault.write.fundEscrow([addr(s.fan), addr(s.creator), 1n], module));
+      assert.equal(await s.vault.read.escrowed(), max);
     });
   });
 });

@@ -67,6 +67,8 @@ export async function deployVault(connection: NetworkConnection) {
   await wait(converter.write.setRate([usdc.address, USDC_RATE]));
   await wait(vault.write.grantRole([ROLES.relayer, addr(relayer)]));
   await wait(vault.write.grantRole([ROLES.module, addr(module)]));
+  // The same account plays the escrow module in these tests.
+  await wait(vault.write.setEscrowModule([addr(module)]));
   await wait(vault.write.grantRole([ROLES.pauser, addr(pauser)]));
 
   await wait(mesi.write.approve([vault.address, FLOAT]));
