@@ -52,26 +52,6 @@ class GasMeter {
   async gasOf(step: string, hash: Promise<Hash>): Promise<bigint> {
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash: await hash, pollingInterval: 10 });
     if (receipt.status !== "success") throw new Error(`gas bench: "${step}" reverted`);
-    if (process.env.GAS_TRACE && step.includes(process.env.GAS_TRACE)) {
-      const trace = (await (this.publicClient as any).request({
-        method: "debug_traceTransaction",
-        params: [receipt.transactionHash, { disableMemory: true, disableStack: true, disableStorage: true }],
-      })) as any;
-      const agg: Record<string, number> = {};
-      for (const log of trace.structLogs) {
-        const op = String(log.op);
-        const cat = /^(CALL|STATICCALL|DELEGATECALL)$/.test(op)
-          ? "CALL(incl)"
-          : /^(SLOAD|SSTORE|LOG\d|EXTCODESIZE)$/.test(op)
-            ? op
-            : /^(KECCAK256|SHA3)$/.test(op)
-              ? "KECCAK"
-              : "other";
-        const key = `d${log.depth} ${cat}`;
-        agg[key] = (agg[key] ?? 0) + Number(log.gasCost);
-      }
-      console.log(step, receipt.gasUsed, agg);
-    }
     return receipt.gasUsed;
   }
 
