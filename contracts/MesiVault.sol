@@ -12,6 +12,7 @@ import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/Sig
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import { IERC3009 } from "./interfaces/IERC3009.sol";
+import { IEscrowModule } from "./interfaces/IEscrowModule.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
 import { MesiTypes } from "./interfaces/IMesiTypes.sol";
 import { IStableConverter } from "./interfaces/IStableConverter.sol";
@@ -93,6 +94,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @dev Length of the `data` of a transferAndCall tip: abi.encode(address, uint8, bytes32, bytes32).
     uint256 private constant TIP_DATA_LENGTH = 128;
+    /// @dev Length of the `data` of a transferAndCall one-to-one request: abi.encode(address, uint8).
+    uint256 private constant SESSION_REQUEST_DATA_LENGTH = 64;
 
     /// @dev A creator's earnings word: `cleared` in bits 0–96, the "ledger open" flag in bit 99, the number of fans
     /// they block in bits 100–127, `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply
@@ -182,10 +185,16 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     ) external returns (bytes4) {
         // Checks
         if (msg.sender != address(_mesi)) revert Vault_NotMesi(msg.sender);
-        (address creator, MesiTypes.TipChannel channel, bytes32 channelRef, bytes32 memoHash) = _decodeTipData(data);
-        // Checks, Effects (the token has already moved `value` here: no interaction)
-        uint256 fee = _bookTip(from, creator, value);
-        emit Tipped(creator, from, value, fee, channel, channelRef, memoHash);
+        if (data.length == SESSION_REQUEST_DATA_LENGTH) {
+            _fundSessionRequest(from, value, data);
+        } else {
+            (address creator, MesiTypes.TipChannel channel, bytes32 channelRef, bytes32 memoHash) = _decodeTipData(
+                data
+            );
+            // Checks, Effects (the token has already moved `value` here: no interaction)
+            uint256 fee = _bookTip(from, creator, value);
+            emit Tipped(creator, from, value, fee, channel, channelRef, memoHash);
+        }
         return IERC1363Receiver.onTransferReceived.selector;
     }
 
@@ -540,15 +549,9 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @inheritdoc IMesiVault
     function fundEscrow(address fan, address creator, uint256 amount) external whenNotPaused {
-        // Checks
-        EscrowSlot memory e = _escrow;
-        if (msg.sender != e.module) revert Vault_NotEscrowModule(msg.sender);
-        if (amount == 0) revert Vault_AmountZero();
-        _checkPayment(fan, creator);
-        uint256 room = type(uint96).max - e.escrowed;
-        if (amount > room) revert Vault_EscrowFull(amount, room);
-        // Effects (amount <= room: fits uint96)
-        _escrow.escrowed = uint96(e.escrowed + amount);
+        // Checks, Effects
+        address module = _escrowIn(fan, creator, amount);
+        if (msg.sender != module) revert Vault_NotEscrowModule(msg.sender);
         // Interactions
         _mesi.safeTransferFrom(fan, address(this), amount);
     }
@@ -755,6 +758,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @inheritdoc IMesiVault
+    function encodeSessionRequestData(address creator, uint8 minutes_) external pure returns (bytes memory) {
+        return abi.encode(creator, minutes_);
+    }
+
+    /// @inheritdoc IMesiVault
     function encodeTipData(
         address creator,
         MesiTypes.TipChannel channel,
@@ -924,6 +932,42 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
             // Already used (front-run) or invalid.
         }
         // solhint-enable no-empty-blocks
+    }
+
+    /// @dev A one-to-one request paid by transferAndCall: `amount` is already here; escrow it, then the escrow module
+    /// records the session (its revert reverts the transfer).
+    function _fundSessionRequest(address fan, uint256 amount, bytes calldata data) private {
+        // Checks: two words inside `data` (its length was checked by the caller).
+        uint256 creatorWord;
+        uint256 minutesWord;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            creatorWord := calldataload(data.offset)
+            minutesWord := calldataload(add(data.offset, 0x20))
+        }
+        if (creatorWord > type(uint160).max || minutesWord > type(uint8).max) {
+            revert Vault_InvalidTipData(SESSION_REQUEST_DATA_LENGTH);
+        }
+        address creator = address(uint160(creatorWord));
+        if (_params.paused) revert Vault_Paused();
+        // Checks, Effects
+        address module = _escrowIn(fan, creator, amount);
+        if (module == address(0)) revert Vault_NoEscrowModule();
+        // Interactions
+        IEscrowModule(module).onEscrowFunded(fan, creator, amount, uint8(minutesWord));
+    }
+
+    /// @dev Adds `amount` from `fan` for `creator` to the escrowed total (after the payment checks); returns the
+    /// escrow module, read from the same slot.
+    function _escrowIn(address fan, address creator, uint256 amount) private returns (address module) {
+        EscrowSlot memory e = _escrow;
+        if (amount == 0) revert Vault_AmountZero();
+        _checkPayment(fan, creator);
+        uint256 room = type(uint96).max - e.escrowed;
+        if (amount > room) revert Vault_EscrowFull(amount, room);
+        // amount <= room: fits uint96.
+        _escrow.escrowed = uint96(e.escrowed + amount);
+        return e.module;
     }
 
     /// @dev Who may pay whom: a real creator, not oneself, not blocked. The block list is read only when the

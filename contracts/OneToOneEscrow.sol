@@ -6,6 +6,7 @@ import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IER
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
+import { IEscrowModule } from "./interfaces/IEscrowModule.sol";
 import { IKyfRegistry } from "./interfaces/IKyfRegistry.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
 import { IOneToOneEscrow } from "./interfaces/IOneToOneEscrow.sol";
@@ -102,6 +103,18 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     ) external returns (uint256 sessionId) {
         _tryPermit(permit);
         return _request(creator, amount, minutes_);
+    }
+
+    /// @inheritdoc IEscrowModule
+    /// @dev The vault has escrowed `amount` from `fan` (its ERC-1363 hook): only the record is left to write.
+    function onEscrowFunded(
+        address fan,
+        address creator,
+        uint256 amount,
+        uint8 minutes_
+    ) external returns (uint256 sessionId) {
+        if (msg.sender != address(vault)) revert Escrow_NotVault(msg.sender);
+        return _openSession(fan, creator, amount, minutes_);
     }
 
     /// @inheritdoc IOneToOneEscrow
@@ -282,10 +295,24 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     // ─────────────────────────────────────── Private ───────────────────────────────────────
 
+    /// @dev A request paid from the caller's allowance: recorded, then funded through the vault.
     function _request(address creator, uint256 amount, uint8 minutes_) private returns (uint256 sessionId) {
+        // Checks, Effects
+        sessionId = _openSession(msg.sender, creator, amount, minutes_);
+        // Interactions: the vault pulls the funds (blocks, pause and a zero amount are refused there).
+        vault.fundEscrow(msg.sender, creator, amount);
+    }
+
+    /// @dev Records `fan`'s request (the caller moves the funds) and emits {SessionRequested}.
+    function _openSession(
+        address fan,
+        address creator,
+        uint256 amount,
+        uint8 minutes_
+    ) private returns (uint256 sessionId) {
         // Checks
-        uint96 amount96 = _checkRequest(creator, amount, minutes_);
-        uint192 pairKey = _pairKey(msg.sender, creator);
+        uint96 amount96 = _checkRequest(fan, creator, amount, minutes_);
+        uint192 pairKey = _pairKey(fan, creator);
         uint256 word = _sessions[pairKey];
         Status latest = _statusOf(word);
         if (latest == Status.Requested || latest == Status.Accepted || latest == Status.Disputed) {
@@ -294,7 +321,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
         // Effects
         Session memory s = Session({
-            fan: msg.sender,
+            fan: fan,
             creator: creator,
             amount: amount96,
             minutes_: minutes_,
@@ -311,12 +338,9 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
             s.commitmentInMemory();
         _sessions[pairKey] = word;
         sessionId = _sessionId(pairKey, word);
-
-        // Interactions: the vault pulls the funds (blocks, pause and a zero amount are refused there).
-        vault.fundEscrow(msg.sender, creator, amount);
         emit SessionRequested(
             sessionId,
-            msg.sender,
+            fan,
             creator,
             amount,
             minutes_,
@@ -327,8 +351,8 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     }
 
     /// @dev The creator's one-to-one settings allow this request; returns the amount as stored.
-    function _checkRequest(address creator, uint256 amount, uint8 minutes_) private view returns (uint96) {
-        if (creator == msg.sender) revert Escrow_SelfSession(msg.sender);
+    function _checkRequest(address fan, address creator, uint256 amount, uint8 minutes_) private view returns (uint96) {
+        if (creator == fan) revert Escrow_SelfSession(fan);
         ICreatorRegistry.OneToOneSettings memory settings = registry.oneToOneSettingsOf(creator);
         if (!settings.enabled) revert Escrow_OneToOneDisabled(creator);
         if (amount < settings.minAmount) revert Escrow_AmountBelowMinimum(amount, settings.minAmount);

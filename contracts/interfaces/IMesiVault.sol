@@ -225,6 +225,8 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_EscrowInsufficient(uint256 required, uint256 escrowed);
     /// @notice Only the escrow module ({escrowModule}) may fund and pay out escrow.
     error Vault_NotEscrowModule(address caller);
+    /// @notice A one-to-one request was paid to the vault while it names no escrow module.
+    error Vault_NoEscrowModule();
     /// @notice Escrowing `amount` more would pass the escrow's bound (2^96 - 1 in all); `room` is what is left.
     error Vault_EscrowFull(uint256 amount, uint256 room);
     /// @notice The escrow module can't change while `module` still holds `escrowed` for its sessions.
@@ -237,9 +239,10 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_ZeroAddress();
     /// @notice {onTransferReceived} was called by `caller`, not by the $MESI token.
     error Vault_NotMesi(address caller);
-    /// @notice The `data` of a $MESI `transferAndCall` to the vault is not a tip: it must be exactly the 128 bytes of
-    /// `abi.encode(address creator, uint8 channel, bytes32 channelRef, bytes32 memoHash)` with a clean address word
-    /// and a channel that exists. `length` is the length of the data received.
+    /// @notice The `data` of a $MESI `transferAndCall` to the vault is neither a tip nor a one-to-one request: a tip
+    /// is exactly the 128 bytes of `abi.encode(address creator, uint8 channel, bytes32 channelRef, bytes32 memoHash)`
+    /// with a clean address word and a channel that exists; a request is exactly the 64 bytes of
+    /// `abi.encode(address creator, uint8 minutes_)` with clean words. `length` is the length of the data received.
     error Vault_InvalidTipData(uint256 length);
 
     // ───────────────────────────────────────── Tips ─────────────────────────────────────────
@@ -253,7 +256,11 @@ interface IMesiVault is IERC1363Receiver {
     // All of them apply the same checks, book the same way and emit the same {Tipped}.
 
     /// @notice ERC-1363 hook: a $MESI `transferAndCall(vault, amount, data)` (or `transferFromAndCall(from, vault,
-    /// amount, data)`) is a tip of `value` from `from` to the creator named in `data`. The token has already moved
+    /// amount, data)`) is a tip of `value` from `from` to the creator named in `data` — or, when `data` is 64 bytes
+    /// ({encodeSessionRequestData}), a one-to-one request of `from` funded with `value`: the vault escrows it as
+    /// {fundEscrow} would (not paused, not blocked, value > 0, {Vault_EscrowFull}, {Vault_NoEscrowModule}) and calls
+    /// {IEscrowModule-onEscrowFunded} on {escrowModule}, which records the request (its revert reverts the
+    /// transfer). This is the wallet path for requests: one transaction, no approval. The token has already moved
     /// `value` into the vault, so nothing is pulled; the tip is booked exactly as {tip} books it and the hook returns
     /// its own selector. Any revert here reverts the whole transfer. `operator` is ignored: the fan is `from`, whose
     /// tokens moved (through `transferFromAndCall`, an operator spends an allowance `from` gave it, as with any
@@ -489,6 +496,9 @@ interface IMesiVault is IERC1363Receiver {
     function stablecoinTipNonce(StablecoinTipAuthorization calldata auth) external pure returns (bytes32);
     /// @notice EIP-712 digest of a {TipAuthorization}.
     function tipAuthorizationDigest(TipAuthorization calldata auth) external view returns (bytes32);
+    /// @notice The `data` of a $MESI `transferAndCall(vault, amount, data)` that requests a `minutes_`-minute
+    /// one-to-one with `creator` (see {onTransferReceived}): `abi.encode(creator, minutes_)`, 64 bytes.
+    function encodeSessionRequestData(address creator, uint8 minutes_) external pure returns (bytes memory);
     /// @notice The `data` of a $MESI `transferAndCall(vault, amount, data)` that tips `creator` (see
     /// {onTransferReceived}): `abi.encode(creator, uint8(channel), channelRef, memoHash)`.
     function encodeTipData(

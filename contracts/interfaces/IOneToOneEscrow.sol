@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import { IEscrowModule } from "./IEscrowModule.sol";
 import { IMesiVault } from "./IMesiVault.sol";
 
 /// @title IOneToOneEscrow
@@ -27,7 +28,7 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// - {SessionAccepted}: startedAt.
 /// Status: Requested, then Accepted ({SessionAccepted}), Disputed ({SessionDisputed}), the refund's status
 /// ({SessionRefunded}), Released ({SessionReleased}) or Resolved ({SessionResolved}); also {latestSessionOf}.
-interface IOneToOneEscrow {
+interface IOneToOneEscrow is IEscrowModule {
     enum Status {
         None,
         Requested,
@@ -153,9 +154,13 @@ interface IOneToOneEscrow {
     error Escrow_DisputeWindowOpen(uint256 sessionId, uint40 disputeEndsAt);
     error Escrow_InvalidBps(uint16 bps);
     error Escrow_InvalidWindow(uint256 seconds_);
+    /// @notice {onEscrowFunded} was called by `caller`, not by the vault.
+    error Escrow_NotVault(address caller);
 
     /// @notice Requests a session, moving `amount` from the caller into escrow (allowance for the vault). The
-    /// record snapshots the current {requestTtl} and {disputeWindow}.
+    /// record snapshots the current {requestTtl} and {disputeWindow}. Wallets can instead request in one transaction
+    /// without an approval: $MESI `transferAndCall(vault, amount, vault.encodeSessionRequestData(creator, minutes_))`
+    /// (the vault escrows and calls {onEscrowFunded}); both paths check and record the same way.
     /// Requirements: creator's one-to-one enabled; amount >= minAmount; duration within the creator's range;
     /// amount fits uint96; no open session of this fan with this creator; not blocked; vault not paused.
     /// Emits {SessionRequested}.

@@ -2857,6 +2857,11 @@ export const mesiVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "Vault_NoEscrowModule",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -4299,6 +4304,30 @@ export const mesiVaultAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint8",
+        "name": "minutes_",
+        "type": "uint8"
+      }
+    ],
+    "name": "encodeSessionRequestData",
+    "outputs": [
+      {
+        "internalType": "bytes",
+        "name": "",
+        "type": "bytes"
+      }
+    ],
+    "stateMutability": "pure",
     "type": "function"
   },
   {
@@ -10723,6 +10752,17 @@ export const oneToOneEscrowAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Escrow_NotVault",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "creator",
         "type": "address"
       }
@@ -11946,6 +11986,40 @@ export const oneToOneEscrowAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "fan",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint8",
+        "name": "minutes_",
+        "type": "uint8"
+      }
+    ],
+    "name": "onEscrowFunded",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "sessionId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -313,8 +313,12 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   };
   const record = async (sessionId: bigint) =>
     readSessionRecord(chain.publicClient, { address: contracts.OneToOneEscrow.address }, sessionId);
-  const lifecycle = async () => {
-    const requested = await requestedSession(escrow(fan4, "request", [alice.account.address, MESI("150"), 15]));
+  // The wallet path: one ERC-1363 transferAndCall into the vault, which escrows and has the escrow record the request.
+  const requestData = encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [alice.account.address, 15]);
+  const requestByTransfer = () => token(fan4, "transferAndCall", [vault, MESI("150"), requestData]);
+  const requestByAllowance = () => escrow(fan4, "request", [alice.account.address, MESI("150"), 15]);
+  const lifecycle = async (request = requestByTransfer) => {
+    const requested = await requestedSession(request());
     const accept = await meter.gasOf("accept", escrow(alice, "accept", [await record(requested.id)]));
     await chain.increaseTime(15 * 60 + 24 * 3600 + 1);
     const release = await meter.gasOf("release", escrow(fan4, "release", [await record(requested.id)]));
@@ -325,6 +329,7 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   // The measured lifecycle is a repeat one (same fan and creator, creator with earnings, escrow in use), like the
   // baseline's transferFrom to an existing holder; the first one above also pays for first-time storage.
   const { request: request2, accept: accept2, release: release2 } = await lifecycle();
+  gas["mesi.oneToOne.request.allowance"] = (await lifecycle(requestByAllowance)).request;
   gas["mesi.oneToOne.request"] = request2;
   gas["mesi.oneToOne.accept"] = accept2;
   gas["mesi.oneToOne.release"] = release2;

@@ -384,6 +384,40 @@ contract OneToOneEscrowTest is EscrowBase {
         assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()), "conservation");
     }
 
+    /// @dev A request paid by ERC-1363 transferAndCall into the vault (no allowance) records the same session as
+    /// {request} for any amount up to uint96, and the lifecycle pays the creator exactly that amount.
+    function testFuzz_RequestByTransferAndCall(uint96 amount, uint8 minutes_) public {
+        amount = uint96(bound(amount, MIN_AMOUNT, type(uint96).max));
+        minutes_ = uint8(bound(minutes_, 5, 30));
+        uint256 fanBefore = mesi.balanceOf(fan);
+        vm.prank(fan);
+        mesi.approve(address(vault), 0);
+        bytes memory data = vault.encodeSessionRequestData(creator, minutes_);
+        vm.prank(fan);
+        mesi.transferAndCall(address(vault), amount, data);
+        IOneToOneEscrow.Session memory s = IOneToOneEscrow.Session({
+            fan: fan,
+            creator: creator,
+            amount: amount,
+            minutes_: minutes_,
+            requestedAt: uint40(block.timestamp),
+            requestTtl: uint32(escrow.requestTtl()),
+            disputeWindow: uint32(escrow.disputeWindow()),
+            kyfDeadline: 0,
+            startedAt: 0
+        });
+        assertTrue(escrow.isCurrent(s), "record");
+        assertEq(vault.escrowed(), amount);
+        assertEq(mesi.balanceOf(fan), fanBefore - amount);
+        s = _accept(s);
+        vm.warp(block.timestamp + uint256(minutes_) * 60 + escrow.disputeWindow() + 1);
+        escrow.release(s);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, amount, "creator gross == amount");
+        assertEq(vault.escrowed(), 0);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()), "conservation");
+    }
+
     /// @dev Any change to any field of the record is refused with the id the changed record names.
     function testFuzz_RevertWhen_RecordTampered(uint256 field, uint256 value) public {
         (IOneToOneEscrow.Session memory s, ) = _request(fan, creator, MIN_AMOUNT, 10);

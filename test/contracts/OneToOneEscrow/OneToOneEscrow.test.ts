@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { network } from "hardhat";
-import { getAddress, keccak256, maxUint256, parseEventLogs, toHex, zeroAddress, zeroHash, type Address } from "viem";
+import {
+  encodeAbiParameters,
+  getAddress,
+  keccak256,
+  maxUint256,
+  parseEventLogs,
+  toHex,
+  zeroAddress,
+  zeroHash,
+  type Address,
+} from "viem";
 
 import {
   readSessionState,
@@ -307,6 +317,148 @@ describe("OneToOneEscrow", async () => {
         mesi,
         "ERC20InsufficientAllowance",
         [vault.address, 0n, AMOUNT],
+      );
+    });
+  });
+
+  describe("request by transferAndCall (wallet path, no approval)", () => {
+    const requestData = (creator: Address, minutes: number) =>
+      encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator, minutes]);
+    const requestByTransfer = (m: Modules, fan: Wallet, creator: Address, amount = AMOUNT, minutes = MINUTES) =>
+      m.mesi.write.transferAndCall([m.vault.address, amount, requestData(creator, minutes)], { account: fan.account });
+
+    it("escrows through the vault's hook, records the same session and needs no allowance", async () => {
+      const m = await load();
+      const { escrow, vault, mesi, creator, fan, viem } = m;
+      await m.wait(mesi.write.approve([vault.address, 0n], { account: fan.account }));
+      assert.equal(
+        await vault.read.encodeSessionRequestData([creator.account.address, MINUTES]),
+        requestData(creator.account.address, MINUTES),
+      );
+      const fanBefore = await mesi.read.balanceOf([fan.account.address]);
+      const id = firstId(m);
+      const tx = await requestByTransfer(m, fan, creator.account.address);
+      const requestedAt = await blockTime(m, tx);
+      await viem.assertions.emitWithArgs(tx, escrow, "SessionRequested", [
+        id,
+        getAddress(fan.account.address),
+        getAddress(creator.account.address),
+        AMOUNT,
+        MINUTES,
+        requestedAt,
+        requestedAt + TTL,
+        WINDOW,
+      ]);
+      assert.equal(await vault.read.escrowed(), AMOUNT);
+      assert.equal(await mesi.read.balanceOf([fan.account.address]), fanBefore - AMOUNT);
+      assert.equal(await mesi.read.allowance([fan.account.address, vault.address]), 0n);
+      await assertVaultConservation(m, creatorsOf(m));
+      // The session runs its course like any other.
+      await m.wait(escrow.write.accept([await recordOf(m, id)], { account: creator.account }));
+      await time.increase(MINUTES * 60 + WINDOW + 1);
+      await m.wait(escrow.write.release([await recordOf(m, id)]));
+      assert.equal(await vault.read.escrowed(), 0n);
+      assert.deepEqual(await vault.read.earningsOf([creator.account.address]), [
+        AMOUNT - feeOf(AMOUNT),
+        0n,
+        feeOf(AMOUNT),
+      ]);
+    });
+
+    it("every refusal reverts the transfer: the escrow's checks, blocks, pause, zero amount, bad data", async () => {
+      const m = await load();
+      const { escrow, vault, mesi, creator, fan, admin } = m;
+      const c = creator.account.address;
+      // The creator holds $MESI too, to try paying themselves.
+      await m.wait(mesi.write.transfer([c, AMOUNT], { account: fan.account }));
+      const fanBefore = await mesi.read.balanceOf([fan.account.address]);
+      const refused: [
+        string,
+        () => Promise<`0x${string}`>,
+        { address: Address; abi: typeof escrow.abi | typeof vault.abi },
+        string,
+        readonly unknown[],
+      ][] = [
+        [
+          "below the minimum",
+          () => requestByTransfer(m, fan, c, MIN_AMOUNT - 1n),
+          escrow,
+          "Escrow_AmountBelowMinimum",
+          [MIN_AMOUNT - 1n, MIN_AMOUNT],
+        ],
+        ["too long", () => requestByTransfer(m, fan, c, AMOUNT, 31), escrow, "Escrow_InvalidDuration", [31, 5, 30]],
+        ["to oneself", () => requestByTransfer(m, creator, c), vault, "Vault_SelfPayment", [getAddress(c)]],
+        ["zero amount", () => requestByTransfer(m, fan, c, 0n), vault, "Vault_AmountZero", []],
+        [
+          "a dirty address word",
+          () =>
+            mesi.write.transferAndCall(
+              [
+                vault.address,
+                AMOUNT,
+                encodeAbiParameters([{ type: "uint256" }, { type: "uint8" }], [2n ** 160n, MINUTES]),
+              ],
+              { account: fan.account },
+            ),
+          vault,
+          "Vault_InvalidTipData",
+          [64n],
+        ],
+        [
+          "minutes above uint8",
+          () =>
+            mesi.write.transferAndCall(
+              [vault.address, AMOUNT, encodeAbiParameters([{ type: "address" }, { type: "uint256" }], [c, 256n])],
+              { account: fan.account },
+            ),
+          vault,
+          "Vault_InvalidTipData",
+          [64n],
+        ],
+      ];
+      for (const [label, call, contract, error, args] of refused) {
+        await assert.doesNotReject(
+          m.viem.assertions.revertWithCustomErrorWithArgs(call(), contract as never, error, args as unknown[]),
+          label,
+        );
+      }
+      await m.wait(vault.write.blockFan([fan.account.address], { account: creator.account }));
+      await m.viem.assertions.revertWithCustomErrorWithArgs(requestByTransfer(m, fan, c), vault, "Vault_Blocked", [
+        getAddress(c),
+        getAddress(fan.account.address),
+      ]);
+      await m.wait(vault.write.unblockFan([fan.account.address], { account: creator.account }));
+      await m.wait(vault.write.pause({ account: admin.account }));
+      await m.viem.assertions.revertWithCustomError(requestByTransfer(m, fan, c), vault, "Vault_Paused");
+      await m.wait(vault.write.unpause({ account: admin.account }));
+      assert.equal(await mesi.read.balanceOf([fan.account.address]), fanBefore);
+      assert.equal(await vault.read.escrowed(), 0n);
+      // An open session with the same creator: the second request is refused by the escrow.
+      await m.wait(requestByTransfer(m, fan, c));
+      await m.viem.assertions.revertWithCustomErrorWithArgs(
+        requestByTransfer(m, fan, c),
+        escrow,
+        "Escrow_SessionOpen",
+        [firstId(m), Status.Requested],
+      );
+    });
+
+    it("onEscrowFunded only from the vault (Escrow_NotVault); no escrow module named: Vault_NoEscrowModule", async () => {
+      const m = await load();
+      const { escrow, vault, creator, fan, admin } = m;
+      await m.viem.assertions.revertWithCustomErrorWithArgs(
+        escrow.write.onEscrowFunded([fan.account.address, creator.account.address, AMOUNT, MINUTES], {
+          account: fan.account,
+        }),
+        escrow,
+        "Escrow_NotVault",
+        [getAddress(fan.account.address)],
+      );
+      await m.wait(vault.write.setEscrowModule([zeroAddress], { account: admin.account }));
+      await m.viem.assertions.revertWithCustomError(
+        requestByTransfer(m, fan, creator.account.address),
+        vault,
+        "Vault_NoEscrowModule",
       );
     });
   });
