@@ -65,7 +65,8 @@ const TARGETS: readonly GasTarget[] = [
   },
   {
     name: "one_to_one_lifecycle_vs_erc20_transferFrom",
-    description: "repeat one-to-one request + accept + release (creator with earnings) ≤ 4 × bare ERC-20 transferFrom",
+    description:
+      "repeat one-to-one request (ERC-1363 transferAndCall, no approval) + accept + release, same fan and creator (creator with earnings) ≤ 4 × bare ERC-20 transferFrom",
     measured: "mesi.oneToOne.lifecycle",
     baseline: "erc20.transferFrom.existingHolder",
     maxRatio: 4,
