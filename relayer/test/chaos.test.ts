@@ -250,7 +250,30 @@ describe("SIGKILL at random points during 500+ payments", () => {
         90_000,
         500,
       );
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The chain is done; the relayer books each confirmation a little later (it waits for its receipts).
+      const booked = (): { credited: number; open: number } => {
+        const db = new Database(join(dir, "relayer.sqlite"), { readonly: true });
+        try {
+          const credited = db.prepare("select count(*) as n from payments where status = 'credited'").get() as {
+            n: number;
+          };
+          const open = db
+            .prepare("select count(*) as n from outbox where state in ('queued', 'claimed', 'sent')")
+            .get() as { n: number };
+          return { credited: credited.n, open: open.n };
+        } finally {
+          db.close();
+        }
+      };
+      await waitFor(
+        "every credit booked by the relayer",
+        async () => {
+          const { credited, open } = booked();
+          return credited === PAYMENTS && open === 0;
+        },
+        60_000,
+        250,
+      );
       await supervisor.stop();
 
       const logs = await publicClient.getContractEvents({
