@@ -36,6 +36,8 @@ contract EscrowHandler is Test {
     mapping(uint256 index => uint256) public ghostPayouts;
     /// @notice [start, end) of every accepted session of a creator, in acceptance order.
     mapping(address creator => uint256[2][]) internal _intervals;
+    /// @notice The settings each creator last set (read from the escrow at deployment).
+    mapping(address creator => IOneToOneEscrow.OneToOneSettings) internal _settings;
     uint256 public payouts;
 
     constructor(
@@ -54,6 +56,7 @@ contract EscrowHandler is Test {
         admin = admin_;
         _fans = fans_;
         _creators = creators_;
+        for (uint256 i; i < creators_.length; ++i) _settings[creators_[i]] = escrow_.settingsOf(creators_[i]);
     }
 
     // ─────────────────────────────────────── Fan ───────────────────────────────────────
@@ -133,6 +136,22 @@ contract EscrowHandler is Test {
         _records[i].kyfDeadline = uint40(block.timestamp + kyf.consentWindow());
     }
 
+    /// @dev Any valid settings; mostly enabled, with minimums a request (1 to 10^6 MESI) may meet.
+    function setSettings(uint256 creatorSeed, uint8 minMinutes, uint8 maxMinutes, uint256 minAmount) external {
+        address creator = _creators[creatorSeed % _creators.length];
+        minMinutes = uint8(bound(minMinutes, 5, 30));
+        maxMinutes = uint8(bound(maxMinutes, minMinutes, 30));
+        IOneToOneEscrow.OneToOneSettings memory settings = IOneToOneEscrow.OneToOneSettings({
+            enabled: creatorSeed % 4 != 0,
+            minMinutes: minMinutes,
+            maxMinutes: maxMinutes,
+            minAmount: bound(minAmount, 1, 1000 ether)
+        });
+        vm.prank(creator);
+        escrow.setSettings(settings);
+        _settings[creator] = settings;
+    }
+
     function toggleBlock(uint256 fanSeed, uint256 creatorSeed) external {
         address fan = _fans[fanSeed % _fans.length];
         address creator = _creators[creatorSeed % _creators.length];
@@ -206,6 +225,10 @@ contract EscrowHandler is Test {
 
     function intervalsOf(address creator) external view returns (uint256[2][] memory) {
         return _intervals[creator];
+    }
+
+    function settingsOf(address creator) external view returns (IOneToOneEscrow.OneToOneSettings memory) {
+        return _settings[creator];
     }
 
     function recordCount() external view returns (uint256) {
@@ -645,7 +668,7 @@ contract OneToOneEscrowTest is EscrowBase {
 }
 
 /// @notice Random lifecycles: requests, KYF, accepts, declines, cancels, expiries, reports, releases,
-/// resolutions, blocks, pauses, window changes and time.
+/// resolutions, settings changes, blocks, pauses, window changes and time.
 contract OneToOneEscrowInvariantTest is StdInvariant, EscrowBase {
     EscrowHandler internal handler;
 
@@ -708,6 +731,22 @@ contract OneToOneEscrowInvariantTest is StdInvariant, EscrowBase {
             for (uint256 i = 1; i < intervals.length; ++i) {
                 assertGe(intervals[i][0], intervals[i - 1][1], "no overlap");
             }
+        }
+    }
+
+    /// @dev Settings and busyUntil share a slot: each keeps what was last written to it, whatever the other did.
+    function invariant_CreatorSlotKeepsSettingsAndBusyUntil() public view {
+        address[] memory list = handler.creators();
+        for (uint256 c; c < list.length; ++c) {
+            IOneToOneEscrow.OneToOneSettings memory expected = handler.settingsOf(list[c]);
+            IOneToOneEscrow.OneToOneSettings memory stored = escrow.settingsOf(list[c]);
+            assertEq(stored.enabled, expected.enabled, "enabled");
+            assertEq(stored.minMinutes, expected.minMinutes, "minMinutes");
+            assertEq(stored.maxMinutes, expected.maxMinutes, "maxMinutes");
+            assertEq(stored.minAmount, expected.minAmount, "minAmount");
+            uint256[2][] memory intervals = handler.intervalsOf(list[c]);
+            uint256 lastEnd = intervals.length == 0 ? 0 : intervals[intervals.length - 1][1];
+            assertEq(escrow.busyUntil(list[c]), lastEnd, "busyUntil");
         }
     }
 
