@@ -6,7 +6,8 @@ import { IMesiVault } from "./interfaces/IMesiVault.sol";
 import { SubscriptionMath } from "./libraries/SubscriptionMath.sol";
 
 /// @title CreatorRegistry
-/// @notice Creators' profiles, follows, subscription tiers and subscriptions, one-to-one settings and streams.
+/// @notice Creators' profiles, follows, subscription tiers and subscriptions, and streams. One-to-one settings live in
+/// the escrow ({IOneToOneEscrow.setSettings}), beside the state every request and acceptance reads anyway.
 /// Paid subscriptions are collected through the vault (this contract holds MODULE_ROLE there), so the vault's
 /// block list, pause and fee apply to them; a free trial moves no money, so this contract applies the vault's
 /// pause and block list itself and reverts with the vault's errors, as a paid subscription would.
@@ -16,10 +17,6 @@ contract CreatorRegistry is ICreatorRegistry {
     uint8 public constant MAX_TRIAL_DAYS = 7;
     /// @notice Most periods one subscription payment may buy (two years).
     uint16 public constant MAX_PERIODS = 24;
-    /// @notice Shortest one-to-one session, in minutes.
-    uint8 public constant MIN_SESSION_MINUTES = 5;
-    /// @notice Longest one-to-one session, in minutes.
-    uint8 public constant MAX_SESSION_MINUTES = 30;
     /// @notice Highest KYF level a stream may require.
     uint8 public constant MAX_KYF_LEVEL = 3;
 
@@ -27,14 +24,6 @@ contract CreatorRegistry is ICreatorRegistry {
     struct CreatorRecord {
         bool registered;
         uint32 tierCount;
-    }
-
-    /// @dev {OneToOneSettings} in one slot; minAmount beyond uint232 is refused (far above the $MESI supply).
-    struct StoredOneToOne {
-        bool enabled;
-        uint8 minMinutes;
-        uint8 maxMinutes;
-        uint232 minAmount;
     }
 
     /// @dev {Stream} in three slots: creator with the flags and small fields, the invite signer, the tip threshold.
@@ -56,7 +45,6 @@ contract CreatorRegistry is ICreatorRegistry {
     mapping(address creator => mapping(address fan => bool)) private _follows;
     mapping(address creator => mapping(uint32 tierId => Tier)) private _tiers;
     mapping(address creator => mapping(address fan => Subscription)) private _subscriptions;
-    mapping(address creator => StoredOneToOne) private _oneToOne;
     mapping(uint256 streamId => StoredStream) private _streams;
     uint256 private _streamCount;
 
@@ -186,30 +174,6 @@ contract CreatorRegistry is ICreatorRegistry {
         emit Subscribed(msg.sender, creator, tierId, tier.rank, periods, paid, fee, false, expiresAt);
     }
 
-    // ───────────────────────────────────────── One-to-one ─────────────────────────────────────────
-
-    /// @inheritdoc ICreatorRegistry
-    /// @dev minAmount above type(uint232).max reverts with {Registry_InvalidMinAmount}.
-    function setOneToOneSettings(OneToOneSettings calldata settings) external onlyRegistered {
-        uint8 minMinutes = settings.minMinutes;
-        uint8 maxMinutes = settings.maxMinutes;
-        if (minMinutes < MIN_SESSION_MINUTES || minMinutes > maxMinutes || maxMinutes > MAX_SESSION_MINUTES) {
-            revert Registry_InvalidDuration(minMinutes, maxMinutes);
-        }
-        uint256 minAmount = settings.minAmount;
-        if ((settings.enabled && minAmount == 0) || minAmount > type(uint232).max) {
-            revert Registry_InvalidMinAmount(minAmount);
-        }
-
-        _oneToOne[msg.sender] = StoredOneToOne({
-            enabled: settings.enabled,
-            minMinutes: minMinutes,
-            maxMinutes: maxMinutes,
-            minAmount: uint232(minAmount) // bounded just above
-        });
-        emit OneToOneSettingsUpdated(msg.sender, settings.enabled, minAmount, minMinutes, maxMinutes);
-    }
-
     // ───────────────────────────────────────── Streams ─────────────────────────────────────────
 
     /// @inheritdoc ICreatorRegistry
@@ -275,18 +239,6 @@ contract CreatorRegistry is ICreatorRegistry {
     function isSubscribed(address creator, address fan, uint8 minRank) external view returns (bool) {
         Subscription memory subscription = _subscriptions[creator][fan];
         return subscription.expiresAt > block.timestamp && subscription.rank >= minRank;
-    }
-
-    /// @inheritdoc ICreatorRegistry
-    function oneToOneSettingsOf(address creator) external view returns (OneToOneSettings memory) {
-        StoredOneToOne memory stored = _oneToOne[creator];
-        return
-            OneToOneSettings({
-                enabled: stored.enabled,
-                minMinutes: stored.minMinutes,
-                maxMinutes: stored.maxMinutes,
-                minAmount: stored.minAmount
-            });
     }
 
     /// @inheritdoc ICreatorRegistry

@@ -43,6 +43,10 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     uint256 public constant MIN_DISPUTE_WINDOW = 1 hours;
     /// @notice Longest allowed {requestTtl} and {disputeWindow}.
     uint256 public constant MAX_WINDOW = 30 days;
+    /// @notice Shortest one-to-one session, in minutes.
+    uint8 public constant MIN_SESSION_MINUTES = 5;
+    /// @notice Longest one-to-one session, in minutes.
+    uint8 public constant MAX_SESSION_MINUTES = 30;
     uint16 private constant _BPS = 10_000;
 
     /// @dev Layout of a pair's word: `seq` in bits 192–255, `status` in bits 184–191, the commitment in bits 0–183.
@@ -53,9 +57,19 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     /// @dev A session id is `(pairKey << 64) | seq`.
     uint256 private constant _ID_SHIFT = 64;
 
+    /// @dev A creator's {OneToOneSettings} and when their running session ends, in one slot: a request reads it once,
+    /// an acceptance reads and rewrites it. minAmount fits uint96 as every session amount does.
+    struct CreatorSlot {
+        uint40 busyUntil;
+        bool enabled;
+        uint8 minMinutes;
+        uint8 maxMinutes;
+        uint96 minAmount;
+    }
+
     /// @notice The vault holding the escrowed funds (this contract holds its MODULE_ROLE).
     IMesiVault public immutable vault;
-    /// @notice Where creators' one-to-one settings live.
+    /// @notice Where creators register: only a registered creator may set one-to-one settings.
     ICreatorRegistry public immutable registry;
     /// @notice Where KYF disclosure is requested and consent recorded (this contract holds KYF_REQUESTER_ROLE).
     IKyfRegistry public immutable kyf;
@@ -68,8 +82,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     /// @dev The pair's latest session: `[uint64 seq | uint8 status | uint184 commitment]`.
     mapping(uint192 pairKey => uint256 word) private _sessions;
-    /// @dev A uint40 in a whole slot: accept writes it without reading it back to merge.
-    mapping(address creator => uint256) private _busyUntil;
+    mapping(address creator => CreatorSlot) private _creators;
 
     constructor(
         IMesiVault vault_,
@@ -140,6 +153,29 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     // ─────────────────────────────────────── Creator ───────────────────────────────────────
 
     /// @inheritdoc IOneToOneEscrow
+    function setSettings(OneToOneSettings calldata settings) external {
+        if (!registry.isRegistered(msg.sender)) revert Escrow_NotRegistered(msg.sender);
+        bool enabled = settings.enabled;
+        uint8 minMinutes = settings.minMinutes;
+        uint8 maxMinutes = settings.maxMinutes;
+        uint256 minAmount = settings.minAmount;
+        if (minMinutes < MIN_SESSION_MINUTES || minMinutes > maxMinutes || maxMinutes > MAX_SESSION_MINUTES) {
+            revert Escrow_InvalidDurationRange(minMinutes, maxMinutes);
+        }
+        if ((enabled && minAmount == 0) || minAmount > type(uint96).max) revert Escrow_InvalidMinAmount(minAmount);
+
+        CreatorSlot storage slot = _creators[msg.sender];
+        _creators[msg.sender] = CreatorSlot({
+            busyUntil: slot.busyUntil,
+            enabled: enabled,
+            minMinutes: minMinutes,
+            maxMinutes: maxMinutes,
+            minAmount: uint96(minAmount) // bounded just above
+        });
+        emit OneToOneSettingsUpdated(msg.sender, enabled, minAmount, minMinutes, maxMinutes);
+    }
+
+    /// @inheritdoc IOneToOneEscrow
     function accept(Session calldata session) external {
         (uint192 pairKey, uint256 word, uint256 sessionId) = _current(session);
         address creator = _checkAccept(session, word, sessionId);
@@ -148,7 +184,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         uint40 endsAt = startedAt + uint40(session.minutes_) * 60;
         uint256 commitment = session.withField(SessionCommitment.STARTED_AT_OFFSET, startedAt);
         _sessions[pairKey] = _word(word, Status.Accepted, commitment);
-        _busyUntil[creator] = endsAt;
+        _creators[creator].busyUntil = endsAt;
         emit SessionAccepted(sessionId, session.fan, creator, startedAt, endsAt, endsAt + session.disputeWindow);
     }
 
@@ -280,7 +316,19 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
 
     /// @inheritdoc IOneToOneEscrow
     function busyUntil(address creator) external view returns (uint40) {
-        return uint40(_busyUntil[creator]); // only uint40 values are stored
+        return _creators[creator].busyUntil;
+    }
+
+    /// @inheritdoc IOneToOneEscrow
+    function settingsOf(address creator) external view returns (OneToOneSettings memory) {
+        CreatorSlot memory slot = _creators[creator];
+        return
+            OneToOneSettings({
+                enabled: slot.enabled,
+                minMinutes: slot.minMinutes,
+                maxMinutes: slot.maxMinutes,
+                minAmount: slot.minAmount
+            });
     }
 
     /// @inheritdoc IOneToOneEscrow
@@ -353,11 +401,18 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
     /// @dev The creator's one-to-one settings allow this request; returns the amount as stored.
     function _checkRequest(address fan, address creator, uint256 amount, uint8 minutes_) private view returns (uint96) {
         if (creator == fan) revert Escrow_SelfSession(fan);
-        ICreatorRegistry.OneToOneSettings memory settings = registry.oneToOneSettingsOf(creator);
-        if (!settings.enabled) revert Escrow_OneToOneDisabled(creator);
-        if (amount < settings.minAmount) revert Escrow_AmountBelowMinimum(amount, settings.minAmount);
-        if (minutes_ < settings.minMinutes || minutes_ > settings.maxMinutes) {
-            revert Escrow_InvalidDuration(minutes_, settings.minMinutes, settings.maxMinutes);
+        // Read side by side, the four fields cost one SLOAD (a memory copy of the struct costs more).
+        CreatorSlot storage slot = _creators[creator];
+        (bool enabled, uint8 minMinutes, uint8 maxMinutes, uint256 minAmount) = (
+            slot.enabled,
+            slot.minMinutes,
+            slot.maxMinutes,
+            slot.minAmount
+        );
+        if (!enabled) revert Escrow_OneToOneDisabled(creator);
+        if (amount < minAmount) revert Escrow_AmountBelowMinimum(amount, minAmount);
+        if (minutes_ < minMinutes || minutes_ > maxMinutes) {
+            revert Escrow_InvalidDuration(minutes_, minMinutes, maxMinutes);
         }
         return amount.toUint96();
     }
@@ -377,7 +432,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         if (session.kyfDeadline != 0 && !kyf.hasConsented(creator, fan)) {
             revert Escrow_KyfConsentMissing(sessionId, fan);
         }
-        uint40 busy = uint40(_busyUntil[creator]); // only uint40 values are stored
+        uint40 busy = _creators[creator].busyUntil;
         if (block.timestamp < busy) revert Escrow_CreatorBusy(creator, busy);
     }
 

@@ -2,9 +2,10 @@
 pragma solidity ^0.8.30;
 
 /// @title ICreatorRegistry
-/// @notice Creators' public setup: profile, follows, subscription tiers and subscriptions, one-to-one
-/// settings, streams and their access rules. Money for subscriptions moves through the vault (a module
-/// call), so a fan blocked in the vault cannot subscribe; this contract also refuses follows from blocked fans.
+/// @notice Creators' public setup: profile, follows, subscription tiers and subscriptions, streams and their access
+/// rules. Money for subscriptions moves through the vault (a module call), so a fan blocked in the vault cannot
+/// subscribe; this contract also refuses follows from blocked fans. One-to-one settings live in the escrow
+/// ({IOneToOneEscrow.setSettings}), which asks {isRegistered} before storing them.
 interface ICreatorRegistry {
     /// @notice A subscription tier. Price is per 30-day period in $MESI base units.
     /// @param rank Ordering used by access rules (e.g. 1 Bronze, 2 Silver, 3 Gold); higher includes lower.
@@ -14,14 +15,6 @@ interface ICreatorRegistry {
         uint8 rank;
         uint8 trialDays;
         bool active;
-    }
-
-    /// @notice One-to-one settings. Durations in whole minutes, always within 5–30.
-    struct OneToOneSettings {
-        bool enabled;
-        uint8 minMinutes;
-        uint8 maxMinutes;
-        uint256 minAmount;
     }
 
     /// @notice Access rules of a stream. Public streams (`isPrivate` false) ignore the private criteria; a private
@@ -82,14 +75,6 @@ interface ICreatorRegistry {
         bool trial,
         uint64 expiresAt
     );
-    /// @notice A creator changed their one-to-one settings (durations in minutes, 5–30).
-    event OneToOneSettingsUpdated(
-        address indexed creator,
-        bool enabled,
-        uint256 minAmount,
-        uint8 minMinutes,
-        uint8 maxMinutes
-    );
     /// @notice A creator created a stream with its access rules.
     event StreamCreated(uint256 indexed streamId, address indexed creator, StreamRules rules, string metadataURI);
     /// @notice A creator changed a stream's access rules.
@@ -110,8 +95,6 @@ interface ICreatorRegistry {
     error Registry_InvalidRank(uint8 rank);
     error Registry_TrialTooLong(uint8 trialDays, uint8 maxTrialDays);
     error Registry_InvalidPeriods(uint16 periods);
-    error Registry_InvalidDuration(uint8 minMinutes, uint8 maxMinutes);
-    error Registry_InvalidMinAmount(uint256 minAmount);
     error Registry_UnknownStream(uint256 streamId);
     error Registry_NotStreamCreator(uint256 streamId, address caller);
     error Registry_InvalidKyfLevel(uint8 level);
@@ -145,9 +128,6 @@ interface ICreatorRegistry {
     /// Emits {Subscribed}.
     function subscribe(address creator, uint32 tierId, uint16 periods) external;
 
-    /// @notice Requirements: registered; 5 <= min <= max <= 30; minAmount > 0 when enabled. Emits {OneToOneSettingsUpdated}.
-    function setOneToOneSettings(OneToOneSettings calldata settings) external;
-
     /// @notice Creates a stream owned by the caller. Requirements: registered; kyfLevel <= 3. Emits {StreamCreated}.
     function createStream(StreamRules calldata rules, string calldata metadataURI) external returns (uint256 streamId);
     /// @notice Requirements: the caller created the stream. Emits {StreamRulesUpdated}.
@@ -155,7 +135,7 @@ interface ICreatorRegistry {
     /// @notice Marks the stream live or ended. Requirements: the caller created the stream. Emits {StreamLiveSet}.
     function setLive(uint256 streamId, bool live) external;
 
-    /// @notice Whether `creator` registered.
+    /// @notice Whether `creator` registered (the escrow requires it of a creator setting one-to-one settings).
     function isRegistered(address creator) external view returns (bool);
     /// @notice Whether `fan` follows `creator`.
     function isFollowing(address fan, address creator) external view returns (bool);
@@ -167,8 +147,6 @@ interface ICreatorRegistry {
     function subscriptionOf(address creator, address fan) external view returns (Subscription memory);
     /// @notice Whether `fan` holds an unexpired subscription of rank >= `minRank` to `creator`.
     function isSubscribed(address creator, address fan, uint8 minRank) external view returns (bool);
-    /// @notice A creator's one-to-one settings.
-    function oneToOneSettingsOf(address creator) external view returns (OneToOneSettings memory);
     /// @notice A stream (all zero for an unknown id).
     function streamOf(uint256 streamId) external view returns (Stream memory);
     /// @notice The creator of a stream (zero for an unknown id).

@@ -7,6 +7,10 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// @title IOneToOneEscrow
 /// @notice Paid one-to-one video sessions held in escrow (funds sit in the vault's `escrowed`).
 ///
+/// Settings: a registered creator (see {ICreatorRegistry.isRegistered}) offers sessions with {setSettings}: on or off,
+/// a minimum amount and a range of durations within 5–30 minutes. They are kept here, in one slot per creator beside
+/// when the creator's running session ends, so a request reads them with one storage read and no external call.
+///
 /// Lifecycle: a fan requests with amount >= the creator's minimum and a duration the creator allows → the creator
 /// accepts (the clock starts; one active session per creator) or declines (refund); the fan may cancel before
 /// acceptance (refund); a request not answered within `requestTtl` expires (refund, anyone may trigger). If the
@@ -40,6 +44,18 @@ interface IOneToOneEscrow is IEscrowModule {
         Disputed,
         Released,
         Resolved
+    }
+
+    /// @notice A creator's one-to-one settings. Durations in whole minutes, within 5–30.
+    /// @param enabled Whether the creator takes requests.
+    /// @param minMinutes Shortest duration a fan may book.
+    /// @param maxMinutes Longest duration a fan may book.
+    /// @param minAmount Smallest amount a request may escrow (at most 2^96 - 1, the largest session amount).
+    struct OneToOneSettings {
+        bool enabled;
+        uint8 minMinutes;
+        uint8 maxMinutes;
+        uint256 minAmount;
     }
 
     /// @notice A session's record: what its commitment covers (status and `seq` are kept beside it, in plain).
@@ -126,11 +142,26 @@ interface IOneToOneEscrow is IEscrowModule {
         uint256 fee,
         bytes32 noteHash
     );
+    /// @notice A creator changed their one-to-one settings (durations in minutes, 5–30); they apply to requests made
+    /// from now on.
+    event OneToOneSettingsUpdated(
+        address indexed creator,
+        bool enabled,
+        uint256 minAmount,
+        uint8 minMinutes,
+        uint8 maxMinutes
+    );
     /// @notice How long a request may wait for acceptance changed (for requests made from now on).
     event RequestTtlUpdated(uint256 oldSeconds, uint256 newSeconds);
     /// @notice How long after a session ends the fan may report changed (for requests made from now on).
     event DisputeWindowUpdated(uint256 oldSeconds, uint256 newSeconds);
 
+    /// @notice Only a creator registered in the registry may set one-to-one settings.
+    error Escrow_NotRegistered(address account);
+    /// @notice Settings need 5 <= minMinutes <= maxMinutes <= 30.
+    error Escrow_InvalidDurationRange(uint8 minMinutes, uint8 maxMinutes);
+    /// @notice Settings need a non-zero minimum while enabled, and one no session amount exceeds (<= 2^96 - 1).
+    error Escrow_InvalidMinAmount(uint256 minAmount);
     error Escrow_OneToOneDisabled(address creator);
     error Escrow_AmountBelowMinimum(uint256 amount, uint256 minAmount);
     error Escrow_InvalidDuration(uint8 minutes_, uint8 minMinutes, uint8 maxMinutes);
@@ -156,6 +187,11 @@ interface IOneToOneEscrow is IEscrowModule {
     error Escrow_InvalidWindow(uint256 seconds_);
     /// @notice {onEscrowFunded} was called by `caller`, not by the vault.
     error Escrow_NotVault(address caller);
+
+    /// @notice Sets the caller's one-to-one settings; requests made from now on must meet them (open requests and
+    /// sessions are unaffected). Requirements: caller registered in the registry; 5 <= minMinutes <= maxMinutes <= 30;
+    /// minAmount > 0 when enabled; minAmount <= 2^96 - 1. Emits {OneToOneSettingsUpdated}.
+    function setSettings(OneToOneSettings calldata settings) external;
 
     /// @notice Requests a session, moving `amount` from the caller into escrow (allowance for the vault). The
     /// record snapshots the current {requestTtl} and {disputeWindow}. Wallets can instead request in one transaction
@@ -220,6 +256,8 @@ interface IOneToOneEscrow is IEscrowModule {
     function sessionIdOf(address fan, address creator, uint64 seq) external pure returns (uint256);
     /// @notice When the creator's current session ends (0 or past = free).
     function busyUntil(address creator) external view returns (uint40);
+    /// @notice A creator's one-to-one settings (all zero until set: disabled).
+    function settingsOf(address creator) external view returns (OneToOneSettings memory);
     /// @notice Seconds a request made now may wait for acceptance.
     function requestTtl() external view returns (uint256);
     /// @notice Seconds after a session's end during which the fan may report, for requests made now.

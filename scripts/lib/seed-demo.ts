@@ -140,8 +140,9 @@ export async function seedDemo(parameters: SeedDemoParameters): Promise<DemoData
   await confirm(
     "Alice sets one-to-one",
     aliceWallet.writeContract({
-      ...registry,
-      functionName: "setOneToOneSettings",
+      address: contracts.OneToOneEscrow.address,
+      abi: abis.OneToOneEscrow,
+      functionName: "setSettings",
       args: [{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: MESI("200") }],
     }),
   );

@@ -101,7 +101,6 @@ export const DATA_SOURCES = [
       "TierCreated",
       "TierUpdated",
       "Subscribed",
-      "OneToOneSettingsUpdated",
       "StreamCreated",
       "StreamRulesUpdated",
       "StreamLiveSet",
@@ -166,6 +165,7 @@ export const DATA_SOURCES = [
     ],
     events: handlers(
       "EscrowInitialized",
+      "OneToOneSettingsUpdated",
       "SessionRequested",
       "SessionAccepted",
       "SessionRefunded",

@@ -122,7 +122,7 @@ describe("MesiVault", () => {
     const data = await gql.query(
       `query($c: ID!, $c2: ID!, $v: ID!) {
         creator(id: $c) { registered profileURI cleared pending feesOwed totalClaimed tipCount tipVolume followerCount blockedCount
-          oneToOneEnabled oneToOneMinAmount claims { amount feesSwept } dayData(first: 5) { tipCount tipVolume } }
+          claims { amount feesSwept } dayData(first: 5) { tipCount tipVolume } }
         creator2: creator(id: $c2) { cleared feesOwed }
         vault(id: $v) { feeBps holdPeriod paused treasury floatBalance feePool escrowed feesWithdrawn }
         feeSweeps { amount creator { id } }
@@ -156,8 +156,6 @@ describe("MesiVault", () => {
       tipVolume: e("228"),
       followerCount: 1,
       blockedCount: 0,
-      oneToOneEnabled: true,
-      oneToOneMinAmount: e("20"),
     });
     expect(data.creator.claims).toHaveLength(1);
     expect(BigInt(data.creator.totalClaimed)).toBeGreaterThan(0n);
@@ -283,6 +281,30 @@ describe("MesiTickets", () => {
 });
 
 describe("OneToOneEscrow", () => {
+  it("keeps creators' one-to-one settings from the escrow's OneToOneSettingsUpdated", async () => {
+    const fields = "oneToOneEnabled oneToOneMinAmount oneToOneMinMinutes oneToOneMaxMinutes";
+    const data = await gql.query(
+      `query($c: ID!, $c2: ID!) { creator(id: $c) { ${fields} } creator2: creator(id: $c2) { ${fields} } }`,
+      {
+        c: lower(scenario.actors.creator.address),
+        c2: lower(scenario.actors.creator2.address),
+      },
+    );
+    expect(data.creator).toEqual({
+      oneToOneEnabled: true,
+      oneToOneMinAmount: e("20"),
+      oneToOneMinMinutes: 5,
+      oneToOneMaxMinutes: 30,
+    });
+    // creator2 never set any: the defaults.
+    expect(data.creator2).toEqual({
+      oneToOneEnabled: false,
+      oneToOneMinAmount: "0",
+      oneToOneMinMinutes: 0,
+      oneToOneMaxMinutes: 0,
+    });
+  });
+
   it("follows sessions through every ending", async () => {
     const { oneToOneSessions } = await gql.query(
       `{ oneToOneSessions(orderBy: sessionId) { sessionId status amount refund creatorAmount fanAmount fee creatorBps kyfDeadline

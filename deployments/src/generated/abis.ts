@@ -5538,38 +5538,11 @@ export const creatorRegistryAbi = [
     "inputs": [
       {
         "internalType": "uint8",
-        "name": "minMinutes",
-        "type": "uint8"
-      },
-      {
-        "internalType": "uint8",
-        "name": "maxMinutes",
-        "type": "uint8"
-      }
-    ],
-    "name": "Registry_InvalidDuration",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint8",
         "name": "level",
         "type": "uint8"
       }
     ],
     "name": "Registry_InvalidKyfLevel",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "minAmount",
-        "type": "uint256"
-      }
-    ],
-    "name": "Registry_InvalidMinAmount",
     "type": "error"
   },
   {
@@ -5802,43 +5775,6 @@ export const creatorRegistryAbi = [
       }
     ],
     "name": "Followed",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": true,
-        "internalType": "address",
-        "name": "creator",
-        "type": "address"
-      },
-      {
-        "indexed": false,
-        "internalType": "bool",
-        "name": "enabled",
-        "type": "bool"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "minAmount",
-        "type": "uint256"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint8",
-        "name": "minMinutes",
-        "type": "uint8"
-      },
-      {
-        "indexed": false,
-        "internalType": "uint8",
-        "name": "maxMinutes",
-        "type": "uint8"
-      }
-    ],
-    "name": "OneToOneSettingsUpdated",
     "type": "event"
   },
   {
@@ -6187,33 +6123,7 @@ export const creatorRegistryAbi = [
   },
   {
     "inputs": [],
-    "name": "MAX_SESSION_MINUTES",
-    "outputs": [
-      {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
     "name": "MAX_TRIAL_DAYS",
-    "outputs": [
-      {
-        "internalType": "uint8",
-        "name": "",
-        "type": "uint8"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "MIN_SESSION_MINUTES",
     "outputs": [
       {
         "internalType": "uint8",
@@ -6402,47 +6312,6 @@ export const creatorRegistryAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "creator",
-        "type": "address"
-      }
-    ],
-    "name": "oneToOneSettingsOf",
-    "outputs": [
-      {
-        "components": [
-          {
-            "internalType": "bool",
-            "name": "enabled",
-            "type": "bool"
-          },
-          {
-            "internalType": "uint8",
-            "name": "minMinutes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "maxMinutes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "minAmount",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ICreatorRegistry.OneToOneSettings",
-        "name": "",
-        "type": "tuple"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "string",
         "name": "profileURI",
         "type": "string"
@@ -6467,41 +6336,6 @@ export const creatorRegistryAbi = [
       }
     ],
     "name": "setLive",
-    "outputs": [],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "components": [
-          {
-            "internalType": "bool",
-            "name": "enabled",
-            "type": "bool"
-          },
-          {
-            "internalType": "uint8",
-            "name": "minMinutes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint8",
-            "name": "maxMinutes",
-            "type": "uint8"
-          },
-          {
-            "internalType": "uint256",
-            "name": "minAmount",
-            "type": "uint256"
-          }
-        ],
-        "internalType": "struct ICreatorRegistry.OneToOneSettings",
-        "name": "settings",
-        "type": "tuple"
-      }
-    ],
-    "name": "setOneToOneSettings",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -10643,6 +10477,33 @@ export const oneToOneEscrowAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "minMinutes",
+        "type": "uint8"
+      },
+      {
+        "internalType": "uint8",
+        "name": "maxMinutes",
+        "type": "uint8"
+      }
+    ],
+    "name": "Escrow_InvalidDurationRange",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "minAmount",
+        "type": "uint256"
+      }
+    ],
+    "name": "Escrow_InvalidMinAmount",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "seconds_",
         "type": "uint256"
@@ -10746,6 +10607,17 @@ export const oneToOneEscrowAbi = [
       }
     ],
     "name": "Escrow_NotFan",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Escrow_NotRegistered",
     "type": "error"
   },
   {
@@ -10964,6 +10836,43 @@ export const oneToOneEscrowAbi = [
       }
     ],
     "name": "EscrowInitialized",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "enabled",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "minAmount",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "minMinutes",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "maxMinutes",
+        "type": "uint8"
+      }
+    ],
+    "name": "OneToOneSettingsUpdated",
     "type": "event"
   },
   {
@@ -11358,6 +11267,19 @@ export const oneToOneEscrowAbi = [
   },
   {
     "inputs": [],
+    "name": "MAX_SESSION_MINUTES",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_WINDOW",
     "outputs": [
       {
@@ -11390,6 +11312,19 @@ export const oneToOneEscrowAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "MIN_SESSION_MINUTES",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
       }
     ],
     "stateMutability": "view",
@@ -12538,6 +12473,82 @@ export const oneToOneEscrowAbi = [
     "name": "setRequestTtl",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "enabled",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minMinutes",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "maxMinutes",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minAmount",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.OneToOneSettings",
+        "name": "settings",
+        "type": "tuple"
+      }
+    ],
+    "name": "setSettings",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      }
+    ],
+    "name": "settingsOf",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "enabled",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint8",
+            "name": "minMinutes",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint8",
+            "name": "maxMinutes",
+            "type": "uint8"
+          },
+          {
+            "internalType": "uint256",
+            "name": "minAmount",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct IOneToOneEscrow.OneToOneSettings",
+        "name": "",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

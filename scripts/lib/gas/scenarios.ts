@@ -298,12 +298,12 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   gas["mesi.ticket.buy.newHolder"] = await meter.gasOf("buy ticket", buy(fan3));
 
   // One-to-one: request + accept + release (after the session and the dispute window).
-  await meter.gasOf(
-    "one-to-one settings",
-    registry(alice, "setOneToOneSettings", [{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: MESI("100") }]),
-  );
   const escrow = (from: Wallet, functionName: string, args: readonly unknown[]) =>
     send(from, contracts.OneToOneEscrow.address, abis.OneToOneEscrow, functionName, args);
+  await meter.gasOf(
+    "one-to-one settings",
+    escrow(alice, "setSettings", [{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: MESI("100") }]),
+  );
   // Every call after the request passes the session's record, rebuilt from the escrow's events as the webapp does.
   const requestedSession = async (hash: Promise<Hash>) => {
     const receipt = await chain.publicClient.waitForTransactionReceipt({ hash: await hash, pollingInterval: 10 });

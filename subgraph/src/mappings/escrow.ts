@@ -1,12 +1,14 @@
-// OneToOneEscrow: sessions through their lifecycle, and the escrow's money
-// movements on the vault's ledger (the vault emits no event for escrow: the
-// escrow's events carry the fan, the creator, the amounts and the fee).
+// OneToOneEscrow: creators' one-to-one settings, sessions through their
+// lifecycle, and the escrow's money movements on the vault's ledger (the vault
+// emits no event for escrow: the escrow's events carry the fan, the creator,
+// the amounts and the fee).
 import { Address, BigInt, ethereum, log } from "@graphprotocol/graph-ts";
 
 import { EscrowModule, EscrowMovement, OneToOneSession, Payment, SessionEvent } from "../../generated/schema";
 import {
   DisputeWindowUpdated,
   EscrowInitialized,
+  OneToOneSettingsUpdated,
   RequestTtlUpdated,
   SessionAccepted,
   SessionDisputed,
@@ -49,6 +51,16 @@ export function handleEscrowInitialized(event: EscrowInitialized): void {
   module.blockNumber = event.block.number;
   module.transactionHash = event.transaction.hash;
   module.save();
+}
+
+export function handleOneToOneSettingsUpdated(event: OneToOneSettingsUpdated): void {
+  const p = event.params;
+  const creator = loadCreator(p.creator, event.block);
+  creator.oneToOneEnabled = p.enabled;
+  creator.oneToOneMinAmount = p.minAmount;
+  creator.oneToOneMinMinutes = p.minMinutes;
+  creator.oneToOneMaxMinutes = p.maxMinutes;
+  creator.save();
 }
 
 /**

@@ -1,12 +1,11 @@
-// CreatorRegistry: profiles, follows, tiers, subscriptions, one-to-one
-// settings and streams with their access rules.
+// CreatorRegistry: profiles, follows, tiers, subscriptions and streams with
+// their access rules (one-to-one settings come from the escrow: escrow.ts).
 import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
 
 import { FanSubscription, FollowChange, Payment, Stream, SubscriptionPayment, Tier } from "../../generated/schema";
 import {
   CreatorRegistered,
   Followed,
-  OneToOneSettingsUpdated,
   ProfileUpdated,
   StreamCreated,
   StreamLiveSet,
@@ -156,16 +155,6 @@ export function handleSubscribed(event: Subscribed): void {
   const day = loadCreatorDay(p.creator, event.block);
   day.subscriptionVolume = day.subscriptionVolume.plus(p.paid);
   day.save();
-}
-
-export function handleOneToOneSettingsUpdated(event: OneToOneSettingsUpdated): void {
-  const p = event.params;
-  const creator = loadCreator(p.creator, event.block);
-  creator.oneToOneEnabled = p.enabled;
-  creator.oneToOneMinAmount = p.minAmount;
-  creator.oneToOneMinMinutes = p.minMinutes;
-  creator.oneToOneMaxMinutes = p.maxMinutes;
-  creator.save();
 }
 
 function applyRules(

@@ -123,7 +123,7 @@ export async function runScenario(chain: LocalChain, mesi: DeployedMesi): Promis
   await send(creator, "CreatorRegistry", "createTier", [parseEther("50"), 1, 7, "ipfs://tier-bronze"]);
   await send(creator, "CreatorRegistry", "createTier", [parseEther("120"), 2, 0, "ipfs://tier-silver"]);
   await send(creator, "CreatorRegistry", "updateTier", [2, parseEther("100"), true]);
-  await send(creator, "CreatorRegistry", "setOneToOneSettings", [
+  await send(creator, "OneToOneEscrow", "setSettings", [
     { enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: parseEther("20") },
   ]);
   const rules = {

@@ -323,50 +323,6 @@ contract CreatorRegistryTest is RegistrySetup {
         assertEq(registry.isSubscribed(creator, fan, minRank), block.timestamp < expiresAt && rank >= minRank);
     }
 
-    function testFuzz_SetOneToOneSettings(bool enabled, uint8 minMinutes, uint8 maxMinutes, uint256 minAmount) public {
-        ICreatorRegistry.OneToOneSettings memory settings = ICreatorRegistry.OneToOneSettings({
-            enabled: enabled,
-            minMinutes: minMinutes,
-            maxMinutes: maxMinutes,
-            minAmount: minAmount
-        });
-        bool durationOk = minMinutes >= 5 && minMinutes <= maxMinutes && maxMinutes <= 30;
-        bool amountOk = (!enabled || minAmount > 0) && minAmount <= type(uint232).max;
-        if (!durationOk) {
-            vm.expectRevert(
-                abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidDuration.selector, minMinutes, maxMinutes)
-            );
-        } else if (!amountOk) {
-            vm.expectRevert(abi.encodeWithSelector(ICreatorRegistry.Registry_InvalidMinAmount.selector, minAmount));
-        }
-        vm.prank(creator);
-        registry.setOneToOneSettings(settings);
-        if (durationOk && amountOk) {
-            ICreatorRegistry.OneToOneSettings memory stored = registry.oneToOneSettingsOf(creator);
-            assertEq(stored.enabled, enabled);
-            assertEq(stored.minMinutes, minMinutes);
-            assertEq(stored.maxMinutes, maxMinutes);
-            assertEq(stored.minAmount, minAmount);
-        }
-    }
-
-    function testFuzz_SetOneToOneSettings_ValidRoundTrips(
-        bool enabled,
-        uint8 minMinutes,
-        uint8 maxMinutes,
-        uint256 amount
-    ) public {
-        minMinutes = uint8(bound(minMinutes, 5, 30));
-        maxMinutes = uint8(bound(maxMinutes, minMinutes, 30));
-        amount = bound(amount, 1, type(uint232).max);
-        vm.prank(creator);
-        registry.setOneToOneSettings(ICreatorRegistry.OneToOneSettings(enabled, minMinutes, maxMinutes, amount));
-        ICreatorRegistry.OneToOneSettings memory stored = registry.oneToOneSettingsOf(creator);
-        assertEq(stored.minMinutes, minMinutes);
-        assertEq(stored.maxMinutes, maxMinutes);
-        assertEq(stored.minAmount, amount);
-    }
-
     function testFuzz_Stream_RulesRoundTrip(ICreatorRegistry.StreamRules memory rules, bool live) public {
         rules.kyfLevel = uint8(bound(rules.kyfLevel, 0, 3));
         vm.startPrank(creator);

@@ -1,5 +1,5 @@
-// Profile, follows, tiers, one-to-one settings, streams and the creator-only matrix of CreatorRegistry.
-// Subscriptions are in subscribe.test.ts.
+// Profile, follows, tiers, streams and the creator-only matrix of CreatorRegistry.
+// Subscriptions are in subscribe.test.ts; one-to-one settings live in the escrow (OneToOneEscrow.test.ts).
 import assert from "node:assert/strict";
 import { beforeEach, describe, it } from "node:test";
 
@@ -8,7 +8,6 @@ import { getAddress, maxUint256, parseEther, zeroAddress, type Address } from "v
 import { connect, publicRules, type Rules } from "./fixture.ts";
 
 const U128_MAX = 2n ** 128n - 1n;
-const U232_MAX = 2n ** 232n - 1n;
 
 describe("CreatorRegistry", async () => {
   const { viem, networkHelpers, creator, fan, other, stranger, deploy, as, addr } = await connect();
@@ -34,8 +33,6 @@ describe("CreatorRegistry", async () => {
     assert.equal(await registry.read.vault(), getAddress(vault.address));
     assert.equal(await registry.read.MAX_TRIAL_DAYS(), 7);
     assert.equal(await registry.read.MAX_PERIODS(), 24);
-    assert.equal(await registry.read.MIN_SESSION_MINUTES(), 5);
-    assert.equal(await registry.read.MAX_SESSION_MINUTES(), 30);
     assert.equal(await registry.read.MAX_KYF_LEVEL(), 3);
     assert.equal(await registry.read.streamCount(), 0n);
   });
@@ -335,95 +332,6 @@ describe("CreatorRegistry", async () => {
     });
   });
 
-  describe("setOneToOneSettings", () => {
-    beforeEach(async () => {
-      await register();
-    });
-
-    it("defaults to all zeros", async () => {
-      assert.deepEqual(await registry.read.oneToOneSettingsOf([creator.account.address]), {
-        enabled: false,
-        minMinutes: 0,
-        maxMinutes: 0,
-        minAmount: 0n,
-      });
-    });
-
-    it("stores the settings and emits OneToOneSettingsUpdated", async () => {
-      const settings = { enabled: true, minMinutes: 10, maxMinutes: 20, minAmount: parseEther("3") };
-      await viem.assertions.emitWithArgs(
-        registry.write.setOneToOneSettings([settings], as(creator)),
-        registry,
-        "OneToOneSettingsUpdated",
-        [addr(creator), true, parseEther("3"), 10, 20],
-      );
-      assert.deepEqual(await registry.read.oneToOneSettingsOf([creator.account.address]), settings);
-    });
-
-    it("accepts the duration bounds 5 and 30, equal min and max, and minAmount 2^232 - 1", async () => {
-      for (const [minMinutes, maxMinutes] of [
-        [5, 5],
-        [30, 30],
-        [5, 30],
-      ] as const) {
-        const settings = { enabled: true, minMinutes, maxMinutes, minAmount: U232_MAX };
-        await registry.write.setOneToOneSettings([settings], as(creator));
-        assert.deepEqual(await registry.read.oneToOneSettingsOf([creator.account.address]), settings);
-      }
-    });
-
-    it("accepts minAmount 0 while disabled", async () => {
-      const settings = { enabled: false, minMinutes: 5, maxMinutes: 30, minAmount: 0n };
-      await registry.write.setOneToOneSettings([settings], as(creator));
-      assert.deepEqual(await registry.read.oneToOneSettingsOf([creator.account.address]), settings);
-    });
-
-    it("reverts with Registry_InvalidDuration outside 5 <= min <= max <= 30, enabled or not", async () => {
-      for (const enabled of [true, false]) {
-        for (const [minMinutes, maxMinutes] of [
-          [0, 0],
-          [4, 30],
-          [5, 31],
-          [20, 10],
-          [31, 31],
-          [5, 255],
-        ] as const) {
-          await viem.assertions.revertWithCustomErrorWithArgs(
-            registry.write.setOneToOneSettings([{ enabled, minMinutes, maxMinutes, minAmount: 1n }], as(creator)),
-            registry,
-            "Registry_InvalidDuration",
-            [minMinutes, maxMinutes],
-          );
-        }
-      }
-    });
-
-    it("reverts with Registry_InvalidMinAmount for 0 while enabled and above 2^232 - 1", async () => {
-      for (const [enabled, minAmount] of [
-        [true, 0n],
-        [true, U232_MAX + 1n],
-        [false, U232_MAX + 1n],
-        [false, maxUint256],
-      ] as const) {
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          registry.write.setOneToOneSettings([{ enabled, minMinutes: 5, maxMinutes: 30, minAmount }], as(creator)),
-          registry,
-          "Registry_InvalidMinAmount",
-          [minAmount],
-        );
-      }
-    });
-
-    it("reverts with Registry_NotRegistered", async () => {
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        registry.write.setOneToOneSettings([{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: 1n }], as(fan)),
-        registry,
-        "Registry_NotRegistered",
-        [addr(fan)],
-      );
-    });
-  });
-
   describe("streams", () => {
     beforeEach(async () => {
       await register();
@@ -564,7 +472,6 @@ describe("CreatorRegistry", async () => {
       await register();
       await registry.write.createTier([1n, 1, 0, ""], as(creator));
       await registry.write.createStream([publicRules, ""], as(creator));
-      const oneToOne = { enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: 1n };
       for (const wallet of [fan, other, stranger]) {
         const a = addr(wallet);
         await viem.assertions.revertWithCustomErrorWithArgs(
@@ -584,12 +491,6 @@ describe("CreatorRegistry", async () => {
           registry,
           "Registry_InvalidTier",
           [a, 1],
-        );
-        await viem.assertions.revertWithCustomErrorWithArgs(
-          registry.write.setOneToOneSettings([oneToOne], as(wallet)),
-          registry,
-          "Registry_NotRegistered",
-          [a],
         );
         await viem.assertions.revertWithCustomErrorWithArgs(
           registry.write.createStream([publicRules, ""], as(wallet)),

@@ -5,7 +5,6 @@ import { Test } from "forge-std/Test.sol";
 import { StdInvariant } from "forge-std/StdInvariant.sol";
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
-import { ICreatorRegistry } from "../../../contracts/interfaces/ICreatorRegistry.sol";
 import { IOneToOneEscrow } from "../../../contracts/interfaces/IOneToOneEscrow.sol";
 import { KyfRegistry } from "../../../contracts/KyfRegistry.sol";
 import { MesiToken } from "../../../contracts/MesiToken.sol";
@@ -37,6 +36,8 @@ contract EscrowHandler is Test {
     mapping(uint256 index => uint256) public ghostPayouts;
     /// @notice [start, end) of every accepted session of a creator, in acceptance order.
     mapping(address creator => uint256[2][]) internal _intervals;
+    /// @notice The settings each creator last set (read from the escrow at deployment).
+    mapping(address creator => IOneToOneEscrow.OneToOneSettings) internal _settings;
     uint256 public payouts;
 
     constructor(
@@ -55,6 +56,7 @@ contract EscrowHandler is Test {
         admin = admin_;
         _fans = fans_;
         _creators = creators_;
+        for (uint256 i; i < creators_.length; ++i) _settings[creators_[i]] = escrow_.settingsOf(creators_[i]);
     }
 
     // ─────────────────────────────────────── Fan ───────────────────────────────────────
@@ -134,6 +136,22 @@ contract EscrowHandler is Test {
         _records[i].kyfDeadline = uint40(block.timestamp + kyf.consentWindow());
     }
 
+    /// @dev Any valid settings; mostly enabled, with minimums a request (1 to 10^6 MESI) may meet.
+    function setSettings(uint256 creatorSeed, uint8 minMinutes, uint8 maxMinutes, uint256 minAmount) external {
+        address creator = _creators[creatorSeed % _creators.length];
+        minMinutes = uint8(bound(minMinutes, 5, 30));
+        maxMinutes = uint8(bound(maxMinutes, minMinutes, 30));
+        IOneToOneEscrow.OneToOneSettings memory settings = IOneToOneEscrow.OneToOneSettings({
+            enabled: creatorSeed % 4 != 0,
+            minMinutes: minMinutes,
+            maxMinutes: maxMinutes,
+            minAmount: bound(minAmount, 1, 1000 ether)
+        });
+        vm.prank(creator);
+        escrow.setSettings(settings);
+        _settings[creator] = settings;
+    }
+
     function toggleBlock(uint256 fanSeed, uint256 creatorSeed) external {
         address fan = _fans[fanSeed % _fans.length];
         address creator = _creators[creatorSeed % _creators.length];
@@ -207,6 +225,10 @@ contract EscrowHandler is Test {
 
     function intervalsOf(address creator) external view returns (uint256[2][] memory) {
         return _intervals[creator];
+    }
+
+    function settingsOf(address creator) external view returns (IOneToOneEscrow.OneToOneSettings memory) {
+        return _settings[creator];
     }
 
     function recordCount() external view returns (uint256) {
@@ -485,8 +507,8 @@ contract OneToOneEscrowTest is EscrowBase {
         minMinutes = uint8(bound(minMinutes, 5, 30));
         maxMinutes = uint8(bound(maxMinutes, minMinutes, 30));
         vm.prank(creator);
-        registry.setOneToOneSettings(
-            ICreatorRegistry.OneToOneSettings({
+        escrow.setSettings(
+            IOneToOneEscrow.OneToOneSettings({
                 enabled: true,
                 minMinutes: minMinutes,
                 maxMinutes: maxMinutes,
@@ -505,6 +527,94 @@ contract OneToOneEscrowTest is EscrowBase {
         }
         vm.prank(fan);
         escrow.request(creator, MIN_AMOUNT, minutes_);
+    }
+
+    /// @dev Settings are stored exactly when 5 <= min <= max <= 30 and 0 < minAmount <= 2^96 - 1 (0 allowed while
+    /// disabled); otherwise the revert names the offending values. The duration is checked first.
+    function testFuzz_SetSettings(bool enabled, uint8 minMinutes, uint8 maxMinutes, uint256 minAmount) public {
+        IOneToOneEscrow.OneToOneSettings memory settings = IOneToOneEscrow.OneToOneSettings({
+            enabled: enabled,
+            minMinutes: minMinutes,
+            maxMinutes: maxMinutes,
+            minAmount: minAmount
+        });
+        IOneToOneEscrow.OneToOneSettings memory before = escrow.settingsOf(creator);
+        bool durationOk = minMinutes >= 5 && minMinutes <= maxMinutes && maxMinutes <= 30;
+        bool amountOk = (!enabled || minAmount > 0) && minAmount <= type(uint96).max;
+        if (!durationOk) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IOneToOneEscrow.Escrow_InvalidDurationRange.selector, minMinutes, maxMinutes)
+            );
+        } else if (!amountOk) {
+            vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_InvalidMinAmount.selector, minAmount));
+        } else {
+            vm.expectEmit(address(escrow));
+            emit IOneToOneEscrow.OneToOneSettingsUpdated(creator, enabled, minAmount, minMinutes, maxMinutes);
+        }
+        vm.prank(creator);
+        escrow.setSettings(settings);
+        IOneToOneEscrow.OneToOneSettings memory stored = escrow.settingsOf(creator);
+        if (!durationOk || !amountOk) settings = before;
+        assertEq(stored.enabled, settings.enabled);
+        assertEq(stored.minMinutes, settings.minMinutes);
+        assertEq(stored.maxMinutes, settings.maxMinutes);
+        assertEq(stored.minAmount, settings.minAmount);
+    }
+
+    function testFuzz_RevertWhen_MinAmountAboveUint96(bool enabled, uint256 minAmount) public {
+        minAmount = bound(minAmount, uint256(type(uint96).max) + 1, type(uint256).max);
+        vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_InvalidMinAmount.selector, minAmount));
+        vm.prank(creator);
+        escrow.setSettings(IOneToOneEscrow.OneToOneSettings(enabled, 5, 30, minAmount));
+    }
+
+    function test_RevertWhen_SetSettingsNotRegistered() public {
+        vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_NotRegistered.selector, fan));
+        vm.prank(fan);
+        escrow.setSettings(IOneToOneEscrow.OneToOneSettings(true, 5, 30, MIN_AMOUNT));
+    }
+
+    /// @dev Settings and busyUntil share a slot: changing the settings keeps the running session's end, and an
+    /// acceptance keeps the settings; the new settings apply to the next request.
+    function testFuzz_SetSettings_KeepsBusyUntil(
+        bool enabled,
+        uint8 minMinutes,
+        uint8 maxMinutes,
+        uint256 amount
+    ) public {
+        minMinutes = uint8(bound(minMinutes, 5, 30));
+        maxMinutes = uint8(bound(maxMinutes, minMinutes, 30));
+        amount = bound(amount, 1, type(uint96).max);
+        (IOneToOneEscrow.Session memory s, ) = _request(fan, creator, MIN_AMOUNT, 30);
+        _accept(s);
+        uint40 busy = escrow.busyUntil(creator);
+        assertEq(busy, block.timestamp + 30 minutes);
+
+        vm.prank(creator);
+        escrow.setSettings(IOneToOneEscrow.OneToOneSettings(enabled, minMinutes, maxMinutes, amount));
+        assertEq(escrow.busyUntil(creator), busy, "busyUntil kept");
+        IOneToOneEscrow.OneToOneSettings memory stored = escrow.settingsOf(creator);
+        assertEq(stored.enabled, enabled);
+        assertEq(stored.minMinutes, minMinutes);
+        assertEq(stored.maxMinutes, maxMinutes);
+        assertEq(stored.minAmount, amount);
+
+        // The creator's next acceptance (another fan) rewrites busyUntil and keeps the settings.
+        if (enabled && amount <= 1e24) {
+            vm.warp(busy);
+            (IOneToOneEscrow.Session memory s2, ) = _request(fan2, creator, amount, minMinutes);
+            _accept(s2);
+            assertEq(escrow.busyUntil(creator), block.timestamp + uint256(minMinutes) * 60);
+            stored = escrow.settingsOf(creator);
+            assertEq(stored.enabled, enabled);
+            assertEq(stored.minMinutes, minMinutes);
+            assertEq(stored.maxMinutes, maxMinutes);
+            assertEq(stored.minAmount, amount);
+        } else if (!enabled) {
+            vm.expectRevert(abi.encodeWithSelector(IOneToOneEscrow.Escrow_OneToOneDisabled.selector, creator));
+            vm.prank(fan2);
+            escrow.request(creator, MIN_AMOUNT, minMinutes);
+        }
     }
 
     /// @dev Acceptance is possible exactly while now < requestedAt + requestTtl; expiry exactly from then on. The
@@ -592,7 +702,7 @@ contract OneToOneEscrowTest is EscrowBase {
 }
 
 /// @notice Random lifecycles: requests, KYF, accepts, declines, cancels, expiries, reports, releases,
-/// resolutions, blocks, pauses, window changes and time.
+/// resolutions, settings changes, blocks, pauses, window changes and time.
 contract OneToOneEscrowInvariantTest is StdInvariant, EscrowBase {
     EscrowHandler internal handler;
 
@@ -655,6 +765,22 @@ contract OneToOneEscrowInvariantTest is StdInvariant, EscrowBase {
             for (uint256 i = 1; i < intervals.length; ++i) {
                 assertGe(intervals[i][0], intervals[i - 1][1], "no overlap");
             }
+        }
+    }
+
+    /// @dev Settings and busyUntil share a slot: each keeps what was last written to it, whatever the other did.
+    function invariant_CreatorSlotKeepsSettingsAndBusyUntil() public view {
+        address[] memory list = handler.creators();
+        for (uint256 c; c < list.length; ++c) {
+            IOneToOneEscrow.OneToOneSettings memory expected = handler.settingsOf(list[c]);
+            IOneToOneEscrow.OneToOneSettings memory stored = escrow.settingsOf(list[c]);
+            assertEq(stored.enabled, expected.enabled, "enabled");
+            assertEq(stored.minMinutes, expected.minMinutes, "minMinutes");
+            assertEq(stored.maxMinutes, expected.maxMinutes, "maxMinutes");
+            assertEq(stored.minAmount, expected.minAmount, "minAmount");
+            uint256[2][] memory intervals = handler.intervalsOf(list[c]);
+            uint256 lastEnd = intervals.length == 0 ? 0 : intervals[intervals.length - 1][1];
+            assertEq(escrow.busyUntil(list[c]), lastEnd, "busyUntil");
         }
     }
 

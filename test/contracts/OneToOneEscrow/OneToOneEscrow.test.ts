@@ -44,10 +44,10 @@ describe("OneToOneEscrow", async () => {
   /** The system with `creator` and `creator2` offering 5–30 minute sessions from 100 MESI; fans approved the vault. */
   async function escrowFixture() {
     const m = await deployModules(connection);
-    const { registry, mesi, vault, creator, creator2, fan, fan2, other, wait } = m;
+    const { escrow, mesi, vault, creator, creator2, fan, fan2, other, wait } = m;
     for (const c of [creator, creator2]) {
       await wait(
-        registry.write.setOneToOneSettings([{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: MIN_AMOUNT }], {
+        escrow.write.setSettings([{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: MIN_AMOUNT }], {
           account: c.account,
         }),
       );
@@ -113,6 +113,146 @@ describe("OneToOneEscrow", async () => {
         requestTtl: BigInt(TTL),
         disputeWindow: BigInt(WINDOW),
       });
+    });
+  });
+
+  describe("settings", () => {
+    const U96_MAX = 2n ** 96n - 1n;
+    const settingsOf = (m: Modules, w: Wallet) => m.escrow.read.settingsOf([w.account.address]);
+
+    it("bounds are 5 and 30 minutes; a creator's settings default to all zeros (disabled)", async () => {
+      const { escrow, fan, other, viem } = await load();
+      assert.equal(await escrow.read.MIN_SESSION_MINUTES(), 5);
+      assert.equal(await escrow.read.MAX_SESSION_MINUTES(), 30);
+      assert.deepEqual(await escrow.read.settingsOf([other.account.address]), {
+        enabled: false,
+        minMinutes: 0,
+        maxMinutes: 0,
+        minAmount: 0n,
+      });
+      assert.equal(await escrow.read.busyUntil([other.account.address]), 0);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        escrow.write.request([other.account.address, AMOUNT, MINUTES], { account: fan.account }),
+        escrow,
+        "Escrow_OneToOneDisabled",
+        [getAddress(other.account.address)],
+      );
+    });
+
+    it("stores the settings and emits OneToOneSettingsUpdated with every field", async () => {
+      const m = await load();
+      const { escrow, creator, viem } = m;
+      const settings = { enabled: true, minMinutes: 10, maxMinutes: 20, minAmount: MESI(3) };
+      await viem.assertions.emitWithArgs(
+        escrow.write.setSettings([settings], { account: creator.account }),
+        escrow,
+        "OneToOneSettingsUpdated",
+        [getAddress(creator.account.address), true, MESI(3), 10, 20],
+      );
+      assert.deepEqual(await settingsOf(m, creator), settings);
+    });
+
+    it("accepts the duration bounds 5 and 30, equal min and max, and minAmount 2^96 - 1", async () => {
+      const m = await load();
+      for (const [minMinutes, maxMinutes] of [
+        [5, 5],
+        [30, 30],
+        [5, 30],
+      ] as const) {
+        const settings = { enabled: true, minMinutes, maxMinutes, minAmount: U96_MAX };
+        await m.escrow.write.setSettings([settings], { account: m.creator.account });
+        assert.deepEqual(await settingsOf(m, m.creator), settings);
+      }
+    });
+
+    it("accepts minAmount 0 while disabled", async () => {
+      const m = await load();
+      const settings = { enabled: false, minMinutes: 5, maxMinutes: 30, minAmount: 0n };
+      await m.escrow.write.setSettings([settings], { account: m.creator.account });
+      assert.deepEqual(await settingsOf(m, m.creator), settings);
+    });
+
+    it("reverts Escrow_InvalidDurationRange outside 5 <= min <= max <= 30, enabled or not", async () => {
+      const { escrow, creator, viem } = await load();
+      for (const enabled of [true, false]) {
+        for (const [minMinutes, maxMinutes] of [
+          [0, 0],
+          [4, 30],
+          [5, 31],
+          [20, 10],
+          [31, 31],
+          [5, 255],
+        ] as const) {
+          await viem.assertions.revertWithCustomErrorWithArgs(
+            escrow.write.setSettings([{ enabled, minMinutes, maxMinutes, minAmount: 1n }], {
+              account: creator.account,
+            }),
+            escrow,
+            "Escrow_InvalidDurationRange",
+            [minMinutes, maxMinutes],
+          );
+        }
+      }
+    });
+
+    it("reverts Escrow_InvalidMinAmount for 0 while enabled and above 2^96 - 1 (no session amount reaches it)", async () => {
+      const { escrow, creator, viem } = await load();
+      for (const [enabled, minAmount] of [
+        [true, 0n],
+        [true, U96_MAX + 1n],
+        [false, U96_MAX + 1n],
+        [false, maxUint256],
+      ] as const) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          escrow.write.setSettings([{ enabled, minMinutes: 5, maxMinutes: 30, minAmount }], {
+            account: creator.account,
+          }),
+          escrow,
+          "Escrow_InvalidMinAmount",
+          [minAmount],
+        );
+      }
+    });
+
+    it("only a creator registered in the registry may set settings: Escrow_NotRegistered for anyone else", async () => {
+      const { escrow, admin, fan, moderator, other, viem } = await load();
+      for (const w of [admin, fan, moderator, other]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          escrow.write.setSettings([{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: 1n }], {
+            account: w.account,
+          }),
+          escrow,
+          "Escrow_NotRegistered",
+          [getAddress(w.account.address)],
+        );
+      }
+    });
+
+    it("a change keeps the running session's busyUntil and applies to later requests only", async () => {
+      const m = await loadAccepted();
+      const { escrow, creator, fan2, viem } = m;
+      const c = creator.account.address;
+      const busy = await escrow.read.busyUntil([c]);
+      assert.ok(busy > 0);
+      // fan2 requests at the old minimum; then the creator raises it and narrows the durations.
+      await escrow.write.request([c, MIN_AMOUNT, 5], { account: fan2.account });
+      const settings = { enabled: true, minMinutes: 20, maxMinutes: 25, minAmount: AMOUNT * 2n };
+      await escrow.write.setSettings([settings], { account: creator.account });
+      assert.equal(await escrow.read.busyUntil([c]), busy);
+      assert.deepEqual(await escrow.read.settingsOf([c]), settings);
+      // The open request, made under the old settings, is still accepted once the creator is free; the
+      // acceptance rewrites busyUntil and keeps the settings.
+      await time.increaseTo(busy);
+      const id = idOf(fan2, creator);
+      const tx = await escrow.write.accept([await recordOf(m, id)], { account: creator.account });
+      assert.equal(await escrow.read.busyUntil([c]), (await blockTime(m, tx)) + 5 * 60);
+      assert.deepEqual(await escrow.read.settingsOf([c]), settings);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        escrow.write.request([c, AMOUNT, 20], { account: m.other.account }),
+        escrow,
+        "Escrow_AmountBelowMinimum",
+        [AMOUNT, AMOUNT * 2n],
+      );
     });
   });
 
@@ -214,7 +354,7 @@ describe("OneToOneEscrow", async () => {
     });
 
     it("reverts Escrow_SelfSession, Escrow_OneToOneDisabled, Escrow_AmountBelowMinimum, Escrow_InvalidDuration", async () => {
-      const { escrow, registry, creator, creator2, fan, viem } = await load();
+      const { escrow, creator, creator2, fan, viem } = await load();
       const c = creator.account.address;
       await viem.assertions.revertWithCustomErrorWithArgs(
         escrow.write.request([c, AMOUNT, MINUTES], { account: creator.account }),
@@ -222,10 +362,9 @@ describe("OneToOneEscrow", async () => {
         "Escrow_SelfSession",
         [c],
       );
-      await registry.write.setOneToOneSettings(
-        [{ enabled: false, minMinutes: 5, maxMinutes: 30, minAmount: MIN_AMOUNT }],
-        { account: creator2.account },
-      );
+      await escrow.write.setSettings([{ enabled: false, minMinutes: 5, maxMinutes: 30, minAmount: MIN_AMOUNT }], {
+        account: creator2.account,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         escrow.write.request([creator2.account.address, AMOUNT, MINUTES], { account: fan.account }),
         escrow,
@@ -238,10 +377,9 @@ describe("OneToOneEscrow", async () => {
         "Escrow_AmountBelowMinimum",
         [MIN_AMOUNT - 1n, MIN_AMOUNT],
       );
-      await registry.write.setOneToOneSettings(
-        [{ enabled: true, minMinutes: 10, maxMinutes: 20, minAmount: MIN_AMOUNT }],
-        { account: creator.account },
-      );
+      await escrow.write.setSettings([{ enabled: true, minMinutes: 10, maxMinutes: 20, minAmount: MIN_AMOUNT }], {
+        account: creator.account,
+      });
       for (const minutes of [9, 21]) {
         await viem.assertions.revertWithCustomErrorWithArgs(
           escrow.write.request([c, AMOUNT, minutes], { account: fan.account }),
@@ -250,10 +388,9 @@ describe("OneToOneEscrow", async () => {
           [minutes, 10, 20],
         );
       }
-      await registry.write.setOneToOneSettings(
-        [{ enabled: false, minMinutes: 10, maxMinutes: 20, minAmount: MIN_AMOUNT }],
-        { account: creator.account },
-      );
+      await escrow.write.setSettings([{ enabled: false, minMinutes: 10, maxMinutes: 20, minAmount: MIN_AMOUNT }], {
+        account: creator.account,
+      });
       await viem.assertions.revertWithCustomErrorWithArgs(
         escrow.write.request([c, AMOUNT, 15], { account: fan.account }),
         escrow,
