@@ -12,6 +12,28 @@ import { MesiVault } from "../../../contracts/MesiVault.sol";
 import { OneToOneEscrow } from "../../../contracts/OneToOneEscrow.sol";
 import { ModulesSetup } from "../fixtures/ModulesSetup.sol";
 
+/// @dev The record of a request `fan` makes now: the escrow snapshots its current windows, as the contract does.
+function newRecord(
+    OneToOneEscrow escrow,
+    address fan,
+    address creator,
+    uint256 amount,
+    uint8 minutes_
+) view returns (IOneToOneEscrow.Session memory) {
+    return
+        IOneToOneEscrow.Session({
+            fan: fan,
+            creator: creator,
+            amount: uint96(amount),
+            minutes_: minutes_,
+            requestedAt: uint40(block.timestamp),
+            requestTtl: uint32(escrow.requestTtl()),
+            disputeWindow: uint32(escrow.disputeWindow()),
+            kyfDeadline: 0,
+            startedAt: 0
+        });
+}
+
 /// @notice Drives random session lifecycles through the real escrow, vault, creator registry and KYF registry,
 /// measuring every payout by the balances it moves (not by the contract's own events). It keeps every session's
 /// record as the webapp would rebuild it from the events, and passes it back to the escrow.
@@ -66,25 +88,18 @@ contract EscrowHandler is Test {
         address creator = _creators[creatorSeed % _creators.length];
         amount = bound(amount, 1 ether, 1e24);
         minutes_ = uint8(bound(minutes_, 5, 30));
-        uint32 ttl = uint32(escrow.requestTtl());
-        uint32 window = uint32(escrow.disputeWindow());
-        vm.prank(fan);
-        escrow.request(creator, amount, minutes_);
+        // Half the requests by allowance, half by ERC-1363 transferAndCall into the vault (the wallet path).
+        if (amount % 2 == 0) {
+            vm.prank(fan);
+            escrow.request(creator, amount, minutes_);
+        } else {
+            bytes memory data = vault.encodeSessionRequestData(creator, minutes_);
+            vm.prank(fan);
+            mesi.transferAndCall(address(vault), amount, data);
+        }
         ghostAmount[_records.length] = amount;
         _statuses.push(IOneToOneEscrow.Status.Requested);
-        _records.push(
-            IOneToOneEscrow.Session({
-                fan: fan,
-                creator: creator,
-                amount: uint96(amount),
-                minutes_: minutes_,
-                requestedAt: uint40(block.timestamp),
-                requestTtl: ttl,
-                disputeWindow: window,
-                kyfDeadline: 0,
-                startedAt: 0
-            })
-        );
+        _records.push(newRecord(escrow, fan, creator, amount, minutes_));
     }
 
     function cancel(uint256 seed) external {
@@ -301,21 +316,9 @@ abstract contract EscrowBase is ModulesSetup {
         uint256 amount,
         uint8 minutes_
     ) internal returns (IOneToOneEscrow.Session memory s, uint256 id) {
-        uint32 ttl = uint32(escrow.requestTtl());
-        uint32 window = uint32(escrow.disputeWindow());
         vm.prank(from);
         id = escrow.request(to, amount, minutes_);
-        s = IOneToOneEscrow.Session({
-            fan: from,
-            creator: to,
-            amount: uint96(amount),
-            minutes_: minutes_,
-            requestedAt: uint40(block.timestamp),
-            requestTtl: ttl,
-            disputeWindow: window,
-            kyfDeadline: 0,
-            startedAt: 0
-        });
+        s = newRecord(escrow, from, to, amount, minutes_);
         assertTrue(escrow.isCurrent(s), "record rebuilt");
         assertEq(escrow.sessionIdOf(from, to, uint64(id)), id, "id");
         _assertStatus(s, IOneToOneEscrow.Status.Requested);
@@ -417,17 +420,7 @@ contract OneToOneEscrowTest is EscrowBase {
         bytes memory data = vault.encodeSessionRequestData(creator, minutes_);
         vm.prank(fan);
         mesi.transferAndCall(address(vault), amount, data);
-        IOneToOneEscrow.Session memory s = IOneToOneEscrow.Session({
-            fan: fan,
-            creator: creator,
-            amount: amount,
-            minutes_: minutes_,
-            requestedAt: uint40(block.timestamp),
-            requestTtl: uint32(escrow.requestTtl()),
-            disputeWindow: uint32(escrow.disputeWindow()),
-            kyfDeadline: 0,
-            startedAt: 0
-        });
+        IOneToOneEscrow.Session memory s = newRecord(escrow, fan, creator, amount, minutes_);
         assertTrue(escrow.isCurrent(s), "record");
         assertEq(vault.escrowed(), amount);
         assertEq(mesi.balanceOf(fan), fanBefore - amount);
