@@ -125,8 +125,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// {Vault_EscrowFull} beyond), the largest one-to-one amount.
     EscrowSlot private _escrow;
     /// @dev `{uint97 cleared; bool ledgerOpen (bit 99); uint28 blockCount; uint128 feesOwed}` packed by hand so
-    /// that a payment is one read
-    /// and one write.
+    /// that a payment is one read and one write.
     mapping(address creator => uint256 earningsWord) private _earnings;
     mapping(address creator => uint256) private _pending;
     mapping(address creator => mapping(address fan => bool)) private _blocked;
