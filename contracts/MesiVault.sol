@@ -67,7 +67,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     /// @notice Credits relayer payments from the float and reverses held ones.
     bytes32 public constant RELAYER_ROLE = keccak256("RELAYER_ROLE");
-    /// @notice Tickets, one-to-one escrow, subscriptions: collect and credit through the vault.
+    /// @notice Tickets and subscriptions (the registry): collect and credit through the vault; the registry also opens
+    /// creators' ledgers. (The one-to-one escrow is named by {setEscrowModule} instead.)
     bytes32 public constant MODULE_ROLE = keccak256("MODULE_ROLE");
     /// @notice Pauses and unpauses new payments.
     bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
@@ -547,7 +548,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @inheritdoc IMesiVault
-    function fundEscrow(address fan, address creator, uint256 amount) external whenNotPaused {
+    function fundEscrow(address fan, address creator, uint256 amount) external {
         // Checks, Effects
         address module = _escrowIn(fan, creator, amount);
         if (msg.sender != module) revert Vault_NotEscrowModule(msg.sender);
@@ -948,7 +949,6 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
             revert Vault_InvalidTipData(SESSION_REQUEST_DATA_LENGTH);
         }
         address creator = address(uint160(creatorWord));
-        if (_params.paused) revert Vault_Paused();
         // Checks, Effects
         address module = _escrowIn(fan, creator, amount);
         if (module == address(0)) revert Vault_NoEscrowModule();
@@ -956,9 +956,10 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         IEscrowModule(module).onEscrowFunded(fan, creator, amount, uint8(minutesWord));
     }
 
-    /// @dev Adds `amount` from `fan` for `creator` to the escrowed total (after the payment checks); returns the
-    /// escrow module, read from the same slot.
+    /// @dev Adds `amount` from `fan` for `creator` to the escrowed total (after the payment checks, pause first, for
+    /// both ways of funding); returns the escrow module, read from the same slot.
     function _escrowIn(address fan, address creator, uint256 amount) private returns (address module) {
+        if (_params.paused) revert Vault_Paused();
         EscrowSlot memory e = _escrow;
         if (amount == 0) revert Vault_AmountZero();
         _checkPayment(fan, creator);

@@ -67,7 +67,7 @@ contract OneToOneEscrow is IOneToOneEscrow, AccessControlDefaultAdminRules {
         uint96 minAmount;
     }
 
-    /// @notice The vault holding the escrowed funds (this contract holds its MODULE_ROLE).
+    /// @notice The vault holding the escrowed funds (this contract is its {IMesiVault-escrowModule}).
     IMesiVault public immutable vault;
     /// @notice Where creators register: only a registered creator may set one-to-one settings.
     ICreatorRegistry public immutable registry;

@@ -9,8 +9,9 @@ import { MesiTypes } from "./IMesiTypes.sol";
 /// @notice Holds every $MESI that moves through Mesi and keeps the ledger of who is owed what.
 ///
 /// The vault is the one gate every fan-to-creator payment passes through: tips (ERC-1363 transfer-and-call, direct,
-/// permit, signed meta-transaction, stablecoin, relayer credit) are handled here, and the other contracts (tickets,
-/// one-to-one escrow, subscriptions) are *modules* holding MODULE_ROLE that collect and credit through it.
+/// permit, signed meta-transaction, stablecoin, relayer credit) are handled here, and the other contracts (tickets and
+/// subscriptions, holding MODULE_ROLE; the one-to-one escrow, named by {setEscrowModule}) are *modules* that collect
+/// and credit through it.
 /// That is why the creators' block lists live here: one storage read decides whether a fan may pay.
 ///
 /// Ledger, all in $MESI base units:
