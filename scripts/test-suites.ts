@@ -53,6 +53,12 @@ export const suites: readonly Suite[] = [
     kind: "check",
   },
   {
+    name: "auth: session tokens (node:test)",
+    command: ["node", "--import", "tsx", "--test", "--test-reporter=spec", "src/**/*.test.ts"],
+    kind: "tests",
+    cwd: "auth",
+  },
+  {
     // vitest against real anvil nodes, SQLite files and a PostgreSQL server it starts itself.
     name: "relayer: typecheck + vitest",
     command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],

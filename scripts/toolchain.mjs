@@ -72,13 +72,9 @@ function toolchainEnv() {
 function ensureDependencies(env) {
   const lock = join(root, "package-lock.json");
   const stamp = join(root, "node_modules", ".mesi-install-stamp");
-  const manifests = [
-    "package.json",
-    "package-lock.json",
-    "relayer/package.json",
-    "webapp/package.json",
-    "subgraph/package.json",
-  ]
+  // Every workspace's manifest counts: a dependency added to any of them reinstalls.
+  const workspaces = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).workspaces ?? [];
+  const manifests = ["package.json", "package-lock.json", ...workspaces.map((w) => `${w}/package.json`)]
     .map((f) => join(root, f))
     .filter((f) => existsSync(f))
     .map((f) => readFileSync(f))

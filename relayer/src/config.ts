@@ -61,6 +61,8 @@ export const configSchema = z.object({
       // Bound to loopback only; a reverse proxy fronts it in production.
       host: z.literal("127.0.0.1").default("127.0.0.1"),
       port: z.coerce.number().int().min(0).max(65535).default(0),
+      /** Browser origins allowed to call the API (the webapp's); none by default, never `*`. */
+      corsOrigins: z.array(z.string().url()).default([]),
     })
     .default({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -192,7 +194,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
   return parseConfig(
     prune({
       instanceId: get("INSTANCE_ID"),
-      http: { port: get("PORT") },
+      http: {
+        port: get("PORT"),
+        corsOrigins: get("CORS_ORIGINS")
+          ?.split(",")
+          .map((o) => o.trim()),
+      },
       logLevel: get("LOG_LEVEL"),
       store,
       chain: {

@@ -23,6 +23,8 @@ export interface LocalRelayerOptions {
   readonly dataDir: string;
   /** 0 (default) picks a free port. */
   readonly port?: number;
+  /** Browser origins (the local webapp) allowed to call the API. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface LocalRelayer {
@@ -38,7 +40,7 @@ export async function startLocalRelayer(options: LocalRelayerOptions): Promise<L
   const logPath = join(options.dataDir, "relayer.log");
   const config = parseConfig({
     instanceId: "local",
-    http: { port: options.port ?? 0 },
+    http: { port: options.port ?? 0, corsOrigins: [...(options.corsOrigins ?? [])] },
     logLevel: "info",
     store: { kind: "sqlite", path: join(options.dataDir, "relayer.sqlite") },
     chain: {

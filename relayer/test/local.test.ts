@@ -27,7 +27,22 @@ beforeAll(async () => {
     relayerPrivateKey: mesi.relayerKeys[0]!,
     addresses: { vault: mesi.addresses.vault, tickets: mesi.addresses.tickets, mesi: mesi.addresses.mesi },
     dataDir: tempDir("mesi-local-"),
+    corsOrigins: ["http://127.0.0.1:5999"],
   });
+});
+
+test("browsers may call the API from the configured webapp origin only", async () => {
+  const preflight = (origin: string) =>
+    fetch(`${local.url}/quotes`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+  const allowed = await preflight("http://127.0.0.1:5999");
+  expect(allowed.status).toBe(204);
+  expect(allowed.headers.get("access-control-allow-origin")).toBe("http://127.0.0.1:5999");
+  expect(allowed.headers.get("access-control-allow-headers")).toBe("content-type");
+  const other = await preflight("http://evil.example");
+  expect(other.headers.get("access-control-allow-origin")).toBeNull();
 });
 
 afterAll(async () => {

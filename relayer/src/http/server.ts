@@ -1,6 +1,7 @@
 // The relayer's HTTP API (fastify, bound to 127.0.0.1). JSON bodies are kept
 // as raw bytes so the Stripe webhook's signature is checked on exactly what
 // Stripe signed; other routes parse the JSON themselves.
+import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Hex } from "viem";
 
@@ -48,6 +49,13 @@ function parseJson(request: FastifyRequest): unknown {
 export function buildServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
   const log = deps.logger.child({ component: "http" });
+  // The webapp calls quotes and gasless routes from the browser; only its configured origins may.
+  void app.register(cors, {
+    origin: [...deps.config.http.corsOrigins],
+    methods: ["GET", "POST"],
+    allowedHeaders: ["content-type"],
+    maxAge: 600,
+  });
 
   // Keep every body as bytes: the webhook verifies the signature on them.
   app.removeAllContentTypeParsers();

@@ -1,0 +1,9 @@
+export {
+  SessionTokenError,
+  signSessionToken,
+  verifySessionToken,
+  type SessionClaims,
+  type SessionTokenFailure,
+  type SignSessionTokenParameters,
+  type VerifySessionTokenParameters,
+} from "./sessionToken.ts";
