@@ -34,7 +34,7 @@ const publicRules: StreamRules = {
   kyfLevel: 0,
 };
 
-function stream(overrides: Partial<StreamAccessState> & { rules?: Partial<StreamRules> } = {}): StreamAccessState {
+function stream(overrides: Omit<Partial<StreamAccessState>, "rules"> & { rules?: Partial<StreamRules> } = {}): StreamAccessState {
   return {
     streamId: 7n,
     creator,

@@ -346,10 +346,10 @@ export class IndexCache extends EventEmitter {
     const rows: Row[] = [];
     let after: string | null = null;
     for (;;) {
-      const filter = after === null ? where : { ...where, id_gt: after };
+      const filter: Record<string, unknown> = after === null ? where : { ...where, id_gt: after };
       const query = `query ($where: ${FILTER_TYPE[collection]}) { ${QUERIES[collection]} }`;
-      const data = await this.#query<Record<string, Row[]>>(query, { where: filter });
-      const page = data[collection] ?? [];
+      const data: Record<string, Row[]> = await this.#query<Record<string, Row[]>>(query, { where: filter });
+      const page: Row[] = data[collection] ?? [];
       rows.push(...page);
       if (page.length < PAGE) return rows;
       after = page[page.length - 1]!.id;
