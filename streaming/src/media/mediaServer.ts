@@ -253,6 +253,7 @@ export class MediaServer {
 
   async #play(response: ServerResponse, streamId: bigint, accessKey: string | null, offer: string): Promise<void> {
     const answer = this.#options.gate.decideForKey(streamId, accessKey);
+    if (answer.reason === "unknown_stream") return sendText(response, 404, OFFLINE_TEXT);
     if (!answer.allow) {
       this.#options.logger.info({ streamId: streamId.toString(), reason: answer.reason }, "viewer refused");
       return sendText(response, 403, NOT_ALLOWED_TEXT);
