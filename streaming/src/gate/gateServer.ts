@@ -5,6 +5,8 @@
 //   POST /invites/revoke               {streamId, id, signature} (EIP-712 RevokeInvite by the invite signer or creator)
 //   GET  /streams/<id>/events?accessKey=…   server-sent events: `access` now and on every change, `removed` when
 //                                      an admitted viewer stops qualifying
+//   POST /webhooks/livepeer/events     Livepeer's signed stream.started / stream.idle (production live state)
+//   GET  /live                         live state from those webhooks: {streams: {<streamId>: {live, at}}}
 //   GET  /health                       the index cache's freshness
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
@@ -12,6 +14,7 @@ import { isHex, type Address } from "viem";
 
 import { type IndexCache, type Logger } from "../index/indexCache.ts";
 import { verifyLivepeerWebhook, WebhookSignatureError, LIVEPEER_SIGNATURE_HEADER } from "../livepeer/webhookSignature.ts";
+import { mesiStreamIdOfName } from "../livepeer/studio.ts";
 import { BodyTooLargeError, jsonReplacer, readBody, sendJson } from "../http.ts";
 import { AccessKeyError, verifyAccessKey } from "./accessKey.ts";
 import type { AccessWatcher } from "./accessWatcher.ts";
@@ -109,6 +112,33 @@ export function createGateServer(options: GateServerOptions): Server {
     sendJson(response, answer.allow ? 200 : 403, answer);
   };
 
+  const liveState = new Map<string, { live: boolean; at: number }>();
+  const livepeerEvents = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (options.livepeerWebhookSecret === undefined) {
+      return sendJson(response, 503, { error: "the Livepeer webhook secret is not configured" });
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = verifyLivepeerWebhook({
+        header: request.headers[LIVEPEER_SIGNATURE_HEADER] as string | undefined,
+        rawBody: await readBody(request),
+        secret: options.livepeerWebhookSecret,
+        nowMs: Date.now(),
+      });
+    } catch (error) {
+      if (error instanceof WebhookSignatureError) return sendJson(response, 401, { error: error.message, reason: error.reason });
+      throw error;
+    }
+    const streamId = mesiStreamIdOfName((body.stream as { name?: unknown } | undefined)?.name);
+    if (streamId === null) throw new GateInputError("webhook names no Mesi stream (stream.name must start with mesi-<id>)");
+    if (body.event !== "stream.started" && body.event !== "stream.idle") {
+      return sendJson(response, 200, { ignored: body.event });
+    }
+    liveState.set(streamId.toString(), { live: body.event === "stream.started", at: Number(body.timestamp) });
+    logger.info({ streamId: streamId.toString(), event: body.event }, "livepeer live state");
+    sendJson(response, 200, { streamId: streamId.toString(), live: body.event === "stream.started" });
+  };
+
   const events = (request: IncomingMessage, response: ServerResponse, streamId: bigint, url: URL): void => {
     const key = url.searchParams.get("accessKey");
     let viewer: Address | null = null;
@@ -148,6 +178,9 @@ export function createGateServer(options: GateServerOptions): Server {
         if (request.method === "GET" && eventsMatch !== null) {
           return events(request, response, AccessGate.streamIdOf(eventsMatch[1]), url);
         }
+        if (request.method === "GET" && url.pathname === "/live") {
+          return sendJson(response, 200, { streams: Object.fromEntries(liveState) });
+        }
         if (request.method === "GET" && url.pathname === "/health") {
           return sendJson(response, gate.cache.loaded ? 200 : 503, { index: gate.cache.freshness(), watchers: watcher.size });
         }
@@ -155,6 +188,8 @@ export function createGateServer(options: GateServerOptions): Server {
         switch (url.pathname) {
           case "/webhooks/livepeer/playback":
             return await livepeerWebhook(request, response);
+          case "/webhooks/livepeer/events":
+            return await livepeerEvents(request, response);
           case "/access": {
             const body = await jsonBody(request);
             const streamId = AccessGate.streamIdOf(body.streamId);
