@@ -19,8 +19,27 @@ export {
 export { AccessGate, GateInputError, type GateAnswer } from "./gate/gate.ts";
 export { AccessWatcher } from "./gate/accessWatcher.ts";
 export { createGateServer, REMOVAL_MESSAGES } from "./gate/gateServer.ts";
-export { mintAccessKey, verifyAccessKey, streamGateAudience, AccessKeyError, MAX_ACCESS_KEY_TTL } from "./gate/accessKey.ts";
-export { signInvite, readInvite, signInviteRevocation, InviteFormatError, type InviteClaims, type InviteDomain } from "./gate/invite.ts";
-export { IndexCache, IndexUnavailableError, type CacheFreshness, type StreamInfo, type Logger } from "./index/indexCache.ts";
+export {
+  mintAccessKey,
+  verifyAccessKey,
+  streamGateAudience,
+  AccessKeyError,
+  MAX_ACCESS_KEY_TTL,
+} from "./gate/accessKey.ts";
+export {
+  signInvite,
+  readInvite,
+  signInviteRevocation,
+  InviteFormatError,
+  type InviteClaims,
+  type InviteDomain,
+} from "./gate/invite.ts";
+export {
+  IndexCache,
+  IndexUnavailableError,
+  type CacheFreshness,
+  type StreamInfo,
+  type Logger,
+} from "./index/indexCache.ts";
 export { MediaServer, OFFLINE_TEXT, NOT_ALLOWED_TEXT } from "./media/mediaServer.ts";
 export { signLivepeerWebhook, verifyLivepeerWebhook, WebhookSignatureError } from "./livepeer/webhookSignature.ts";

@@ -31,7 +31,13 @@ const StreamingConfig = z.object({
   livepeerWebhookSecret: z.string().min(1).optional(),
   corsOrigins: z.union([z.literal("loopback"), z.array(z.string().url())]).default("loopback"),
   iceServers: z
-    .array(z.object({ urls: z.union([z.string(), z.array(z.string())]), username: z.string().optional(), credential: z.string().optional() }))
+    .array(
+      z.object({
+        urls: z.union([z.string(), z.array(z.string())]),
+        username: z.string().optional(),
+        credential: z.string().optional(),
+      }),
+    )
     .default([]),
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
@@ -57,12 +63,19 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
   const { logger, ...rest } = parameters;
   const config = StreamingConfig.parse(rest);
   const child = (component: string): Logger => logger.child?.({ component }) ?? logger;
-  const cache = new IndexCache({ url: config.indexerUrl, logger: child("index-cache"), pollIntervalMs: config.pollIntervalMs });
+  const cache = new IndexCache({
+    url: config.indexerUrl,
+    logger: child("index-cache"),
+    pollIntervalMs: config.pollIntervalMs,
+  });
   await cache.start();
   const gate = new AccessGate({
     cache,
     secret: config.secret,
-    inviteDomain: { chainId: config.deployment.chainId, registry: config.deployment.contracts.CreatorRegistry.address as `0x${string}` },
+    inviteDomain: {
+      chainId: config.deployment.chainId,
+      registry: config.deployment.contracts.CreatorRegistry.address as `0x${string}`,
+    },
     logger: child("gate"),
   });
   const watcher = new AccessWatcher(gate);
@@ -74,7 +87,14 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     corsOrigins: config.corsOrigins,
     logger: child("gate-http"),
   });
-  const media = new MediaServer({ gate, watcher, secret: config.secret, logger: child("media"), iceServers: config.iceServers, goneAfterMs: config.goneAfterMs });
+  const media = new MediaServer({
+    gate,
+    watcher,
+    secret: config.secret,
+    logger: child("media"),
+    iceServers: config.iceServers,
+    goneAfterMs: config.goneAfterMs,
+  });
   const mediaServer: Server = media.createServer();
   const servers: Server[] = [];
   try {

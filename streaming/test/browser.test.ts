@@ -89,7 +89,12 @@ async function newPage(): Promise<Page> {
 const key = (role: "fan1" | "fan2" | "creatorAlice", streamId: bigint) =>
   mintAccessKey({ address: addressOf(platform, role), streamId, secret: SECRET });
 
-async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs: number,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await probe();
@@ -100,7 +105,11 @@ async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (value: T) 
 }
 
 const stats = async () =>
-  ((await (await fetch(`${platform.streaming.url}/stats`)).json()) as { streams: { streamId: string; viewers: number; videoCodec: string }[] }).streams;
+  (
+    (await (await fetch(`${platform.streaming.url}/stats`)).json()) as {
+      streams: { streamId: string; viewers: number; videoCodec: string }[];
+    }
+  ).streams;
 
 describe("a real browser publishes over WHIP and plays over WebRTC through the gate", { timeout: 150_000 }, () => {
   before(async () => {
@@ -139,9 +148,15 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
 
   it("gives the stream key to its creator only, then the creator publishes over WHIP", async () => {
     const ingest = (role: "fan1" | "creatorAlice") =>
-      fetch(`${platform.streaming.url}/ingest/${stream()}`, { method: "POST", body: JSON.stringify({ accessKey: key(role, stream()) }) });
+      fetch(`${platform.streaming.url}/ingest/${stream()}`, {
+        method: "POST",
+        body: JSON.stringify({ accessKey: key(role, stream()) }),
+      });
     assert.equal((await ingest("fan1")).status, 403);
-    const { whipUrl, streamKey } = (await (await ingest("creatorAlice")).json()) as { whipUrl: string; streamKey: string };
+    const { whipUrl, streamKey } = (await (await ingest("creatorAlice")).json()) as {
+      whipUrl: string;
+      streamKey: string;
+    };
     assert.match(whipUrl, new RegExp(`/webrtc/${stream()}-[0-9a-f]{32}$`));
 
     const wrongKey = await fetch(whipUrl.replace(streamKey, `${stream()}-${"0".repeat(32)}`), {
@@ -152,15 +167,27 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     assert.equal(wrongKey.status, 401);
     const preflight = await fetch(whipUrl, {
       method: "OPTIONS",
-      headers: { origin: pageUrl, "access-control-request-method": "POST", "access-control-request-headers": "content-type,livepeer-access-key" },
+      headers: {
+        origin: pageUrl,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type,livepeer-access-key",
+      },
     });
     assert.match(preflight.headers.get("access-control-allow-methods") ?? "", /POST.*HEAD|HEAD.*POST/);
     assert.match(preflight.headers.get("access-control-allow-headers") ?? "", /livepeer-access-key/);
 
     creatorPage = await newPage();
-    const published = await creatorPage.evaluate((url) => (window as never as { publish(u: string): Promise<{ status: number }> }).publish(url), whipUrl);
+    const published = await creatorPage.evaluate(
+      (url) => (window as never as { publish(u: string): Promise<{ status: number }> }).publish(url),
+      whipUrl,
+    );
     assert.equal(published.status, 201, JSON.stringify(published));
-    const live = await waitFor("broadcast", stats, (s) => s.some((x) => x.streamId === stream().toString() && x.videoCodec !== null), 10_000);
+    const live = await waitFor(
+      "broadcast",
+      stats,
+      (s) => s.some((x) => x.streamId === stream().toString() && x.videoCodec !== null),
+      10_000,
+    );
     measured.videoCodec = live[0]!.videoCodec;
   });
 
@@ -169,7 +196,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
 
   it("a ticket holder and a fan play over WebRTC and decode frames", async () => {
     const playUrl = `${platform.streaming.url}/webrtc/${stream()}`;
-    const events = (role: "fan1" | "fan2") => `${platform.streaming.gateUrl}/streams/${stream()}/events?accessKey=${encodeURIComponent(key(role, stream()))}`;
+    const events = (role: "fan1" | "fan2") =>
+      `${platform.streaming.gateUrl}/streams/${stream()}/events?accessKey=${encodeURIComponent(key(role, stream()))}`;
     holderPage = await newPage();
     nonHolderPage = await newPage();
     for (const [page, role] of [
@@ -177,21 +205,33 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
       [nonHolderPage, "fan2"],
     ] as const) {
       const result = await page.evaluate(
-        ([url, accessKey, eventsUrl]) => (window as never as { play(...a: string[]): Promise<{ status: number }> }).play(url!, accessKey!, eventsUrl!),
+        ([url, accessKey, eventsUrl]) =>
+          (window as never as { play(...a: string[]): Promise<{ status: number }> }).play(url!, accessKey!, eventsUrl!),
         [playUrl, key(role, stream()), events(role)],
       );
       assert.equal(result.status, 201, JSON.stringify(result));
-      const first = await page.evaluate(() => (window as never as { firstFrame(): Promise<{ ms: number; width: number }> }).firstFrame());
+      const first = await page.evaluate(() =>
+        (window as never as { firstFrame(): Promise<{ ms: number; width: number }> }).firstFrame(),
+      );
       assert.ok(first.width > 0);
       measured[`firstFrameMs_${role}`] = Math.round(first.ms);
-      await waitFor(`${role} frames`, () => page.evaluate(() => (window as never as { framesDecoded(): Promise<number> }).framesDecoded()), (n) => n > 10, 10_000);
+      await waitFor(
+        `${role} frames`,
+        () => page.evaluate(() => (window as never as { framesDecoded(): Promise<number> }).framesDecoded()),
+        (n) => n > 10,
+        10_000,
+      );
     }
     assert.equal((await stats())[0]!.viewers, 2);
   });
 
   it("refuses a viewer the gate refuses, with Livepeer's text", async () => {
     await platform.send("creatorAlice", "MesiVault", "blockFan", [addressOf(platform, "creatorBob")]);
-    const blockedKey = mintAccessKey({ address: addressOf(platform, "creatorBob"), streamId: stream(), secret: SECRET });
+    const blockedKey = mintAccessKey({
+      address: addressOf(platform, "creatorBob"),
+      streamId: stream(),
+      secret: SECRET,
+    });
     await waitFor(
       "block indexed",
       async () => platform.streaming.gate.decideForKey(stream(), blockedKey).reason,
@@ -200,12 +240,18 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     );
     const page = await newPage();
     const refused = await page.evaluate(
-      ([url, accessKey]) => (window as never as { play(...a: string[]): Promise<{ status: number; text: string }> }).play(url!, accessKey!, ""),
+      ([url, accessKey]) =>
+        (window as never as { play(...a: string[]): Promise<{ status: number; text: string }> }).play(
+          url!,
+          accessKey!,
+          "",
+        ),
       [`${platform.streaming.url}/webrtc/${stream()}`, blockedKey],
     );
     assert.deepEqual(refused, { status: 403, text: NOT_ALLOWED_TEXT });
     const offline = await page.evaluate(
-      ([url]) => (window as never as { play(...a: string[]): Promise<{ status: number; text: string }> }).play(url!, "", ""),
+      ([url]) =>
+        (window as never as { play(...a: string[]): Promise<{ status: number; text: string }> }).play(url!, "", ""),
       [`${platform.streaming.url}/webrtc/12345`],
     );
     assert.equal(offline.text, OFFLINE_TEXT);
@@ -216,7 +262,10 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     const start = Date.now();
     const removed = await waitFor(
       "removal event on the page",
-      () => nonHolderPage.evaluate(() => (window as never as { viewer: { removed: { reason: string } | null } }).viewer.removed),
+      () =>
+        nonHolderPage.evaluate(
+          () => (window as never as { viewer: { removed: { reason: string } | null } }).viewer.removed,
+        ),
       (r) => r !== null,
       5000,
     );
@@ -225,8 +274,15 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     await waitFor("server dropped the viewer", stats, (s) => s[0]!.viewers === 1, 5000);
     measured.removalServerMs = Date.now() - start;
     assert.ok((measured.removalServerMs as number) <= 5000);
-    const before = await holderPage.evaluate(() => (window as never as { framesDecoded(): Promise<number> }).framesDecoded());
-    await waitFor("holder frames", () => holderPage.evaluate(() => (window as never as { framesDecoded(): Promise<number> }).framesDecoded()), (n) => n > before + 10, 5000);
+    const before = await holderPage.evaluate(() =>
+      (window as never as { framesDecoded(): Promise<number> }).framesDecoded(),
+    );
+    await waitFor(
+      "holder frames",
+      () => holderPage.evaluate(() => (window as never as { framesDecoded(): Promise<number> }).framesDecoded()),
+      (n) => n > before + 10,
+      5000,
+    );
   });
 
   it("notices a vanished broadcaster within a few seconds and reports the stream offline", async () => {

@@ -31,7 +31,11 @@ async function access(streamId: bigint | string, accessKey?: string): Promise<Re
 }
 
 /** Polls the gate until `predicate` holds; returns milliseconds waited. */
-async function until(streamId: bigint, accessKey: string | undefined, predicate: (a: Record<string, unknown>) => boolean): Promise<number> {
+async function until(
+  streamId: bigint,
+  accessKey: string | undefined,
+  predicate: (a: Record<string, unknown>) => boolean,
+): Promise<number> {
   const start = performance.now();
   for (;;) {
     const answer = await access(streamId, accessKey);
@@ -51,7 +55,15 @@ async function sse(streamId: bigint, accessKey?: string): Promise<SseClient> {
 
 async function createStream(rules: Record<string, unknown>): Promise<bigint> {
   await platform.send("creatorAlice", "CreatorRegistry", "createStream", [
-    { isPrivate: false, followers: false, minTierRank: 0, minTipped: 0n, inviteSigner: zeroAddress, kyfLevel: 0, ...rules },
+    {
+      isPrivate: false,
+      followers: false,
+      minTierRank: 0,
+      minTipped: 0n,
+      inviteSigner: zeroAddress,
+      kyfLevel: 0,
+      ...rules,
+    },
     "data:,stream",
   ]);
   const id = (await platform.publicClient.readContract({
@@ -88,7 +100,11 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
   it("admits fans and viewers without a wallet on the public demo stream", async () => {
     const stream = platform.demo.ticketedStreamId;
     assert.deepEqual(
-      [(await access(stream, key("fan2", stream))).reason, (await access(stream)).reason, (await access(stream, key("creatorAlice", stream))).reason],
+      [
+        (await access(stream, key("fan2", stream))).reason,
+        (await access(stream)).reason,
+        (await access(stream, key("creatorAlice", stream))).reason,
+      ],
       ["public", "public", "creator"],
     );
     const answer = await access(999n);
@@ -101,9 +117,15 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     const fan2 = addressOf(platform, "fan2");
     const now = Math.floor(Date.now() / 1000);
     const cases: [string, string][] = [
-      [signSessionToken({ address: fan2, audience: `stream-gate:${stream}`, ttlSeconds: 60, secret: "x".repeat(40) }), "bad_signature"],
+      [
+        signSessionToken({ address: fan2, audience: `stream-gate:${stream}`, ttlSeconds: 60, secret: "x".repeat(40) }),
+        "bad_signature",
+      ],
       [mintAccessKey({ address: fan2, streamId: stream, secret: SECRET, now: now - 61 }), "expired"],
-      [signSessionToken({ address: fan2, audience: `stream-gate:${stream}`, ttlSeconds: 3600, secret: SECRET }), "too_long_lived"],
+      [
+        signSessionToken({ address: fan2, audience: `stream-gate:${stream}`, ttlSeconds: 3600, secret: SECRET }),
+        "too_long_lived",
+      ],
       [mintAccessKey({ address: fan2, streamId: stream + 1n, secret: SECRET }), "wrong_audience"],
       [signSessionToken({ address: fan2, audience: "stream-gate", ttlSeconds: 60, secret: SECRET }), "wrong_audience"],
       ["v1.garbage", "malformed"],
@@ -112,7 +134,10 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
       const answer = await access(stream, accessKey);
       assert.deepEqual([answer.allow, answer.reason, answer.keyProblem], [false, "bad_access_key", problem]);
     }
-    assert.throws(() => mintAccessKey({ address: fan2, streamId: stream, secret: SECRET, ttlSeconds: 61 }), /at most 60/);
+    assert.throws(
+      () => mintAccessKey({ address: fan2, streamId: stream, secret: SECRET, ttlSeconds: 61 }),
+      /at most 60/,
+    );
   });
 
   it("answers Livepeer's signed playback webhook in milliseconds and refuses forged or replayed ones", async () => {
@@ -144,7 +169,10 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     assert.ok(latencies.webhookP99 < 500, `webhook p99 ${latencies.webhookP99} ms`);
 
     const forged = signed(key("fan2", stream));
-    assert.equal((await webhook(forged.body, signLivepeerWebhook("not-the-secret", forged.body, Date.now()))).status, 401);
+    assert.equal(
+      (await webhook(forged.body, signLivepeerWebhook("not-the-secret", forged.body, Date.now()))).status,
+      401,
+    );
     const tampered = signed(key("fan2", stream));
     assert.equal((await webhook(tampered.body.replace(`"${stream}"`, `"2"`), tampered.header)).status, 401);
     const old = signed(key("fan2", stream), undefined, Date.now() - 10 * 60_000);
@@ -205,7 +233,10 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
   it("an invite link admits its wallet until revoked, and only a revocation by the signer or creator counts", async () => {
     const signer = privateKeyToAccount(generatePrivateKey());
     const stream = await createStream({ isPrivate: true, inviteSigner: signer.address });
-    const domain = { chainId: platform.deployment.chainId, registry: platform.deployment.contracts.CreatorRegistry.address };
+    const domain = {
+      chainId: platform.deployment.chainId,
+      registry: platform.deployment.contracts.CreatorRegistry.address,
+    };
     const id = keccak256(toHex("invite-1")) as Hex;
     const invite = await signInvite(signer, domain, {
       streamId: stream,
@@ -240,7 +271,11 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
       fetch(`${platform.streaming.gateUrl}/invites/revoke`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ streamId: stream.toString(), id, signature: await signInviteRevocation(by, domain, { streamId: stream, id }) }),
+        body: JSON.stringify({
+          streamId: stream.toString(),
+          id,
+          signature: await signInviteRevocation(by, domain, { streamId: stream, id }),
+        }),
       });
     assert.equal((await revoke(platform.accounts.fan2.account)).status, 400, "a fan cannot revoke");
     assert.equal((await revoke(signer)).status, 200);

@@ -35,12 +35,19 @@ describe("Livepeer Studio adapter (SDK against the documented wire format)", () 
     api = createServer(async (request: IncomingMessage, response) => {
       const raw = (await readBody(request)).toString("utf8");
       const body = raw === "" ? {} : JSON.parse(raw);
-      recorded.push({ method: request.method!, path: request.url!, authorization: request.headers.authorization, body });
+      recorded.push({
+        method: request.method!,
+        path: request.url!,
+        authorization: request.headers.authorization,
+        body,
+      });
       response.setHeader("content-type", "application/json");
       if (request.method === "POST" && request.url === "/api/webhook") {
         webhooks++;
         response.writeHead(200);
-        return response.end(JSON.stringify({ id: `wh-${webhooks}`, name: body.name, url: body.url, events: body.events, createdAt: 1 }));
+        return response.end(
+          JSON.stringify({ id: `wh-${webhooks}`, name: body.name, url: body.url, events: body.events, createdAt: 1 }),
+        );
       }
       if (request.method === "POST" && request.url === "/api/stream") {
         response.writeHead(201);
@@ -134,14 +141,21 @@ describe("Livepeer-Signature", () => {
     const header = signLivepeerWebhook(SECRET, body, nowMs);
     assert.match(header, /^t=\d+,v1=[0-9a-f]{64}$/);
     const v1 = header.split("v1=")[1]!;
-    assert.equal(reason(() => verifyLivepeerWebhook({ header, rawBody: body, secret: SECRET, nowMs })), "accepted");
+    assert.equal(
+      reason(() => verifyLivepeerWebhook({ header, rawBody: body, secret: SECRET, nowMs })),
+      "accepted",
+    );
     const rotated = `t=${nowMs}, v1=${"0".repeat(64)}, v0=ignored, v1=${v1}`;
-    assert.equal(reason(() => verifyLivepeerWebhook({ header: rotated, rawBody: body, secret: SECRET, nowMs })), "accepted");
+    assert.equal(
+      reason(() => verifyLivepeerWebhook({ header: rotated, rawBody: body, secret: SECRET, nowMs })),
+      "accepted",
+    );
   });
 
   it("names each refusal", () => {
     const header = signLivepeerWebhook(SECRET, body, nowMs);
-    const check = (h: string | undefined, raw = body, now = nowMs) => reason(() => verifyLivepeerWebhook({ header: h, rawBody: raw, secret: SECRET, nowMs: now }));
+    const check = (h: string | undefined, raw = body, now = nowMs) =>
+      reason(() => verifyLivepeerWebhook({ header: h, rawBody: raw, secret: SECRET, nowMs: now }));
     assert.equal(check(undefined), "missing");
     assert.equal(check("t=1"), "malformed");
     assert.equal(check(`v1=${"a".repeat(64)}`), "malformed");
@@ -162,9 +176,21 @@ describe("the gate's stream.started / stream.idle webhook", () => {
 
   before(async () => {
     const cache = new IndexCache({ url: "http://127.0.0.1:9/unused", logger });
-    const gate = new AccessGate({ cache, secret: "s".repeat(40), inviteDomain: { chainId: 31337, registry: `0x${"1".repeat(40)}` }, logger });
+    const gate = new AccessGate({
+      cache,
+      secret: "s".repeat(40),
+      inviteDomain: { chainId: 31337, registry: `0x${"1".repeat(40)}` },
+      logger,
+    });
     watcher = new AccessWatcher(gate);
-    server = createGateServer({ gate, watcher, secret: "s".repeat(40), livepeerWebhookSecret: SECRET, corsOrigins: [], logger });
+    server = createGateServer({
+      gate,
+      watcher,
+      secret: "s".repeat(40),
+      livepeerWebhookSecret: SECRET,
+      corsOrigins: [],
+      logger,
+    });
     url = await listen(server, 0);
   });
   after(async () => {
@@ -173,18 +199,37 @@ describe("the gate's stream.started / stream.idle webhook", () => {
   });
 
   const post = (body: string, header: string) =>
-    fetch(`${url}/webhooks/livepeer/events`, { method: "POST", headers: { "livepeer-signature": header, "content-type": "application/json" }, body });
+    fetch(`${url}/webhooks/livepeer/events`, {
+      method: "POST",
+      headers: { "livepeer-signature": header, "content-type": "application/json" },
+      body,
+    });
 
   it("records live state from signed events and refuses forged ones", async () => {
     const t = Date.now();
-    const started = JSON.stringify({ id: "e1", webhookId: "wh-2", createdAt: t, timestamp: t, event: "stream.started", stream: { id: "ls", name: "mesi-42 Friday set" } });
+    const started = JSON.stringify({
+      id: "e1",
+      webhookId: "wh-2",
+      createdAt: t,
+      timestamp: t,
+      event: "stream.started",
+      stream: { id: "ls", name: "mesi-42 Friday set" },
+    });
     assert.equal((await post(started, signLivepeerWebhook(SECRET, started, t))).status, 200);
     assert.deepEqual(await (await fetch(`${url}/live`)).json(), { streams: { "42": { live: true, at: t } } });
     const idle = started.replace("stream.started", "stream.idle");
     assert.equal((await post(idle, signLivepeerWebhook("forged", idle, t))).status, 401);
-    assert.equal(((await (await fetch(`${url}/live`)).json()) as { streams: Record<string, { live: boolean }> }).streams["42"]!.live, true);
+    assert.equal(
+      ((await (await fetch(`${url}/live`)).json()) as { streams: Record<string, { live: boolean }> }).streams["42"]!
+        .live,
+      true,
+    );
     assert.equal((await post(idle, signLivepeerWebhook(SECRET, idle, t))).status, 200);
-    assert.equal(((await (await fetch(`${url}/live`)).json()) as { streams: Record<string, { live: boolean }> }).streams["42"]!.live, false);
+    assert.equal(
+      ((await (await fetch(`${url}/live`)).json()) as { streams: Record<string, { live: boolean }> }).streams["42"]!
+        .live,
+      false,
+    );
     const foreign = started.replace("mesi-42 Friday set", "not ours");
     assert.equal((await post(foreign, signLivepeerWebhook(SECRET, foreign, t))).status, 400);
   });
@@ -192,7 +237,10 @@ describe("the gate's stream.started / stream.idle webhook", () => {
   it("never allows playback before the index is loaded", async () => {
     const response = await fetch(`${url}/access`, { method: "POST", body: JSON.stringify({ streamId: "1" }) });
     assert.deepEqual(((await response.json()) as { allow: boolean; reason: string }).reason, "index_unavailable");
-    assert.equal((await fetch(`${url}/access`, { method: "POST", body: JSON.stringify({ streamId: "-1" }) })).status, 400);
+    assert.equal(
+      (await fetch(`${url}/access`, { method: "POST", body: JSON.stringify({ streamId: "-1" }) })).status,
+      400,
+    );
     assert.equal((await fetch(`${url}/access`, { method: "POST", body: "[]" })).status, 400);
   });
 });

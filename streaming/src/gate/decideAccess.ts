@@ -79,23 +79,10 @@ export interface ViewerFacts {
 }
 
 export type AllowReason =
-  | "creator"
-  | "one_to_one_fan"
-  | "ticket_holder"
-  | "public"
-  | "follower"
-  | "subscriber"
-  | "tipped"
-  | "invite";
+  "creator" | "one_to_one_fan" | "ticket_holder" | "public" | "follower" | "subscriber" | "tipped" | "invite";
 
 export type DenyReason =
-  | "blocked"
-  | "kyf_required"
-  | "kyf_expired"
-  | "kyf_level_too_low"
-  | "in_one_to_one"
-  | "ticket_only"
-  | "private";
+  "blocked" | "kyf_required" | "kyf_expired" | "kyf_level_too_low" | "in_one_to_one" | "ticket_only" | "private";
 
 /** Why a presented invite did not admit (reported beside a `private` denial). */
 export type InviteProblem = "wrong_signer" | "other_stream" | "other_wallet" | "expired" | "revoked" | "invites_off";
@@ -150,7 +137,8 @@ export function decideAccess(stream: StreamAccessState, viewer: ViewerFacts, now
   if (rules.kyfLevel > 0) {
     const kyf = viewer.kyf;
     const requiredKyfLevel = rules.kyfLevel;
-    if (kyf === null || kyf.revoked || kyf.level === 0) return { allow: false, reason: "kyf_required", requiredKyfLevel };
+    if (kyf === null || kyf.revoked || kyf.level === 0)
+      return { allow: false, reason: "kyf_required", requiredKyfLevel };
     if (now >= kyf.expiresAt) return { allow: false, reason: "kyf_expired", requiredKyfLevel };
     if (kyf.level < rules.kyfLevel) return { allow: false, reason: "kyf_level_too_low", requiredKyfLevel };
   }
@@ -162,7 +150,9 @@ export function decideAccess(stream: StreamAccessState, viewer: ViewerFacts, now
   }
 
   if (stream.ticketOnly) {
-    return viewer.ticketBalance > 0n ? { allow: true, reason: "ticket_holder" } : { allow: false, reason: "ticket_only" };
+    return viewer.ticketBalance > 0n
+      ? { allow: true, reason: "ticket_holder" }
+      : { allow: false, reason: "ticket_only" };
   }
 
   if (!rules.isPrivate) return { allow: true, reason: "public" };

@@ -87,7 +87,8 @@ export class AccessGate {
     if (stream === undefined) return { allow: false, reason: "unknown_stream", ...base };
     const now = this.cache.now();
     const redemption = viewer === null ? undefined : this.#redeemed.get(`${streamId}:${viewer.toLowerCase()}`);
-    const invite = redemption === undefined ? null : { ...redemption.invite, revoked: this.#revoked.has(redemption.id) };
+    const invite =
+      redemption === undefined ? null : { ...redemption.invite, revoked: this.#revoked.has(redemption.id) };
     return { ...decideAccess(stream, this.cache.viewerFacts(stream, viewer, invite), now), ...base };
   }
 

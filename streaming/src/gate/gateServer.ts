@@ -13,7 +13,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { isHex, type Address } from "viem";
 
 import { type IndexCache, type Logger } from "../index/indexCache.ts";
-import { verifyLivepeerWebhook, WebhookSignatureError, LIVEPEER_SIGNATURE_HEADER } from "../livepeer/webhookSignature.ts";
+import {
+  verifyLivepeerWebhook,
+  WebhookSignatureError,
+  LIVEPEER_SIGNATURE_HEADER,
+} from "../livepeer/webhookSignature.ts";
 import { mesiStreamIdOfName } from "../livepeer/studio.ts";
 import { BodyTooLargeError, jsonReplacer, readBody, sendJson } from "../http.ts";
 import { AccessKeyError, verifyAccessKey } from "./accessKey.ts";
@@ -106,7 +110,13 @@ export function createGateServer(options: GateServerOptions): Server {
     const streamId = AccessGate.streamIdOf((context as { streamId?: unknown } | null)?.streamId);
     const answer = gate.decideForKey(streamId, typeof body.accessKey === "string" ? body.accessKey : null);
     logger.info(
-      { streamId: answer.streamId, viewer: answer.viewer, allow: answer.allow, reason: answer.reason, ms: +(performance.now() - started).toFixed(2) },
+      {
+        streamId: answer.streamId,
+        viewer: answer.viewer,
+        allow: answer.allow,
+        reason: answer.reason,
+        ms: +(performance.now() - started).toFixed(2),
+      },
       "livepeer access decision",
     );
     sendJson(response, answer.allow ? 200 : 403, answer);
@@ -126,11 +136,13 @@ export function createGateServer(options: GateServerOptions): Server {
         nowMs: Date.now(),
       });
     } catch (error) {
-      if (error instanceof WebhookSignatureError) return sendJson(response, 401, { error: error.message, reason: error.reason });
+      if (error instanceof WebhookSignatureError)
+        return sendJson(response, 401, { error: error.message, reason: error.reason });
       throw error;
     }
     const streamId = mesiStreamIdOfName((body.stream as { name?: unknown } | undefined)?.name);
-    if (streamId === null) throw new GateInputError("webhook names no Mesi stream (stream.name must start with mesi-<id>)");
+    if (streamId === null)
+      throw new GateInputError("webhook names no Mesi stream (stream.name must start with mesi-<id>)");
     if (body.event !== "stream.started" && body.event !== "stream.idle") {
       return sendJson(response, 200, { ignored: body.event });
     }
@@ -149,11 +161,13 @@ export function createGateServer(options: GateServerOptions): Server {
       connection: "keep-alive",
       "x-accel-buffering": "no",
     });
-    const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
+    const send = (event: string, data: unknown) =>
+      response.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
     let admitted = false;
     const { answer, stop } = watcher.watch(streamId, viewer, (next: GateAnswer) => {
       send("access", next);
-      if (admitted && !next.allow) send("removed", { ...next, message: REMOVAL_MESSAGES[next.reason] ?? "you can no longer watch this stream" });
+      if (admitted && !next.allow)
+        send("removed", { ...next, message: REMOVAL_MESSAGES[next.reason] ?? "you can no longer watch this stream" });
       admitted = next.allow;
     });
     admitted = answer.allow;
@@ -182,9 +196,13 @@ export function createGateServer(options: GateServerOptions): Server {
           return sendJson(response, 200, { streams: Object.fromEntries(liveState) });
         }
         if (request.method === "GET" && url.pathname === "/health") {
-          return sendJson(response, gate.cache.loaded ? 200 : 503, { index: gate.cache.freshness(), watchers: watcher.size });
+          return sendJson(response, gate.cache.loaded ? 200 : 503, {
+            index: gate.cache.freshness(),
+            watchers: watcher.size,
+          });
         }
-        if (request.method !== "POST") return sendJson(response, 404, { error: `no route ${request.method} ${url.pathname}` });
+        if (request.method !== "POST")
+          return sendJson(response, 404, { error: `no route ${request.method} ${url.pathname}` });
         switch (url.pathname) {
           case "/webhooks/livepeer/playback":
             return await livepeerWebhook(request, response);
@@ -205,7 +223,8 @@ export function createGateServer(options: GateServerOptions): Server {
           case "/invites/revoke": {
             const body = await jsonBody(request);
             const streamId = AccessGate.streamIdOf(body.streamId);
-            if (!isHex(body.id) || body.id.length !== 66) throw new GateInputError("id must be the invite's 32-byte id");
+            if (!isHex(body.id) || body.id.length !== 66)
+              throw new GateInputError("id must be the invite's 32-byte id");
             if (!isHex(body.signature)) throw new GateInputError("signature must be hex");
             await gate.revokeInvite(streamId, body.id, body.signature);
             return sendJson(response, 200, { revoked: body.id });

@@ -5,15 +5,7 @@
 // base64url token. Revoking: one invite by id through the gate (POST
 // /invites/revoke, signed by the same signer or the creator), or every invite
 // at once by rotating `inviteSigner` on-chain.
-import {
-  getAddress,
-  isAddress,
-  isHex,
-  recoverTypedDataAddress,
-  type Address,
-  type Hex,
-  type LocalAccount,
-} from "viem";
+import { getAddress, isAddress, isHex, recoverTypedDataAddress, type Address, type Hex, type LocalAccount } from "viem";
 
 import type { CheckedInvite } from "./decideAccess.ts";
 

@@ -125,7 +125,8 @@ export class IndexCache extends EventEmitter {
           await this.refresh();
         } catch (error) {
           const message = (error as Error).message;
-          if (this.#error !== message) this.#options.logger.warn({ error: message }, "index unreachable; deciding from the cache");
+          if (this.#error !== message)
+            this.#options.logger.warn({ error: message }, "index unreachable; deciding from the cache");
           this.#error = message;
         }
       }
@@ -166,7 +167,16 @@ export class IndexCache extends EventEmitter {
   /** What the index says about `viewer` on `stream` (invite supplied by the caller, already checked). */
   viewerFacts(stream: StreamAccessState, viewer: Address | null, invite: CheckedInvite | null = null): ViewerFacts {
     if (viewer === null) {
-      return { address: null, blocked: false, following: false, tippedTotal: 0n, subscription: null, ticketBalance: 0n, kyf: null, invite };
+      return {
+        address: null,
+        blocked: false,
+        following: false,
+        tippedTotal: 0n,
+        subscription: null,
+        ticketBalance: 0n,
+        kyf: null,
+        invite,
+      };
     }
     const pair = this.#pairs.get(pairKey(stream.creator, viewer));
     return {
@@ -230,7 +240,10 @@ export class IndexCache extends EventEmitter {
     this.#calls = fresh.#calls;
     this.#rebuildCalls();
     this.#heard(meta);
-    this.#options.logger.info({ block: meta.number, streams: this.#streams.size, pairs: this.#pairs.size }, "index cache loaded");
+    this.#options.logger.info(
+      { block: meta.number, streams: this.#streams.size, pairs: this.#pairs.size },
+      "index cache loaded",
+    );
     this.emit("reloaded");
   }
 
@@ -269,7 +282,10 @@ export class IndexCache extends EventEmitter {
             inviteSigner: getAddress(row.inviteSigner as string),
             kyfLevel: row.kyfLevel as number,
           },
-          oneToOne: call === undefined ? null : { sessionId: call.sessionId, fan: call.fan, startedAt: call.startedAt, endsAt: call.endsAt },
+          oneToOne:
+            call === undefined
+              ? null
+              : { sessionId: call.sessionId, fan: call.fan, startedAt: call.startedAt, endsAt: call.endsAt },
         });
         changed.add(streamId);
         return;

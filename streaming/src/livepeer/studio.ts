@@ -50,7 +50,8 @@ export interface LivepeerStudioOptions {
 }
 
 /** Livepeer stream names carry the Mesi stream id, so stream.started/idle webhooks map back to it. */
-export const livepeerStreamName = (streamId: bigint, title: string): string => `mesi-${streamId} ${title}`.slice(0, 200);
+export const livepeerStreamName = (streamId: bigint, title: string): string =>
+  `mesi-${streamId} ${title}`.slice(0, 200);
 export function mesiStreamIdOfName(name: unknown): bigint | null {
   const match = typeof name === "string" ? /^mesi-(\d{1,77})(?:\s|$)/.exec(name) : null;
   return match === null ? null : BigInt(match[1]!);
@@ -67,7 +68,10 @@ export class LivepeerStudio implements VideoService {
       throw new LivepeerConfigError("Livepeer calls the gate over the internet: gatePublicUrl must be https://");
     }
     this.#options = options;
-    this.#sdk = new Livepeer({ apiKey: options.apiKey, ...(options.serverURL === undefined ? {} : { serverURL: options.serverURL }) });
+    this.#sdk = new Livepeer({
+      apiKey: options.apiKey,
+      ...(options.serverURL === undefined ? {} : { serverURL: options.serverURL }),
+    });
   }
 
   /** Registers the gate's webhooks once: playback access control, and live state. Returns the access webhook id. */

@@ -21,7 +21,8 @@ export class WebhookSignatureError extends Error {
   }
 }
 
-const hmac = (secret: string, rawBody: string | Buffer): Buffer => createHmac("sha256", secret).update(rawBody).digest();
+const hmac = (secret: string, rawBody: string | Buffer): Buffer =>
+  createHmac("sha256", secret).update(rawBody).digest();
 
 /** The header Livepeer would send for `rawBody` at `timestampMs` (for tests and the local stand-in). */
 export function signLivepeerWebhook(secret: string, rawBody: string, timestampMs: number): string {

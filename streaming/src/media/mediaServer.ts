@@ -65,7 +65,12 @@ interface Broadcast {
   readonly startedAt: number;
   videoCodec: "video/H264" | "video/VP8" | undefined;
   lastRtpAt: number;
-  readonly remote: Partial<Record<"audio" | "video", { readonly ssrc: () => number | undefined; readonly pli: (ssrc: number) => Promise<void> }>>;
+  readonly remote: Partial<
+    Record<
+      "audio" | "video",
+      { readonly ssrc: () => number | undefined; readonly pli: (ssrc: number) => Promise<void> }
+    >
+  >;
   readonly viewers: Set<ViewerSession>;
 }
 
@@ -131,9 +136,11 @@ export class MediaServer {
   async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     if (request.method === "OPTIONS") return void response.writeHead(204).end();
-    if (request.method === "GET" && url.pathname === "/stats") return sendJson(response, 200, { streams: this.stats() });
+    if (request.method === "GET" && url.pathname === "/stats")
+      return sendJson(response, 200, { streams: this.stats() });
     const ingest = /^\/ingest\/([^/]+)$/.exec(url.pathname);
-    if (ingest !== null && request.method === "POST") return this.#ingest(request, response, AccessGate.streamIdOf(ingest[1]));
+    if (ingest !== null && request.method === "POST")
+      return this.#ingest(request, response, AccessGate.streamIdOf(ingest[1]));
     const leave = /^\/webrtc\/sessions\/([0-9a-f-]{36})$/.exec(url.pathname);
     if (leave !== null && request.method === "DELETE") {
       const session = this.#sessions.get(leave[1]!);
@@ -146,7 +153,8 @@ export class MediaServer {
     const webrtc = /^\/webrtc\/([^/]+)$/.exec(url.pathname);
     if (webrtc === null) return sendText(response, 404, "not found");
     if (request.method === "HEAD") return void response.writeHead(200, { "content-type": "application/sdp" }).end();
-    if (request.method !== "POST") return sendText(response, 405, "method not allowed", { allow: "HEAD, POST, OPTIONS" });
+    if (request.method !== "POST")
+      return sendText(response, 405, "method not allowed", { allow: "HEAD, POST, OPTIONS" });
     const contentType = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
     if (contentType !== "application/sdp") return sendText(response, 415, "content-type must be application/sdp");
     const offer = (await readBody(request, 256 * 1024)).toString("utf8");
@@ -155,7 +163,8 @@ export class MediaServer {
     const key = /^(\d{1,77})-([0-9a-f]{32})$/.exec(id);
     if (key !== null) return this.#publish(response, BigInt(key[1]!), key[2]!, offer);
     if (/^[1-9]\d{0,76}$/.test(id)) {
-      const accessKey = (request.headers["livepeer-access-key"] as string | undefined) ?? url.searchParams.get("accessKey");
+      const accessKey =
+        (request.headers["livepeer-access-key"] as string | undefined) ?? url.searchParams.get("accessKey");
       return this.#play(response, BigInt(id), accessKey, offer);
     }
     return sendText(response, 404, OFFLINE_TEXT);
@@ -172,7 +181,8 @@ export class MediaServer {
     try {
       wallet = verifyAccessKey(String(body.accessKey ?? ""), streamId, this.#options.secret).address;
     } catch (error) {
-      if (error instanceof AccessKeyError) return sendJson(response, 401, { error: `access key refused: ${error.reason}` });
+      if (error instanceof AccessKeyError)
+        return sendJson(response, 401, { error: `access key refused: ${error.reason}` });
       throw error;
     }
     const stream = this.#options.gate.cache.stream(streamId);
@@ -181,7 +191,11 @@ export class MediaServer {
       return sendJson(response, 403, { error: "only the stream's creator gets its stream key" });
     }
     const streamKey = this.streamKeyFor(streamId);
-    sendJson(response, 200, { streamKey, whipUrl: `${this.baseUrl}/webrtc/${streamKey}`, playbackUrl: `${this.baseUrl}/webrtc/${streamId}` });
+    sendJson(response, 200, {
+      streamKey,
+      whipUrl: `${this.baseUrl}/webrtc/${streamKey}`,
+      playbackUrl: `${this.baseUrl}/webrtc/${streamId}`,
+    });
   }
 
   #peer(codecs: { video: RTCRtpCodecParameters[]; audio: RTCRtpCodecParameters[] }): RTCPeerConnection {
@@ -210,7 +224,8 @@ export class MediaServer {
   async #publish(response: ServerResponse, streamId: bigint, mac: string, offer: string): Promise<void> {
     const expected = Buffer.from(this.#mac(streamId));
     if (!timingSafeEqual(Buffer.from(mac), expected)) return sendText(response, 401, "invalid stream key");
-    if (this.#options.gate.cache.stream(streamId) === undefined) return sendText(response, 404, `unknown stream ${streamId}`);
+    if (this.#options.gate.cache.stream(streamId) === undefined)
+      return sendText(response, 404, `unknown stream ${streamId}`);
     const previous = this.#broadcasts.get(streamId.toString());
     if (previous !== undefined) await this.#endBroadcast(previous, "replaced by a new broadcast");
 
@@ -262,7 +277,14 @@ export class MediaServer {
     if (broadcast === undefined || broadcast.videoCodec === undefined) return sendText(response, 404, OFFLINE_TEXT);
 
     const pc = this.#peer({ video: [broadcast.videoCodec === "video/VP8" ? useVP8() : useH264()], audio: [useOPUS()] });
-    const session: ViewerSession = { id: randomUUID(), streamId, viewer: answer.viewer, pc, tracks: {}, stopWatching: () => {} };
+    const session: ViewerSession = {
+      id: randomUUID(),
+      streamId,
+      viewer: answer.viewer,
+      pc,
+      tracks: {},
+      stopWatching: () => {},
+    };
     await pc.setRemoteDescription({ type: "offer", sdp: offer });
     for (const transceiver of pc.getTransceivers()) {
       const kind = transceiver.kind as "audio" | "video";
@@ -283,7 +305,10 @@ export class MediaServer {
       if (state === "connected") void this.#requestKeyframe(broadcast);
       if (state === "failed" || state === "closed") void this.#dropViewer(session, `connection ${state}`);
     });
-    this.#options.logger.info({ streamId: streamId.toString(), viewer: answer.viewer, reason: answer.reason }, "viewer admitted");
+    this.#options.logger.info(
+      { streamId: streamId.toString(), viewer: answer.viewer, reason: answer.reason },
+      "viewer admitted",
+    );
     response.writeHead(201, { "content-type": "application/sdp", location: `/webrtc/sessions/${session.id}` });
     response.end(sdp);
   }

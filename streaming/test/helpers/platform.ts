@@ -57,7 +57,8 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
     const transport = http(chain.url, { retryCount: 0 });
     const publicClient = createPublicClient({ chain: viemChain, transport, pollingInterval: 50 });
     const accounts = localAccounts();
-    const wallet = (role: LocalRole) => createWalletClient({ account: accounts[role].account, chain: viemChain, transport });
+    const wallet = (role: LocalRole) =>
+      createWalletClient({ account: accounts[role].account, chain: viemChain, transport });
     const deployment = await deployMesi({
       walletClient: wallet("admin"),
       publicClient,
@@ -65,7 +66,13 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
       moderator: accounts.moderator.address,
       verifier: accounts.verifier.address,
     });
-    const demo = await seedDemo({ rpcUrl: chain.url, chain: viemChain, publicClient, contracts: deployment.contracts, accounts });
+    const demo = await seedDemo({
+      rpcUrl: chain.url,
+      chain: viemChain,
+      publicClient,
+      contracts: deployment.contracts,
+      accounts,
+    });
     const indexer = await startIndexer({
       client: publicClient as never,
       deployment: deployment.contracts,
@@ -88,7 +95,12 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
           });
     if (streaming !== undefined) stops.push(() => streaming.stop());
 
-    const send = async (role: LocalRole, contract: keyof typeof abis, functionName: string, args: readonly unknown[] = []) => {
+    const send = async (
+      role: LocalRole,
+      contract: keyof typeof abis,
+      functionName: string,
+      args: readonly unknown[] = [],
+    ) => {
       const hash: Hash = await wallet(role).writeContract({
         address: deployment.contracts[contract].address,
         abi: abis[contract] as Abi,
@@ -110,7 +122,11 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
       streaming,
       send,
       acceptPendingSession: async () => {
-        const record = await readSessionRecord(publicClient, deployment.contracts.OneToOneEscrow, demo.pendingSessionId);
+        const record = await readSessionRecord(
+          publicClient,
+          deployment.contracts.OneToOneEscrow,
+          demo.pendingSessionId,
+        );
         await send("creatorAlice", "OneToOneEscrow", "accept", [record]);
       },
       stop,

@@ -15,7 +15,8 @@ export interface SseClient {
 export async function openSse(url: string): Promise<SseClient> {
   const controller = new AbortController();
   const response = await fetch(url, { signal: controller.signal, headers: { accept: "text/event-stream" } });
-  if (!response.ok || response.body === null) throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok || response.body === null)
+    throw new Error(`SSE ${url}: HTTP ${response.status} ${await response.text()}`);
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
   void (async () => {
@@ -57,7 +58,11 @@ export async function openSse(url: string): Promise<SseClient> {
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching SSE event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => `${e.event}:${e.data.reason}`))}`));
+          reject(
+            new Error(
+              `no matching SSE event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => `${e.event}:${e.data.reason}`))}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) waiters.add(check);
       }),
