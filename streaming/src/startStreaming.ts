@@ -44,6 +44,11 @@ const StreamingConfig = z.object({
 });
 
 export type StartStreamingParameters = z.input<typeof StreamingConfig> & {
+  /**
+   * Accepted so `npm start` can hand every service the same context, and deliberately unused: the gate decides
+   * from the index only, never with a chain call.
+   */
+  readonly rpcUrl?: string;
   /** pino or anything with info/warn/error (and optionally child). */
   readonly logger: Logger & { child?(bindings: object): Logger };
 };
@@ -60,7 +65,7 @@ export interface RunningStreaming {
 }
 
 export async function startStreaming(parameters: StartStreamingParameters): Promise<RunningStreaming> {
-  const { logger, ...rest } = parameters;
+  const { logger, rpcUrl: _unused, ...rest } = parameters;
   const config = StreamingConfig.parse(rest);
   const child = (component: string): Logger => logger.child?.({ component }) ?? logger;
   const cache = new IndexCache({
