@@ -8,6 +8,7 @@
 //   await streaming.stop();
 import type { Server } from "node:http";
 
+import { createPublicClient, http } from "viem";
 import { z } from "zod";
 
 import { AccessWatcher } from "./gate/accessWatcher.ts";
@@ -41,12 +42,14 @@ const StreamingConfig = z.object({
     .default([]),
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
+  fullReloadMs: z.number().int().min(1000).default(60_000),
 });
 
 export type StartStreamingParameters = z.input<typeof StreamingConfig> & {
   /**
-   * Accepted so `npm start` can hand every service the same context, and deliberately unused: the gate decides
-   * from the index only, never with a chain call.
+   * The chain's JSON-RPC, used only to check, once per new indexed block, that the block the cache reflects is
+   * still on the chain (a reorg reloads the cache); decisions never call the chain. Without it the cache reloads
+   * everything every `fullReloadMs`.
    */
   readonly rpcUrl?: string;
   /** pino or anything with info/warn/error (and optionally child). */
@@ -65,10 +68,16 @@ export interface RunningStreaming {
 }
 
 export async function startStreaming(parameters: StartStreamingParameters): Promise<RunningStreaming> {
-  const { logger, rpcUrl: _unused, ...rest } = parameters;
+  const { logger, rpcUrl, ...rest } = parameters;
   const config = StreamingConfig.parse(rest);
   const child = (component: string): Logger => logger.child?.({ component }) ?? logger;
+  const chain = rpcUrl === undefined ? undefined : createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   const cache = new IndexCache({
+    blockHashAt:
+      chain === undefined
+        ? undefined
+        : async (n) => (await chain.getBlock({ blockNumber: BigInt(n) }).catch(() => null))?.hash ?? null,
+    fullReloadMs: config.fullReloadMs,
     url: config.indexerUrl,
     logger: child("index-cache"),
     pollIntervalMs: config.pollIntervalMs,

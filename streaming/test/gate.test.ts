@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 
 import { signSessionToken } from "@mesi/auth";
 import { abis } from "@mesi/deployments";
-import { keccak256, toHex, zeroAddress, type Address, type Hex } from "viem";
+import { keccak256, toHex, zeroAddress, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { mintAccessKey, signInvite, signInviteRevocation, signLivepeerWebhook } from "../src/index.ts";
@@ -332,6 +332,34 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     await until(stream, key("fan2", stream), (a) => a.reason === "kyf_required");
   });
 
+  it("follows a reorg that takes back an on-chain change (never admits on a forgotten block)", async () => {
+    const rpc = async (method: string, params: unknown[] = []) => {
+      const response = await fetch(platform.chain.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+      });
+      return ((await response.json()) as { result: unknown }).result;
+    };
+    // Bob is not in a one-to-one: a stream of his own decides by the follower rule alone.
+    await platform.send("creatorBob", "CreatorRegistry", "createStream", [
+      { isPrivate: true, followers: true, minTierRank: 0, minTipped: 0n, inviteSigner: zeroAddress, kyfLevel: 0 },
+      "data:,reorg",
+    ]);
+    const stream = (await platform.publicClient.readContract({
+      address: platform.deployment.contracts.CreatorRegistry.address,
+      abi: abis.CreatorRegistry,
+      functionName: "streamCount",
+    })) as bigint;
+    await until(stream, undefined, (a) => a.reason !== "unknown_stream");
+    const snapshot = await rpc("evm_snapshot");
+    await platform.send("fan3", "CreatorRegistry", "follow", [addressOf(platform, "creatorBob")]);
+    await until(stream, key("fan3", stream), (a) => a.reason === "follower");
+    await rpc("evm_revert", [snapshot]);
+    for (let i = 0; i < 3; i++) await rpc("evm_mine");
+    latencies.reorgToDeny = +(await until(stream, key("fan3", stream), (a) => a.reason === "private")).toFixed(1);
+  });
+
   it("with the indexer down, decides from the cache, says how old it is, and never allows by default", async () => {
     const stream = platform.demo.ticketedStreamId;
     await platform.indexer.stop();
@@ -344,6 +372,5 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     assert.ok(index.ageMs >= 300, `age ${index.ageMs}`);
     const health = await fetch(`${platform.streaming.gateUrl}/health`);
     assert.equal(health.status, 200);
-    void (null as unknown as Address);
   });
 });

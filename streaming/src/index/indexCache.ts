@@ -49,6 +49,14 @@ export interface IndexCacheOptions {
   /** Wall clock in ms. Default Date.now. */
   readonly clock?: () => number;
   readonly fetch?: typeof fetch;
+  /**
+   * The chain's hash of block `n` (null if unknown). When the index moves past the block the cache reflects, the
+   * cache checks that block is still on the chain; if not (a reorg took it back), it reloads everything, so state
+   * from a forgotten block never admits anyone. One call per new indexed block, never per decision.
+   */
+  readonly blockHashAt?: (n: number) => Promise<string | null>;
+  /** Reload everything this often anyway (a safety net for reorgs without `blockHashAt`). Default 60 s. */
+  readonly fullReloadMs?: number;
 }
 
 const PAGE = 1000;
@@ -98,6 +106,7 @@ export class IndexCache extends EventEmitter {
   #block: { number: number; hash: string; timestamp: number } | null = null;
   #chainOffsetMs = 0;
   #lastHeardAt: number | null = null;
+  #loadedAt = 0;
   #error: string | null = null;
   #controller = new AbortController();
   #loop: Promise<void> | undefined;
@@ -204,6 +213,23 @@ export class IndexCache extends EventEmitter {
       else this.#heard(meta);
       return;
     }
+    if (this.#clock() - this.#loadedAt > (this.#options.fullReloadMs ?? 60_000)) {
+      await this.#fullLoad();
+      return;
+    }
+    if (this.#options.blockHashAt !== undefined) {
+      let hash: string | null;
+      try {
+        hash = await this.#options.blockHashAt(known.number);
+      } catch (error) {
+        throw new IndexUnavailableError(`chain unreachable for the reorg check: ${(error as Error).message}`);
+      }
+      if (hash !== null && hash.toLowerCase() !== known.hash.toLowerCase()) {
+        this.#options.logger.warn({ block: known.number }, "reorg: the cache's block left the chain; reloading");
+        await this.#fullLoad();
+        return;
+      }
+    }
     const changed = new Set<string>();
     const from = known.number + 1;
     for (const collection of Object.keys(QUERIES) as Collection[]) {
@@ -240,6 +266,7 @@ export class IndexCache extends EventEmitter {
     this.#calls = fresh.#calls;
     this.#rebuildCalls();
     this.#heard(meta);
+    this.#loadedAt = this.#clock();
     this.#options.logger.info(
       { block: meta.number, streams: this.#streams.size, pairs: this.#pairs.size },
       "index cache loaded",

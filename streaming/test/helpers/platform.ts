@@ -86,6 +86,7 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
       options.streaming === false
         ? (undefined as unknown as RunningStreaming)
         : await startStreaming({
+            rpcUrl: chain.url,
             indexerUrl: indexer.url,
             deployment,
             secret: SECRET,
