@@ -307,6 +307,28 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     assert.equal((await access(followerStream, key("fan3", followerStream))).reason, "one_to_one_fan");
     assert.equal((await access(followerStream, key("creatorAlice", followerStream))).reason, "creator");
     assert.equal((await access(platform.demo.ticketedStreamId)).reason, "in_one_to_one");
+
+    // The call ends at its limit (15 minutes of chain time): the follower is admitted again, told over SSE.
+    const endsAt = removed.data.oneToOneEndsAt as number;
+    const latest = await platform.publicClient.getBlock();
+    await fetch(platform.chain.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "evm_setNextBlockTimestamp",
+        params: [Math.max(endsAt, Number(latest.timestamp) + 1)],
+      }),
+    });
+    await fetch(platform.chain.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "evm_mine", params: [] }),
+    });
+    const back = await watching.next((e) => e.at > removed.at && e.event === "access" && e.data.allow === true, 5000);
+    assert.equal(back.data.reason, "follower");
+    assert.equal((await access(followerStream, key("fan3", followerStream))).reason, "private");
   });
 
   it("KYF: below the level or unattested is refused; an attestation admits one block later", async () => {
@@ -366,7 +388,7 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     const answer = await access(stream, key("fan2", stream));
     assert.equal(answer.allow, false);
-    assert.equal(answer.reason, "in_one_to_one");
+    assert.equal(answer.reason, "ticket_only");
     const index = answer.index as { error: string | null; ageMs: number; block: number };
     assert.match(String(index.error), /unreachable/);
     assert.ok(index.ageMs >= 300, `age ${index.ageMs}`);
