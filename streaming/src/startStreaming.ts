@@ -93,14 +93,6 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     logger: child("gate"),
   });
   const watcher = new AccessWatcher(gate);
-  const gateServer = createGateServer({
-    gate,
-    watcher,
-    secret: config.secret,
-    livepeerWebhookSecret: config.livepeerWebhookSecret,
-    corsOrigins: config.corsOrigins,
-    logger: child("gate-http"),
-  });
   const media = new MediaServer({
     gate,
     watcher,
@@ -108,6 +100,15 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     logger: child("media"),
     iceServers: config.iceServers,
     goneAfterMs: config.goneAfterMs,
+  });
+  const gateServer = createGateServer({
+    gate,
+    watcher,
+    secret: config.secret,
+    livepeerWebhookSecret: config.livepeerWebhookSecret,
+    corsOrigins: config.corsOrigins,
+    logger: child("gate-http"),
+    viewerCount: (streamId) => media.viewerCount(streamId),
   });
   const mediaServer: Server = media.createServer();
   const servers: Server[] = [];

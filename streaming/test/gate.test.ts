@@ -107,6 +107,15 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
       ],
       ["public", "public", "creator"],
     );
+    await platform.send("creatorAlice", "CreatorRegistry", "setLive", [stream, true]);
+    await until(stream, undefined, () => platform.streaming.cache.stream(stream)?.live === true);
+    const directory = (await (await fetch(`${platform.streaming.gateUrl}/directory`)).json()) as {
+      streams: { streamId: string; mode: string; viewers: number; oneToOneEndsAt: number | null }[];
+    };
+    assert.deepEqual(
+      directory.streams.map((s) => [s.streamId, s.mode, s.viewers, s.oneToOneEndsAt]),
+      [[stream.toString(), "public", 0, null]],
+    );
     const answer = await access(999n);
     assert.equal(answer.allow, false);
     assert.equal(answer.reason, "unknown_stream");
@@ -307,6 +316,14 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     assert.equal((await access(followerStream, key("fan3", followerStream))).reason, "one_to_one_fan");
     assert.equal((await access(followerStream, key("creatorAlice", followerStream))).reason, "creator");
     assert.equal((await access(platform.demo.ticketedStreamId)).reason, "in_one_to_one");
+    const listed = (await (await fetch(`${platform.streaming.gateUrl}/directory`)).json()) as {
+      streams: { streamId: string; mode: string; oneToOneEndsAt: number | null }[];
+    };
+    assert.deepEqual(
+      listed.streams.map((s) => [s.streamId, s.mode, s.oneToOneEndsAt]),
+      [[platform.demo.ticketedStreamId.toString(), "one_to_one", removed.data.oneToOneEndsAt]],
+      "the directory keeps the stream listed with the call's end",
+    );
 
     // The call ends at its limit (15 minutes of chain time): the follower is admitted again, told over SSE.
     const endsAt = removed.data.oneToOneEndsAt as number;

@@ -6,6 +6,7 @@
 //   GET  /streams/<id>/events?accessKey=…   server-sent events: `access` now and on every change, `removed` when
 //                                      an admitted viewer stops qualifying
 //   POST /webhooks/livepeer/events     Livepeer's signed stream.started / stream.idle (production live state)
+//   GET  /directory                   live streams (on-chain flag): mode, rules, one-to-one end, viewers
 //   GET  /live                         live state from those webhooks: {streams: {<streamId>: {live, at}}}
 //   GET  /health                       the index cache's freshness
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -33,6 +34,8 @@ export interface GateServerOptions {
   /** Origins allowed to call from a browser; "loopback" allows http://127.0.0.1:* and http://localhost:*. */
   readonly corsOrigins: readonly string[] | "loopback";
   readonly logger: Logger;
+  /** Viewers now watching a stream (the local media server's count); absent: directory entries carry null. */
+  readonly viewerCount?: (streamId: bigint) => number | null;
   /** SSE keep-alive comment interval. Default 15 s. */
   readonly keepAliveMs?: number;
 }
@@ -151,6 +154,35 @@ export function createGateServer(options: GateServerOptions): Server {
     sendJson(response, 200, { streamId: streamId.toString(), live: body.event === "stream.started" });
   };
 
+  /** Every stream marked live on-chain, newest first, with its mode and a running one-to-one's end. */
+  const directory = () => {
+    const now = gate.cache.now();
+    return gate.cache
+      .streams()
+      .filter((stream) => stream.live)
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .map((stream) => {
+        const call = stream.oneToOne;
+        const inCall = call !== null && call.startedAt <= now && now < call.endsAt;
+        return {
+          streamId: stream.streamId.toString(),
+          creator: stream.creator,
+          metadataURI: stream.metadataURI,
+          mode: inCall
+            ? "one_to_one"
+            : stream.ticketOnly
+              ? "ticket_only"
+              : stream.rules.isPrivate
+                ? "private"
+                : "public",
+          rules: stream.rules,
+          ticketOnly: stream.ticketOnly,
+          oneToOneEndsAt: inCall ? call.endsAt : null,
+          viewers: options.viewerCount?.(stream.streamId) ?? null,
+        };
+      });
+  };
+
   const events = (request: IncomingMessage, response: ServerResponse, streamId: bigint, url: URL): void => {
     const key = url.searchParams.get("accessKey");
     let viewer: Address | null = null;
@@ -191,6 +223,9 @@ export function createGateServer(options: GateServerOptions): Server {
         const eventsMatch = /^\/streams\/([^/]+)\/events$/.exec(url.pathname);
         if (request.method === "GET" && eventsMatch !== null) {
           return events(request, response, AccessGate.streamIdOf(eventsMatch[1]), url);
+        }
+        if (request.method === "GET" && url.pathname === "/directory") {
+          return sendJson(response, 200, { streams: directory(), index: gate.cache.freshness() });
         }
         if (request.method === "GET" && url.pathname === "/live") {
           return sendJson(response, 200, { streams: Object.fromEntries(liveState) });

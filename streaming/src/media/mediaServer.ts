@@ -100,6 +100,11 @@ export class MediaServer {
     return `${streamId}-${this.#mac(streamId)}`;
   }
 
+  /** Viewers now watching `streamId` (0 when nobody broadcasts). */
+  viewerCount(streamId: bigint): number {
+    return this.#broadcasts.get(streamId.toString())?.viewers.size ?? 0;
+  }
+
   stats(): { streamId: string; broadcasting: boolean; since: number; viewers: number; videoCodec: string | null }[] {
     return [...this.#broadcasts.values()].map((b) => ({
       streamId: b.streamId.toString(),
