@@ -132,7 +132,6 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
         "--disable-sync",
         "--use-fake-device-for-media-stream",
         "--use-fake-ui-for-media-stream",
-        "--allow-loopback-in-peer-connection",
       ],
     });
   });

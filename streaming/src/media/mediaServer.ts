@@ -209,6 +209,8 @@ export class MediaServer {
       iceServers: [...(this.#options.iceServers ?? [])],
       iceUseIpv6: false,
       iceAdditionalHostAddresses: ["127.0.0.1"],
+      // Media sockets bind loopback only, like every Mesi server.
+      iceInterfaceAddresses: { udp4: "127.0.0.1" },
     });
   }
 
@@ -223,7 +225,12 @@ export class MediaServer {
         });
       });
     }
-    return pc.localDescription!.sdp;
+    // Every socket is bound to 127.0.0.1 (iceInterfaceAddresses); werift still lists the machine's other addresses,
+    // which nothing listens on: leave them out of the answer.
+    return pc
+      .localDescription!.sdp.split("\r\n")
+      .filter((line) => !line.startsWith("a=candidate:") || line.includes(" 127.0.0.1 "))
+      .join("\r\n");
   }
 
   async #publish(response: ServerResponse, streamId: bigint, mac: string, offer: string): Promise<void> {
