@@ -222,6 +222,26 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
       );
     }
     assert.equal((await stats())[0]!.viewers, 2);
+
+    // Time to first frame over more joins (fresh page, HEAD + POST + ICE + DTLS + keyframe), then leave.
+    const joins: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const page = await newPage();
+      await page.evaluate(
+        ([url, accessKey]) =>
+          (window as never as { play(...a: string[]): Promise<unknown> }).play(url!, accessKey!, ""),
+        [playUrl, key("fan1", stream())],
+      );
+      const first = await page.evaluate(() =>
+        (window as never as { firstFrame(): Promise<{ ms: number }> }).firstFrame(),
+      );
+      joins.push(Math.round(first.ms));
+      await page.context().close();
+    }
+    joins.sort((a, b) => a - b);
+    measured.firstFrameJoinsMs = joins;
+    assert.ok(joins[joins.length - 1]! < 5000, `first frames ${joins}`);
+    await waitFor("left viewers dropped", stats, (s) => s[0]!.viewers === 2, 15_000);
   });
 
   it("refuses a viewer the gate refuses, with Livepeer's text", async () => {

@@ -56,6 +56,8 @@ interface ViewerSession {
   readonly pc: RTCPeerConnection;
   readonly tracks: Partial<Record<"audio" | "video", MediaStreamTrack>>;
   stopWatching: () => void;
+  /** Last RTCP from the viewer's browser (receiver reports come every second or so while it plays). */
+  lastSeenAt: number;
 }
 
 interface Broadcast {
@@ -296,6 +298,8 @@ export class MediaServer {
       pc,
       tracks: {},
       stopWatching: () => {},
+      // Grace for ICE and DTLS before the first report.
+      lastSeenAt: Date.now() + 10_000,
     };
     await pc.setRemoteDescription({ type: "offer", sdp: offer });
     for (const transceiver of pc.getTransceivers()) {
@@ -307,6 +311,12 @@ export class MediaServer {
       transceiver.setDirection("sendonly");
     }
     const sdp = await this.#answer(pc);
+    // Any RTCP from the browser (receiver reports, feedback) proves the viewer is still there.
+    for (const transport of new Set(pc.getTransceivers().map((t) => t.dtlsTransport))) {
+      transport?.onRtcp.subscribe(() => {
+        session.lastSeenAt = Date.now();
+      });
+    }
     // Removal: the moment the gate stops admitting this viewer, the connection goes.
     session.stopWatching = this.#options.watcher.watch(streamId, answer.viewer, (next) => {
       if (!next.allow) void this.#dropViewer(session, `no longer admitted: ${next.reason}`);
@@ -315,7 +325,9 @@ export class MediaServer {
     broadcast.viewers.add(session);
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected") void this.#requestKeyframe(broadcast);
-      if (state === "failed" || state === "closed") void this.#dropViewer(session, `connection ${state}`);
+      if (state === "failed" || state === "closed" || state === "disconnected") {
+        void this.#dropViewer(session, `connection ${state}`);
+      }
     });
     this.#options.logger.info(
       { streamId: streamId.toString(), viewer: answer.viewer, reason: answer.reason },
@@ -356,6 +368,10 @@ export class MediaServer {
     const now = Date.now();
     for (const broadcast of this.#broadcasts.values()) {
       if (now - broadcast.lastRtpAt > limit) void this.#endBroadcast(broadcast, `no media for ${limit} ms`);
+    }
+    // Players never say goodbye (no DELETE): a viewer whose browser stopped reporting is gone.
+    for (const session of this.#sessions.values()) {
+      if (now - session.lastSeenAt > 2 * limit) void this.#dropViewer(session, `no RTCP for ${2 * limit} ms`);
     }
   }
 }
