@@ -43,3 +43,12 @@ export {
 } from "./index/indexCache.ts";
 export { MediaServer, OFFLINE_TEXT, NOT_ALLOWED_TEXT } from "./media/mediaServer.ts";
 export { signLivepeerWebhook, verifyLivepeerWebhook, WebhookSignatureError } from "./livepeer/webhookSignature.ts";
+export {
+  LivepeerStudio,
+  LivepeerConfigError,
+  livepeerStreamName,
+  mesiStreamIdOfName,
+  type LivepeerStudioOptions,
+  type ProvisionedStream,
+  type VideoService,
+} from "./livepeer/studio.ts";
