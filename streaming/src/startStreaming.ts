@@ -16,6 +16,7 @@ import { AccessGate } from "./gate/gate.ts";
 import { createGateServer } from "./gate/gateServer.ts";
 import { close, listen } from "./http.ts";
 import { IndexCache, type Logger } from "./index/indexCache.ts";
+import { LivepeerStudio, type VideoService } from "./livepeer/studio.ts";
 import { MediaServer } from "./media/mediaServer.ts";
 
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x address");
@@ -43,6 +44,10 @@ const StreamingConfig = z.object({
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
   fullReloadMs: z.number().int().min(1000).default(60_000),
+  /** Set: streams are provisioned on Livepeer Studio (production); absent: on the local media server. */
+  livepeer: z
+    .object({ apiKey: z.string().min(1), gatePublicUrl: z.string().url(), serverURL: z.string().url().optional() })
+    .optional(),
 });
 
 export type StartStreamingParameters = z.input<typeof StreamingConfig> & {
@@ -64,6 +69,8 @@ export interface RunningStreaming {
   readonly gate: AccessGate;
   readonly media: MediaServer;
   readonly cache: IndexCache;
+  /** Provisions a Mesi stream for broadcasting: Livepeer Studio when configured, else the local media server. */
+  readonly video: VideoService;
   stop(): Promise<void>;
 }
 
@@ -119,6 +126,15 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     servers.push(mediaServer);
     media.baseUrl = url;
     logger.info({ url, gateUrl }, "streaming listening");
+    let video: VideoService = media;
+    if (config.livepeer !== undefined) {
+      if (config.livepeerWebhookSecret === undefined) throw new Error("livepeer needs livepeerWebhookSecret");
+      video = new LivepeerStudio({
+        ...config.livepeer,
+        webhookSecret: config.livepeerWebhookSecret,
+        logger: child("livepeer"),
+      });
+    }
     let stopped: Promise<void> | undefined;
     return {
       url,
@@ -126,6 +142,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
       gate,
       media,
       cache,
+      video,
       stop: () =>
         (stopped ??= (async () => {
           await media.close();

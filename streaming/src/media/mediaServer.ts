@@ -32,6 +32,7 @@ import type { AccessWatcher } from "../gate/accessWatcher.ts";
 import { AccessGate, GateInputError } from "../gate/gate.ts";
 import { BodyTooLargeError, readBody, sendJson, sendText } from "../http.ts";
 import type { Logger } from "../index/indexCache.ts";
+import type { ProvisionedStream, VideoService } from "../livepeer/studio.ts";
 
 /** Livepeer's body texts, which the player reads. */
 export const OFFLINE_TEXT = "stream is offline";
@@ -84,7 +85,7 @@ const CORS_HEADERS = {
   "access-control-max-age": "600",
 };
 
-export class MediaServer {
+export class MediaServer implements VideoService {
   readonly #options: MediaServerOptions;
   readonly #broadcasts = new Map<string, Broadcast>();
   readonly #sessions = new Map<string, ViewerSession>();
@@ -101,6 +102,21 @@ export class MediaServer {
   streamKeyFor(streamId: bigint): string {
     return `${streamId}-${this.#mac(streamId)}`;
   }
+
+  /** The local stand-in's provisioning: the stream's key and URLs (nothing to create; ids are Mesi's). */
+  async createStream(parameters: { readonly streamId: bigint; readonly title: string }): Promise<ProvisionedStream> {
+    const streamKey = this.streamKeyFor(parameters.streamId);
+    return {
+      streamId: parameters.streamId,
+      providerStreamId: parameters.streamId.toString(),
+      playbackId: parameters.streamId.toString(),
+      streamKey,
+      whipUrl: `${this.baseUrl}/webrtc/${streamKey}`,
+      rtmpIngestUrl: "",
+    };
+  }
+
+  async deleteStream(): Promise<void> {}
 
   /** Viewers now watching `streamId` (0 when nobody broadcasts). */
   viewerCount(streamId: bigint): number {
