@@ -1,7 +1,9 @@
 // Every custom error any Mesi contract can raise (their own and the OpenZeppelin ones they inherit), in one ABI.
 // A revert raised deep inside a call (the vault refusing a tip inside the token's `transferAndCall`) carries the
 // vault's error; only an ABI holding every contract's errors decodes it to a name and arguments.
-import type { AbiError } from "viem";
+import type { Abi } from "viem";
+
+type AbiError = Extract<Abi[number], { type: "error" }>;
 
 import { abis } from "./generated/abis.ts";
 

@@ -62,7 +62,12 @@ describe("@mesi/deployments", () => {
 
   it("holds every contract's custom errors once, OpenZeppelin's included", () => {
     const names = errorsAbi.map((error) => error.name);
-    for (const name of ["Vault_AmountZero", "ERC20InsufficientBalance", "AccessControlUnauthorizedAccount", "Escrow_SessionOpen"]) {
+    for (const name of [
+      "Vault_AmountZero",
+      "ERC20InsufficientBalance",
+      "AccessControlUnauthorizedAccount",
+      "Escrow_SessionOpen",
+    ]) {
       assert.ok(names.includes(name), `${name} is in the errors ABI`);
     }
     const signatures = errorsAbi.map((e) => `${e.name}(${e.inputs.map((i) => i.type).join(",")})`);
@@ -86,7 +91,10 @@ describe("@mesi/deployments on a real chain", async () => {
   });
   const mesi = toDeployment(
     Object.fromEntries(
-      contractNames.map((name) => [name, { ...deployed.contracts[name], blockNumber: Number(deployed.contracts[name].blockNumber) }]),
+      contractNames.map((name) => [
+        name,
+        { ...deployed.contracts[name], blockNumber: Number(deployed.contracts[name].blockNumber) },
+      ]),
     ) as unknown as ChainAddresses,
   );
   await publicClient.waitForTransactionReceipt({
@@ -120,7 +128,10 @@ describe("@mesi/deployments on a real chain", async () => {
         functionName: "transferAndCall",
         args: [mesi.MesiVault.address, parseEther("1"), data],
       })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     assert.ok(failure instanceof BaseError);
     const reverted = failure.walk((e) => e instanceof ContractFunctionRevertedError);
     assert.ok(reverted instanceof ContractFunctionRevertedError);
