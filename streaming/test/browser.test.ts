@@ -4,7 +4,6 @@
 // non-holder (the page hears it over SSE and the server drops the connection), and a vanished broadcaster is
 // noticed. Pages are plain RTCPeerConnection served from 127.0.0.1 (the webapp wires @livepeer/react later).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 
@@ -12,9 +11,8 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 import { close, listen } from "../src/http.ts";
 import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
+import { ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 // The page's whole client: HEAD then POST a complete (non-trickle) offer, as @livepeer/core-web does.
 const CLIENT = `
@@ -113,7 +111,7 @@ const stats = async () =>
 
 describe("a real browser publishes over WHIP and plays over WebRTC through the gate", { timeout: 150_000 }, () => {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install -y chromium)`);
+    const executablePath = ensureChromium();
     platform = await startPlatform();
     pageServer = createServer((_request, response) => {
       response.writeHead(200, { "content-type": "text/html" });
@@ -121,7 +119,7 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     });
     pageUrl = await listen(pageServer, 0);
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath,
       args: [
         "--no-sandbox",
         "--disable-gpu",
