@@ -7,6 +7,7 @@
 //   streaming.gateUrl  // gate: /access, /streams/<id>/events, /webhooks/livepeer/playback, /invites/*
 //   await streaming.stop();
 import type { Server } from "node:http";
+import { join } from "node:path";
 
 import { createPublicClient, http } from "viem";
 import { z } from "zod";
@@ -44,6 +45,8 @@ const StreamingConfig = z.object({
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
   fullReloadMs: z.number().int().min(1000).default(60_000),
+  /** Where the gate keeps state that must survive a restart (invite revocations). Absent: memory only. */
+  dataDir: z.string().min(1).optional(),
   /** Set: streams are provisioned on Livepeer Studio (production); absent: on the local media server. */
   livepeer: z
     .object({ apiKey: z.string().min(1), gatePublicUrl: z.string().url(), serverURL: z.string().url().optional() })
@@ -98,6 +101,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
       registry: config.deployment.contracts.CreatorRegistry.address as `0x${string}`,
     },
     logger: child("gate"),
+    revocationsFile: config.dataDir === undefined ? undefined : join(config.dataDir, "invite-revocations.jsonl"),
   });
   const watcher = new AccessWatcher(gate);
   const media = new MediaServer({

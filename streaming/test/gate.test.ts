@@ -2,6 +2,9 @@
 // startStreaming's gate reading the indexer's GraphQL. Each on-chain change is made with a real transaction and
 // the test measures how long the gate (and a watching page's SSE stream) takes to follow it.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import { signSessionToken } from "@mesi/auth";
@@ -9,12 +12,15 @@ import { abis } from "@mesi/deployments";
 import { keccak256, toHex, zeroAddress, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { mintAccessKey, signInvite, signInviteRevocation, signLivepeerWebhook } from "../src/index.ts";
+import pino from "pino";
+
+import { AccessGate, mintAccessKey, signInvite, signInviteRevocation, signLivepeerWebhook } from "../src/index.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
 import { openSse, type SseClient } from "./helpers/sse.ts";
 
 const WEBHOOK_SECRET = "livepeer-webhook-test-secret";
 let platform: Platform;
+let dataDir: string;
 const clients: SseClient[] = [];
 
 const key = (role: Parameters<typeof addressOf>[1], streamId: bigint) =>
@@ -87,12 +93,14 @@ const latencies: Record<string, number> = {};
 
 describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
   before(async () => {
-    platform = await startPlatform();
+    dataDir = mkdtempSync(join(tmpdir(), "mesi-streaming-"));
+    platform = await startPlatform({ dataDir });
   });
   after(async () => {
     const t = performance.now();
     for (const client of clients) client.close();
     await platform?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
     console.log(`# stopped in ${(performance.now() - t).toFixed(0)} ms`);
     console.log(`# gate latencies (ms, receipt → gate): ${JSON.stringify(latencies)}`);
   });
@@ -290,6 +298,17 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     assert.equal((await revoke(signer)).status, 200);
     const removed = await watching.next((e) => e.event === "removed", 3000);
     assert.deepEqual([removed.data.reason, removed.data.inviteProblem], ["private", "revoked"]);
+
+    // A restarted gate still refuses the revoked invite (revocations are kept in the data directory).
+    const restarted = new AccessGate({
+      cache: platform.streaming.cache,
+      secret: SECRET,
+      inviteDomain: domain,
+      logger: pino({ level: "silent" }),
+      revocationsFile: join(dataDir, "invite-revocations.jsonl"),
+    });
+    const again = await restarted.redeemInvite(invite, () => addressOf(platform, "fan2"));
+    assert.deepEqual([again.reason, "inviteProblem" in again ? again.inviteProblem : null], ["private", "revoked"]);
   });
 
   it("blocking removes a watching ticket holder", async () => {

@@ -1,6 +1,9 @@
 // The access gate: turns a request (stream id, access key, invite) into the
 // one decision, reading only the index cache. Used by the Livepeer webhook,
 // the local media server, the page's own check and the removal watcher.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+
 import type { Address, Hex } from "viem";
 
 import type { CacheFreshness, IndexCache, Logger } from "../index/indexCache.ts";
@@ -30,6 +33,11 @@ export interface AccessGateOptions {
   readonly secret: string;
   readonly inviteDomain: InviteDomain;
   readonly logger: Logger;
+  /**
+   * JSON-lines file that keeps invite revocations across restarts (read at construction, appended on revoke).
+   * Absent: revocations live in memory only. Several gate instances need a shared store instead.
+   */
+  readonly revocationsFile?: string;
 }
 
 interface Redemption {
@@ -49,6 +57,13 @@ export class AccessGate {
   constructor(options: AccessGateOptions) {
     this.cache = options.cache;
     this.#options = options;
+    if (options.revocationsFile !== undefined && existsSync(options.revocationsFile)) {
+      for (const line of readFileSync(options.revocationsFile, "utf8").split("\n")) {
+        if (line.trim() === "") continue;
+        const { id } = JSON.parse(line) as { id: string };
+        this.#revoked.add(id);
+      }
+    }
   }
 
   /** Parses a decimal stream id; throws {@link GateInputError}. */
@@ -124,6 +139,13 @@ export class AccessGate {
     const allowed = [stream.rules.inviteSigner, stream.creator].map((a) => a.toLowerCase());
     if (!allowed.includes(signer.toLowerCase())) {
       throw new GateInputError(`revocation signed by ${signer}, neither the invite signer nor the creator`);
+    }
+    if (this.#options.revocationsFile !== undefined) {
+      mkdirSync(dirname(this.#options.revocationsFile), { recursive: true });
+      appendFileSync(
+        this.#options.revocationsFile,
+        `${JSON.stringify({ streamId: streamId.toString(), id, by: signer })}\n`,
+      );
     }
     this.#revoked.add(id);
     this.#options.logger.info({ streamId: streamId.toString(), id }, "invite revoked");

@@ -41,7 +41,9 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { readonly streaming?: boolean } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: { readonly streaming?: boolean; readonly dataDir?: string } = {},
+): Promise<Platform> {
   const chain = await startLocalChain({ accounts: 20 });
   const stops: (() => Promise<void>)[] = [() => chain.stop()];
   const stop = async () => {
@@ -92,6 +94,7 @@ export async function startPlatform(options: { readonly streaming?: boolean } = 
             secret: SECRET,
             livepeerWebhookSecret: "livepeer-webhook-test-secret",
             pollIntervalMs: 50,
+            dataDir: options.dataDir,
             logger,
           });
     if (streaming !== undefined) stops.push(() => streaming.stop());
