@@ -48,6 +48,12 @@ export class TestWallet {
     this.#rejectNext.add(method);
   }
 
+  /** The user picks another network in their wallet. */
+  async userSwitchesTo(chainId: number): Promise<void> {
+    this.chainId = chainId;
+    await this.#emit("chainChanged", numberToHex(chainId));
+  }
+
   /** The user disconnects the site in their wallet. */
   async disconnect(): Promise<void> {
     this.connected = false;

@@ -22,7 +22,11 @@ async function fetchDocument(uri: string, ipfsGateway: string, fetcher: typeof f
 }
 
 /** A stream's title from its metadata document (`{ "title": … }`), or null. */
-export async function loadStreamTitle(uri: string, ipfsGateway: string, fetcher: typeof fetch = fetch): Promise<string | null> {
+export async function loadStreamTitle(
+  uri: string,
+  ipfsGateway: string,
+  fetcher: typeof fetch = fetch,
+): Promise<string | null> {
   const doc = (await fetchDocument(uri, ipfsGateway, fetcher).catch(() => ({}))) as { title?: unknown };
   return typeof doc.title === "string" && doc.title.trim() !== "" ? doc.title.trim().slice(0, 80) : null;
 }
