@@ -242,7 +242,7 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     joins.sort((a, b) => a - b);
     measured.firstFrameJoinsMs = joins;
     assert.ok(joins[joins.length - 1]! < 5000, `first frames ${joins}`);
-    await waitFor("left viewers dropped", stats, (s) => s[0]!.viewers === 2, 15_000);
+    await waitFor("left viewers dropped", stats, (s) => s[0]!.viewers === 2, 20_000);
   });
 
   it("refuses a viewer the gate refuses, with Livepeer's text", async () => {

@@ -314,8 +314,8 @@ export class MediaServer implements VideoService {
       pc,
       tracks: {},
       stopWatching: () => {},
-      // Grace for ICE and DTLS before the first report.
-      lastSeenAt: Date.now() + 10_000,
+      // Grace for ICE and DTLS before the first report (then 2 × goneAfterMs without RTCP drops the viewer).
+      lastSeenAt: Date.now() + 4_000,
     };
     await pc.setRemoteDescription({ type: "offer", sdp: offer });
     for (const transceiver of pc.getTransceivers()) {
