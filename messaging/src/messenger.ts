@@ -2,14 +2,7 @@
 // hub, the development transport) and XmtpMessenger (production). Browser-safe: no node imports.
 import type { Address } from "viem";
 
-import type {
-  AttachmentRef,
-  ConsentState,
-  Conversation,
-  IncomingRule,
-  Message,
-  MessageContent,
-} from "./model.ts";
+import type { AttachmentRef, ConsentState, Conversation, IncomingRule, Message, MessageContent } from "./model.ts";
 
 export interface TransportInfo {
   readonly kind: "local-hub" | "xmtp";
@@ -75,7 +68,10 @@ export interface Messenger {
   /** The bytes of a received attachment (decrypted on XMTP). */
   fetchAttachment(attachment: AttachmentRef): Promise<Uint8Array>;
   /** The page of messages before `before` (newest page when absent), oldest first. */
-  history(conversationId: string, options?: { readonly before?: string; readonly limit?: number }): Promise<HistoryPage>;
+  history(
+    conversationId: string,
+    options?: { readonly before?: string; readonly limit?: number },
+  ): Promise<HistoryPage>;
   /** Marks the conversation read up to its newest message and sends a read receipt. */
   markRead(conversationId: string): Promise<void>;
   /** Unread messages per conversation id (allowed conversations only). */

@@ -82,7 +82,12 @@ export interface AttachmentRef {
 export type MessageContent =
   | { readonly type: "text"; readonly text: string }
   | { readonly type: "reply"; readonly reference: string; readonly text: string }
-  | { readonly type: "reaction"; readonly reference: string; readonly action: "added" | "removed"; readonly emoji: string }
+  | {
+      readonly type: "reaction";
+      readonly reference: string;
+      readonly action: "added" | "removed";
+      readonly emoji: string;
+    }
   | { readonly type: "readReceipt" }
   | { readonly type: "attachment"; readonly attachment: AttachmentRef }
   | { readonly type: "transactionReference"; readonly transaction: TransactionReference };
@@ -102,7 +107,12 @@ export interface Message {
 
 /** Content types that count towards unread counts and notifications. */
 export function countsAsUnread(content: MessageContent): boolean {
-  return content.type === "text" || content.type === "reply" || content.type === "attachment" || content.type === "transactionReference";
+  return (
+    content.type === "text" ||
+    content.type === "reply" ||
+    content.type === "attachment" ||
+    content.type === "transactionReference"
+  );
 }
 
 /**

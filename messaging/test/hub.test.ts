@@ -51,14 +51,21 @@ describe("local message hub", () => {
     expect(await b.unreadCounts()).toEqual({ [conversation.id]: 1 });
 
     await b.send(conversation.id, { type: "reply", reference: hello.id, text: "hi alice" });
-    const reply = await aEvents.next((e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reply");
+    const reply = await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reply",
+    );
     expect(reply.message.content).toEqual({ type: "reply", reference: hello.id, text: "hi alice" });
     await b.send(conversation.id, { type: "reaction", reference: hello.id, action: "added", emoji: "👍" });
-    await aEvents.next((e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reaction");
+    await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reaction",
+    );
 
     await b.markRead(conversation.id);
     expect(await b.unreadCounts()).toEqual({ [conversation.id]: 0 });
-    const receipt = await aEvents.next((e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "readReceipt");
+    const receipt = await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> =>
+        isMessage(e) && e.message.content.type === "readReceipt",
+    );
     expect(receipt.message.sender).toBe(bob);
     // Reactions and receipts do not count as unread; the reply does.
     expect(await a.unreadCounts()).toEqual({ [conversation.id]: 1 });
@@ -73,19 +80,41 @@ describe("local message hub", () => {
       namespace: "eip155" as const,
       networkId: 31337,
       reference: `0x${"ab".repeat(32)}` as const,
-      metadata: { transactionType: "tip", currency: "MESI", amount: "5000000000000000000", decimals: 18, fromAddress: alice, toAddress: bob },
+      metadata: {
+        transactionType: "tip",
+        currency: "MESI",
+        amount: "5000000000000000000",
+        decimals: 18,
+        fromAddress: alice,
+        toAddress: bob,
+      },
     };
     await a.send(conversation.id, { type: "transactionReference", transaction: tx });
-    const card = await bEvents.next((e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "transactionReference");
+    const card = await bEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> =>
+        isMessage(e) && e.message.content.type === "transactionReference",
+    );
     expect(card.message.content).toEqual({ type: "transactionReference", transaction: tx });
 
     // Bad input changes nothing.
     expect((await refusal(a.send(conversation.id, { type: "text", text: "   " }))).code).toBe("invalid_input");
-    expect((await refusal(a.send(conversation.id, { type: "reply", reference: "nope", text: "x" }))).code).toBe("invalid_input");
-    expect((await refusal(a.send(conversation.id, { type: "text", text: "x".repeat(4_001) }))).code).toBe("invalid_input");
-    expect((await refusal(hub.client(carol).send(conversation.id, { type: "text", text: "let me in" }))).code).toBe("not_member");
+    expect((await refusal(a.send(conversation.id, { type: "reply", reference: "nope", text: "x" }))).code).toBe(
+      "invalid_input",
+    );
+    expect((await refusal(a.send(conversation.id, { type: "text", text: "x".repeat(4_001) }))).code).toBe(
+      "invalid_input",
+    );
+    expect((await refusal(hub.client(carol).send(conversation.id, { type: "text", text: "let me in" }))).code).toBe(
+      "not_member",
+    );
     const page = await a.history(conversation.id);
-    expect(page.messages.map((m) => m.content.type)).toEqual(["text", "reply", "reaction", "readReceipt", "transactionReference"]);
+    expect(page.messages.map((m) => m.content.type)).toEqual([
+      "text",
+      "reply",
+      "reaction",
+      "readReceipt",
+      "transactionReference",
+    ]);
   });
 
   it("sends a retried message (same clientId) once", async () => {
@@ -125,7 +154,9 @@ describe("local message hub", () => {
     expect(afterAdd.members.map((m) => m.address)).toEqual([alice, bob, carol, dave]);
 
     await b.removeMembers(group.id, [carol]);
-    await cEvents.next((e): e is Extract<MessengerEvent, { type: "removed" }> => e.type === "removed" && e.conversationId === group.id);
+    await cEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "removed" }> => e.type === "removed" && e.conversationId === group.id,
+    );
     expect((await refusal(c.send(group.id, { type: "text", text: "still here?" }))).code).toBe("not_member");
     expect((await refusal(c.history(group.id))).code).toBe("not_member");
     await a.send(group.id, { type: "text", text: "after carol left" });
@@ -159,7 +190,10 @@ describe("local message hub", () => {
     expect(refused.code).toBe("blocked");
     expect(refused.report).toEqual({ conversationId: id, blockedBy: alice });
     // The blocked user still reads the conversation (to prefill a report); the blocker no longer sees their messages.
-    expect((await d.history(id)).messages.map((m) => m.content)).toContainEqual({ type: "text", text: "before the block" });
+    expect((await d.history(id)).messages.map((m) => m.content)).toContainEqual({
+      type: "text",
+      text: "before the block",
+    });
     expect((await a.history(id)).messages.filter((m) => m.sender === dave)).toEqual([]);
     await new Promise((r) => setTimeout(r, 200));
     expect(aEvents.messages()).not.toContain("are you there?");
@@ -176,27 +210,55 @@ describe("local message hub", () => {
     const { id } = await a.openDirect(bob);
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
     const sent = await a.sendAttachment(id, { bytes: png, filename: "dot.png", mimeType: "image/png" });
-    expect(sent.content).toMatchObject({ type: "attachment", attachment: { filename: "dot.png", mimeType: "image/png", size: 12 } });
+    expect(sent.content).toMatchObject({
+      type: "attachment",
+      attachment: { filename: "dot.png", mimeType: "image/png", size: 12 },
+    });
     if (sent.content.type !== "attachment") throw new Error("not an attachment");
     expect(await b.fetchAttachment(sent.content.attachment)).toEqual(png);
     expect((await refusal(c.fetchAttachment(sent.content.attachment))).code).toBe("not_found");
 
     // A script renamed to .png, a claim that does not match the bytes, an oversized file, an empty file.
     const script = new TextEncoder().encode("MZ\u0000\u0001 not a picture");
-    expect((await refusal(a.sendAttachment(id, { bytes: script, filename: "cat.png", mimeType: "image/png" }))).code).toBe("attachment_type");
-    expect((await refusal(a.sendAttachment(id, { bytes: png, filename: "a.pdf", mimeType: "application/pdf" }))).code).toBe("attachment_type");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: script, filename: "cat.png", mimeType: "image/png" }))).code,
+    ).toBe("attachment_type");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: png, filename: "a.pdf", mimeType: "application/pdf" }))).code,
+    ).toBe("attachment_type");
     const big = new Uint8Array(64 * 1024 + 1).fill(0x41);
-    expect((await refusal(a.sendAttachment(id, { bytes: big, filename: "big.txt", mimeType: "text/plain" }))).code).toBe("attachment_too_large");
-    expect((await refusal(a.sendAttachment(id, { bytes: new Uint8Array(0), filename: "e.txt", mimeType: "text/plain" }))).code).toBe("invalid_input");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: big, filename: "big.txt", mimeType: "text/plain" }))).code,
+    ).toBe("attachment_too_large");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: new Uint8Array(0), filename: "e.txt", mimeType: "text/plain" })))
+        .code,
+    ).toBe("invalid_input");
     // Someone else's upload cannot be sent as yours.
     expect((await refusal(c.send((await c.openDirect(alice)).id, sent.content))).code).toBe("invalid_input");
   });
 
   it("refuses forged, expired, wrong-audience and missing tokens, over HTTP and WebSocket", async () => {
     const forged = tokenFor(alice).replace(/\.[^.]+$/, ".AAAA");
-    const expired = signSessionToken({ address: alice, audience: HUB_AUDIENCE, ttlSeconds: 1, secret: "messaging-test-secret-0123456789abcdef", now: Math.floor(Date.now() / 1000) - 10 });
-    const otherAudience = signSessionToken({ address: alice, audience: "stream-gate", ttlSeconds: 60, secret: "messaging-test-secret-0123456789abcdef" });
-    const otherSecret = signSessionToken({ address: alice, audience: HUB_AUDIENCE, ttlSeconds: 60, secret: "x".repeat(40) });
+    const expired = signSessionToken({
+      address: alice,
+      audience: HUB_AUDIENCE,
+      ttlSeconds: 1,
+      secret: "messaging-test-secret-0123456789abcdef",
+      now: Math.floor(Date.now() / 1000) - 10,
+    });
+    const otherAudience = signSessionToken({
+      address: alice,
+      audience: "stream-gate",
+      ttlSeconds: 60,
+      secret: "messaging-test-secret-0123456789abcdef",
+    });
+    const otherSecret = signSessionToken({
+      address: alice,
+      audience: HUB_AUDIENCE,
+      ttlSeconds: 60,
+      secret: "x".repeat(40),
+    });
     for (const token of [forged, expired, otherAudience, otherSecret, ""]) {
       const client = hub.client(alice, async () => token);
       expect((await refusal(client.listConversations())).code).toBe("unauthenticated");
@@ -224,7 +286,6 @@ describe("local message hub", () => {
       before = page.nextCursor;
     }
     expect(texts).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`));
-
   });
 
   it("survives a hub restart mid-conversation: the client reconnects and gets what it missed once", async () => {
@@ -238,7 +299,9 @@ describe("local message hub", () => {
     await a.send(id, { type: "text", text: "before restart" });
     await cEvents.next(isText("before restart"));
 
-    const closed = cEvents.next((e): e is Extract<MessengerEvent, { type: "connection" }> => e.type === "connection" && e.state === "closed");
+    const closed = cEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "connection" }> => e.type === "connection" && e.state === "closed",
+    );
     await first.stop({ keepData: true });
     await closed;
     const second = await startTestHub({ port, dataDir: first.dataDir });

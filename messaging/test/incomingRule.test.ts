@@ -31,7 +31,17 @@ import { isText, recorder, startTestHub } from "./helpers/hub.ts";
 const account = (i: number): Account => mnemonicToAccount(DEFAULT_MNEMONIC, { addressIndex: i });
 const [admin, relayer, moderator, verifier, creator, follower, stranger, subscriber, tipper, blocked, requester] =
   Array.from({ length: 11 }, (_, i) => account(i)) as [Account, ...Account[]] as Account[] as [
-    Account, Account, Account, Account, Account, Account, Account, Account, Account, Account, Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
+    Account,
   ];
 
 describe("incoming-message rule over the indexer", () => {
@@ -40,7 +50,12 @@ describe("incoming-message rule over the indexer", () => {
   let hub: Awaited<ReturnType<typeof startTestHub>>;
   let deployment: MesiDeployment;
   let indexDir: string;
-  let send: (from: Account, contract: keyof typeof abis, functionName: string, args: readonly unknown[]) => Promise<bigint>;
+  let send: (
+    from: Account,
+    contract: keyof typeof abis,
+    functionName: string,
+    args: readonly unknown[],
+  ) => Promise<bigint>;
   let indexed: (block: bigint) => Promise<void>;
 
   beforeAll(async () => {
@@ -134,9 +149,7 @@ describe("incoming-message rule over the indexer", () => {
     // A tip of the threshold moves the fan's conversation into the inbox at their next message.
     const fromTipper = await dm(tipper, "before my tip");
     expect((await c.getConversation(fromTipper.id)).status).toBe("request");
-    await indexed(
-      await send(tipper, "MesiVault", "tip", [creator.address, parseEther("5"), 1, zeroHash, zeroHash]),
-    );
+    await indexed(await send(tipper, "MesiVault", "tip", [creator.address, parseEther("5"), 1, zeroHash, zeroHash]));
     await fromTipper.client.send(fromTipper.id, { type: "text", text: "after my tip" });
     expect((await c.getConversation(fromTipper.id)).status).toBe("allowed");
     await creatorEvents.next(
@@ -185,7 +198,9 @@ describe("incoming-message rule over the indexer", () => {
       const { id } = await f.openDirect(creator.address);
       await f.send(id, { type: "text", text: "the index is down" });
       expect((await c.listConversations({ requests: true })).map((x) => x.id)).toEqual([id]);
-      expect((await c.history(id)).messages.map((m) => m.content)).toEqual([{ type: "text", text: "the index is down" }]);
+      expect((await c.history(id)).messages.map((m) => m.content)).toEqual([
+        { type: "text", text: "the index is down" },
+      ]);
     } finally {
       await offline.stop();
     }

@@ -95,12 +95,21 @@ describe("XMTP content codecs", () => {
   it("refuses to send what makes no sense, before any codec runs", () => {
     expect(() => encodeContent({ type: "text", text: "  " })).toThrow(/empty/);
     expect(() =>
-      encodeContent({ type: "attachment", attachment: { url: "https://x/y", filename: "a.png", mimeType: "image/png", size: 1 } }),
+      encodeContent({
+        type: "attachment",
+        attachment: { url: "https://x/y", filename: "a.png", mimeType: "image/png", size: 1 },
+      }),
     ).toThrow(MessengerError);
   });
 
   it("reads the browser SDK's decoded shapes too", () => {
-    const reaction: SdkReaction = { reference: messageId, referenceInboxId: "inbox-b", action: 1, content: "❤️", schema: 1 };
+    const reaction: SdkReaction = {
+      reference: messageId,
+      referenceInboxId: "inbox-b",
+      action: 1,
+      content: "❤️",
+      schema: 1,
+    };
     expect(fromXmtpContent({ authorityId: "xmtp.org", typeId: "reaction" }, reaction)).toEqual({
       type: "reaction",
       reference: messageId,
@@ -122,7 +131,14 @@ describe("XMTP content codecs", () => {
       namespace: "eip155",
       networkId: "0x7a69",
       reference: txHash,
-      metadata: { transactionType: "tip", currency: "MESI", amount: 5e18, decimals: 18, fromAddress: alice, toAddress: bob },
+      metadata: {
+        transactionType: "tip",
+        currency: "MESI",
+        amount: 5e18,
+        decimals: 18,
+        fromAddress: alice,
+        toAddress: bob,
+      },
     };
     expect(fromXmtpContent({ authorityId: "xmtp.org", typeId: "transactionReference" }, tx)).toMatchObject({
       transaction: { networkId: 31337, metadata: { amount: "5000000000000000000" } },
@@ -147,7 +163,9 @@ describe("XMTP content codecs", () => {
     const t = (typeId: string) => ({ authorityId: "xmtp.org", typeId });
     expect(fromXmtpContent(t("reaction"), { action: "added", content: "x" })).toBeUndefined();
     expect(fromXmtpContent(t("text"), "")).toBeUndefined();
-    expect(fromXmtpContent(t("transactionReference"), { namespace: "solana", networkId: 1, reference: txHash })).toBeUndefined();
+    expect(
+      fromXmtpContent(t("transactionReference"), { namespace: "solana", networkId: 1, reference: txHash }),
+    ).toBeUndefined();
     expect(fromXmtpContent(t("transactionReference"), { networkId: 1, reference: "0xnot-a-hash" })).toBeUndefined();
     expect(fromXmtpContent(t("group_updated"), { addedInboxes: [] })).toBeUndefined();
   });
@@ -185,10 +203,13 @@ describe("XMTP remote attachments", () => {
   const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
   beforeAll(async () => {
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
-    server = createServer({ key: fixture("localhost-test-key.pem"), cert: fixture("localhost-test-cert.pem") }, (request, response) => {
-      const body = stored.get(request.url ?? "");
-      response.writeHead(body === undefined ? 404 : 200).end(body);
-    });
+    server = createServer(
+      { key: fixture("localhost-test-key.pem"), cert: fixture("localhost-test-cert.pem") },
+      (request, response) => {
+        const body = stored.get(request.url ?? "");
+        response.writeHead(body === undefined ? 404 : 200).end(body);
+      },
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const address = server.address();
     base = `https://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}`;
@@ -199,7 +220,11 @@ describe("XMTP remote attachments", () => {
   });
 
   it("encrypts, uploads, sends, downloads and decrypts a file; a changed byte fails the digest", async () => {
-    const file = { bytes: new TextEncoder().encode("a voice note, pretend"), filename: "note.ogg", mimeType: "audio/ogg" };
+    const file = {
+      bytes: new TextEncoder().encode("a voice note, pretend"),
+      filename: "note.ogg",
+      mimeType: "audio/ogg",
+    };
     const attachment = await encryptAttachment(file, async (payload) => {
       stored.set("/a", payload);
       return `${base}/a`;
@@ -207,7 +232,10 @@ describe("XMTP remote attachments", () => {
     expect(stored.get("/a")).not.toEqual(file.bytes);
 
     const sent = decodeContent(encodeContent({ type: "attachment", attachment }));
-    expect(sent).toMatchObject({ type: "attachment", attachment: { url: `${base}/a`, filename: "note.ogg", size: file.bytes.length } });
+    expect(sent).toMatchObject({
+      type: "attachment",
+      attachment: { url: `${base}/a`, filename: "note.ogg", size: file.bytes.length },
+    });
     if (sent?.type !== "attachment") throw new Error("not an attachment");
     const loaded = await loadAttachment(sent.attachment);
     expect(loaded).toEqual({ filename: "note.ogg", mimeType: "audio/ogg", data: file.bytes });
@@ -217,6 +245,8 @@ describe("XMTP remote attachments", () => {
     stored.set("/b", tampered);
     await expect(loadAttachment({ ...sent.attachment, url: `${base}/b` })).rejects.toThrow(MessengerError);
     // XMTP refuses plain-http attachment URLs; so do we, before sending.
-    expect(() => encodeContent({ type: "attachment", attachment: { ...attachment, url: "http://127.0.0.1/a" } })).toThrow(MessengerError);
+    expect(() =>
+      encodeContent({ type: "attachment", attachment: { ...attachment, url: "http://127.0.0.1/a" } }),
+    ).toThrow(MessengerError);
   });
 });

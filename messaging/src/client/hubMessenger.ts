@@ -74,7 +74,12 @@ export class HubMessenger implements Messenger {
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────────────────
 
-  async #request<T>(method: string, path: string, body?: unknown, raw?: { bytes: Uint8Array; type: string }): Promise<T> {
+  async #request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    raw?: { bytes: Uint8Array; type: string },
+  ): Promise<T> {
     const token = await this.#getToken();
     let response: Response;
     try {
@@ -82,16 +87,31 @@ export class HubMessenger implements Messenger {
         method,
         headers: {
           authorization: `Bearer ${token}`,
-          ...(raw !== undefined ? { "content-type": raw.type } : body !== undefined ? { "content-type": "application/json" } : {}),
+          ...(raw !== undefined
+            ? { "content-type": raw.type }
+            : body !== undefined
+              ? { "content-type": "application/json" }
+              : {}),
         },
-        ...(raw !== undefined ? { body: raw.bytes as BodyInit } : body !== undefined ? { body: JSON.stringify(body) } : {}),
+        ...(raw !== undefined
+          ? { body: raw.bytes as BodyInit }
+          : body !== undefined
+            ? { body: JSON.stringify(body) }
+            : {}),
       });
     } catch (error) {
-      throw new MessengerError("unavailable", `the message hub at ${this.#url} did not answer: ${(error as Error).message}`);
+      throw new MessengerError(
+        "unavailable",
+        `the message hub at ${this.#url} did not answer: ${(error as Error).message}`,
+      );
     }
     if (response.status === 204) return undefined as T;
     if (!response.ok) {
-      const payload = (await response.json().catch(() => ({}))) as { error?: string; message?: string; report?: ReportHint };
+      const payload = (await response.json().catch(() => ({}))) as {
+        error?: string;
+        message?: string;
+        report?: ReportHint;
+      };
       throw new MessengerError(
         (payload.error as MessengerErrorCode | undefined) ?? (response.status >= 500 ? "unavailable" : "invalid_input"),
         payload.message ?? `the hub answered ${response.status}`,
@@ -99,7 +119,9 @@ export class HubMessenger implements Messenger {
       );
     }
     const type = response.headers.get("content-type") ?? "";
-    return (type.includes("application/json") ? await response.json() : new Uint8Array(await response.arrayBuffer())) as T;
+    return (
+      type.includes("application/json") ? await response.json() : new Uint8Array(await response.arrayBuffer())
+    ) as T;
   }
 
   async listConversations(options: { readonly requests?: boolean } = {}): Promise<Conversation[]> {
@@ -122,7 +144,9 @@ export class HubMessenger implements Messenger {
     return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/members`, { add: members });
   }
   removeMembers(conversationId: string, members: readonly Address[]): Promise<Conversation> {
-    return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/members`, { remove: members });
+    return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/members`, {
+      remove: members,
+    });
   }
   renameGroup(conversationId: string, name: string): Promise<Conversation> {
     return this.#request("PATCH", `/v1/conversations/${encodeURIComponent(conversationId)}`, { name });
@@ -131,11 +155,19 @@ export class HubMessenger implements Messenger {
     return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/admins`, { member, admin });
   }
 
-  async send(conversationId: string, content: MessageContent, options: { readonly clientId?: string } = {}): Promise<Message> {
-    const message = await this.#request<Message>("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
-      content,
-      clientId: options.clientId ?? crypto.randomUUID(),
-    });
+  async send(
+    conversationId: string,
+    content: MessageContent,
+    options: { readonly clientId?: string } = {},
+  ): Promise<Message> {
+    const message = await this.#request<Message>(
+      "POST",
+      `/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
+      {
+        content,
+        clientId: options.clientId ?? crypto.randomUUID(),
+      },
+    );
     return message;
   }
 
@@ -159,7 +191,10 @@ export class HubMessenger implements Messenger {
     return this.#request<Uint8Array>("GET", attachment.url.slice(this.#url.length));
   }
 
-  history(conversationId: string, options: { readonly before?: string; readonly limit?: number } = {}): Promise<HistoryPage> {
+  history(
+    conversationId: string,
+    options: { readonly before?: string; readonly limit?: number } = {},
+  ): Promise<HistoryPage> {
     const query = new URLSearchParams();
     if (options.before !== undefined) query.set("before", options.before);
     if (options.limit !== undefined) query.set("limit", String(options.limit));
@@ -190,10 +225,14 @@ export class HubMessenger implements Messenger {
     return (await this.#request<{ state: ConsentState }>("GET", `/v1/consent/${peer}`)).state;
   }
   acceptRequest(conversationId: string): Promise<Conversation> {
-    return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/request`, { action: "accept" });
+    return this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/request`, {
+      action: "accept",
+    });
   }
   async ignoreRequest(conversationId: string): Promise<void> {
-    await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/request`, { action: "ignore" });
+    await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/request`, {
+      action: "ignore",
+    });
   }
   async setIncomingRule(rule: IncomingRule | null): Promise<void> {
     await this.#request("PUT", "/v1/incoming-rule", { rule: rule === null ? null : incomingRuleToJson(rule) });
@@ -240,7 +279,8 @@ export class HubMessenger implements Messenger {
       let settled = false;
       socket.onopen = () => {
         void this.#getToken().then(
-          (token) => this.#sendFrame({ type: "auth", token, ...(this.#cursor === undefined ? {} : { since: this.#cursor }) }),
+          (token) =>
+            this.#sendFrame({ type: "auth", token, ...(this.#cursor === undefined ? {} : { since: this.#cursor }) }),
           (error: unknown) => socket.close(CLOSE_AUTH_FAILED, String(error)),
         );
       };

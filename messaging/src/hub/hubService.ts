@@ -150,7 +150,10 @@ export class HubService {
       if ((await this.#standing.read(recipient, sender)).blockedOnChain) throw refuse(" on-chain");
     } catch (error) {
       if (!(error instanceof IndexerUnavailableError)) throw error;
-      this.#logger.warn({ err: error }, "indexer unavailable: on-chain block not checked (the hub's blocks still hold)");
+      this.#logger.warn(
+        { err: error },
+        "indexer unavailable: on-chain block not checked (the hub's blocks still hold)",
+      );
     }
   }
 
@@ -167,7 +170,10 @@ export class HubService {
   createGroup(me: Address, name: string, members: readonly Address[]): Conversation {
     const unique = [...new Set([me, ...members])];
     if (unique.length > MAX_GROUP_MEMBERS) {
-      throw new MessengerError("group_full", `a group holds at most ${MAX_GROUP_MEMBERS} members, not ${unique.length}`);
+      throw new MessengerError(
+        "group_full",
+        `a group holds at most ${MAX_GROUP_MEMBERS} members, not ${unique.length}`,
+      );
     }
     const id = this.#store.createGroup(me, name, unique);
     this.#emitConversation(id, unique);
@@ -305,7 +311,12 @@ export class HubService {
       // What the file is and how big comes from the upload's checks, never from the message.
       return {
         type: "attachment",
-        attachment: { url: content.attachment.url, filename: record.filename, mimeType: record.mimeType, size: record.size },
+        attachment: {
+          url: content.attachment.url,
+          filename: record.filename,
+          mimeType: record.mimeType,
+          size: record.size,
+        },
       };
     }
     return content;
@@ -316,7 +327,8 @@ export class HubService {
       if (!this.#connections.has(member.address)) continue;
       const row = this.#store.memberRow(message.conversationId, member.address);
       if (row?.status === "ignored") continue;
-      if (member.address !== message.sender && this.#store.consent(member.address, message.sender) === "denied") continue;
+      if (member.address !== message.sender && this.#store.consent(member.address, message.sender) === "denied")
+        continue;
       this.#emit(member.address, { type: "message", message });
     }
   }

@@ -15,7 +15,13 @@ import type { Address } from "viem";
 import { z, ZodError } from "zod";
 
 import { HTTP_STATUS, MessengerError } from "../errors.ts";
-import { addressSchema, incomingRuleSchema, incomingRuleToJson, MAX_GROUP_NAME_LENGTH, messageContentSchema } from "../model.ts";
+import {
+  addressSchema,
+  incomingRuleSchema,
+  incomingRuleToJson,
+  MAX_GROUP_NAME_LENGTH,
+  messageContentSchema,
+} from "../model.ts";
 import {
   CLOSE_AUTH_FAILED,
   CLOSE_AUTH_TIMEOUT,
@@ -238,8 +244,10 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
   // Uploads are raw bytes of any claimed type (text/plain and JSON included), parsed in their own scope.
   await app.register(async (uploads) => {
     uploads.removeAllContentTypeParsers();
-    uploads.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: config.maxAttachmentBytes }, (_request, body, done) =>
-      done(null, body),
+    uploads.addContentTypeParser(
+      "*",
+      { parseAs: "buffer", bodyLimit: config.maxAttachmentBytes },
+      (_request, body, done) => done(null, body),
     );
     uploads.post("/v1/attachments", upload);
   });

@@ -219,12 +219,13 @@ export class HubStore {
     const key = [a, b].sort().join(":");
     return this.transaction(() => {
       const existing = this.#db.prepare("SELECT id FROM conversations WHERE direct_key = ?").get(key) as
-        | { id: string }
-        | undefined;
+        { id: string } | undefined;
       if (existing !== undefined) return { id: existing.id, created: false };
       const id = randomUUID();
       this.#db
-        .prepare("INSERT INTO conversations (id, kind, name, created_by, created_at, direct_key) VALUES (?, 'direct', NULL, ?, ?, ?)")
+        .prepare(
+          "INSERT INTO conversations (id, kind, name, created_by, created_at, direct_key) VALUES (?, 'direct', NULL, ?, ?, ?)",
+        )
         .run(id, a, this.#now(), key);
       const insert = this.#db.prepare(
         "INSERT INTO members (conversation_id, address, role, active, status) VALUES (?, ?, 'member', 1, ?)",
@@ -276,7 +277,9 @@ export class HubStore {
   }
 
   setRole(conversationId: string, member: Address, role: MemberRole): void {
-    this.#db.prepare("UPDATE members SET role = ? WHERE conversation_id = ? AND address = ?").run(role, conversationId, member);
+    this.#db
+      .prepare("UPDATE members SET role = ? WHERE conversation_id = ? AND address = ?")
+      .run(role, conversationId, member);
   }
 
   setStatus(conversationId: string, member: Address, status: ConversationStatus): void {
@@ -311,7 +314,15 @@ export class HubStore {
         .prepare(
           "INSERT INTO messages (id, conversation_id, sender, sent_at, content, counts_unread, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
-        .run(id, conversationId, sender, this.#now(), JSON.stringify(content), countsAsUnread(content) ? 1 : 0, clientId ?? null);
+        .run(
+          id,
+          conversationId,
+          sender,
+          this.#now(),
+          JSON.stringify(content),
+          countsAsUnread(content) ? 1 : 0,
+          clientId ?? null,
+        );
       const row = this.#db.prepare("SELECT * FROM messages WHERE seq = ?").get(result.lastInsertRowid) as MessageRow;
       return { message: toMessage(row), created: true };
     });
@@ -369,17 +380,20 @@ export class HubStore {
 
   unreadCounts(viewer: Address): Record<string, number> {
     const rows = this.#db
-      .prepare("SELECT conversation_id, last_read_seq FROM members WHERE address = ? AND active = 1 AND status = 'allowed'")
+      .prepare(
+        "SELECT conversation_id, last_read_seq FROM members WHERE address = ? AND active = 1 AND status = 'allowed'",
+      )
       .all(viewer) as { conversation_id: string; last_read_seq: number }[];
-    return Object.fromEntries(rows.map((r) => [r.conversation_id, this.unreadCount(r.conversation_id, viewer, r.last_read_seq)]));
+    return Object.fromEntries(
+      rows.map((r) => [r.conversation_id, this.unreadCount(r.conversation_id, viewer, r.last_read_seq)]),
+    );
   }
 
   // ── consent and rules ────────────────────────────────────────────────────────────────────────────
 
   consent(owner: Address, peer: Address): "allowed" | "denied" | "unknown" {
     const row = this.#db.prepare("SELECT state FROM consent WHERE owner = ? AND peer = ?").get(owner, peer) as
-      | { state: "allowed" | "denied" }
-      | undefined;
+      { state: "allowed" | "denied" } | undefined;
     return row?.state ?? "unknown";
   }
 
@@ -398,8 +412,7 @@ export class HubStore {
 
   incomingRule(address: Address): IncomingRule | null {
     const row = this.#db.prepare("SELECT rule FROM incoming_rules WHERE address = ?").get(address) as
-      | { rule: string }
-      | undefined;
+      { rule: string } | undefined;
     return row === undefined ? null : incomingRuleSchema.parse(JSON.parse(row.rule));
   }
 
@@ -409,7 +422,9 @@ export class HubStore {
       return;
     }
     this.#db
-      .prepare("INSERT INTO incoming_rules (address, rule) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET rule = excluded.rule")
+      .prepare(
+        "INSERT INTO incoming_rules (address, rule) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET rule = excluded.rule",
+      )
       .run(address, JSON.stringify(incomingRuleToJson(rule)));
   }
 
@@ -425,15 +440,23 @@ export class HubStore {
 
   attachment(id: string): AttachmentRecord | undefined {
     const row = this.#db.prepare("SELECT * FROM attachments WHERE id = ?").get(id) as
-      | { id: string; uploader: Address; mime_type: string; filename: string; size: number; sha256: string }
-      | undefined;
+      { id: string; uploader: Address; mime_type: string; filename: string; size: number; sha256: string } | undefined;
     return row === undefined
       ? undefined
-      : { id: row.id, uploader: row.uploader, mimeType: row.mime_type, filename: row.filename, size: row.size, sha256: row.sha256 };
+      : {
+          id: row.id,
+          uploader: row.uploader,
+          mimeType: row.mime_type,
+          filename: row.filename,
+          size: row.size,
+          sha256: row.sha256,
+        };
   }
 
   useAttachment(attachmentId: string, conversationId: string): void {
-    this.#db.prepare("INSERT OR IGNORE INTO attachment_uses (attachment_id, conversation_id) VALUES (?, ?)").run(attachmentId, conversationId);
+    this.#db
+      .prepare("INSERT OR IGNORE INTO attachment_uses (attachment_id, conversation_id) VALUES (?, ?)")
+      .run(attachmentId, conversationId);
   }
 
   /** Whether `viewer` uploaded the attachment or is an active member of a conversation it was sent in. */

@@ -51,15 +51,16 @@ export interface ContentCodec {
 }
 
 /** The codecs we send with; the XMTP client gets the same list. */
-export const xmtpCodecs = (): ContentCodec[] => [
-  new TextCodec(),
-  new ReplyCodec(),
-  new ReactionCodec(),
-  new ReadReceiptCodec(),
-  new RemoteAttachmentCodec(),
-  new AttachmentCodec(),
-  new TransactionReferenceCodec(),
-] as unknown as ContentCodec[];
+export const xmtpCodecs = (): ContentCodec[] =>
+  [
+    new TextCodec(),
+    new ReplyCodec(),
+    new ReactionCodec(),
+    new ReadReceiptCodec(),
+    new RemoteAttachmentCodec(),
+    new AttachmentCodec(),
+    new TransactionReferenceCodec(),
+  ] as unknown as ContentCodec[];
 
 const sameType = (a: Pick<ContentTypeId, "authorityId" | "typeId">, b: Pick<ContentTypeId, "authorityId" | "typeId">) =>
   a.authorityId === b.authorityId && a.typeId === b.typeId;
@@ -106,7 +107,10 @@ export function toXmtpContent(content: MessageContent): { contentType: ContentTy
     case "attachment": {
       const { attachment } = content;
       if (attachment.encryption === undefined) {
-        throw new MessengerError("invalid_input", "XMTP sends only encrypted remote attachments (see encryptAttachment)");
+        throw new MessengerError(
+          "invalid_input",
+          "XMTP sends only encrypted remote attachments (see encryptAttachment)",
+        );
       }
       if (!attachment.url.startsWith("https://")) {
         throw new MessengerError("invalid_input", `XMTP remote attachments need an https URL, not ${attachment.url}`);
@@ -194,7 +198,8 @@ export function fromXmtpContent(
   value: unknown,
 ): MessageContent | undefined {
   const parsed = (() => {
-    if (sameType(contentType, ContentTypeText)) return typeof value === "string" ? { type: "text", text: value } : undefined;
+    if (sameType(contentType, ContentTypeText))
+      return typeof value === "string" ? { type: "text", text: value } : undefined;
     if (!isObject(value)) return undefined;
     if (sameType(contentType, ContentTypeReply)) {
       const reference = value.reference ?? value.referenceId;
@@ -313,6 +318,9 @@ export async function loadAttachment(attachment: AttachmentRef): Promise<Attachm
   try {
     return await RemoteAttachmentCodec.load<Attachment>(value as RemoteAttachment, registry as never);
   } catch (error) {
-    throw new MessengerError("invalid_input", `attachment ${attachment.url} failed to load: ${(error as Error).message}`);
+    throw new MessengerError(
+      "invalid_input",
+      `attachment ${attachment.url} failed to load: ${(error as Error).message}`,
+    );
   }
 }

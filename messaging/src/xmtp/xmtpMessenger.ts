@@ -25,14 +25,7 @@ import {
 import { getAddress, hexToBytes, type Address, type Hex } from "viem";
 
 import { MessengerError } from "../errors.ts";
-import type {
-  FileToSend,
-  HistoryPage,
-  Messenger,
-  MessengerEvent,
-  TransportInfo,
-  Unsubscribe,
-} from "../messenger.ts";
+import type { FileToSend, HistoryPage, Messenger, MessengerEvent, TransportInfo, Unsubscribe } from "../messenger.ts";
 import {
   MAX_GROUP_MEMBERS,
   type AttachmentRef,
@@ -73,7 +66,12 @@ const ethereum = (address: Address): Identifier => ({
   identifierKind: IdentifierKind.Ethereum,
 });
 
-const UNREAD_TYPES = [ContentType.Text, ContentType.Reply, ContentType.RemoteAttachment, ContentType.TransactionReference];
+const UNREAD_TYPES = [
+  ContentType.Text,
+  ContentType.Reply,
+  ContentType.RemoteAttachment,
+  ContentType.TransactionReference,
+];
 
 export class XmtpMessenger implements Messenger {
   readonly transport: TransportInfo = { kind: "xmtp", endToEndEncrypted: true, label: "XMTP — end-to-end encrypted" };
@@ -211,7 +209,10 @@ export class XmtpMessenger implements Messenger {
     return this.getConversation(dm.id);
   }
 
-  async createGroup(parameters: { readonly name: string; readonly members: readonly Address[] }): Promise<Conversation> {
+  async createGroup(parameters: {
+    readonly name: string;
+    readonly members: readonly Address[];
+  }): Promise<Conversation> {
     if (new Set([this.me, ...parameters.members]).size > MAX_GROUP_MEMBERS) {
       throw new MessengerError("group_full", `a group holds at most ${MAX_GROUP_MEMBERS} members`);
     }
@@ -267,7 +268,10 @@ export class XmtpMessenger implements Messenger {
     return (await loadAttachment(attachment)).data;
   }
 
-  async history(conversationId: string, options: { readonly before?: string; readonly limit?: number } = {}): Promise<HistoryPage> {
+  async history(
+    conversationId: string,
+    options: { readonly before?: string; readonly limit?: number } = {},
+  ): Promise<HistoryPage> {
     const conversation = await this.#conversation(conversationId);
     await this.#members(conversation);
     const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
@@ -280,7 +284,10 @@ export class XmtpMessenger implements Messenger {
     const kept = page.slice(0, limit).filter((m) => !blocked.has(m.senderInboxId));
     const messages = kept.flatMap((m) => this.#toMessage(m) ?? []).reverse();
     const oldest = page[Math.min(limit, page.length) - 1];
-    return { messages, ...(page.length > limit && oldest !== undefined ? { nextCursor: oldest.sentAtNs.toString() } : {}) };
+    return {
+      messages,
+      ...(page.length > limit && oldest !== undefined ? { nextCursor: oldest.sentAtNs.toString() } : {}),
+    };
   }
 
   async #deniedInboxes(inboxIds: readonly string[]): Promise<Set<string>> {
@@ -332,7 +339,8 @@ export class XmtpMessenger implements Messenger {
 
   async #onMessage(decoded: DecodedMessage): Promise<void> {
     if ((await this.#deniedInboxes([decoded.senderInboxId])).size > 0) return;
-    if (!this.#addressOfInbox.has(decoded.senderInboxId)) await this.#members(await this.#conversation(decoded.conversationId));
+    if (!this.#addressOfInbox.has(decoded.senderInboxId))
+      await this.#members(await this.#conversation(decoded.conversationId));
     const message = this.#toMessage(decoded);
     if (message !== undefined) this.#emit({ type: "message", message });
   }
@@ -340,8 +348,14 @@ export class XmtpMessenger implements Messenger {
   async setConsent(peer: Address, state: ConsentState): Promise<void> {
     const entity = await this.#inboxOf(peer);
     const xmtpState =
-      state === "allowed" ? XmtpConsentState.Allowed : state === "denied" ? XmtpConsentState.Denied : XmtpConsentState.Unknown;
-    await this.#client.preferences.setConsentStates([{ entityType: ConsentEntityType.InboxId, entity, state: xmtpState }]);
+      state === "allowed"
+        ? XmtpConsentState.Allowed
+        : state === "denied"
+          ? XmtpConsentState.Denied
+          : XmtpConsentState.Unknown;
+    await this.#client.preferences.setConsentStates([
+      { entityType: ConsentEntityType.InboxId, entity, state: xmtpState },
+    ]);
   }
 
   async consentOf(peer: Address): Promise<ConsentState> {
@@ -376,4 +390,3 @@ export class XmtpMessenger implements Messenger {
     this.#client.close();
   }
 }
-

@@ -80,7 +80,9 @@ export function recorder(client: HubMessenger) {
       });
     },
     messages(): string[] {
-      return events.flatMap((e) => (e.type === "message" && e.message.content.type === "text" ? [e.message.content.text] : []));
+      return events.flatMap((e) =>
+        e.type === "message" && e.message.content.type === "text" ? [e.message.content.text] : [],
+      );
     },
   };
 }
