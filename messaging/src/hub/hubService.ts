@@ -16,10 +16,10 @@ import type { ServerEvent } from "../protocol.ts";
 import { FanStandingReader, IndexerUnavailableError, passesRule } from "./fanStanding.ts";
 import type { HubStore } from "./store.ts";
 
-/** A connected client; `send` must not throw. */
+/** A connected client; `send` must not throw. `serialized` is the event's JSON when the caller already has it. */
 export interface Connection {
   readonly address: Address;
-  send(event: ServerEvent): void;
+  send(event: ServerEvent, serialized?: string): void;
 }
 
 export interface HubServiceDeps {
@@ -62,8 +62,8 @@ export class HubService {
     return n;
   }
 
-  #emit(address: Address, event: ServerEvent): void {
-    for (const connection of this.#connections.get(address) ?? []) connection.send(event);
+  #emit(address: Address, event: ServerEvent, serialized?: string): void {
+    for (const connection of this.#connections.get(address) ?? []) connection.send(event, serialized);
   }
 
   #emitConversation(conversationId: string, addresses: readonly Address[]): void {
@@ -270,8 +270,8 @@ export class HubService {
   async send(me: Address, conversationId: string, content: MessageContent, clientId?: string): Promise<Message> {
     this.#requireMember(conversationId, me);
     const kind = this.#store.kindOf(conversationId);
-    const conversation = this.#store.conversationFor(conversationId, me);
-    const peer = kind === "direct" ? conversation.peer : undefined;
+    const targets = this.#store.deliveryTargets(conversationId);
+    const peer = kind === "direct" ? (targets.find((t) => t.address !== me)?.address ?? me) : undefined;
     if (peer !== undefined && peer !== me) await this.#assertNotBlocked(conversationId, peer, me);
     const stored = this.#prepareContent(me, conversationId, content);
 
@@ -282,9 +282,9 @@ export class HubService {
     }
     if (stored.type === "readReceipt") this.#store.markRead(conversationId, me);
     // Answering a request accepts it.
-    if (this.#store.memberRow(conversationId, me)?.status === "request") this.acceptRequest(me, conversationId);
+    if (targets.find((t) => t.address === me)?.status === "request") this.acceptRequest(me, conversationId);
     // A request whose sender now meets the rule (followed, subscribed, tipped) moves into the inbox.
-    if (peer !== undefined && peer !== me && this.#store.memberRow(conversationId, peer)?.status === "request") {
+    if (peer !== undefined && peer !== me && targets.find((t) => t.address === peer)?.status === "request") {
       if ((await this.#statusFor(peer, me)) === "allowed") {
         this.#store.setStatus(conversationId, peer, "allowed");
         this.#emitConversation(conversationId, [peer]);
@@ -323,13 +323,13 @@ export class HubService {
   }
 
   #deliver(message: Message): void {
-    for (const member of this.#store.activeMembers(message.conversationId)) {
-      if (!this.#connections.has(member.address)) continue;
-      const row = this.#store.memberRow(message.conversationId, member.address);
-      if (row?.status === "ignored") continue;
-      if (member.address !== message.sender && this.#store.consent(member.address, message.sender) === "denied")
-        continue;
-      this.#emit(member.address, { type: "message", message });
+    const blockers = this.#store.blockersOf(message.sender);
+    const event: ServerEvent = { type: "message", message };
+    const serialized = JSON.stringify(event);
+    for (const target of this.#store.deliveryTargets(message.conversationId)) {
+      if (!this.#connections.has(target.address) || target.status === "ignored") continue;
+      if (target.address !== message.sender && blockers.has(target.address)) continue;
+      this.#emit(target.address, event, serialized);
     }
   }
 

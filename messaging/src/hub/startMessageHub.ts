@@ -287,8 +287,8 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
   });
 
   app.get("/v1/ws", { websocket: true }, (socket) => {
-    const sendEvent = (event: ServerEvent) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+    const sendEvent = (event: ServerEvent, serialized?: string) => {
+      if (socket.readyState === socket.OPEN) socket.send(serialized ?? JSON.stringify(event));
     };
     let disconnect: (() => void) | undefined;
     let expiry: NodeJS.Timeout | undefined;

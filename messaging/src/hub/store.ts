@@ -125,10 +125,13 @@ function toMessage(row: MessageRow): Message {
 export class HubStore {
   readonly #db: Database.Database;
   readonly #now: () => number;
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(path: string, now: () => number = Date.now) {
     this.#db = new Database(path);
     this.#db.pragma("journal_mode = WAL");
+    // WAL + NORMAL: a commit survives a crash of the hub; only a power cut may lose the last few (no fsync per message).
+    this.#db.pragma("synchronous = NORMAL");
     this.#db.pragma("foreign_keys = ON");
     this.#db.exec(SCHEMA);
     this.#now = now;
@@ -138,6 +141,13 @@ export class HubStore {
     this.#db.close();
   }
 
+  /** A prepared statement, compiled once per SQL text. */
+  #sql(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (statement === undefined) this.#statements.set(sql, (statement = this.#db.prepare(sql)));
+    return statement;
+  }
+
   transaction<T>(fn: () => T): T {
     return this.#db.transaction(fn)();
   }
@@ -145,7 +155,7 @@ export class HubStore {
   // ── conversations ────────────────────────────────────────────────────────────────────────────────
 
   #conversationRow(id: string): ConversationRow | undefined {
-    return this.#db.prepare("SELECT * FROM conversations WHERE id = ?").get(id) as ConversationRow | undefined;
+    return this.#sql("SELECT * FROM conversations WHERE id = ?").get(id) as ConversationRow | undefined;
   }
 
   memberRow(conversationId: string, address: Address): MemberRow | undefined {
@@ -218,7 +228,7 @@ export class HubStore {
   openDirect(a: Address, b: Address, statusOfB: ConversationStatus): { id: string; created: boolean } {
     const key = [a, b].sort().join(":");
     return this.transaction(() => {
-      const existing = this.#db.prepare("SELECT id FROM conversations WHERE direct_key = ?").get(key) as
+      const existing = this.#sql("SELECT id FROM conversations WHERE direct_key = ?").get(key) as
         { id: string } | undefined;
       if (existing !== undefined) return { id: existing.id, created: false };
       const id = randomUUID();
@@ -227,7 +237,7 @@ export class HubStore {
           "INSERT INTO conversations (id, kind, name, created_by, created_at, direct_key) VALUES (?, 'direct', NULL, ?, ?, ?)",
         )
         .run(id, a, this.#now(), key);
-      const insert = this.#db.prepare(
+      const insert = this.#sql(
         "INSERT INTO members (conversation_id, address, role, active, status) VALUES (?, ?, 'member', 1, ?)",
       );
       insert.run(id, a, "allowed");
@@ -242,7 +252,7 @@ export class HubStore {
       this.#db
         .prepare("INSERT INTO conversations (id, kind, name, created_by, created_at) VALUES (?, 'group', ?, ?, ?)")
         .run(id, name, creator, this.#now());
-      const insert = this.#db.prepare(
+      const insert = this.#sql(
         "INSERT INTO members (conversation_id, address, role, active, status) VALUES (?, ?, ?, 1, 'allowed')",
       );
       insert.run(id, creator, "admin");
@@ -251,12 +261,27 @@ export class HubStore {
     });
   }
 
+  /** Active members with their status for me (one query, for delivery). */
+  deliveryTargets(conversationId: string): { address: Address; status: ConversationStatus }[] {
+    return this.#sql("SELECT address, status FROM members WHERE conversation_id = ? AND active = 1").all(
+      conversationId,
+    ) as { address: Address; status: ConversationStatus }[];
+  }
+
+  /** Who among everyone has blocked `sender`. */
+  blockersOf(sender: Address): Set<Address> {
+    const rows = this.#sql("SELECT owner FROM consent WHERE peer = ? AND state = 'denied'").all(sender) as {
+      owner: Address;
+    }[];
+    return new Set(rows.map((r) => r.owner));
+  }
+
   kindOf(conversationId: string): ConversationKind | undefined {
     return this.#conversationRow(conversationId)?.kind;
   }
 
   addMembers(conversationId: string, members: readonly Address[]): void {
-    const upsert = this.#db.prepare(
+    const upsert = this.#sql(
       `INSERT INTO members (conversation_id, address, role, active, status, last_read_seq) VALUES (?, ?, 'member', 1, 'allowed', 0)
        ON CONFLICT (conversation_id, address) DO UPDATE SET active = 1, role = 'member', status = 'allowed'`,
     );
@@ -266,14 +291,14 @@ export class HubStore {
   }
 
   removeMembers(conversationId: string, members: readonly Address[]): void {
-    const remove = this.#db.prepare("UPDATE members SET active = 0 WHERE conversation_id = ? AND address = ?");
+    const remove = this.#sql("UPDATE members SET active = 0 WHERE conversation_id = ? AND address = ?");
     this.transaction(() => {
       for (const member of members) remove.run(conversationId, member);
     });
   }
 
   rename(conversationId: string, name: string): void {
-    this.#db.prepare("UPDATE conversations SET name = ? WHERE id = ?").run(name, conversationId);
+    this.#sql("UPDATE conversations SET name = ? WHERE id = ?").run(name, conversationId);
   }
 
   setRole(conversationId: string, member: Address, role: MemberRole): void {
@@ -323,13 +348,13 @@ export class HubStore {
           countsAsUnread(content) ? 1 : 0,
           clientId ?? null,
         );
-      const row = this.#db.prepare("SELECT * FROM messages WHERE seq = ?").get(result.lastInsertRowid) as MessageRow;
+      const row = this.#sql("SELECT * FROM messages WHERE seq = ?").get(result.lastInsertRowid) as MessageRow;
       return { message: toMessage(row), created: true };
     });
   }
 
   messageById(id: string): Message | undefined {
-    const row = this.#db.prepare("SELECT * FROM messages WHERE id = ?").get(id) as MessageRow | undefined;
+    const row = this.#sql("SELECT * FROM messages WHERE id = ?").get(id) as MessageRow | undefined;
     return row === undefined ? undefined : toMessage(row);
   }
 
@@ -365,7 +390,7 @@ export class HubStore {
   }
 
   lastSeq(): number {
-    const row = this.#db.prepare("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").get() as { seq: number };
+    const row = this.#sql("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages").get() as { seq: number };
     return row.seq;
   }
 
@@ -392,14 +417,14 @@ export class HubStore {
   // ── consent and rules ────────────────────────────────────────────────────────────────────────────
 
   consent(owner: Address, peer: Address): "allowed" | "denied" | "unknown" {
-    const row = this.#db.prepare("SELECT state FROM consent WHERE owner = ? AND peer = ?").get(owner, peer) as
+    const row = this.#sql("SELECT state FROM consent WHERE owner = ? AND peer = ?").get(owner, peer) as
       { state: "allowed" | "denied" } | undefined;
     return row?.state ?? "unknown";
   }
 
   setConsent(owner: Address, peer: Address, state: "allowed" | "denied" | "unknown"): void {
     if (state === "unknown") {
-      this.#db.prepare("DELETE FROM consent WHERE owner = ? AND peer = ?").run(owner, peer);
+      this.#sql("DELETE FROM consent WHERE owner = ? AND peer = ?").run(owner, peer);
       return;
     }
     this.#db
@@ -411,14 +436,14 @@ export class HubStore {
   }
 
   incomingRule(address: Address): IncomingRule | null {
-    const row = this.#db.prepare("SELECT rule FROM incoming_rules WHERE address = ?").get(address) as
+    const row = this.#sql("SELECT rule FROM incoming_rules WHERE address = ?").get(address) as
       { rule: string } | undefined;
     return row === undefined ? null : incomingRuleSchema.parse(JSON.parse(row.rule));
   }
 
   setIncomingRule(address: Address, rule: IncomingRule | null): void {
     if (rule === null) {
-      this.#db.prepare("DELETE FROM incoming_rules WHERE address = ?").run(address);
+      this.#sql("DELETE FROM incoming_rules WHERE address = ?").run(address);
       return;
     }
     this.#db
@@ -439,7 +464,7 @@ export class HubStore {
   }
 
   attachment(id: string): AttachmentRecord | undefined {
-    const row = this.#db.prepare("SELECT * FROM attachments WHERE id = ?").get(id) as
+    const row = this.#sql("SELECT * FROM attachments WHERE id = ?").get(id) as
       { id: string; uploader: Address; mime_type: string; filename: string; size: number; sha256: string } | undefined;
     return row === undefined
       ? undefined
