@@ -26,6 +26,12 @@ describe("browser-safe client", () => {
     expect(gzipped).toBeLessThan(60_000);
   });
 
+  it("bundles the tip-card check (viem + the vault's ABI) for the browser", async () => {
+    const code = await bundle("../src/tipCard.ts");
+    console.log(`tip-card check bundle: ${code.length} bytes, ${gzipSync(code).length} bytes gzip`);
+    expect(code.length).toBeGreaterThan(0);
+  });
+
   it("bundles the XMTP content layer (XMTP's codecs, WebCrypto) for the browser", async () => {
     const code = await bundle("../src/xmtp/content.ts");
     console.log(`XMTP content layer bundle: ${code.length} bytes, ${gzipSync(code).length} bytes gzip`);

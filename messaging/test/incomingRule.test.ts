@@ -16,6 +16,7 @@ import {
   type Address,
   type Chain,
   type Hash,
+  type PublicClient,
 } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
@@ -25,6 +26,8 @@ import { deployMesi, type MesiDeployment } from "../../scripts/lib/deploy.ts";
 import { DEFAULT_MNEMONIC } from "../../scripts/lib/local-accounts.ts";
 import { startLocalChain, type LocalChain } from "../../scripts/lib/local-chain.ts";
 import { MessengerError } from "../src/errors.ts";
+import type { TransactionReference } from "../src/model.ts";
+import { verifyTipCard } from "../src/tipCard.ts";
 import type { MessengerEvent } from "../src/messenger.ts";
 import { isText, recorder, startTestHub } from "./helpers/hub.ts";
 
@@ -57,12 +60,14 @@ describe("incoming-message rule over the indexer", () => {
     args: readonly unknown[],
   ) => Promise<bigint>;
   let indexed: (block: bigint) => Promise<void>;
+  let lastHash: Hash;
+  let publicClient: PublicClient;
 
   beforeAll(async () => {
     chain = await startLocalChain({ accounts: 12 });
     const viemChain = { ...foundry, rpcUrls: { default: { http: [chain.url] } } } as Chain;
     const transport = http(chain.url, { retryCount: 0 });
-    const publicClient = createPublicClient({ chain: viemChain, transport, pollingInterval: 50 });
+    publicClient = createPublicClient({ chain: viemChain, transport, pollingInterval: 50 }) as PublicClient;
     deployment = await deployMesi({
       walletClient: createWalletClient({ account: admin, chain: viemChain, transport }),
       publicClient,
@@ -80,6 +85,7 @@ describe("incoming-message rule over the indexer", () => {
         args: args as never,
       } as never);
       const receipt = await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+      lastHash = hash;
       if (receipt.status !== "success") throw new Error(`${contract}.${functionName} reverted`);
       return receipt.blockNumber;
     };
@@ -187,6 +193,50 @@ describe("incoming-message rule over the indexer", () => {
     await indexed(await send(creator, "MesiVault", "unblockFan", [blocked.address]));
     const sent = await fan.send(conversation.id, { type: "text", text: "thanks for unblocking" });
     expect(sent.sender).toBe(blocked.address);
+  });
+
+  it("verifies a tip card sent in chat on-chain; a forged or misdirected card stays unverified", async () => {
+    const amount = parseEther("7");
+    await send(tipper, "MesiVault", "tip", [creator.address, amount, 1, zeroHash, zeroHash]);
+    const tipHash = lastHash;
+    const fan = hub.client(tipper.address);
+    const { id } = await fan.openDirect(creator.address);
+    const card: TransactionReference = {
+      namespace: "eip155",
+      networkId: 31337,
+      reference: tipHash,
+      metadata: {
+        transactionType: "tip",
+        currency: "MESI",
+        amount: amount.toString(),
+        decimals: 18,
+        fromAddress: tipper.address,
+        toAddress: creator.address,
+      },
+    };
+    const sent = await fan.send(id, { type: "transactionReference", transaction: card });
+    const [received] = (await hub.client(creator.address).history(id, { limit: 1 })).messages;
+    expect(received?.id).toBe(sent.id);
+    if (received?.content.type !== "transactionReference") throw new Error("not a tip card");
+    const vault = deployment.contracts.MesiVault.address;
+    const check = (transaction: TransactionReference, from = received.sender, to: Address = creator.address) =>
+      verifyTipCard({ client: publicClient, vault, transaction, fan: from, creator: to });
+
+    expect(await check(received.content.transaction)).toEqual({
+      status: "verified",
+      tip: { fan: tipper.address, creator: creator.address, amount, event: "Tipped" },
+      metadataMatches: true,
+    });
+    // Inflated metadata: still the chain's amount, flagged.
+    const inflated = { ...card, metadata: { ...card.metadata!, amount: parseEther("700").toString() } };
+    expect(await check(inflated)).toMatchObject({ status: "verified", tip: { amount }, metadataMatches: false });
+    // Someone else's tip claimed as mine; a tip to another creator; a made-up hash; another chain; a non-tip tx.
+    expect((await check(card, stranger.address)).status).toBe("unverified");
+    expect((await check(card, tipper.address, subscriber.address)).status).toBe("unverified");
+    expect((await check({ ...card, reference: `0x${"ee".repeat(32)}` })).status).toBe("unverified");
+    expect((await check({ ...card, networkId: 8453 })).status).toBe("unverified");
+    await send(admin, "MesiToken", "transfer", [creator.address, amount]);
+    expect((await check({ ...card, reference: lastHash }, admin.address)).status).toBe("unverified");
   });
 
   it("lands rule-restricted messages as requests when the indexer is down, and never loses them", async () => {
