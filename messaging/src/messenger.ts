@@ -2,7 +2,15 @@
 // hub, the development transport) and XmtpMessenger (production). Browser-safe: no node imports.
 import type { Address } from "viem";
 
-import type { AttachmentRef, ConsentState, Conversation, IncomingRule, Message, MessageContent } from "./model.ts";
+import type {
+  AttachmentRef,
+  CallSignal,
+  ConsentState,
+  Conversation,
+  IncomingRule,
+  Message,
+  MessageContent,
+} from "./model.ts";
 
 export interface TransportInfo {
   readonly kind: "local-hub" | "xmtp";
@@ -33,6 +41,7 @@ export type MessengerEvent =
   | { readonly type: "conversation"; readonly conversation: Conversation }
   | { readonly type: "removed"; readonly conversationId: string }
   | { readonly type: "typing"; readonly conversationId: string; readonly from: Address; readonly typing: boolean }
+  | { readonly type: "signal"; readonly conversationId: string; readonly from: Address; readonly signal: CallSignal }
   | { readonly type: "connection"; readonly state: ConnectionState };
 
 export type Unsubscribe = () => void;
@@ -79,7 +88,10 @@ export interface Messenger {
   /** Tells the other members that I am (or stopped) typing; never stored. */
   setTyping(conversationId: string, typing: boolean): Promise<void>;
 
-  /** Live events: new messages, conversation changes, typing, connection state. */
+  /** WebRTC call signaling to the other members (or only `to`), live only, never stored. */
+  sendSignal(conversationId: string, signal: CallSignal, to?: Address): Promise<void>;
+
+  /** Live events: new messages, conversation changes, typing, call signals, connection state. */
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe;
 
   /** `denied` blocks the peer: their messages to me are refused and hidden. */

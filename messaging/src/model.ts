@@ -211,3 +211,34 @@ export function incomingRuleToJson(rule: IncomingRule): Record<string, unknown> 
     ...(rule.minTipped === undefined ? {} : { minTipped: rule.minTipped.toString() }),
   };
 }
+
+/**
+ * WebRTC call signaling carried over a conversation, never stored: `ring` starts a call, `offer`/`answer` carry SDP,
+ * `ice` a candidate, `hangup` ends it (and `decline`/`busy` answer a ring).
+ */
+export interface CallSignal {
+  readonly kind: "ring" | "offer" | "answer" | "ice" | "hangup" | "decline" | "busy";
+  /** Groups the signals of one call. */
+  readonly callId: string;
+  readonly media?: "audio" | "video";
+  readonly sdp?: string;
+  readonly candidate?: {
+    readonly candidate: string;
+    readonly sdpMid?: string | null;
+    readonly sdpMLineIndex?: number | null;
+  };
+}
+
+export const callSignalSchema = z.object({
+  kind: z.enum(["ring", "offer", "answer", "ice", "hangup", "decline", "busy"]),
+  callId: z.string().min(1).max(100),
+  media: z.enum(["audio", "video"]).optional(),
+  sdp: z.string().max(32_000).optional(),
+  candidate: z
+    .object({
+      candidate: z.string().max(1_000),
+      sdpMid: z.string().max(100).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(100).nullable().optional(),
+    })
+    .optional(),
+}) as z.ZodType<CallSignal, z.ZodTypeDef, unknown>;

@@ -6,7 +6,7 @@
 // `since` = the last cursor it saw, and drops any message id it already has.
 import type { Address } from "viem";
 
-import type { Conversation, Message } from "./model.ts";
+import type { CallSignal, Conversation, Message } from "./model.ts";
 
 export type ClientFrame =
   | { readonly type: "auth"; readonly token: string; readonly since?: string }
@@ -19,6 +19,7 @@ export type ServerEvent =
   | { readonly type: "conversation"; readonly conversation: Conversation }
   | { readonly type: "removed"; readonly conversationId: string }
   | { readonly type: "typing"; readonly conversationId: string; readonly from: Address; readonly typing: boolean }
+  | { readonly type: "signal"; readonly conversationId: string; readonly from: Address; readonly signal: CallSignal }
   | { readonly type: "pong" }
   | { readonly type: "error"; readonly error: string; readonly message: string };
 

@@ -117,6 +117,35 @@ describe("local message hub", () => {
     ]);
   });
 
+  it("carries call signaling live between members, never stored; refuses outsiders and blocked callers", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const c = hub.client(carol);
+    const bEvents = recorder(b);
+    await b.connect();
+    const { id } = await a.openDirect(bob);
+    const offer = { kind: "offer" as const, callId: "call-1", media: "video" as const, sdp: "v=0\r\n" };
+    await a.sendSignal(id, { kind: "ring", callId: "call-1", media: "video" });
+    await a.sendSignal(id, offer, bob);
+    const ring = await bEvents.next((e): e is Extract<MessengerEvent, { type: "signal" }> => e.type === "signal");
+    expect(ring).toEqual({
+      type: "signal",
+      conversationId: id,
+      from: alice,
+      signal: { kind: "ring", callId: "call-1", media: "video" },
+    });
+    const got = await bEvents.next((e): e is Extract<MessengerEvent, { type: "signal" }> => e.type === "signal");
+    expect(got.signal).toEqual(offer);
+    expect((await a.history(id)).messages.filter((m) => JSON.stringify(m.content).includes("call-1"))).toEqual([]);
+
+    expect((await refusal(c.sendSignal(id, offer))).code).toBe("not_member");
+    expect((await refusal(a.sendSignal(id, offer, carol))).code).toBe("not_member");
+    expect((await refusal(a.sendSignal(id, { ...offer, kind: "bogus" as never }))).code).toBe("invalid_input");
+    await b.setConsent(alice, "denied");
+    expect((await refusal(a.sendSignal(id, offer))).code).toBe("blocked");
+    await b.setConsent(alice, "unknown");
+  });
+
   it("sends a retried message (same clientId) once", async () => {
     const a = hub.client(alice);
     const { id } = await a.openDirect(dave);

@@ -15,6 +15,7 @@ import type {
 } from "../messenger.ts";
 import {
   incomingRuleSchema,
+  type CallSignal,
   incomingRuleToJson,
   type AttachmentRef,
   type ConsentState,
@@ -218,6 +219,13 @@ export class HubMessenger implements Messenger {
     await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/typing`, { typing });
   }
 
+  async sendSignal(conversationId: string, signal: CallSignal, to?: Address): Promise<void> {
+    await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/signal`, {
+      signal,
+      ...(to === undefined ? {} : { to }),
+    });
+  }
+
   async setConsent(peer: Address, state: ConsentState): Promise<void> {
     await this.#request("PUT", `/v1/consent/${peer}`, { state });
   }
@@ -299,7 +307,12 @@ export class HubMessenger implements Messenger {
           this.#seen.add(message.id);
           if (this.#seen.size > SEEN_IDS_KEPT) this.#seen.delete(this.#seen.values().next().value as string);
           this.#emit({ type: "message", message });
-        } else if (event.type === "conversation" || event.type === "removed" || event.type === "typing") {
+        } else if (
+          event.type === "conversation" ||
+          event.type === "removed" ||
+          event.type === "typing" ||
+          event.type === "signal"
+        ) {
           this.#emit(event);
         }
       };

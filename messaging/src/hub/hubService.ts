@@ -6,6 +6,7 @@ import type { Address } from "viem";
 import { MessengerError } from "../errors.ts";
 import {
   MAX_GROUP_MEMBERS,
+  type CallSignal,
   type Conversation,
   type ConversationStatus,
   type IncomingRule,
@@ -344,6 +345,24 @@ export class HubService {
       if (!(error instanceof MessengerError) || error.code !== "blocked") throw error;
       this.#store.markRead(conversationId, me);
       return undefined;
+    }
+  }
+
+  /** Forwards a call signal to the other members (or `to`); refused like a message when the peer blocked me. */
+  async signal(me: Address, conversationId: string, signal: CallSignal, to: Address | undefined): Promise<void> {
+    this.#requireMember(conversationId, me);
+    const targets = this.#store.deliveryTargets(conversationId).filter((t) => t.address !== me);
+    if (to !== undefined && !targets.some((t) => t.address === to)) {
+      throw new MessengerError("not_member", `${to} is not a member of conversation ${conversationId}`);
+    }
+    if (this.#store.kindOf(conversationId) === "direct" && targets[0] !== undefined) {
+      await this.#assertNotBlocked(conversationId, targets[0].address, me);
+    }
+    const blockers = this.#store.blockersOf(me);
+    for (const target of targets) {
+      if ((to !== undefined && target.address !== to) || blockers.has(target.address) || target.status === "ignored")
+        continue;
+      this.#emit(target.address, { type: "signal", conversationId, from: me, signal });
     }
   }
 

@@ -17,6 +17,7 @@ import { z, ZodError } from "zod";
 import { HTTP_STATUS, MessengerError } from "../errors.ts";
 import {
   addressSchema,
+  callSignalSchema,
   incomingRuleSchema,
   incomingRuleToJson,
   MAX_GROUP_NAME_LENGTH,
@@ -208,6 +209,12 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     const me = who(request);
     const { typing } = z.object({ typing: z.boolean() }).parse(request.body);
     service.typing(me, idParam(request), typing);
+    return reply.status(204).send();
+  });
+  app.post("/v1/conversations/:id/signal", async (request, reply) => {
+    const me = who(request);
+    const { signal, to } = z.object({ signal: callSignalSchema, to: addressSchema.optional() }).parse(request.body);
+    await service.signal(me, idParam(request), signal, to);
     return reply.status(204).send();
   });
   app.post("/v1/conversations/:id/request", async (request, reply) => {

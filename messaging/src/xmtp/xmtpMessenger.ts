@@ -313,6 +313,13 @@ export class XmtpMessenger implements Messenger {
     // XMTP has no typing content type; nothing to send.
   }
 
+  async sendSignal(): Promise<void> {
+    throw new MessengerError(
+      "unavailable",
+      "call signaling over XMTP needs a custom content type that is not built yet; calls work on the local hub",
+    );
+  }
+
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
     this.#listeners.add(listener);
     if (this.#stream === undefined) {
