@@ -146,6 +146,25 @@ describe("local message hub", () => {
     await b.setConsent(alice, "unknown");
   });
 
+  it("closes a socket when its token expires; the client reconnects with a fresh token and misses nothing", async () => {
+    const a = hub.client(alice);
+    let tokens = 0;
+    const d = hub.client(dave, async () => {
+      tokens++;
+      return tokenFor(dave, 2);
+    });
+    const dEvents = recorder(d);
+    await d.connect();
+    const { id } = await a.openDirect(dave);
+    await dEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "connection" }> => e.type === "connection" && e.state === "closed",
+      5_000,
+    );
+    await a.send(id, { type: "text", text: "after expiry" });
+    await dEvents.next(isText("after expiry"), 5_000);
+    expect(tokens).toBeGreaterThanOrEqual(2);
+  });
+
   it("sends a retried message (same clientId) once", async () => {
     const a = hub.client(alice);
     const { id } = await a.openDirect(dave);
