@@ -198,7 +198,10 @@ const indexerService: Service<PlatformContext> = {
 function serviceLogger(context: PlatformContext, name: string) {
   mkdirSync(context.options.dataDir, { recursive: true });
   const file = join(context.options.dataDir, `${name}.log`);
-  return { file, logger: pino({ level: "info", base: { service: name } }, pino.destination({ dest: file, sync: false })) };
+  return {
+    file,
+    logger: pino({ level: "info", base: { service: name } }, pino.destination({ dest: file, sync: false })),
+  };
 }
 
 const streamingService: Service<PlatformContext> = {
