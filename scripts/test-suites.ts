@@ -28,6 +28,13 @@ export const suites: readonly Suite[] = [
     kind: "check",
   },
   {
+    // svelte-check fails on any type error or warning; the production build (vite build) must succeed.
+    name: "webapp: svelte-check + vite build + vitest",
+    command: ["sh", "-c", "npm run check --silent && node --import tsx ../scripts/build-webapp.ts && vitest run"],
+    kind: "tests",
+    cwd: "webapp",
+  },
+  {
     name: "e2e: npm start",
     command: ["node", "--import", "tsx", "--test", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
     kind: "tests",
@@ -64,6 +71,13 @@ export const suites: readonly Suite[] = [
     command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
     kind: "tests",
     cwd: "relayer",
+  },
+  {
+    // Headless Chromium (Debian's chromium + playwright-core) against the whole platform that `npm start` runs.
+    name: "webapp: browser (end to end)",
+    command: ["node", "--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", "e2e/all.test.ts"],
+    kind: "tests",
+    cwd: "webapp",
   },
   {
     // graph codegen + graph build, then the built mappings under the embedded indexer against real anvil
