@@ -83,7 +83,8 @@ function ensureDependencies(env) {
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash) return;
   const useCi = existsSync(lock);
   log(`installing dependencies with Node ${NODE_VERSION} (npm ${useCi ? "ci" : "install"})`);
-  const status = run("npm", [useCi ? "ci" : "install", "--no-audit", "--no-fund"], env);
+  // --prefer-offline: tarballs already in the npm cache (checked by the lock's integrity) are not fetched again.
+  const status = run("npm", [useCi ? "ci" : "install", "--no-audit", "--no-fund", "--prefer-offline"], env);
   if (status !== 0) {
     log(`dependency install failed (npm exited ${status})`);
     process.exit(status);
