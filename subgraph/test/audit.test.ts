@@ -223,6 +223,47 @@ describe("verify", () => {
     expect(report.differences.some((d) => d.quantity.startsWith("MESI.balanceOf(vault)"))).toBe(true);
   });
 
+  it("reads the head, the recomputation and the aggregates from one snapshot while the index moves", async () => {
+    const copy = join(dir, "moving.sqlite");
+    indexer.core.store.db.pragma("wal_checkpoint(TRUNCATE)");
+    copyFileSync(dbPath, copy);
+    const reader = new Database(copy);
+    const writer = new Database(copy);
+    // Another process (the indexer) flushes a new block — a larger aggregate and a new head —
+    // between verify's reads: the moment its first read of the creator aggregates begins.
+    let flushed = false;
+    const flushNextBlock = (): void => {
+      flushed = true;
+      writer.transaction(() => {
+        const row = writer
+          .prepare(`SELECT "cleared" FROM "Creator" WHERE "id" = ?`)
+          .get(Buffer.from(creator().slice(2), "hex")) as { cleared: Buffer };
+        writer
+          .prepare(`UPDATE "Creator" SET "cleared" = ? WHERE "id" = ?`)
+          .run(encodeBigInt(decodeBigInt(row.cleared) + parseEther("1")), Buffer.from(creator().slice(2), "hex"));
+        writer.prepare(`UPDATE _meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'head_number'`).run();
+      })();
+    };
+    const moving = new Proxy(reader, {
+      get(target, property) {
+        if (property === "prepare") {
+          return (sql: string) => {
+            if (!flushed && /FROM "Creator"/.test(sql)) flushNextBlock();
+            return target.prepare(sql);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const report = await verify(moving, chain.publicClient as never, targets());
+    writer.close();
+    reader.close();
+    expect(flushed).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
   it("runs from the CLI against the chain and exports from the CLI", async () => {
     const out = join(dir, "tips.csv");
     const exported = await run(process.execPath, [
