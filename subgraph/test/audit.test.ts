@@ -114,20 +114,42 @@ describe("ledger API", () => {
   });
 
   it("streams in chunks without skipping or repeating rows, honouring backpressure", async () => {
-    const ids: string[] = [];
+    // A consumer far slower than SQLite: a writer that did not wait for 'drain' would queue every row in
+    // the stream's buffer. Waiting keeps what is buffered under the high-water mark plus one chunk.
     let buffered = "";
+    let largestWrite = 0;
+    let mostQueued = 0;
+    let drains = 0;
+    const highWaterMark = 64;
     const slow = new Writable({
-      highWaterMark: 16,
+      highWaterMark,
       write(chunk: Buffer, _encoding, done) {
         buffered += chunk.toString();
-        setTimeout(done, 1);
+        largestWrite = Math.max(largestWrite, chunk.length);
+        setTimeout(done, 2);
       },
     });
+    slow.on("drain", () => drains++);
+    const write = slow.write.bind(slow);
+    slow.write = ((chunk: string, ...rest: never[]) => {
+      const accepted = write(chunk, ...rest);
+      mostQueued = Math.max(mostQueued, slow.writableLength);
+      return accepted;
+    }) as typeof slow.write;
     const count = await exportLedger(indexer.core.store.db, "payments", {}, slow, { format: "ndjson", chunk: 2 });
-    for (const line of buffered.trim().split("\n")) ids.push(JSON.parse(line).id);
+    const ids = buffered
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).id as string);
     const all = indexer.core.store.db.prepare(`SELECT count(*) AS n FROM "Payment"`).get() as { n: number };
+    expect(all.n).toBeGreaterThan(6);
     expect(count).toBe(all.n);
+    expect(ids).toHaveLength(all.n);
     expect(new Set(ids).size).toBe(all.n);
+    // The writer waited: at most one chunk beyond the high-water mark was ever queued, and it saw drains.
+    expect(drains).toBeGreaterThanOrEqual(Math.floor(all.n / 2) - 1);
+    expect(mostQueued).toBeLessThanOrEqual(highWaterMark + largestWrite);
+    expect(mostQueued).toBeLessThan(buffered.length / 2);
   });
 });
 
