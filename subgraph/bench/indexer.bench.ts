@@ -16,9 +16,9 @@ import { parseEther, zeroHash, type Account } from "viem";
 import { abis } from "@mesi/deployments";
 
 import { startIndexer } from "../indexer/index.ts";
-import { IndexerCore } from "../indexer/indexer.ts";
+import { DEFAULT_SCHEMA_PATH, IndexerCore } from "../indexer/indexer.ts";
 import { ensureSubgraphBuilt } from "../indexer/build.ts";
-import { QueryService } from "../indexer/graphql/service.ts";
+import { QueryPool } from "../indexer/graphql/query-pool.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
 import { deployLocalMesi, startAnvil } from "../test/helpers/local-chain.ts";
 import { generateHistory } from "./generate.ts";
@@ -79,7 +79,8 @@ try {
   target("indexing_throughput_events_per_s", events / seconds, ">=", 2000);
 
   // 2. p99 of a page of 100 tips filtered by creator and time range, over HTTP.
-  const queries = new QueryService(core.store);
+  const queries = new QueryPool({ databasePath: database, schemaPath: DEFAULT_SCHEMA_PATH });
+  await queries.warm();
   const server = createIndexServer({ queries, db: core.store.db });
   const url = `${await listen(server, 0)}${GRAPHQL_PATH}`;
   const span = history.lastTimestamp - history.firstTimestamp;
@@ -109,6 +110,7 @@ try {
   const closed = new Promise((resolve) => server.close(resolve));
   server.closeAllConnections();
   await closed;
+  await queries.close();
   core.close();
 
   // 3. CSV export of all tips through the audit CLI, in its own process (its peak memory alone).

@@ -14,14 +14,14 @@ import { exportLedger, type ExportFormat } from "../audit/export.ts";
 import { AuditInputError, ledgerTotals, parseLedgerFilter } from "../audit/ledger.ts";
 import { parseRelayerRecords, reconcile } from "../audit/reconcile.ts";
 import { verify, type StateReader, type VerifyTargets } from "../audit/verify.ts";
-import type { QueryService } from "./graphql/service.ts";
+import type { QueryExecutor } from "./graphql/query-pool.ts";
 
 export const GRAPHQL_PATH = "/subgraphs/name/mesi";
 const MAX_BODY = 16 * 1024 * 1024;
 const MAX_GRAPHQL_BODY = 256 * 1024;
 
 export interface ServerDeps {
-  readonly queries: QueryService;
+  readonly queries: QueryExecutor;
   readonly db: Database.Database;
   readonly verifier?: { readonly reader: StateReader; readonly targets: VerifyTargets };
   readonly status?: () => Record<string, unknown>;
@@ -80,8 +80,9 @@ async function handleGraphQL(
       return;
     }
   }
-  const result = deps.queries.execute(payload);
-  sendJson(response, 200, result);
+  const body = await deps.queries.execute(payload);
+  response.writeHead(200, { "content-type": "application/json; charset=utf-8", "access-control-allow-origin": "*" });
+  response.end(body);
 }
 
 function exportFormat(url: URL, suffix: string | undefined): ExportFormat {
