@@ -121,7 +121,11 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
   const queries: QueryExecutor =
     deps.databasePath === ":memory:"
       ? new InProcessQueries(new QueryService(core.store))
-      : new QueryPool({ databasePath: deps.databasePath, schemaPath: DEFAULT_SCHEMA_PATH, timeoutMs: deps.queryTimeoutMs });
+      : new QueryPool({
+          databasePath: deps.databasePath,
+          schemaPath: DEFAULT_SCHEMA_PATH,
+          timeoutMs: deps.queryTimeoutMs,
+        });
   if (queries instanceof QueryPool) await queries.warm();
   const vaultAddress = deps.deployment.MesiVault.address;
   let halted: string | null = null;

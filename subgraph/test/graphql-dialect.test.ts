@@ -1,9 +1,15 @@
 // The Graph's query dialect over the index: lookups, collections, paging,
 // ordering, every filter suffix, nested and boolean filters, @derivedFrom
 // lists, _meta — and the errors the dialect gives for what it refuses.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import Database from "better-sqlite3";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { QueryService } from "../indexer/graphql/service.ts";
 import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
 import { graphqlClient } from "./helpers/graphql.ts";
 import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
@@ -14,6 +20,7 @@ let mesi: DeployedMesi;
 let scenario: ScenarioResult;
 let indexer: RunningIndexer;
 let gql: ReturnType<typeof graphqlClient>;
+let dir: string;
 const e = (n: string): string => parseEther(n).toString();
 
 beforeAll(async () => {
@@ -23,7 +30,7 @@ beforeAll(async () => {
   indexer = await startIndexer({
     client: chain.publicClient as never,
     deployment: mesi.targets as never,
-    databasePath: ":memory:",
+    databasePath: join((dir = mkdtempSync(join(tmpdir(), "mesi-dialect-"))), "index.sqlite"),
     build: false,
   });
   await indexer.ready;
@@ -33,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await indexer?.stop();
   await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("lookups and collections", () => {
@@ -180,6 +188,25 @@ describe("errors", () => {
     expect((await gql.errors(deep))[0]).toMatch(/depth of 11, which exceeds the limit of 10/);
     const wide = `{ creators(first: 1000) { tips(first: 1000) { fan { tips(first: 1000) { id } } } } }`;
     expect((await gql.errors(wide))[0]).toMatch(/exceeds the limit of 500000/);
+    // The same service over a connection that records every statement it runs: a refused query runs none.
+    const statements: string[] = [];
+    const db = new Database(join(dir, "index.sqlite"), {
+      readonly: true,
+      verbose: (sql) => statements.push(String(sql)),
+    });
+    try {
+      const service = new QueryService({ db, model: indexer.core.schema });
+      for (const query of [deep, wide]) {
+        const result = service.execute({ query });
+        expect(result.errors?.[0]?.message).toMatch(/exceeds the limit/);
+      }
+      expect(statements).toEqual([]);
+      // The recorder does see reads: an allowed query makes some.
+      expect(service.execute({ query: `{ creators(first: 1) { id } }` }).errors).toBeUndefined();
+      expect(statements.some((sql) => /FROM "Creator"/.test(sql))).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses a block the index has not reached", async () => {

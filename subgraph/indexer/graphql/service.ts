@@ -38,8 +38,10 @@ export class QueryService {
   }
 
   meta(): IndexMeta {
-    const rows = this.#prepare(`SELECT key, value FROM _meta WHERE key IN
-      ('head_number', 'head_hash', 'head_timestamp', 'indexing_error', 'deployment')`).all() as {
+    const rows = this.#prepare(
+      `SELECT key, value FROM _meta WHERE key IN
+      ('head_number', 'head_hash', 'head_timestamp', 'indexing_error', 'deployment')`,
+    ).all() as {
       key: string;
       value: string;
     }[];
@@ -49,7 +51,11 @@ export class QueryService {
     return {
       block:
         number !== undefined && hash !== undefined
-          ? { number: BigInt(number), hash: hash as `0x${string}`, timestamp: BigInt(meta.get("head_timestamp") ?? "0") }
+          ? {
+              number: BigInt(number),
+              hash: hash as `0x${string}`,
+              timestamp: BigInt(meta.get("head_timestamp") ?? "0"),
+            }
           : null,
       deployment: meta.get("deployment") ?? "",
       hasIndexingErrors: (meta.get("indexing_error") ?? "") !== "",
