@@ -16,6 +16,7 @@ import { ensureSubgraphBuilt } from "./build.ts";
 import { IndexingHaltedError } from "./chain/follower.ts";
 import type { SyncProgress } from "./chain/follower.ts";
 import { QueryPool, type QueryExecutor } from "./graphql/query-pool.ts";
+import { buildQuerySchema } from "./graphql/schema.ts";
 import { InProcessQueries, QueryService } from "./graphql/service.ts";
 import { DEFAULT_SCHEMA_PATH, IndexerCore, type DeploymentTargets } from "./indexer.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "./server.ts";
@@ -45,6 +46,8 @@ export interface StartIndexerDeps {
   readonly network?: string;
   /** Blocks to stay behind the head. Default 0 (local chain). */
   readonly confirmations?: number;
+  /** Browser origins allowed to query (the webapp's); default: any loopback origin for GraphQL, none for /audit. */
+  readonly corsOrigins?: readonly string[];
   /** Longest a GraphQL query may run, in ms (it runs on a worker thread). Default 10,000. */
   readonly queryTimeoutMs?: number;
   /** How often to look for new blocks, in ms. Default 100. */
@@ -135,8 +138,10 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     eventsProcessed: core.follower.eventsProcessed,
     halted,
   });
-  const server = createIndexServer({
+  const server = await createIndexServer({
     queries,
+    schema: buildQuerySchema(core.schema).schema,
+    corsOrigins: deps.corsOrigins,
     db: core.store.db,
     status: () => ({ ...status() }),
     verifier: {
@@ -186,9 +191,7 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     stopped = true;
     controller.abort();
     await loop;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await server.close();
     await queries.close();
     core.close();
   };
