@@ -210,6 +210,51 @@ describe("fiat reconciliation", () => {
   });
 });
 
+describe("reconcile against the relayer's own store", () => {
+  it("reads the relayer's SQLite store (its payments table), with a path relative to where the command runs", async () => {
+    const { openSqliteStore } = await import("../../relayer/src/store/sqlite.ts");
+    const storePath = join(dir, "relayer", "relayer.sqlite");
+    const store = await openSqliteStore(storePath);
+    const payment = (ref: string, amount: string, status: string) => ({
+      payment_ref: ref,
+      payment_intent_id: `pi_${ref.slice(2, 10)}`,
+      quote_id: null,
+      fan: null,
+      creator: null,
+      purpose: null,
+      mesi_amount: amount,
+      amount_minor: 100,
+      currency: "usd",
+      stream_id: null,
+      quantity: null,
+      status,
+      reason: null,
+      created_at: 1,
+      updated_at: 1,
+    });
+    const { chainPaymentRef } = await import("../audit/reconcile.ts");
+    await store.db
+      .insertInto("payments")
+      .values([
+        payment(chainPaymentRef("pi_settled"), e("7"), "credited"),
+        payment(chainPaymentRef("pi_reversed"), e("4"), "reversed"),
+        payment(chainPaymentRef("pi_held"), e("2"), "credited"),
+        payment(chainPaymentRef("pi_ticket"), e("30"), "credited"),
+        payment(chainPaymentRef("pi_refused"), e("9"), "rejected"),
+      ] as never)
+      .execute();
+    await store.close();
+    // Run from the store's folder with a relative path, as an operator would (npm run changes the directory).
+    const ok = await run(process.execPath, [CLI, "reconcile", "--db", dbPath, "--records", "relayer.sqlite"], {
+      env: { ...process.env, INIT_CWD: join(dir, "relayer") },
+    });
+    const report = JSON.parse(ok.stdout);
+    expect(report.mismatches).toEqual([]);
+    expect(report.relayerRecords).toBe(5);
+    expect(report.matched).toBe(5);
+  });
+});
+
 describe("verify", () => {
   const targets = () => ({
     vault: { address: mesi.contracts.MesiVault.address, abi: abis.MesiVault as Abi },
