@@ -177,10 +177,13 @@ const indexerService: Service<PlatformContext> = {
     const { contracts } = required(context.deployment, "the deployment");
     log("building the subgraph if needed and indexing the chain with its mappings…");
     const print = (object: object, message?: string) => log(`${message ?? ""} ${JSON.stringify(object)}`.trim());
+    context.webappPort ??= await freePort();
     const indexer = await startIndexer({
       client: createPublicClient({ chain: context.viemChain, transport: http(chain.url) }),
       deployment: contracts,
       databasePath: join(context.options.dataDir, "indexer.sqlite"),
+      // The webapp's pages query GraphQL from the browser; /audit/ stays closed to other origins.
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
       logger: { info: print, warn: print, error: print },
     });
     await indexer.ready;

@@ -4,13 +4,16 @@
 //                         [--from <unix|ISO>] [--to <unix|ISO>] [--format csv|json|ndjson] [--limit N] [--out FILE]
 //   npm run audit -- payments [same filters] [--kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE]
 //   npm run audit -- totals tips|payments [filters]
-//   npm run audit -- reconcile --records FILE(.csv|.json|.ndjson|.sqlite) [--query SQL] [--sources FIAT,RELAYER_STABLECOIN]
+//   npm run audit -- reconcile --records FILE(.csv|.json|.ndjson|.sqlite)|postgres://… [--query SQL] [--sources FIAT,RELAYER_STABLECOIN]
+//     (the relayer's own store — its SQLite file or PostgreSQL URL — is read as it is; relative paths start where
+//     the command is run)
 //   npm run audit -- verify --rpc URL [--chain-id N]
 //
 // Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root).
 // Exit status: 0 when everything matched, 1 when reconcile/verify found differences, 2 on bad input.
 import { createWriteStream, readFileSync } from "node:fs";
 import { once } from "node:events";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 import Database from "better-sqlite3";
@@ -24,7 +27,8 @@ const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [
   filters: --creator 0x… --fan 0x… --source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN --kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE
            --from <unix seconds|ISO date> --to <unix seconds|ISO date>
   export:  --format csv|json|ndjson (default csv) --limit N --out FILE (default stdout) --stats (rows/s, peak memory)
-  reconcile: --records FILE (.csv/.json/.ndjson or .sqlite with --query) --sources FIAT,RELAYER_STABLECOIN
+  reconcile: --records FILE|URL (.csv/.json/.ndjson, the relayer's SQLite store or PostgreSQL URL; other
+             databases with --query) --sources FIAT,RELAYER_STABLECOIN
   verify:  --rpc URL [--chain-id N]
   common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)`;
 
@@ -72,7 +76,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const dbPath = values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB;
+  // `npm run audit` runs in the workspace's folder: relative paths start where the command was typed.
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const dbPath = resolve(cwd, values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB);
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   // Exports read each page once: a small page cache keeps the CLI's memory flat.
   db.pragma("cache_size = -2000");
@@ -90,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       if (!["csv", "json", "ndjson"].includes(format))
         throw new AuditInputError(`--format must be csv, json or ndjson`);
       const limit = values.limit === undefined ? undefined : Number(values.limit);
-      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      const out = values.out ? createWriteStream(resolve(cwd, values.out)) : process.stdout;
       const started = performance.now();
       const count = await exportLedger(db, command, filter, out, { format, limit });
       if (values.out) {
@@ -115,7 +121,7 @@ async function main(argv: string[]): Promise<number> {
       if (!values.records) throw new AuditInputError("reconcile needs --records FILE");
       // Loaded on demand: an export should not pay for viem's memory.
       const { readRelayerRecords, reconcile } = await import("./reconcile.ts");
-      const records = readRelayerRecords(values.records, values.query);
+      const records = await readRelayerRecords(values.records, { query: values.query, cwd });
       const sources = values.sources?.split(",").map((s) => s.trim().toUpperCase());
       const report = reconcile(db, records, { sources });
       console.log(JSON.stringify(report, null, 2));

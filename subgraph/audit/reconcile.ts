@@ -3,6 +3,7 @@
 // — both ways (recorded but not on-chain as recorded, and on-chain credits the
 // relayer never recorded).
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 
 import Database from "better-sqlite3";
 import { keccak256, toBytes } from "viem";
@@ -138,12 +139,65 @@ function parseCsvLine(line: string): string[] {
   return cells;
 }
 
-/** Reads relayer records from a file: .json / .ndjson / .csv, or a SQLite database with `query`. */
-export function readRelayerRecords(path: string, query?: string): RelayerRecord[] {
+/**
+ * The relayer's own store (relayer/src/store/schema.ts): its `payments` table, one row per card payment.
+ * Its statuses say what the relayer did, mapped here to what the chain should show.
+ */
+const RELAYER_STORE_QUERY = `SELECT payment_ref AS "paymentRef", COALESCE(mesi_amount, '0') AS amount, status
+  FROM payments WHERE payment_ref IS NOT NULL ORDER BY payment_ref`;
+const RELAYER_STORE_STATUS: Record<string, RelayerStatus> = {
+  credit_queued: "pending",
+  credited: "credited",
+  // Never credited: refused, or refunded before any credit.
+  rejected: "failed",
+  refunded: "failed",
+  // Still credited on-chain until the reversal lands / a person decides.
+  reversal_queued: "credited",
+  flagged: "credited",
+  reversed: "reversed",
+};
+
+function fromRelayerStore(rows: readonly RelayerRecord[]): RelayerRecord[] {
+  return rows.map((row) => ({ ...row, status: RELAYER_STORE_STATUS[String(row.status)] ?? String(row.status) }));
+}
+
+export interface ReadRecordsOptions {
+  /** SQL selecting paymentRef, amount, status (a database that is not the relayer's store). */
+  readonly query?: string;
+  /** Where a relative path starts (the directory the command was run from). */
+  readonly cwd?: string;
+}
+
+/**
+ * Reads relayer records from a PostgreSQL URL (the relayer's store), a SQLite file (the relayer's store,
+ * or any database with `query`), or a .json / .ndjson / .csv file.
+ */
+export async function readRelayerRecords(source: string, options: ReadRecordsOptions = {}): Promise<RelayerRecord[]> {
+  if (/^postgres(ql)?:\/\//i.test(source)) {
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: source });
+    await client.connect();
+    try {
+      const result = await client.query<RelayerRecord>(options.query ?? RELAYER_STORE_QUERY);
+      return options.query ? result.rows : fromRelayerStore(result.rows);
+    } finally {
+      await client.end();
+    }
+  }
+  const path = resolve(options.cwd ?? process.cwd(), source);
   if (/\.(sqlite|sqlite3|db)$/i.test(path)) {
     const db = new Database(path, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare(query ?? `SELECT paymentRef, amount, status FROM payments`).all() as RelayerRecord[];
+      if (options.query) return db.prepare(options.query).all() as RelayerRecord[];
+      const columns = new Set(
+        (db.prepare(`SELECT name FROM pragma_table_info('payments')`).all() as { name: string }[]).map((c) => c.name),
+      );
+      if (!columns.has("payment_ref") || !columns.has("status")) {
+        throw new AuditInputError(
+          `${path} has no relayer payments table (payment_ref, mesi_amount, status): pass --query SQL selecting paymentRef, amount, status`,
+        );
+      }
+      return fromRelayerStore(db.prepare(RELAYER_STORE_QUERY).all() as RelayerRecord[]);
     } finally {
       db.close();
     }

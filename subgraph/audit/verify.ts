@@ -73,7 +73,7 @@ type Row = Record<string, unknown>;
 const big = (value: unknown): bigint => (value === null || value === undefined ? 0n : decodeBigInt(value as Buffer));
 const hex = (value: unknown): string => bytesToHex(value as Buffer);
 
-interface Effect {
+export interface Effect {
   readonly creator: string | null;
   readonly cleared: bigint;
   readonly pending: bigint;
@@ -235,9 +235,13 @@ function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
   }
 }
 
-/** Per-creator ledgers and vault holdings recomputed from events. */
-export function recompute(db: Database.Database): { creators: Map<string, Ledger>; vault: VaultHoldings } {
+/** Per-creator ledgers and vault holdings recomputed from events (and, if asked, each creator's effects). */
+export function recompute(
+  db: Database.Database,
+  options: { readonly keepEffects?: boolean } = {},
+): { creators: Map<string, Ledger>; vault: VaultHoldings; effectsByCreator: Map<string, Effect[]> } {
   const creators = new Map<string, Ledger>();
+  const effectsByCreator = new Map<string, Effect[]>();
   const vault: VaultHoldings = { floatBalance: 0n, feePool: 0n, escrowed: 0n };
   for (const effect of effects(db)) {
     if (effect.creator) {
@@ -246,12 +250,17 @@ export function recompute(db: Database.Database): { creators: Map<string, Ledger
       ledger.pending += effect.pending;
       ledger.feesOwed += effect.feesOwed;
       creators.set(effect.creator, ledger);
+      if (options.keepEffects) {
+        const list = effectsByCreator.get(effect.creator);
+        if (list) list.push(effect);
+        else effectsByCreator.set(effect.creator, [effect]);
+      }
     }
     vault.floatBalance += effect.floatBalance;
     vault.feePool += effect.feePool;
     vault.escrowed += effect.escrowed;
   }
-  return { creators, vault };
+  return { creators, vault, effectsByCreator };
 }
 
 /** The events behind one creator's balance, in chain order (the newest `limit`). */
@@ -260,7 +269,11 @@ export function explainCreator(
   creator: string,
   limit = 50,
 ): { events: ExplainingEvent[]; count: number } {
-  const all = [...effects(db, hexToBytes(creator))].map((effect) => ({
+  return explainEffects([...effects(db, hexToBytes(creator))], limit);
+}
+
+function explainEffects(list: readonly Effect[], limit = 50): { events: ExplainingEvent[]; count: number } {
+  const all = list.map((effect) => ({
     entity: effect.entity,
     id: hex(effect.row.id),
     blockNumber: big(effect.row.blockNumber).toString(),
@@ -283,26 +296,52 @@ async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) 
   return out;
 }
 
+/** Everything verify reads from the index, taken in one read transaction (one snapshot). */
+interface IndexSnapshot {
+  readonly blockNumber: bigint;
+  readonly creators: Map<string, Ledger>;
+  readonly vault: VaultHoldings;
+  readonly aggregates: Map<string, Ledger>;
+  readonly vaultRow: Row | undefined;
+  /** The explaining events of every creator, read in the same snapshot (only shown for differences). */
+  readonly explain: (creator: string) => { events: ExplainingEvent[]; count: number };
+}
+
+function readSnapshot(db: Database.Database, vaultAddress: Address): IndexSnapshot {
+  // Deferred BEGIN: the snapshot is fixed at the first read (the head) and holds until the end, so a
+  // block flushed meanwhile by the indexer (this connection or another process) is seen by none of them.
+  return db.transaction((): IndexSnapshot => {
+    const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
+    if (!head) throw new Error("the index is empty: nothing to verify");
+    const { creators, vault, effectsByCreator } = recompute(db, { keepEffects: true });
+    const aggregates = new Map<string, Ledger>();
+    for (const row of db
+      .prepare(`SELECT "id", "cleared", "pending", "feesOwed" FROM "Creator"`)
+      .iterate() as Iterable<Row>) {
+      const id = hex(row.id);
+      aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
+      if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
+    }
+    const vaultRow = db.prepare(`SELECT * FROM "Vault" WHERE "id" = ?`).get(hexToBytes(vaultAddress)) as
+      Row | undefined;
+    return {
+      blockNumber: BigInt(head.value),
+      creators,
+      vault,
+      aggregates,
+      vaultRow,
+      // The rows behind a difference come from this snapshot too, not from a later read.
+      explain: (creator) => explainEffects(effectsByCreator.get(creator) ?? []),
+    };
+  })();
+}
+
 export async function verify(
   db: Database.Database,
   reader: StateReader,
   targets: VerifyTargets,
 ): Promise<VerifyReport> {
-  const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
-  if (!head) throw new Error("the index is empty: nothing to verify");
-  const blockNumber = BigInt(head.value);
-  // Read everything inside one snapshot so the index cannot move under us.
-  const { creators, vault } = db.transaction(() => recompute(db))();
-  const aggregates = new Map<string, Ledger>();
-  for (const row of db
-    .prepare(`SELECT "id", "cleared", "pending", "feesOwed" FROM "Creator"`)
-    .iterate() as Iterable<Row>) {
-    const id = hex(row.id);
-    aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
-    if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
-  }
-  const vaultRow = db.prepare(`SELECT * FROM "Vault" WHERE "id" = ?`).get(hexToBytes(targets.vault.address)) as
-    Row | undefined;
+  const { blockNumber, creators, vault, aggregates, vaultRow, explain } = readSnapshot(db, targets.vault.address);
 
   const read = (functionName: string, args: readonly unknown[] = [], target = targets.vault): Promise<unknown> =>
     reader.readContract({ address: target.address, abi: target.abi, functionName, args, blockNumber });
@@ -346,7 +385,7 @@ export async function verify(
       }
     }
     if (wrong.length > 0) {
-      const { events, count } = explainCreator(db, creator);
+      const { events, count } = explain(creator);
       differences.push(...wrong.map((d) => ({ ...d, events, eventCount: count })));
     }
   });

@@ -3,7 +3,8 @@
 // with the embedded indexer and measures what issue 4 asks for:
 //   indexing throughput, p99 of a creator/time-range page of 100 tips,
 //   CSV export speed and peak memory (the audit CLI, in its own process),
-//   and the live indexer's lag behind the chain head.
+//   and the live indexer's lag behind the chain head; beside the indexing
+//   rate, the bare pipeline's (fetch + decode, no handlers, no store) and the ratio.
 // Prints one `TARGET <name> measured=<v> goal=<op><v> status=ok|miss` line per target.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
@@ -16,14 +17,57 @@ import { parseEther, zeroHash, type Account } from "viem";
 import { abis } from "@mesi/deployments";
 
 import { startIndexer } from "../indexer/index.ts";
-import { IndexerCore } from "../indexer/indexer.ts";
+import { ChainFollower, type RoutedSource } from "../indexer/chain/follower.ts";
+import { DEFAULT_SCHEMA_PATH, IndexerCore, type DeploymentTargets } from "../indexer/indexer.ts";
+import { DATA_SOURCES, eventAbi } from "../indexer/manifest.ts";
+import type { Cursor } from "../indexer/store/store.ts";
 import { ensureSubgraphBuilt } from "../indexer/build.ts";
-import { QueryService } from "../indexer/graphql/service.ts";
+import { QueryPool } from "../indexer/graphql/query-pool.ts";
+import { buildQuerySchema } from "../indexer/graphql/schema.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
 import { deployLocalMesi, startAnvil } from "../test/helpers/local-chain.ts";
 import { generateHistory } from "./generate.ts";
 
 const run = promisify(execFile);
+
+/** A store that keeps only the cursor: what the bare pipeline writes to. */
+class NullStore {
+  readonly reorgThreshold = 250n;
+  #cursor: Cursor | null = null;
+  #pending: Cursor | undefined;
+  cursor(): Cursor | null {
+    return this.#cursor;
+  }
+  beginBlock(): void {}
+  endBlock(): void {}
+  abortBlock(): void {}
+  advanceCursor(cursor: Cursor): void {
+    this.#pending = cursor;
+  }
+  flush(): void {
+    if (this.#pending) this.#cursor = this.#pending;
+    this.#pending = undefined;
+  }
+  discardPending(): void {
+    this.#pending = undefined;
+  }
+  lastPendingBlock(): undefined {
+    return undefined;
+  }
+  recordedBlocks(): [] {
+    return [];
+  }
+  setMeta(): void {}
+}
+
+function routedSources(deployment: DeploymentTargets): RoutedSource[] {
+  return DATA_SOURCES.map((source) => ({
+    name: source.contract,
+    address: deployment[source.contract].address,
+    startBlock: deployment[source.contract].blockNumber,
+    events: source.events.map(([event, handler]) => ({ abi: eventAbi(source.contract, event), handler })),
+  }));
+}
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const results: string[] = [];
 
@@ -78,9 +122,34 @@ try {
   );
   target("indexing_throughput_events_per_s", events / seconds, ">=", 2000);
 
+  // 1b. The bare pipeline over the same chain: the same follower fetching and decoding the same logs, with
+  // no handlers and no store. The ratio of the two rates says what the mappings and the store cost, on any
+  // machine.
+  const bare = new ChainFollower({
+    client: chain.publicClient as never,
+    store: new NullStore() as never,
+    runtime: { handle: () => undefined } as never,
+    sources: routedSources(mesi.targets),
+  });
+  started = performance.now();
+  await bare.syncOnce();
+  const bareSeconds = (performance.now() - started) / 1000;
+  if (bare.eventsProcessed !== events) {
+    throw new Error(`the bare pipeline saw ${bare.eventsProcessed} events, the indexer ${events}`);
+  }
+  const bareRate = bare.eventsProcessed / bareSeconds;
+  console.log(
+    `PIPELINE indexing=${round(events / seconds)} events/s bare=${round(bareRate)} events/s ` +
+      `ratio=${(events / seconds / bareRate).toFixed(3)} (indexing rate / bare fetch+decode rate)`,
+  );
+  results.push(
+    `INFO bare_pipeline_events_per_s=${round(bareRate)} indexing_to_bare_ratio=${(events / seconds / bareRate).toFixed(3)}`,
+  );
+
   // 2. p99 of a page of 100 tips filtered by creator and time range, over HTTP.
-  const queries = new QueryService(core.store);
-  const server = createIndexServer({ queries, db: core.store.db });
+  const queries = new QueryPool({ databasePath: database, schemaPath: DEFAULT_SCHEMA_PATH });
+  await queries.warm();
+  const server = await createIndexServer({ queries, schema: buildQuerySchema(core.schema).schema, db: core.store.db });
   const url = `${await listen(server, 0)}${GRAPHQL_PATH}`;
   const span = history.lastTimestamp - history.firstTimestamp;
   const page = `query($c: String!, $from: BigInt!, $to: BigInt!) {
@@ -106,9 +175,8 @@ try {
     `tip pages: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
   );
   target("tips_page_p99_ms", percentile(latencies, 99), "<=", 50, "ms");
-  const closed = new Promise((resolve) => server.close(resolve));
-  server.closeAllConnections();
-  await closed;
+  await server.close();
+  await queries.close();
   core.close();
 
   // 3. CSV export of all tips through the audit CLI, in its own process (its peak memory alone).

@@ -15,8 +15,10 @@ import { abis } from "@mesi/deployments";
 import { ensureSubgraphBuilt } from "./build.ts";
 import { IndexingHaltedError } from "./chain/follower.ts";
 import type { SyncProgress } from "./chain/follower.ts";
-import { QueryService } from "./graphql/service.ts";
-import { IndexerCore, type DeploymentTargets } from "./indexer.ts";
+import { QueryPool, type QueryExecutor } from "./graphql/query-pool.ts";
+import { buildQuerySchema } from "./graphql/schema.ts";
+import { InProcessQueries, QueryService } from "./graphql/service.ts";
+import { DEFAULT_SCHEMA_PATH, IndexerCore, type DeploymentTargets } from "./indexer.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "./server.ts";
 
 export { IndexerCore, type DeploymentTargets } from "./indexer.ts";
@@ -44,6 +46,10 @@ export interface StartIndexerDeps {
   readonly network?: string;
   /** Blocks to stay behind the head. Default 0 (local chain). */
   readonly confirmations?: number;
+  /** Browser origins allowed to query (the webapp's); default: any loopback origin for GraphQL, none for /audit. */
+  readonly corsOrigins?: readonly string[];
+  /** Longest a GraphQL query may run, in ms (it runs on a worker thread). Default 10,000. */
+  readonly queryTimeoutMs?: number;
   /** How often to look for new blocks, in ms. Default 100. */
   readonly pollIntervalMs?: number;
   /** Build the subgraph first when build/ is missing or stale. Default true. */
@@ -113,7 +119,17 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
       }
     },
   });
-  const queries = new QueryService(core.store);
+  // Queries run on a worker thread with a read-only connection, never on the loop that follows the chain
+  // (an in-memory index cannot be opened twice: its queries stay here).
+  const queries: QueryExecutor =
+    deps.databasePath === ":memory:"
+      ? new InProcessQueries(new QueryService(core.store))
+      : new QueryPool({
+          databasePath: deps.databasePath,
+          schemaPath: DEFAULT_SCHEMA_PATH,
+          timeoutMs: deps.queryTimeoutMs,
+        });
+  if (queries instanceof QueryPool) await queries.warm();
   const vaultAddress = deps.deployment.MesiVault.address;
   let halted: string | null = null;
   const status = (): IndexerStatus => ({
@@ -122,8 +138,10 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     eventsProcessed: core.follower.eventsProcessed,
     halted,
   });
-  const server = createIndexServer({
+  const server = await createIndexServer({
     queries,
+    schema: buildQuerySchema(core.schema).schema,
+    corsOrigins: deps.corsOrigins,
     db: core.store.db,
     status: () => ({ ...status() }),
     verifier: {
@@ -173,9 +191,8 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     stopped = true;
     controller.abort();
     await loop;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    await server.close();
+    await queries.close();
     core.close();
   };
   deps.signal?.addEventListener("abort", () => void stop(), { once: true });

@@ -3,12 +3,14 @@
 //
 // Usage: node --import tsx scripts/render-manifest.ts [--chain <id>] [--network <name>]
 //   --chain    chain id whose deployment to render (default: MESI_CHAIN_ID, else 31337)
-//   --network  network name written into the manifest (default: "mesi-local" for 31337, else "chain-<id>")
+//   --network  network name written into the manifest (default: The Graph's name for the chain, from
+//              indexer/networks.ts: "base", "arbitrum-one", …; "mesi-local" for 31337)
 //
-// With no deployment for the chain in the module (e.g. a fresh CI checkout), the
-// manifest is rendered with the zero address and start block 0: `graph codegen`
-// and `graph build` only need the ABIs, and the embedded indexer binds the
-// built mappings to the addresses of the deployment it is given.
+// A real network without a deployment in the module is refused. Only the local
+// chain (31337) may lack one (e.g. a fresh CI checkout): its manifest is then
+// rendered with the zero address and start block 0 — `graph codegen` and
+// `graph build` only need the ABIs, and the embedded indexer binds the built
+// mappings to the addresses of the deployment it is given.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,14 +18,22 @@ import { parseArgs } from "node:util";
 import { abis, deployments, loadStartBlocks } from "@mesi/deployments";
 
 import { DATA_SOURCES, renderManifest, type ManifestTarget } from "../indexer/manifest.ts";
+import { graphNetworkName, LOCAL_CHAIN_ID } from "../indexer/networks.ts";
 
 const root = join(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: { chain: { type: "string" }, network: { type: "string" } },
 });
 const chainId = Number(values.chain ?? process.env.MESI_CHAIN_ID ?? 31337);
-const network = values.network ?? (chainId === 31337 ? "mesi-local" : `chain-${chainId}`);
+const network = values.network ?? graphNetworkName(chainId);
 const deployment = deployments[chainId];
+if (deployment === undefined && chainId !== LOCAL_CHAIN_ID) {
+  process.stderr.write(
+    `render-manifest: no deployment for chain ${chainId} (${network}) in @mesi/deployments: ` +
+      "deploy the contracts there first (the deploy step records them); refusing to render zero addresses\n",
+  );
+  process.exit(1);
+}
 const startBlocks = deployment === undefined ? undefined : loadStartBlocks(chainId);
 
 const targets = Object.fromEntries(

@@ -114,20 +114,42 @@ describe("ledger API", () => {
   });
 
   it("streams in chunks without skipping or repeating rows, honouring backpressure", async () => {
-    const ids: string[] = [];
+    // A consumer far slower than SQLite: a writer that did not wait for 'drain' would queue every row in
+    // the stream's buffer. Waiting keeps what is buffered under the high-water mark plus one chunk.
     let buffered = "";
+    let largestWrite = 0;
+    let mostQueued = 0;
+    let drains = 0;
+    const highWaterMark = 64;
     const slow = new Writable({
-      highWaterMark: 16,
+      highWaterMark,
       write(chunk: Buffer, _encoding, done) {
         buffered += chunk.toString();
-        setTimeout(done, 1);
+        largestWrite = Math.max(largestWrite, chunk.length);
+        setTimeout(done, 2);
       },
     });
+    slow.on("drain", () => drains++);
+    const write = slow.write.bind(slow);
+    slow.write = ((chunk: string, ...rest: never[]) => {
+      const accepted = write(chunk, ...rest);
+      mostQueued = Math.max(mostQueued, slow.writableLength);
+      return accepted;
+    }) as typeof slow.write;
     const count = await exportLedger(indexer.core.store.db, "payments", {}, slow, { format: "ndjson", chunk: 2 });
-    for (const line of buffered.trim().split("\n")) ids.push(JSON.parse(line).id);
+    const ids = buffered
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line).id as string);
     const all = indexer.core.store.db.prepare(`SELECT count(*) AS n FROM "Payment"`).get() as { n: number };
+    expect(all.n).toBeGreaterThan(6);
     expect(count).toBe(all.n);
+    expect(ids).toHaveLength(all.n);
     expect(new Set(ids).size).toBe(all.n);
+    // The writer waited: at most one chunk beyond the high-water mark was ever queued, and it saw drains.
+    expect(drains).toBeGreaterThanOrEqual(Math.floor(all.n / 2) - 1);
+    expect(mostQueued).toBeLessThanOrEqual(highWaterMark + largestWrite);
+    expect(mostQueued).toBeLessThan(buffered.length / 2);
   });
 });
 
@@ -188,6 +210,51 @@ describe("fiat reconciliation", () => {
   });
 });
 
+describe("reconcile against the relayer's own store", () => {
+  it("reads the relayer's SQLite store (its payments table), with a path relative to where the command runs", async () => {
+    const { openSqliteStore } = await import("../../relayer/src/store/sqlite.ts");
+    const storePath = join(dir, "relayer", "relayer.sqlite");
+    const store = await openSqliteStore(storePath);
+    const payment = (ref: string, amount: string, status: string) => ({
+      payment_ref: ref,
+      payment_intent_id: `pi_${ref.slice(2, 10)}`,
+      quote_id: null,
+      fan: null,
+      creator: null,
+      purpose: null,
+      mesi_amount: amount,
+      amount_minor: 100,
+      currency: "usd",
+      stream_id: null,
+      quantity: null,
+      status,
+      reason: null,
+      created_at: 1,
+      updated_at: 1,
+    });
+    const { chainPaymentRef } = await import("../audit/reconcile.ts");
+    await store.db
+      .insertInto("payments")
+      .values([
+        payment(chainPaymentRef("pi_settled"), e("7"), "credited"),
+        payment(chainPaymentRef("pi_reversed"), e("4"), "reversed"),
+        payment(chainPaymentRef("pi_held"), e("2"), "credited"),
+        payment(chainPaymentRef("pi_ticket"), e("30"), "credited"),
+        payment(chainPaymentRef("pi_refused"), e("9"), "rejected"),
+      ] as never)
+      .execute();
+    await store.close();
+    // Run from the store's folder with a relative path, as an operator would (npm run changes the directory).
+    const ok = await run(process.execPath, [CLI, "reconcile", "--db", dbPath, "--records", "relayer.sqlite"], {
+      env: { ...process.env, INIT_CWD: join(dir, "relayer") },
+    });
+    const report = JSON.parse(ok.stdout);
+    expect(report.mismatches).toEqual([]);
+    expect(report.relayerRecords).toBe(5);
+    expect(report.matched).toBe(5);
+  });
+});
+
 describe("verify", () => {
   const targets = () => ({
     vault: { address: mesi.contracts.MesiVault.address, abi: abis.MesiVault as Abi },
@@ -221,6 +288,47 @@ describe("verify", () => {
       cleared!.events?.some((event) => event.entity === "Tip" && event.description.includes(inflated.toString())),
     ).toBe(true);
     expect(report.differences.some((d) => d.quantity.startsWith("MESI.balanceOf(vault)"))).toBe(true);
+  });
+
+  it("reads the head, the recomputation and the aggregates from one snapshot while the index moves", async () => {
+    const copy = join(dir, "moving.sqlite");
+    indexer.core.store.db.pragma("wal_checkpoint(TRUNCATE)");
+    copyFileSync(dbPath, copy);
+    const reader = new Database(copy);
+    const writer = new Database(copy);
+    // Another process (the indexer) flushes a new block — a larger aggregate and a new head —
+    // between verify's reads: the moment its first read of the creator aggregates begins.
+    let flushed = false;
+    const flushNextBlock = (): void => {
+      flushed = true;
+      writer.transaction(() => {
+        const row = writer
+          .prepare(`SELECT "cleared" FROM "Creator" WHERE "id" = ?`)
+          .get(Buffer.from(creator().slice(2), "hex")) as { cleared: Buffer };
+        writer
+          .prepare(`UPDATE "Creator" SET "cleared" = ? WHERE "id" = ?`)
+          .run(encodeBigInt(decodeBigInt(row.cleared) + parseEther("1")), Buffer.from(creator().slice(2), "hex"));
+        writer.prepare(`UPDATE _meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'head_number'`).run();
+      })();
+    };
+    const moving = new Proxy(reader, {
+      get(target, property) {
+        if (property === "prepare") {
+          return (sql: string) => {
+            if (!flushed && /FROM "Creator"/.test(sql)) flushNextBlock();
+            return target.prepare(sql);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const report = await verify(moving, chain.publicClient as never, targets());
+    writer.close();
+    reader.close();
+    expect(flushed).toBe(true);
+    expect(report.differences).toEqual([]);
+    expect(report.ok).toBe(true);
   });
 
   it("runs from the CLI against the chain and exports from the CLI", async () => {

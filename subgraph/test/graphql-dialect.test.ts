@@ -1,9 +1,17 @@
 // The Graph's query dialect over the index: lookups, collections, paging,
 // ordering, every filter suffix, nested and boolean filters, @derivedFrom
 // lists, _meta — and the errors the dialect gives for what it refuses.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import Database from "better-sqlite3";
 import { parseEther } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { buildQuerySchema } from "../indexer/graphql/schema.ts";
+import { InProcessQueries, QueryService } from "../indexer/graphql/service.ts";
+import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
 import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
 import { graphqlClient } from "./helpers/graphql.ts";
 import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
@@ -14,6 +22,7 @@ let mesi: DeployedMesi;
 let scenario: ScenarioResult;
 let indexer: RunningIndexer;
 let gql: ReturnType<typeof graphqlClient>;
+let dir: string;
 const e = (n: string): string => parseEther(n).toString();
 
 beforeAll(async () => {
@@ -23,7 +32,7 @@ beforeAll(async () => {
   indexer = await startIndexer({
     client: chain.publicClient as never,
     deployment: mesi.targets as never,
-    databasePath: ":memory:",
+    databasePath: join((dir = mkdtempSync(join(tmpdir(), "mesi-dialect-"))), "index.sqlite"),
     build: false,
   });
   await indexer.ready;
@@ -33,6 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await indexer?.stop();
   await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("lookups and collections", () => {
@@ -180,6 +190,25 @@ describe("errors", () => {
     expect((await gql.errors(deep))[0]).toMatch(/depth of 11, which exceeds the limit of 10/);
     const wide = `{ creators(first: 1000) { tips(first: 1000) { fan { tips(first: 1000) { id } } } } }`;
     expect((await gql.errors(wide))[0]).toMatch(/exceeds the limit of 500000/);
+    // The same service over a connection that records every statement it runs: a refused query runs none.
+    const statements: string[] = [];
+    const db = new Database(join(dir, "index.sqlite"), {
+      readonly: true,
+      verbose: (sql) => statements.push(String(sql)),
+    });
+    try {
+      const service = new QueryService({ db, model: indexer.core.schema });
+      for (const query of [deep, wide]) {
+        const result = service.execute({ query });
+        expect(result.errors?.[0]?.message).toMatch(/exceeds the limit/);
+      }
+      expect(statements).toEqual([]);
+      // The recorder does see reads: an allowed query makes some.
+      expect(service.execute({ query: `{ creators(first: 1) { id } }` }).errors).toBeUndefined();
+      expect(statements.some((sql) => /FROM "Creator"/.test(sql))).toBe(true);
+    } finally {
+      db.close();
+    }
   });
 
   it("refuses a block the index has not reached", async () => {
@@ -187,5 +216,87 @@ describe("errors", () => {
     expect((await gql.errors(`{ _meta(block: { number_gte: 999999999 }) { block { number } } }`))[0]).toMatch(
       /not yet available/,
     );
+  });
+});
+
+describe("HTTP", () => {
+  const base = (): string => indexer.baseUrl;
+  const preflight = (url: string, origin: string) =>
+    fetch(url, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
+
+  it("lets a webapp on another loopback port query GraphQL, and no other origin", async () => {
+    const webapp = "http://127.0.0.1:5173";
+    const allowed = await preflight(indexer.url, webapp);
+    expect(allowed.status).toBeLessThan(300);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(webapp);
+    const answer = await fetch(indexer.url, {
+      method: "POST",
+      headers: { origin: webapp, "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ _meta { block { number } } }" }),
+    });
+    expect(answer.headers.get("access-control-allow-origin")).toBe(webapp);
+    const foreign = await preflight(indexer.url, "https://evil.example");
+    expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("gives the audit routes no CORS unless an origin is configured, and never `*`", async () => {
+    const response = await fetch(`${base()}/audit/tips/totals`, { headers: { origin: "http://127.0.0.1:5173" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("access-control-allow-origin")).toBeNull();
+    const exported = await fetch(`${base()}/audit/tips.csv`, { headers: { origin: "http://127.0.0.1:5173" } });
+    expect(exported.headers.get("access-control-allow-origin")).toBeNull();
+    await exported.text();
+
+    const webapp = "http://127.0.0.1:4173";
+    const configured = await createIndexServer({
+      queries: new InProcessQueries(new QueryService(indexer.core.store)),
+      schema: buildQuerySchema(indexer.core.schema).schema,
+      db: indexer.core.store.db,
+      corsOrigins: [webapp],
+    });
+    const url = await listen(configured, 0);
+    try {
+      const audit = await fetch(`${url}/audit/tips/totals`, { headers: { origin: webapp } });
+      expect(audit.headers.get("access-control-allow-origin")).toBe(webapp);
+      const other = await preflight(`${url}${GRAPHQL_PATH}`, "http://127.0.0.1:5173");
+      expect(other.headers.get("access-control-allow-origin")).toBeNull();
+      const named = await preflight(`${url}${GRAPHQL_PATH}`, webapp);
+      expect(named.headers.get("access-control-allow-origin")).toBe(webapp);
+    } finally {
+      await configured.close();
+    }
+  });
+
+  it("answers an oversized body with 413 after reading it, as a GraphQL error", async () => {
+    const response = await fetch(indexer.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `{ _meta { deployment } }`, padding: "x".repeat(300 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/too large/i);
+  });
+
+  it("opens GraphiQL for a browser, with every script and style served from this server", async () => {
+    const page = await fetch(indexer.url, { headers: { accept: "text/html,application/xhtml+xml" } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] as string);
+    expect(assets.length).toBeGreaterThanOrEqual(5);
+    for (const asset of assets) {
+      expect(asset.startsWith("/")).toBe(true);
+      const response = await fetch(`${base()}${asset}`);
+      expect(response.status).toBe(200);
+      expect((await response.text()).length).toBeGreaterThan(10);
+    }
+    const graphiql = await (await fetch(`${base()}/graphiql/graphiql.js`)).text();
+    expect(graphiql).toMatch(/GraphiQL/);
+    // A program's GET still gets GraphQL.
+    const get = await fetch(`${indexer.url}?query=${encodeURIComponent("{ _meta { deployment } }")}`);
+    expect(((await get.json()) as { data: { _meta: { deployment: string } } }).data._meta.deployment).toMatch(/^mesi-/);
   });
 });

@@ -4,6 +4,7 @@
 // detected by the stored head's hash (and by the range end's hash changing
 // while a range is fetched) and rolled back to the common ancestor.
 import {
+  BlockNotFoundError,
   decodeEventLog,
   toEventSelector,
   type AbiEvent,
@@ -56,7 +57,7 @@ export interface SyncProgress {
 }
 
 export class IndexingHaltedError extends Error {
-  override readonly name = "IndexingHaltedError";
+  override readonly name: string = "IndexingHaltedError";
   constructor(
     message: string,
     readonly blockNumber: bigint,
@@ -67,8 +68,12 @@ export class IndexingHaltedError extends Error {
   }
 }
 
-export class ReorgTooDeepError extends Error {
+/** A reorg reaches below the blocks that can still be rolled back: halt (reindex from scratch). */
+export class ReorgTooDeepError extends IndexingHaltedError {
   override readonly name = "ReorgTooDeepError";
+  constructor(message: string, blockNumber: bigint) {
+    super(message, blockNumber, false);
+  }
 }
 
 /** The node refused a getLogs range as too large (or its answer was too big): halve the range. */
@@ -128,12 +133,14 @@ export class ChainFollower {
       try {
         await this.#indexRange(from, to);
       } catch (error) {
+        // Whatever failed (the node, a lookup, the flush), nothing unflushed may survive into the retry:
+        // it would be applied a second time on top of itself.
+        store.discardPending();
         if (error instanceof RangeTooLargeError) {
           this.#range = Math.max(1, Math.floor(Number(to - from + 1n) / 2));
           continue;
         }
         if (error instanceof RangeChangedError) {
-          store.discardPending();
           cursor = store.cursor();
           if (cursor) cursor = await this.#checkReorg(cursor);
           from = cursor ? cursor.number + 1n : this.#startBlock;
@@ -150,20 +157,19 @@ export class ChainFollower {
   }
 
   async #checkReorg(cursor: Cursor): Promise<Cursor | null> {
-    const { client, store } = this.#options;
-    const onChain = await client.getBlock({ blockNumber: cursor.number }).catch(() => null);
+    const { store } = this.#options;
+    const onChain = await this.#canonicalHash(cursor.number);
     if (onChain?.hash === cursor.hash) return cursor;
-    // Walk back through the blocks we recorded until one is still on the chain.
+    // Walk back through the blocks we recorded until one is still on the chain, no deeper than the
+    // reorg threshold: below it the index keeps no journal, so a rollback there would be wrong.
+    const deepest = cursor.number - store.reorgThreshold;
     let below = cursor.number;
     for (;;) {
       const recorded = store.recordedBlocks(below, 64);
-      if (recorded.length === 0) {
-        throw new ReorgTooDeepError(
-          `reorg below the retained history (head ${cursor.number}): delete the index database to reindex`,
-        );
-      }
+      if (recorded.length === 0) this.#tooDeep(cursor, "below the retained history");
       for (const block of recorded) {
-        const chainBlock = await client.getBlock({ blockNumber: block.number }).catch(() => null);
+        if (block.number < deepest) this.#tooDeep(cursor, `deeper than ${store.reorgThreshold} blocks`);
+        const chainBlock = await this.#canonicalHash(block.number);
         if (chainBlock?.hash === block.hash) {
           const ancestor: Cursor = { number: block.number, hash: block.hash, timestamp: chainBlock.timestamp };
           const result = store.rollbackTo(ancestor);
@@ -177,10 +183,29 @@ export class ChainFollower {
         }
       }
       below = (recorded[recorded.length - 1]?.number ?? 0n) - 1n;
-      if (below < 0n) {
-        throw new ReorgTooDeepError(`no common ancestor with the chain below block ${cursor.number}`);
-      }
+      if (below < 0n) this.#tooDeep(cursor, "with no common ancestor");
     }
+  }
+
+  /**
+   * The chain's block at `number`, or null when the chain has no such block (it got shorter). Any
+   * other failure is the provider's, not the chain's: it is thrown, never taken for a hash mismatch.
+   */
+  async #canonicalHash(number: bigint): Promise<{ hash: `0x${string}` | null; timestamp: bigint } | null> {
+    try {
+      return await this.#options.client.getBlock({ blockNumber: number });
+    } catch (error) {
+      if (error instanceof BlockNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  #tooDeep(cursor: Cursor, why: string): never {
+    const message =
+      `reorg at block ${cursor.number} reaches ${why}: the index cannot roll back that far; ` +
+      "delete the index database to reindex";
+    this.#options.store.setMeta("indexing_error", message);
+    throw new ReorgTooDeepError(message, cursor.number);
   }
 
   async #indexRange(from: bigint, to: bigint): Promise<void> {

@@ -5,7 +5,7 @@
 import type Database from "better-sqlite3";
 import { execute, GraphQLError, parse, specifiedRules, validate, type ExecutionResult } from "graphql";
 
-import type { EntityStore } from "../store/store.ts";
+import type { SchemaModel } from "../store/model.ts";
 import { checkQueryLimits, DEFAULT_LIMITS, QueryLimitError, type QueryLimits } from "./limits.ts";
 import { buildQuerySchema, type GeneratedSchema, type IndexMeta, type QueryContext } from "./schema.ts";
 import { QueryError } from "./sql.ts";
@@ -18,27 +18,47 @@ export interface GraphQLRequest {
 
 export const MAX_QUERY_LENGTH = 64 * 1024;
 
+/** What queries read: a connection to the index database (read-only is enough) and its schema. */
+export interface QuerySource {
+  readonly db: Database.Database;
+  readonly model: SchemaModel;
+}
+
 export class QueryService {
   readonly generated: GeneratedSchema;
   readonly #db: Database.Database;
-  readonly #store: EntityStore;
   readonly #limits: QueryLimits;
   readonly #statements = new Map<string, Database.Statement>();
 
-  constructor(store: EntityStore, limits: Partial<QueryLimits> = {}) {
-    this.#store = store;
-    this.#db = store.db;
-    this.generated = buildQuerySchema(store.model);
+  /** `source` may be the indexer's EntityStore (same connection) or a read-only connection of its own. */
+  constructor(source: QuerySource, limits: Partial<QueryLimits> = {}) {
+    this.#db = source.db;
+    this.generated = buildQuerySchema(source.model);
     this.#limits = { ...DEFAULT_LIMITS, ...limits };
   }
 
   meta(): IndexMeta {
-    const cursor = this.#store.cursor();
-    const error = this.#store.getMeta("indexing_error") ?? "";
+    const rows = this.#prepare(
+      `SELECT key, value FROM _meta WHERE key IN
+      ('head_number', 'head_hash', 'head_timestamp', 'indexing_error', 'deployment')`,
+    ).all() as {
+      key: string;
+      value: string;
+    }[];
+    const meta = new Map(rows.map((row) => [row.key, row.value]));
+    const number = meta.get("head_number");
+    const hash = meta.get("head_hash");
     return {
-      block: cursor ? { number: cursor.number, hash: cursor.hash, timestamp: cursor.timestamp } : null,
-      deployment: this.#store.getMeta("deployment") ?? "",
-      hasIndexingErrors: error !== "",
+      block:
+        number !== undefined && hash !== undefined
+          ? {
+              number: BigInt(number),
+              hash: hash as `0x${string}`,
+              timestamp: BigInt(meta.get("head_timestamp") ?? "0"),
+            }
+          : null,
+      deployment: meta.get("deployment") ?? "",
+      hasIndexingErrors: (meta.get("indexing_error") ?? "") !== "",
     };
   }
 
@@ -113,5 +133,29 @@ export class QueryService {
       };
     }
     return result;
+  }
+}
+
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) => (typeof item === "bigint" ? item.toString() : item));
+}
+
+/**
+ * Queries on the caller's own thread: only for an in-memory index, which no other thread can open.
+ * Anything on a file goes through QueryPool (query-pool.ts), off the indexing loop.
+ */
+export class InProcessQueries {
+  readonly #service: QueryService;
+
+  constructor(service: QueryService) {
+    this.#service = service;
+  }
+
+  execute(request: GraphQLRequest): Promise<string> {
+    return Promise.resolve(toJsonText(this.#service.execute(request)));
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 }

@@ -91,9 +91,13 @@ function listItemToJson(field: FieldModel, value: unknown): string {
 
 export class SqlBuilder {
   readonly params: SqlParam[] = [];
+  readonly model: SchemaModel;
   #aliases = 0;
 
-  constructor(readonly model: SchemaModel) {}
+  // No parameter property: this module also loads in the query worker, under Node's type stripping.
+  constructor(model: SchemaModel) {
+    this.model = model;
+  }
 
   alias(): string {
     return `t${this.#aliases++}`;

@@ -1,0 +1,116 @@
+// Queries must not stall indexing: GraphQL runs on a worker thread over a
+// read-only connection, each query within a time limit. While heavy (allowed)
+// queries keep the worker busy, the follower still indexes new blocks at once,
+// and a query that overruns its limit is answered with an error.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+import Database from "better-sqlite3";
+import { parseEther, zeroHash, type Account } from "viem";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { abis } from "@mesi/deployments";
+
+import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
+import { quote } from "../indexer/store/store.ts";
+import { graphqlClient } from "./helpers/graphql.ts";
+import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
+import { actorsOf } from "./helpers/scenario.ts";
+
+let chain: LocalChain;
+let mesi: DeployedMesi;
+let indexer: RunningIndexer;
+let dir: string;
+const QUERY_TIMEOUT_MS = 400;
+/** A filter no row matches, on a column without an index, ordered by another: a scan of every tip. */
+const HEAVY = `{ tips(first: 1000, orderBy: fee, where: { amount_gt: "1000000000000000000000000000", fee_lt: "1" }) { id } }`;
+
+async function send(from: Account, contract: keyof typeof abis, functionName: string, args: readonly unknown[]) {
+  const hash = await chain.wallet(from).writeContract({
+    address: mesi.contracts[contract].address,
+    abi: abis[contract] as never,
+    functionName: functionName as never,
+    args: args as never,
+  } as never);
+  return chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+}
+
+beforeAll(async () => {
+  chain = await startAnvil();
+  mesi = await deployLocalMesi(chain);
+  const { admin, creator, fan } = actorsOf(chain);
+  await send(admin, "MesiToken", "transfer", [fan.address, parseEther("1000")]);
+  await send(fan, "MesiToken", "approve", [mesi.contracts.MesiVault.address, parseEther("1000")]);
+  await send(fan, "MesiVault", "tip", [creator.address, parseEther("1"), 0, zeroHash, zeroHash]);
+  dir = mkdtempSync(join(tmpdir(), "mesi-query-isolation-"));
+  const databasePath = join(dir, "index.sqlite");
+  indexer = await startIndexer({
+    client: chain.publicClient as never,
+    deployment: mesi.targets as never,
+    databasePath,
+    build: false,
+    pollIntervalMs: 50,
+    queryTimeoutMs: QUERY_TIMEOUT_MS,
+  });
+  await indexer.ready;
+  // Many tips, so that a query scanning them all takes real time: copies of the indexed tip.
+  const db = new Database(databasePath);
+  const columns = (db.prepare(`PRAGMA table_info("Tip")`).all() as { name: string }[]).map((c) => quote(c.name));
+  db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 600000)
+    INSERT INTO "Tip" (${columns.join(", ")})
+    SELECT ${columns.map((c) => (c === '"id"' ? "randomblob(36)" : c)).join(", ")} FROM "Tip", n`);
+  db.close();
+});
+
+afterAll(async () => {
+  await indexer?.stop();
+  await chain?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe("queries off the indexing loop", () => {
+  it("indexes a new block at once while heavy queries keep the query worker busy", async () => {
+    const gql = graphqlClient(indexer.url);
+    const { creator, fan } = actorsOf(chain);
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    let querying = true;
+    let answered = 0;
+    const load = Array.from({ length: 3 }, async () => {
+      while (querying) {
+        await gql.raw(HEAVY);
+        answered++;
+      }
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    delay.enable();
+    const lags: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const receipt = await send(fan, "MesiVault", "tip", [creator.address, parseEther("1"), 0, zeroHash, zeroHash]);
+      const mined = performance.now();
+      while (BigInt(indexer.status().indexedBlock ?? "0") < receipt.blockNumber) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      lags.push(performance.now() - mined);
+    }
+    delay.disable();
+    querying = false;
+    await Promise.all(load);
+    expect(answered).toBeGreaterThan(0);
+    // Indexed within the poll interval and a range's work, not behind a queue of queries.
+    expect(Math.max(...lags)).toBeLessThan(300);
+    expect(delay.max / 1e6).toBeLessThan(100);
+  });
+
+  it("answers a query that overruns its time limit with an error, and keeps serving", async () => {
+    const gql = graphqlClient(indexer.url);
+    const started = performance.now();
+    const errors = await gql.errors(HEAVY.replace("first: 1000", "first: 999"));
+    const elapsed = performance.now() - started;
+    expect(errors[0]).toMatch(/took longer than 400 ms and was cancelled/);
+    expect(elapsed).toBeLessThan(QUERY_TIMEOUT_MS + 1500);
+    const after = await gql.query(`{ _meta { block { number } } }`);
+    expect(after._meta.block.number).toBeGreaterThan(0);
+  });
+});
