@@ -136,6 +136,11 @@ export const configSchema = z.object({
       /** Below this $MESI float (base units) the relayer logs a warning. */
       lowFloatWarning: bigintString.default(10n ** 21n),
       checkIntervalMs: z.coerce.number().int().min(100).default(15_000),
+      /**
+       * A credit the float cannot cover (Vault_FloatInsufficient) waits this long before it is tried again; waiting
+       * spends none of its attempts, so credits resume by themselves once the float is topped up.
+       */
+      retryMs: z.coerce.number().int().min(100).default(10_000),
     })
     .default({}),
   dev: z

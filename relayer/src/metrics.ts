@@ -13,6 +13,9 @@ export interface RelayerMetrics {
   readonly reverts: Counter<"kind">;
   readonly reorgs: Counter;
   readonly floatBalance: Gauge;
+  /** 1 while credits are waiting because the float cannot cover them; 0 once a credit passes again. */
+  readonly floatInsufficient: Gauge;
+  readonly creditsWaitingForFloat: Counter;
   readonly hotWalletBalance: Gauge<"address">;
   readonly sponsoredGas: Counter;
 }
@@ -91,6 +94,16 @@ export function createMetrics(
     floatBalance: new Gauge({
       name: "relayer_float_balance_mesi",
       help: "The vault's $MESI float (whole MESI)",
+      registers: [registry],
+    }),
+    floatInsufficient: new Gauge({
+      name: "relayer_float_insufficient",
+      help: "1 while fiat credits wait because the vault's float cannot cover them (fund MesiVault.fundFloat)",
+      registers: [registry],
+    }),
+    creditsWaitingForFloat: new Counter({
+      name: "relayer_credits_waiting_for_float_total",
+      help: "Times a credit was put back to wait because the float could not cover it",
       registers: [registry],
     }),
     hotWalletBalance: new Gauge({

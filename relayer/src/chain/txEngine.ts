@@ -12,6 +12,7 @@
 // (rebroadcast, or reconciled against the vault if its nonce went elsewhere).
 import { keccak256, type Hex, type TransactionReceipt } from "viem";
 
+import { backoffDelay } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
 import type { RelayerConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -61,6 +62,10 @@ const CLAIM_LEASE_MS = 60_000;
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
 const FOREIGN_NONCE_TICKS = 3;
+/** The "float cannot cover credits" alert is logged at most this often. */
+const FLOAT_ALERT_INTERVAL_MS = 60_000;
+/** Kinds paid out of the vault's float. */
+const FLOAT_KINDS: ReadonlySet<OutboxKind> = new Set(["credit", "ticket"]);
 
 export class TxEngine {
   readonly #deps: TxEngineDeps;
@@ -71,6 +76,7 @@ export class TxEngine {
   readonly #lastBroadcastCheck = new Map<number, number>();
   readonly #foreignNonceTicks = new Map<number, number>();
   #lastNodeError = 0;
+  #lastFloatAlert = Number.NEGATIVE_INFINITY;
 
   constructor(deps: TxEngineDeps) {
     this.#deps = deps;
@@ -365,7 +371,11 @@ export class TxEngine {
       await requeue(
         trx,
         retry.map((row) => row.id),
-        { now, error: options.why, notBefore: now + Math.min(30_000, 250 * 2 ** Math.min(retry[0]?.attempts ?? 0, 7)) },
+        {
+          now,
+          error: options.why,
+          notBefore: now + backoffDelay(retry[0]?.attempts ?? 0, { baseMs: 250, maxMs: 30_000 }),
+        },
       );
       for (const entry of verdicts.wait) {
         await requeue(trx, [entry.row.id], {
@@ -540,7 +550,9 @@ export class TxEngine {
       return await this.#deps.chain.publicClient.estimateGas({ account: this.#deps.chain.account, to, data });
     };
     try {
-      return { rows, gas: await estimate(rows) };
+      const gas = await estimate(rows);
+      if (FLOAT_KINDS.has(operation.kind)) this.#deps.metrics.floatInsufficient.set(0);
+      return { rows, gas };
     } catch (batchError) {
       if (rows.length === 1) {
         await this.#rejectRows(operation, rows, [batchError]);
@@ -587,15 +599,18 @@ export class TxEngine {
     const failed: Verdicts["failed"] = [];
     const wait: Verdicts["wait"] = [];
     const done: Verdicts["done"] = [];
+    const floatShort: Array<{ row: OutboxRow; reason: string }> = [];
     rows.forEach((row, index) => {
       const error = errors[index];
       const decoded = decodeRevert(error);
       const text = formatRevert(decoded, error);
       if (decoded?.name === "Vault_PaymentRefUsed") done.push({ row, note: "reference already used on-chain" });
+      // Not the payment's fault and fixed by funding the float: wait without spending attempts.
+      else if (decoded?.name === "Vault_FloatInsufficient") floatShort.push({ row, reason: text });
       else if (isPermanentRevert(decoded)) failed.push({ row, error: text });
       else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts) failed.push({ row, error: `gave up: ${text}` });
       else {
-        wait.push({ row, reason: text, delayMs: Math.min(30_000, 500 * 2 ** Math.min(row.attempts, 6)) });
+        wait.push({ row, reason: text, delayMs: backoffDelay(row.attempts, { baseMs: 500, maxMs: 30_000 }) });
         this.#log.warn({ kind: row.kind, ref: row.payment_ref, error: text }, "row cannot be sent yet");
       }
     });
@@ -608,6 +623,29 @@ export class TxEngine {
     const now = this.#deps.clock.now();
     for (const entry of wait) {
       await requeue(this.#deps.store.db, [entry.row.id], { now, error: entry.reason, notBefore: now + entry.delayMs });
+    }
+    if (floatShort.length > 0) await this.#waitForFloat(floatShort, now);
+  }
+
+  /** Credits the float cannot cover go back to the queue, attempts untouched, with an alert and a metric. */
+  async #waitForFloat(entries: Array<{ row: OutboxRow; reason: string }>, now: number): Promise<void> {
+    const { config, metrics, store } = this.#deps;
+    for (const entry of entries) {
+      await requeue(store.db, [entry.row.id], {
+        now,
+        error: `waiting for the float: ${entry.reason}`,
+        notBefore: now + config.float.retryMs,
+        countAttempt: false,
+      });
+    }
+    metrics.floatInsufficient.set(1);
+    metrics.creditsWaitingForFloat.inc(entries.length);
+    if (now - this.#lastFloatAlert >= FLOAT_ALERT_INTERVAL_MS) {
+      this.#lastFloatAlert = now;
+      this.#log.error(
+        { rows: entries.length, example: entries[0]!.reason, retryMs: config.float.retryMs },
+        "the vault's float cannot cover waiting credits: fund it (MesiVault.fundFloat); they resume by themselves",
+      );
     }
   }
 
