@@ -356,7 +356,7 @@ export class TxEngine {
       }
       for (const entry of verdicts.failed) {
         await markFailed(trx, [entry.row.id], entry.error, now);
-        await operation.failed(trx, [entry.row], entry.error, now);
+        await operation.failed(trx, [entry.row], entry.error, now, entry.permanent !== false);
       }
       if (exhausted.length > 0) {
         const error = `gave up after ${config.tx.maxAttempts} attempts (${options.why})`;
@@ -366,7 +366,7 @@ export class TxEngine {
           error,
           now,
         );
-        await operation.failed(trx, exhausted, error, now);
+        await operation.failed(trx, exhausted, error, now, false);
       }
       await requeue(
         trx,
@@ -608,7 +608,8 @@ export class TxEngine {
       // Not the payment's fault and fixed by funding the float: wait without spending attempts.
       else if (decoded?.name === "Vault_FloatInsufficient") floatShort.push({ row, reason: text });
       else if (isPermanentRevert(decoded)) failed.push({ row, error: text });
-      else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts) failed.push({ row, error: `gave up: ${text}` });
+      else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts)
+        failed.push({ row, error: `gave up: ${text}`, permanent: false });
       else {
         wait.push({ row, reason: text, delayMs: backoffDelay(row.attempts, { baseMs: 500, maxMs: 30_000 }) });
         this.#log.warn({ kind: row.kind, ref: row.payment_ref, error: text }, "row cannot be sent yet");

@@ -111,6 +111,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     return reply.status(201).send(quote);
   });
 
+  app.post<{ Params: { id: string } }>(
+    "/quotes/:id/check",
+    async (request) => await deps.quotes.check(request.params.id),
+  );
+
   app.get<{ Params: { id: string } }>("/quotes/:id", async (request, reply) => {
     const quote = await deps.quotes.get(request.params.id);
     if (quote === undefined)
@@ -131,7 +136,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       .select(["kind", "state", "tx_hash", "last_error"])
       .where("payment_ref", "=", ref)
       .execute();
-    return { ...payment, operations: outbox };
+    const { refund_id: refundId, ...rest } = payment;
+    return { ...rest, refundId, operations: outbox };
   });
 
   app.post("/relay/tip", async (request, reply) =>

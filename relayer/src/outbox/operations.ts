@@ -91,8 +91,11 @@ export interface Verdicts {
   readonly ready: OutboxRow[];
   /** Already done on-chain (by this or another instance, or by the fan). */
   readonly done: Array<{ row: OutboxRow; note: string }>;
-  /** Can never succeed. */
-  readonly failed: Array<{ row: OutboxRow; error: string }>;
+  /**
+   * Can never succeed. `permanent` (the default) when the chain refused it for good; false when it only ran out
+   * of attempts (a person decides; see cli/requeue.ts).
+   */
+  readonly failed: Array<{ row: OutboxRow; error: string; permanent?: boolean }>;
   /** Not yet possible; try again after `delayMs`. */
   readonly wait: Array<{ row: OutboxRow; reason: string; delayMs: number }>;
 }
@@ -111,8 +114,8 @@ export interface Operation {
   encode(context: OperationContext, rows: OutboxRow[]): { to: Address; data: Hex };
   /** Store updates once the rows are confirmed on-chain (or found done). */
   confirmed(db: Kysely<Database>, rows: OutboxRow[], now: number): Promise<void>;
-  /** Store updates once the rows failed for good. */
-  failed(db: Kysely<Database>, rows: OutboxRow[], error: string, now: number): Promise<void>;
+  /** Store updates once the rows failed for good (`permanent`: refused by the chain, not just out of attempts). */
+  failed(db: Kysely<Database>, rows: OutboxRow[], error: string, now: number, permanent: boolean): Promise<void>;
 }
 
 function emptyVerdicts(): Verdicts {
@@ -173,8 +176,16 @@ const creditOperation: Operation = {
     return { to: context.chain.addresses.vault, data };
   },
   confirmed: (db, rows, now) => setPaymentStatus(db, rows.map(refOf), ["credit_queued"], "credited", now),
-  failed: (db, rows, error, now) =>
-    setPaymentStatus(db, rows.map(refOf), ["credit_queued"], "flagged", now, `credit failed: ${error}`),
+  // Refused by the chain: the card is refunded (stripe/refunds.ts). Out of attempts: a person looks.
+  failed: (db, rows, error, now, permanent) =>
+    setPaymentStatus(
+      db,
+      rows.map(refOf),
+      ["credit_queued"],
+      permanent ? "refund_pending" : "flagged",
+      now,
+      `credit failed: ${error}`,
+    ),
 };
 
 const ticketOperation: Operation = {

@@ -22,6 +22,7 @@ import type { StripeGateway } from "../stripe/gateway.ts";
 import { paymentRefOf } from "../stripe/webhook.ts";
 import { fiatMinorFor } from "./pricing.ts";
 import { lockHeldSeats } from "./seats.ts";
+import { simulateCardCredit } from "./simulateCredit.ts";
 
 const addressSchema = z
   .string()
@@ -174,6 +175,18 @@ export class QuoteService {
     const now = clock.now();
     const quoteId = randomUUID();
     const expiresAt = now + config.pricing.quoteTtlSeconds * 1000;
+    // Before anything is held or a PaymentIntent exists: would the contract take this credit?
+    await simulateCardCredit(this.#deps.chain, {
+      quoteId,
+      fan: request.fan,
+      creator,
+      purpose: request.purpose,
+      mesiAmount,
+      channel: request.channel,
+      channelRef: request.channelRef.toLowerCase() as Hex,
+      streamId: request.streamId ?? null,
+      quantity: request.purpose === "ticket" ? (request.quantity ?? 1) : null,
+    });
     await store.transaction(async (trx) => {
       if (sale !== undefined)
         await this.#reserve(trx, request.streamId!, request.quantity ?? 1, sale, quoteId, expiresAt, now);
@@ -260,6 +273,31 @@ export class QuoteService {
       clientSecret: row.client_secret,
       paymentRef: row.payment_ref,
     };
+  }
+
+  /**
+   * The check the webapp asks for right before confirming the card: the quote is still open and the contract
+   * would still take its credit. Throws 404, 409 or 422 (`would_revert`) otherwise.
+   */
+  async check(quoteId: string): Promise<{ quoteId: string; creditable: true }> {
+    const row = await this.#deps.store.db.selectFrom("quotes").selectAll().where("id", "=", quoteId).executeTakeFirst();
+    if (row === undefined) throw new BadRequestError("not_found", `no quote ${quoteId}`, undefined, 404);
+    if (row.status !== "open")
+      throw new BadRequestError("quote_not_open", `quote ${quoteId} is ${row.status}`, { status: row.status }, 409);
+    if (Number(row.expires_at) <= this.#deps.clock.now())
+      throw new BadRequestError("quote_expired", `quote ${quoteId} has expired; ask for a new quote`, undefined, 409);
+    await simulateCardCredit(this.#deps.chain, {
+      quoteId,
+      fan: row.fan as Address,
+      creator: row.creator as Address,
+      purpose: row.purpose,
+      mesiAmount: BigInt(row.mesi_amount),
+      channel: Number(row.channel),
+      channelRef: row.channel_ref as Hex,
+      streamId: row.stream_id,
+      quantity: row.quantity === null ? null : Number(row.quantity),
+    });
+    return { quoteId, creditable: true };
   }
 
   /** Expires open quotes past their time (plus a grace period) and releases their seats. */

@@ -412,6 +412,7 @@ export class StripeWebhookHandler {
         quantity: fields.quantity ?? null,
         status: parameters.status,
         reason: parameters.reason,
+        refund_id: null,
         created_at: parameters.now,
         updated_at: parameters.now,
       })
