@@ -74,8 +74,19 @@ export const configSchema = z.object({
     vault: address,
     tickets: address,
     mesi: address,
-    /** Blocks on top of the receipt's block before a credit counts as confirmed. */
-    confirmations: z.coerce.number().int().min(0).default(1),
+    /**
+     * Blocks on top of the receipt's block before a credit counts as confirmed (the payment shows `credited`).
+     * Confirmed is not final: confirmed transactions are checked again until `finality` says they are final.
+     */
+    confirmations: z.coerce.number().int().min(0).default(3),
+    /**
+     * When a mined transaction is final: `"finalized"` — at or below the node's `finalized` block (Ethereum and
+     * the OP Stack, Arbitrum and other L2s that serve the tag); `{ depth }` — that many blocks deep, for a chain
+     * without the tag. A confirmed credit that disappears before it is final is sent again, never counted done.
+     */
+    finality: z
+      .union([z.literal("finalized"), z.object({ depth: z.coerce.number().int().min(1) }).strict()])
+      .default("finalized"),
     pollIntervalMs: z.coerce.number().int().min(10).default(250),
   }),
   batching: z
@@ -215,6 +226,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
         tickets: get("TICKETS"),
         mesi: get("MESI"),
         confirmations: get("CONFIRMATIONS"),
+        // MESI_RELAYER_FINALITY=finalized, or a depth in blocks for a chain without the tag.
+        finality: ((value) => (value === undefined || value === "finalized" ? value : { depth: value }))(
+          get("FINALITY"),
+        ),
         pollIntervalMs: get("POLL_INTERVAL_MS"),
       },
       batching: {

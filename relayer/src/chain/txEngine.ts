@@ -62,6 +62,9 @@ const CLAIM_LEASE_MS = 60_000;
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
 const FOREIGN_NONCE_TICKS = 3;
+/** How often confirmed transactions are checked again until final, and how many at a time. */
+const FINALITY_CHECK_MS = 1_000;
+const FINALITY_BATCH = 200;
 /** The "float cannot cover credits" alert is logged at most this often. */
 const FLOAT_ALERT_INTERVAL_MS = 60_000;
 /** Kinds paid out of the vault's float. */
@@ -77,6 +80,7 @@ export class TxEngine {
   readonly #foreignNonceTicks = new Map<number, number>();
   #lastNodeError = 0;
   #lastFloatAlert = Number.NEGATIVE_INFINITY;
+  #lastFinalityCheck = Number.NEGATIVE_INFINITY;
 
   constructor(deps: TxEngineDeps) {
     this.#deps = deps;
@@ -138,12 +142,20 @@ export class TxEngine {
   async adoptOrphans(): Promise<number> {
     const { store, clock, config } = this.#deps;
     const cutoff = clock.now() - config.tx.orphanAfterMs;
+    const finalBlock = Number(await this.#finalBlock());
     const rows = await store.db
       .selectFrom("outbox")
       .innerJoin("transactions", "transactions.id", "outbox.tx_id")
       .selectAll("outbox")
       .where("outbox.state", "=", "sent")
       .where("transactions.sender", "!=", this.#sender)
+      // A peer's mined transaction waiting for its confirmations is healthy: taken over only once final.
+      .where((eb) =>
+        eb.or([
+          eb("transactions.state", "=", "pending"),
+          eb.and([eb("transactions.state", "=", "mined"), eb("transactions.mined_block", "<=", finalBlock)]),
+        ]),
+      )
       .where("transactions.last_sent_at", "<", cutoff)
       .where("outbox.updated_at", "<", cutoff)
       .limit(500)
@@ -170,6 +182,113 @@ export class TxEngine {
   }
 
   async #track(): Promise<void> {
+    await this.#trackInFlight();
+    await this.#verifyUntilFinal();
+  }
+
+  /** The block at or below which a block is final: the node's `finalized` block, or head − depth + 1. */
+  async #finalBlock(head?: bigint): Promise<bigint> {
+    const { finality } = this.#deps.config.chain;
+    const { publicClient } = this.#deps.chain;
+    if (finality === "finalized") {
+      return (await publicClient.getBlock({ blockTag: "finalized" })).number;
+    }
+    const latest = head ?? (await publicClient.getBlockNumber({ cacheTime: 0 }));
+    return latest - BigInt(finality.depth) + 1n;
+  }
+
+  /**
+   * Confirmed transactions are checked again until their block is final. One a reorg removed goes back to
+   * pending (rebroadcast, or reconciled if its nonce went elsewhere) and its rows and payments back to "sent"
+   * and "credit_queued": a credit the chain no longer has is never counted done.
+   */
+  async #verifyUntilFinal(): Promise<void> {
+    const { store, clock } = this.#deps;
+    const now = clock.now();
+    if (now - this.#lastFinalityCheck < FINALITY_CHECK_MS) return;
+    this.#lastFinalityCheck = now;
+    const txs = await store.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("sender", "=", this.#sender)
+      .where("state", "=", "confirmed")
+      .orderBy("nonce")
+      .limit(FINALITY_BATCH)
+      .execute();
+    if (txs.length === 0) return;
+    const finalBlock = await this.#finalBlock();
+    const receipts = await Promise.all(txs.map((tx) => this.#findReceipt(tx)));
+    const final: number[] = [];
+    for (const [index, tx] of txs.entries()) {
+      const receipt = receipts[index];
+      if (receipt === undefined) {
+        await this.#reopen(tx);
+        continue;
+      }
+      if (receipt.blockHash !== tx.mined_block_hash) {
+        await store.db
+          .updateTable("transactions")
+          .set({
+            mined_hash: receipt.transactionHash,
+            mined_block: Number(receipt.blockNumber),
+            mined_block_hash: receipt.blockHash,
+          })
+          .where("id", "=", tx.id)
+          .execute();
+      }
+      if (receipt.blockNumber <= finalBlock) final.push(tx.id);
+    }
+    if (final.length > 0)
+      await store.db
+        .updateTable("transactions")
+        .set({ state: "final" })
+        .where("id", "in", final)
+        .where("state", "=", "confirmed")
+        .execute();
+  }
+
+  async #reopen(tx: TxRow): Promise<void> {
+    const { store, clock, metrics } = this.#deps;
+    const now = clock.now();
+    this.#log.error(
+      { kind: tx.kind, nonce: tx.nonce, hash: tx.mined_hash, block: tx.mined_block },
+      "a confirmed transaction was removed by a reorg deeper than the confirmation depth; sending it again",
+    );
+    metrics.reorgs.inc();
+    await store.transaction(async (trx) => {
+      await trx
+        .updateTable("transactions")
+        .set({ state: "pending", mined_hash: null, mined_block: null, mined_block_hash: null, last_sent_at: now })
+        .where("id", "=", tx.id)
+        .where("state", "=", "confirmed")
+        .execute();
+      const rows = await trx
+        .updateTable("outbox")
+        .set({
+          state: "sent",
+          confirmed_at: null,
+          updated_at: now,
+          last_error: "removed by a reorg after confirmation; sending again",
+        })
+        .where("tx_id", "=", tx.id)
+        .where("state", "=", "confirmed")
+        .returning(["payment_ref"])
+        .execute();
+      const refs = rows.map((row) => row.payment_ref).filter((ref): ref is string => ref !== null);
+      if (refs.length === 0) return;
+      const undo =
+        tx.kind === "reverse" ? (["reversed", "reversal_queued"] as const) : (["credited", "credit_queued"] as const);
+      await trx
+        .updateTable("payments")
+        .set({ status: undo[1], updated_at: now, reason: "removed by a reorg after confirmation; sending again" })
+        .where("payment_ref", "in", refs)
+        .where("status", "=", undo[0])
+        .execute();
+    });
+    this.#lastBroadcastCheck.delete(tx.id);
+  }
+
+  async #trackInFlight(): Promise<void> {
     const txs = await this.#inFlight();
     if (txs.length === 0) return;
     const { publicClient } = this.#deps.chain;

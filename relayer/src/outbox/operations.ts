@@ -248,13 +248,30 @@ const reverseOperation: Operation = {
 const settleOperation: Operation = {
   kind: "settle",
   batchable: true,
-  async check(context, rows) {
+  async check(context, rows, db) {
     const verdicts = emptyVerdicts();
     const records = await readCreditRecords(context.chain.publicClient, context.chain.addresses.vault, rows.map(refOf));
     const now = await context.nowSeconds();
+    const payments = await db
+      .selectFrom("payments")
+      .select(["payment_ref", "status"])
+      .where("payment_ref", "in", rows.map(refOf))
+      .execute();
+    const statusOf = new Map(payments.map((payment) => [payment.payment_ref, payment.status]));
     for (const row of rows) {
       const record = records.get(refOf(row))!;
-      if (record.status !== CreditStatus.Held) verdicts.done.push({ row, note: "not held" });
+      if (record.status === CreditStatus.None) {
+        // No credit on-chain is not "settled": a reorg removed it and it is being sent again — unless the
+        // payment no longer expects one (refunded before it landed again).
+        const status = statusOf.get(refOf(row));
+        if (status === "credited" || status === "credit_queued")
+          verdicts.wait.push({
+            row,
+            reason: "credit not on-chain (removed by a reorg); waiting for it",
+            delayMs: 5_000,
+          });
+        else verdicts.done.push({ row, note: `nothing held on-chain (payment ${status ?? "unknown"})` });
+      } else if (record.status !== CreditStatus.Held) verdicts.done.push({ row, note: "not held" });
       else if (record.clearsAt > now)
         verdicts.wait.push({ row, reason: "hold not over", delayMs: Number(record.clearsAt - now) * 1000 });
       else verdicts.ready.push(row);

@@ -114,7 +114,11 @@ export interface OutboxTable {
   confirmed_at: number | null;
 }
 
-export type TxState = "pending" | "mined" | "confirmed" | "reverted" | "dropped";
+/**
+ * pending → mined → confirmed (at the confirmation depth; its rows are done) → final (its block is final). A
+ * confirmed transaction a reorg removes goes back to pending, and its rows back to sent.
+ */
+export type TxState = "pending" | "mined" | "confirmed" | "final" | "reverted" | "dropped";
 
 export interface TransactionsTable {
   id: Generated<number>;
