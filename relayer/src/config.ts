@@ -112,6 +112,12 @@ export const configSchema = z.object({
        * key was replaced) are reconciled against the vault and taken over.
        */
       orphanAfterMs: z.coerce.number().int().min(100).default(300_000),
+      /**
+       * Rows claimed longer ago than this by an instance that never sent them (it died) go back to the queue at
+       * the next maintenance pass. A live instance that outlives its lease loses the rows: marking them sent
+       * checks the claim is still its own.
+       */
+      claimLeaseMs: z.coerce.number().int().min(500).default(60_000),
     })
     .default({}),
   stripe: z.object({

@@ -116,6 +116,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
     while (!signal.aborted) {
       try {
         await quotes.expireStale();
+        await engine.releaseExpiredClaims();
         await engine.adoptOrphans();
         holdPeriodMs ??=
           Number(

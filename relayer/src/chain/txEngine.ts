@@ -58,7 +58,6 @@ export type CrashPoint =
   | "webhook:after-commit";
 
 const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip", "ticketBySig"];
-const CLAIM_LEASE_MS = 60_000;
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
 const FOREIGN_NONCE_TICKS = 3;
@@ -102,7 +101,7 @@ export class TxEngine {
     const released = await releaseAbandonedClaims(this.#deps.store.db, {
       instanceId: this.#deps.config.instanceId,
       now: this.#deps.clock.now(),
-      leaseMs: CLAIM_LEASE_MS,
+      leaseMs: this.#deps.config.tx.claimLeaseMs,
     });
     const inFlight = await this.#inFlight();
     this.#log.info({ released, inFlight: inFlight.length }, "reconciling with the chain at start");
@@ -132,6 +131,19 @@ export class TxEngine {
   async tick(): Promise<boolean> {
     await this.#track();
     return await this.#sendWork();
+  }
+
+  /**
+   * Maintenance: claims whose lease ran out (their instance died between claiming and sending) go back to the
+   * queue, whoever held them.
+   */
+  async releaseExpiredClaims(): Promise<number> {
+    const released = await releaseAbandonedClaims(this.#deps.store.db, {
+      now: this.#deps.clock.now(),
+      leaseMs: this.#deps.config.tx.claimLeaseMs,
+    });
+    if (released > 0) this.#log.warn({ released }, "released rows whose claim lease ran out (their instance is gone)");
+    return released;
   }
 
   /**
@@ -652,7 +664,13 @@ export class TxEngine {
       await requeue(
         this.#deps.store.db,
         rows.map((row) => row.id),
-        { now, error: describeError(error), notBefore: now + 1_000, countAttempt: false, onlyIfClaimed: true },
+        {
+          now,
+          error: describeError(error),
+          notBefore: now + 1_000,
+          countAttempt: false,
+          onlyIfClaimedBy: this.#deps.config.instanceId,
+        },
       ).catch(() => undefined);
       throw error;
     }
@@ -813,7 +831,9 @@ export class TxEngine {
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await trx
+      // Only rows this instance still holds: if the lease ran out and another instance took them, nothing is
+      // recorded (the transaction is rolled back and never broadcast).
+      const marked = await trx
         .updateTable("outbox")
         .set({ state: "sent", tx_id: inserted.id, tx_hash: hash, nonce, updated_at: now })
         .where(
@@ -821,13 +841,29 @@ export class TxEngine {
           "in",
           rows.map((row) => row.id),
         )
-        .execute();
+        .where("state", "=", "claimed")
+        .where("claimed_by", "=", config.instanceId)
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows) !== rows.length) {
+        throw new ClaimLostError(rows.length, Number(marked.numUpdatedRows));
+      }
     });
     metrics.transactionsSent.inc({ kind: operation.kind });
     this.#log.debug({ kind: operation.kind, nonce, hash, rows: rows.length, gas }, "sending");
     this.#deps.crashPoint?.("engine:before-broadcast");
     await this.#broadcast(raw, nonce);
     this.#deps.crashPoint?.("engine:after-broadcast");
+  }
+}
+
+/** Some rows of a batch were no longer claimed by this instance when it came to record the transaction. */
+export class ClaimLostError extends Error {
+  override readonly name = "ClaimLostError";
+  constructor(
+    readonly rows: number,
+    readonly stillHeld: number,
+  ) {
+    super(`${rows - stillHeld} of ${rows} rows are no longer claimed by this instance; the transaction was not sent`);
   }
 }
 
