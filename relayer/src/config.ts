@@ -103,6 +103,13 @@ export const configSchema = z.object({
       replaceAfterMs: z.coerce.number().int().min(100).default(20_000),
       /** Fee increase of a replacement; nodes refuse less than 10 %. */
       bumpPercent: z.coerce.number().int().min(10).max(300).default(15),
+      /**
+       * The most this wallet ever offers per gas (wei), for a first send or any replacement: bumps stop here and
+       * an alert is logged (relayer_fee_ceiling_reached). Default 200 gwei.
+       */
+      maxFeePerGas: bigintString.default(200_000_000_000n),
+      /** The most this wallet ever tips per gas (wei). Default 10 gwei. */
+      maxPriorityFeePerGas: bigintString.default(10_000_000_000n),
       /** Multiplier (percent) applied to the node's gas estimate. */
       gasLimitPercent: z.coerce.number().int().min(100).max(300).default(130),
       /** A credit that keeps failing for a retryable reason is retried at most this many times. */
@@ -243,7 +250,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
         maxWaitMs: get("MAX_BATCH_WAIT_MS"),
         maxInFlight: get("MAX_IN_FLIGHT"),
       },
-      tx: { replaceAfterMs: get("REPLACE_AFTER_MS"), bumpPercent: get("BUMP_PERCENT") },
+      tx: {
+        replaceAfterMs: get("REPLACE_AFTER_MS"),
+        bumpPercent: get("BUMP_PERCENT"),
+        maxFeePerGas: get("MAX_FEE_PER_GAS"),
+        maxPriorityFeePerGas: get("MAX_PRIORITY_FEE_PER_GAS"),
+      },
       stripe: {
         mode: get("STRIPE_MODE"),
         secretKey: get("STRIPE_SECRET_KEY"),

@@ -10,6 +10,8 @@ export interface RelayerMetrics {
   readonly webhooks: Counter<"type" | "outcome">;
   readonly transactionsSent: Counter<"kind">;
   readonly replacements: Counter;
+  /** 1 while a stuck transaction of this wallet cannot be bumped because its fees are at the configured ceiling. */
+  readonly feeCeilingReached: Gauge;
   readonly reverts: Counter<"kind">;
   readonly reorgs: Counter;
   readonly floatBalance: Gauge;
@@ -94,6 +96,11 @@ export function createMetrics(
     floatBalance: new Gauge({
       name: "relayer_float_balance_mesi",
       help: "The vault's $MESI float (whole MESI)",
+      registers: [registry],
+    }),
+    feeCeilingReached: new Gauge({
+      name: "relayer_fee_ceiling_reached",
+      help: "1 while a stuck transaction cannot be replaced because its fees are at tx.maxFeePerGas / tx.maxPriorityFeePerGas",
       registers: [registry],
     }),
     floatInsufficient: new Gauge({

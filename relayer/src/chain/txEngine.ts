@@ -31,7 +31,7 @@ import type { OutboxKind, TransactionsTable } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { addUsage, monthOf } from "../sponsorship/budget.ts";
 import type { ChainClients } from "./clients.ts";
-import { bumpFees, estimateFees, type Fees } from "./fees.ts";
+import { bumpFees, capFees, estimateFees, isReplacementBump, type Fees } from "./fees.ts";
 import { NonceManager } from "./nonceManager.ts";
 import { decodeRevert, formatRevert, isPermanentRevert } from "./revert.ts";
 import { describeError, isAlreadySentError } from "./sendErrors.ts";
@@ -61,6 +61,8 @@ const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "s
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
 const FOREIGN_NONCE_TICKS = 3;
+/** A transaction stuck at the fee ceiling is reported at most this often. */
+const FEE_CEILING_ALERT_INTERVAL_MS = 60_000;
 /** How often confirmed transactions are checked again until final, and how many at a time. */
 const FINALITY_CHECK_MS = 1_000;
 const FINALITY_BATCH = 200;
@@ -80,6 +82,11 @@ export class TxEngine {
   #lastNodeError = 0;
   #lastFloatAlert = Number.NEGATIVE_INFINITY;
   #lastFinalityCheck = Number.NEGATIVE_INFINITY;
+  readonly #ceilingAlerts = new Map<number, number>();
+  /** Hashes the node accepted from this process. */
+  readonly #accepted = new Set<Hex>();
+  /** When a transaction was last found at the fee ceiling: looked at again only after `replaceAfterMs`. */
+  readonly #ceilingChecks = new Map<number, number>();
 
   constructor(deps: TxEngineDeps) {
     this.#deps = deps;
@@ -336,7 +343,13 @@ export class TxEngine {
         continue;
       }
       const now = this.#deps.clock.now();
-      if (now - tx.last_sent_at >= this.#deps.config.tx.replaceAfterMs) {
+      const replaceAfterMs = this.#deps.config.tx.replaceAfterMs;
+      const atCeilingSince = this.#ceilingChecks.get(tx.id);
+      if (
+        now - tx.last_sent_at >= replaceAfterMs &&
+        (atCeilingSince === undefined || now - atCeilingSince >= replaceAfterMs) &&
+        (await this.#nodeHasLatest(tx))
+      ) {
         await this.#replace(tx);
       } else if (now - (this.#lastBroadcastCheck.get(tx.id) ?? 0) >= REBROADCAST_CHECK_MS) {
         this.#lastBroadcastCheck.set(tx.id, now);
@@ -425,6 +438,9 @@ export class TxEngine {
         metrics.sponsoredGas.inc(Number(gasShare));
       }
     });
+    this.#ceilingAlerts.delete(tx.id);
+    this.#ceilingChecks.delete(tx.id);
+    if (this.#ceilingAlerts.size === 0) metrics.feeCeilingReached.set(0);
     metrics.creditsConfirmed.inc({ kind: tx.kind }, rows.length);
     for (const row of rows) metrics.confirmationLatency.observe({ kind: tx.kind }, (now - row.created_at) / 1000);
     this.#log.info(
@@ -542,10 +558,61 @@ export class TxEngine {
     await this.#broadcast(tx.raw as Hex, tx.nonce);
   }
 
+  /**
+   * Whether the node accepted the latest signed version of `tx`. A transaction the node never took (the broadcast
+   * failed: no gas money, node down) is broadcast again as it is, never bumped: bumping it would only raise the
+   * price paid once the broadcast finally works.
+   */
+  async #nodeHasLatest(tx: TxRow): Promise<boolean> {
+    const hashes = JSON.parse(tx.hashes) as Hex[];
+    const latest = hashes[hashes.length - 1]!;
+    if (this.#accepted.has(latest)) return true;
+    // After a restart this process has not seen the node's answer: ask the node.
+    const known = await this.#deps.chain.publicClient.getTransaction({ hash: latest }).catch(() => undefined);
+    if (known !== undefined) {
+      this.#remember(latest);
+      return true;
+    }
+    const now = this.#deps.clock.now();
+    if (now - (this.#lastBroadcastCheck.get(tx.id) ?? 0) >= REBROADCAST_CHECK_MS) {
+      this.#lastBroadcastCheck.set(tx.id, now);
+      this.#log.info(
+        { nonce: tx.nonce },
+        "the node has not taken a stuck transaction; broadcasting it again, not bumping",
+      );
+      await this.#broadcast(tx.raw as Hex, tx.nonce);
+    }
+    return false;
+  }
+
+  get #feeCeiling(): Fees {
+    return {
+      maxFeePerGas: this.#deps.config.tx.maxFeePerGas,
+      maxPriorityFeePerGas: this.#deps.config.tx.maxPriorityFeePerGas,
+    };
+  }
+
   async #replace(tx: TxRow): Promise<void> {
     const { chain, config, store, clock } = this.#deps;
     const previous: Fees = { maxFeePerGas: BigInt(tx.max_fee), maxPriorityFeePerGas: BigInt(tx.max_priority_fee) };
-    const fees = bumpFees(previous, await estimateFees(chain.publicClient), config.tx.bumpPercent);
+    const fees = capFees(
+      bumpFees(previous, await estimateFees(chain.publicClient), config.tx.bumpPercent),
+      this.#feeCeiling,
+    );
+    if (!isReplacementBump(previous, fees)) {
+      // At the ceiling: no replacement the node would take. Wait for the base fee to fall, and say so.
+      this.#deps.metrics.feeCeilingReached.set(1);
+      const now = clock.now();
+      this.#ceilingChecks.set(tx.id, now);
+      if (now - (this.#ceilingAlerts.get(tx.id) ?? Number.NEGATIVE_INFINITY) >= FEE_CEILING_ALERT_INTERVAL_MS) {
+        this.#ceilingAlerts.set(tx.id, now);
+        this.#log.error(
+          { nonce: tx.nonce, maxFeePerGas: previous.maxFeePerGas, ceiling: this.#feeCeiling },
+          "a stuck transaction is at the fee ceiling (tx.maxFeePerGas / tx.maxPriorityFeePerGas); not bumping further",
+        );
+      }
+      return;
+    }
     const raw = await chain.account.signTransaction({
       chainId: chain.chain.id,
       type: "eip1559",
@@ -584,18 +651,30 @@ export class TxEngine {
     await this.#broadcast(raw, tx.nonce);
   }
 
-  /** Sends signed bytes; "already known", "nonce too low" and "replacement underpriced" count as sent. */
-  async #broadcast(raw: Hex, nonce: number): Promise<void> {
+  /**
+   * Sends signed bytes; "already known", "nonce too low" and "replacement underpriced" count as sent. Returns
+   * whether the node accepted them (remembered: only an accepted transaction is ever bumped).
+   */
+  async #broadcast(raw: Hex, nonce: number): Promise<boolean> {
     try {
       await this.#deps.chain.publicClient.sendRawTransaction({ serializedTransaction: raw });
     } catch (error) {
       if (isAlreadySentError(error)) {
         this.#log.debug({ nonce, err: describeError(error) }, "node already has this nonce; treated as sent");
-        return;
+        this.#remember(keccak256(raw));
+        return true;
       }
-      // The transaction is recorded; the next ticks rebroadcast or replace it.
+      // The transaction is recorded; the next ticks broadcast it again (unchanged) until the node takes it.
       this.#log.warn({ nonce, err: describeError(error) }, "broadcast failed; will retry");
+      return false;
     }
+    this.#remember(keccak256(raw));
+    return true;
+  }
+
+  #remember(hash: Hex): void {
+    this.#accepted.add(hash);
+    if (this.#accepted.size > 10_000) this.#accepted.delete(this.#accepted.values().next().value!);
   }
 
   // ───────────────────────────── sending new work ─────────────────────────────
@@ -791,7 +870,7 @@ export class TxEngine {
     const { chain, config, store, clock, metrics } = this.#deps;
     const { to, data } = operation.encode(this.#context, rows);
     const gas = (gasEstimate * BigInt(config.tx.gasLimitPercent) + 99n) / 100n;
-    const fees = await estimateFees(chain.publicClient);
+    const fees = capFees(await estimateFees(chain.publicClient), this.#feeCeiling);
     const nonce = await this.#nonces.allocate();
     const raw = await chain.account.signTransaction({
       chainId: chain.chain.id,
