@@ -3,6 +3,8 @@
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 
+import { isCurrency, type Currency } from "./quotes/currencies.ts";
+
 const address = z
   .string()
   .refine((value) => isAddress(value, { strict: false }), "must be a 0x-prefixed 20-byte address")
@@ -134,7 +136,15 @@ export const configSchema = z.object({
     webhookSecret: z.string().min(1),
     /** Stripe's signature tolerance in seconds. */
     toleranceSeconds: z.coerce.number().int().min(1).default(300),
-    currency: z.string().length(3).toLowerCase().default("usd"),
+    /** An ISO 4217 code from quotes/currencies.ts (its minor unit prices the quote); others are refused. */
+    currency: z
+      .string()
+      .toLowerCase()
+      .refine(isCurrency, (value) => ({
+        message: `${value} is not a supported card currency (ISO 4217 codes with known minor units: see quotes/currencies.ts)`,
+      }))
+      .default("usd")
+      .transform((value) => value as Currency),
     /** Stripe's largest single charge in the currency's minor unit ($999,999.99 for USD). */
     maxChargeMinor: z.coerce.number().int().positive().default(99_999_999),
     /** Stripe's smallest charge ($0.50 for USD). */

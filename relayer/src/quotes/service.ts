@@ -20,6 +20,7 @@ import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import type { StripeGateway } from "../stripe/gateway.ts";
 import { paymentRefOf } from "../stripe/webhook.ts";
+import { formatMinor, minorUnitsOf } from "./currencies.ts";
 import { fiatMinorFor } from "./pricing.ts";
 import { lockHeldSeats } from "./seats.ts";
 import { simulateCardCredit } from "./simulateCredit.ts";
@@ -152,7 +153,7 @@ export class QuoteService {
     }
     if (mesiAmount <= 0n) throw new BadRequestError("amount_zero", "mesiAmount must be greater than zero");
 
-    const minor = fiatMinorFor(mesiAmount, config.pricing.fiatPerMesi);
+    const minor = fiatMinorFor(mesiAmount, config.pricing.fiatPerMesi, minorUnitsOf(config.stripe.currency));
     const { maxChargeMinor, minChargeMinor, currency } = config.stripe;
     if (minor > BigInt(maxChargeMinor)) {
       throw new BadRequestError(
@@ -382,10 +383,4 @@ export class QuoteService {
       })
       .execute();
   }
-}
-
-function formatMinor(minor: bigint, currency: string): string {
-  const whole = minor / 100n;
-  const cents = (minor % 100n).toString().padStart(2, "0");
-  return `${whole.toLocaleString("en-US")}.${cents} ${currency.toUpperCase()}`;
 }
