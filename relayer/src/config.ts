@@ -65,6 +65,8 @@ export const configSchema = z.object({
       port: z.coerce.number().int().min(0).max(65535).default(0),
       /** Browser origins allowed to call the API (the webapp's); none by default, never `*`. */
       corsOrigins: z.array(z.string().url()).default([]),
+      /** POST /quotes per client address per minute (429 beyond). */
+      quotesPerClientPerMinute: z.coerce.number().int().min(1).default(30),
     })
     .default({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -155,6 +157,14 @@ export const configSchema = z.object({
       /** Fiat price of one whole $MESI (1e18 base units), in the currency's major unit. */
       fiatPerMesi: decimalPrice.default("0.01"),
       quoteTtlSeconds: z.coerce.number().int().min(10).default(900),
+    })
+    .default({}),
+  quotes: z
+    .object({
+      /** Open (unpaid, unexpired) quotes one fan may hold at once. */
+      maxOpenPerFan: z.coerce.number().int().min(1).default(5),
+      /** Quotes one fan may ask for per minute. */
+      perFanPerMinute: z.coerce.number().int().min(1).default(10),
     })
     .default({}),
   sponsorship: z

@@ -23,6 +23,7 @@ import { paymentRefOf } from "../stripe/webhook.ts";
 import { formatMinor, minorUnitsOf } from "./currencies.ts";
 import { fiatMinorFor } from "./pricing.ts";
 import { lockHeldSeats } from "./seats.ts";
+import { verifyQuoteSignature } from "./quoteSignature.ts";
 import { simulateCardCredit } from "./simulateCredit.ts";
 
 const addressSchema = z
@@ -44,6 +45,16 @@ export const quoteRequestSchema = z
       .string()
       .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex")
       .default(zeroHash),
+    /** Unix seconds when the fan signed the request (see quoteSignature.ts). */
+    issuedAt: z
+      .string()
+      .regex(/^\d{1,12}$/, "must be unix seconds as a decimal string")
+      .optional(),
+    /** The fan's EIP-712 signature of the request; required for a ticket (it holds seats), optional for a tip. */
+    signature: z
+      .string()
+      .regex(/^0x([0-9a-fA-F]{2})+$/, "must be hex")
+      .optional(),
   })
   .strict();
 
@@ -101,6 +112,8 @@ export class QuoteService {
     if (request.fan === request.creator) throw new BadRequestError("self_payment", "a fan cannot pay themselves");
     if (request.fan === zeroAddress || request.creator === zeroAddress)
       throw new BadRequestError("zero_address", "fan and creator must not be the zero address");
+    await this.#bindToFan(request);
+    await this.#limitPerFan(request.fan);
 
     let mesiAmount: bigint;
     let creator = request.creator;
@@ -274,6 +287,73 @@ export class QuoteService {
       clientSecret: row.client_secret,
       paymentRef: row.payment_ref,
     };
+  }
+
+  /** A ticket quote holds seats: only the fan, by signature, may ask for one. A tip's signature is checked if sent. */
+  async #bindToFan(request: z.output<typeof quoteRequestSchema>): Promise<void> {
+    if (request.signature === undefined) {
+      if (request.purpose === "ticket") {
+        throw new BadRequestError(
+          "quote_signature_required",
+          "a ticket quote holds seats, so the fan signs the request: EIP-712 QuoteRequest (domain Mesi Relayer v1) " +
+            "with issuedAt, sent as `signature` and `issuedAt`",
+        );
+      }
+      return;
+    }
+    if (request.issuedAt === undefined)
+      throw new BadRequestError("issued_at_required", "a signed quote request needs issuedAt (unix seconds)");
+    await verifyQuoteSignature(
+      this.#deps.chain,
+      {
+        fan: request.fan,
+        creator: request.creator,
+        purpose: request.purpose,
+        mesiAmount: request.mesiAmount,
+        streamId: request.streamId,
+        quantity: request.quantity,
+        channel: request.channel,
+        channelRef: request.channelRef as Hex,
+        issuedAt: request.issuedAt,
+      },
+      request.signature as Hex,
+      this.#deps.clock.now(),
+    );
+  }
+
+  /** Caps a fan's open quotes and the quotes a fan may ask for per minute (429). */
+  async #limitPerFan(fan: string): Promise<void> {
+    const { config, clock, store } = this.#deps;
+    const now = clock.now();
+    const open = await store.db
+      .selectFrom("quotes")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("fan", "=", fan)
+      .where("status", "=", "open")
+      .where("expires_at", ">", now)
+      .executeTakeFirstOrThrow();
+    const recentMinute = await store.db
+      .selectFrom("quotes")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("fan", "=", fan)
+      .where("created_at", ">", now - 60_000)
+      .executeTakeFirstOrThrow();
+    if (Number(open.n) >= config.quotes.maxOpenPerFan) {
+      throw new BadRequestError(
+        "too_many_open_quotes",
+        `this fan already has ${config.quotes.maxOpenPerFan} open quotes; pay or let one expire first`,
+        { maxOpenPerFan: config.quotes.maxOpenPerFan },
+        429,
+      );
+    }
+    if (Number(recentMinute.n) >= config.quotes.perFanPerMinute) {
+      throw new BadRequestError(
+        "too_many_quotes",
+        `this fan asked for ${config.quotes.perFanPerMinute} quotes in the last minute; try again shortly`,
+        { perFanPerMinute: config.quotes.perFanPerMinute },
+        429,
+      );
+    }
   }
 
   /**
