@@ -60,8 +60,11 @@ export const configSchema = z.object({
   instanceId: z.string().min(1).max(64).default("relayer-1"),
   http: z
     .object({
-      // Bound to loopback only; a reverse proxy fronts it in production.
-      host: z.literal("127.0.0.1").default("127.0.0.1"),
+      /**
+       * Listen address: loopback by default; set "0.0.0.0" (or an interface's IP) to sit behind a reverse proxy
+       * in a container.
+       */
+      host: z.string().ip().default("127.0.0.1"),
       port: z.coerce.number().int().min(0).max(65535).default(0),
       /** Browser origins allowed to call the API (the webapp's); none by default, never `*`. */
       corsOrigins: z.array(z.string().url()).default([]),
@@ -244,6 +247,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
     prune({
       instanceId: get("INSTANCE_ID"),
       http: {
+        host: get("HOST"),
         port: get("PORT"),
         corsOrigins: get("CORS_ORIGINS")
           ?.split(",")

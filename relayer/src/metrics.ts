@@ -10,6 +10,7 @@ export interface RelayerMetrics {
   readonly webhooks: Counter<"type" | "outcome">;
   readonly transactionsSent: Counter<"kind">;
   readonly replacements: Counter;
+  readonly maintenanceFailures: Counter;
   /** 1 while a stuck transaction of this wallet cannot be bumped because its fees are at the configured ceiling. */
   readonly feeCeilingReached: Gauge;
   readonly reverts: Counter<"kind">;
@@ -96,6 +97,11 @@ export function createMetrics(
     floatBalance: new Gauge({
       name: "relayer_float_balance_mesi",
       help: "The vault's $MESI float (whole MESI)",
+      registers: [registry],
+    }),
+    maintenanceFailures: new Counter({
+      name: "relayer_maintenance_failures_total",
+      help: "Maintenance passes (claim release, orphans, settlements, refunds, balance checks) that failed",
       registers: [registry],
     }),
     feeCeilingReached: new Gauge({

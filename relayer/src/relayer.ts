@@ -133,7 +133,8 @@ export function createRelayer(deps: RelayerDeps): Relayer {
           await checkBalances(chain, metrics, log, config.float.lowFloatWarning);
         }
       } catch (error) {
-        log.debug({ err: error }, "maintenance pass failed; will retry");
+        metrics.maintenanceFailures.inc();
+        log.warn({ err: error }, "maintenance pass failed; will retry");
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, MAINTENANCE_INTERVAL_MS);

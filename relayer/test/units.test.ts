@@ -1,9 +1,12 @@
 // Small pure pieces: fiat pricing, fee bumps, how node answers are read, config.
+import { Writable } from "node:stream";
+
 import { describe, expect, test } from "vitest";
 
 import { bumpFees } from "../src/chain/fees.ts";
 import { isAlreadySentError } from "../src/chain/sendErrors.ts";
 import { ConfigError, parseConfig } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
 import { formatMinor, minorUnitsOf } from "../src/quotes/currencies.ts";
 import { fiatMinorFor } from "../src/quotes/pricing.ts";
 
@@ -110,8 +113,32 @@ describe("config", () => {
     expect(config.pricing.fiatPerMesi).toMatchObject({ numerator: 1n, denominator: 100n });
     expect(Object.isFrozen(config.chain)).toBe(true);
   });
+  test("the listen host is configurable (behind a proxy in a container); loopback stays the default", () => {
+    expect(parseConfig({ ...base, http: { host: "0.0.0.0" } }).http.host).toBe("0.0.0.0");
+    expect(parseConfig(base).http.host).toBe("127.0.0.1");
+  });
+  test("secret fields never reach a log line", () => {
+    const lines: string[] = [];
+    const logger = createLogger({
+      level: "info",
+      destination: new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+    });
+    const config = parseConfig({
+      ...base,
+      store: { kind: "postgres", url: "postgres://relayer:hunter2@db.internal/mesi" },
+      stripe: { mode: "live", secretKey: "sk_live_supersecret", webhookSecret: "whsec_supersecret" },
+    });
+    logger.info({ config }, "starting");
+    logger.child({ component: "x" }).info({ chain: config.chain, stripe: config.stripe }, "again");
+    const text = lines.join("");
+    expect(text).toContain("starting");
+    for (const secret of ["1111111111", "sk_live_supersecret", "whsec_supersecret", "hunter2"]) {
+      expect(text).not.toContain(secret);
+    }
+    expect(text).toContain("[redacted]");
+  });
   test.each([
-    ["a public bind address", { http: { host: "0.0.0.0" } }, /http.host/],
+    ["a bind address that is not an IP", { http: { host: "example.com" } }, /http.host/],
     ["live Stripe without a key", { stripe: { mode: "live", webhookSecret: "whsec_x" } }, /secretKey/],
     [
       "the simulator with live Stripe",
