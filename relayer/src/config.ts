@@ -3,6 +3,8 @@
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 
+import { isCurrency, type Currency } from "./quotes/currencies.ts";
+
 const address = z
   .string()
   .refine((value) => isAddress(value, { strict: false }), "must be a 0x-prefixed 20-byte address")
@@ -58,11 +60,16 @@ export const configSchema = z.object({
   instanceId: z.string().min(1).max(64).default("relayer-1"),
   http: z
     .object({
-      // Bound to loopback only; a reverse proxy fronts it in production.
-      host: z.literal("127.0.0.1").default("127.0.0.1"),
+      /**
+       * Listen address: loopback by default; set "0.0.0.0" (or an interface's IP) to sit behind a reverse proxy
+       * in a container.
+       */
+      host: z.string().ip().default("127.0.0.1"),
       port: z.coerce.number().int().min(0).max(65535).default(0),
       /** Browser origins allowed to call the API (the webapp's); none by default, never `*`. */
       corsOrigins: z.array(z.string().url()).default([]),
+      /** POST /quotes per client address per minute (429 beyond). */
+      quotesPerClientPerMinute: z.coerce.number().int().min(1).default(30),
     })
     .default({}),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -74,8 +81,19 @@ export const configSchema = z.object({
     vault: address,
     tickets: address,
     mesi: address,
-    /** Blocks on top of the receipt's block before a credit counts as confirmed. */
-    confirmations: z.coerce.number().int().min(0).default(1),
+    /**
+     * Blocks on top of the receipt's block before a credit counts as confirmed (the payment shows `credited`).
+     * Confirmed is not final: confirmed transactions are checked again until `finality` says they are final.
+     */
+    confirmations: z.coerce.number().int().min(0).default(3),
+    /**
+     * When a mined transaction is final: `"finalized"` — at or below the node's `finalized` block (Ethereum and
+     * the OP Stack, Arbitrum and other L2s that serve the tag); `{ depth }` — that many blocks deep, for a chain
+     * without the tag. A confirmed credit that disappears before it is final is sent again, never counted done.
+     */
+    finality: z
+      .union([z.literal("finalized"), z.object({ depth: z.coerce.number().int().min(1) }).strict()])
+      .default("finalized"),
     pollIntervalMs: z.coerce.number().int().min(10).default(250),
   }),
   batching: z
@@ -92,6 +110,13 @@ export const configSchema = z.object({
       replaceAfterMs: z.coerce.number().int().min(100).default(20_000),
       /** Fee increase of a replacement; nodes refuse less than 10 %. */
       bumpPercent: z.coerce.number().int().min(10).max(300).default(15),
+      /**
+       * The most this wallet ever offers per gas (wei), for a first send or any replacement: bumps stop here and
+       * an alert is logged (relayer_fee_ceiling_reached). Default 200 gwei.
+       */
+      maxFeePerGas: bigintString.default(200_000_000_000n),
+      /** The most this wallet ever tips per gas (wei). Default 10 gwei. */
+      maxPriorityFeePerGas: bigintString.default(10_000_000_000n),
       /** Multiplier (percent) applied to the node's gas estimate. */
       gasLimitPercent: z.coerce.number().int().min(100).max(300).default(130),
       /** A credit that keeps failing for a retryable reason is retried at most this many times. */
@@ -101,6 +126,12 @@ export const configSchema = z.object({
        * key was replaced) are reconciled against the vault and taken over.
        */
       orphanAfterMs: z.coerce.number().int().min(100).default(300_000),
+      /**
+       * Rows claimed longer ago than this by an instance that never sent them (it died) go back to the queue at
+       * the next maintenance pass. A live instance that outlives its lease loses the rows: marking them sent
+       * checks the claim is still its own.
+       */
+      claimLeaseMs: z.coerce.number().int().min(500).default(60_000),
     })
     .default({}),
   stripe: z.object({
@@ -110,7 +141,15 @@ export const configSchema = z.object({
     webhookSecret: z.string().min(1),
     /** Stripe's signature tolerance in seconds. */
     toleranceSeconds: z.coerce.number().int().min(1).default(300),
-    currency: z.string().length(3).toLowerCase().default("usd"),
+    /** An ISO 4217 code from quotes/currencies.ts (its minor unit prices the quote); others are refused. */
+    currency: z
+      .string()
+      .toLowerCase()
+      .refine(isCurrency, (value) => ({
+        message: `${value} is not a supported card currency (ISO 4217 codes with known minor units: see quotes/currencies.ts)`,
+      }))
+      .default("usd")
+      .transform((value) => value as Currency),
     /** Stripe's largest single charge in the currency's minor unit ($999,999.99 for USD). */
     maxChargeMinor: z.coerce.number().int().positive().default(99_999_999),
     /** Stripe's smallest charge ($0.50 for USD). */
@@ -121,6 +160,14 @@ export const configSchema = z.object({
       /** Fiat price of one whole $MESI (1e18 base units), in the currency's major unit. */
       fiatPerMesi: decimalPrice.default("0.01"),
       quoteTtlSeconds: z.coerce.number().int().min(10).default(900),
+    })
+    .default({}),
+  quotes: z
+    .object({
+      /** Open (unpaid, unexpired) quotes one fan may hold at once. */
+      maxOpenPerFan: z.coerce.number().int().min(1).default(5),
+      /** Quotes one fan may ask for per minute. */
+      perFanPerMinute: z.coerce.number().int().min(1).default(10),
     })
     .default({}),
   sponsorship: z
@@ -136,6 +183,11 @@ export const configSchema = z.object({
       /** Below this $MESI float (base units) the relayer logs a warning. */
       lowFloatWarning: bigintString.default(10n ** 21n),
       checkIntervalMs: z.coerce.number().int().min(100).default(15_000),
+      /**
+       * A credit the float cannot cover (Vault_FloatInsufficient) waits this long before it is tried again; waiting
+       * spends none of its attempts, so credits resume by themselves once the float is topped up.
+       */
+      retryMs: z.coerce.number().int().min(100).default(10_000),
     })
     .default({}),
   dev: z
@@ -195,6 +247,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
     prune({
       instanceId: get("INSTANCE_ID"),
       http: {
+        host: get("HOST"),
         port: get("PORT"),
         corsOrigins: get("CORS_ORIGINS")
           ?.split(",")
@@ -210,6 +263,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
         tickets: get("TICKETS"),
         mesi: get("MESI"),
         confirmations: get("CONFIRMATIONS"),
+        // MESI_RELAYER_FINALITY=finalized, or a depth in blocks for a chain without the tag.
+        finality: ((value) => (value === undefined || value === "finalized" ? value : { depth: value }))(
+          get("FINALITY"),
+        ),
         pollIntervalMs: get("POLL_INTERVAL_MS"),
       },
       batching: {
@@ -217,7 +274,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
         maxWaitMs: get("MAX_BATCH_WAIT_MS"),
         maxInFlight: get("MAX_IN_FLIGHT"),
       },
-      tx: { replaceAfterMs: get("REPLACE_AFTER_MS"), bumpPercent: get("BUMP_PERCENT") },
+      tx: {
+        replaceAfterMs: get("REPLACE_AFTER_MS"),
+        bumpPercent: get("BUMP_PERCENT"),
+        maxFeePerGas: get("MAX_FEE_PER_GAS"),
+        maxPriorityFeePerGas: get("MAX_PRIORITY_FEE_PER_GAS"),
+      },
       stripe: {
         mode: get("STRIPE_MODE"),
         secretKey: get("STRIPE_SECRET_KEY"),

@@ -48,7 +48,9 @@ export async function startLocalRelayer(options: LocalRelayerOptions): Promise<L
       chainId: options.chainId,
       relayerPrivateKey: options.relayerPrivateKey,
       ...options.addresses,
+      // The embedded local chain has no reorgs: a mined block is final.
       confirmations: 1,
+      finality: { depth: 1 },
       pollIntervalMs: 100,
     },
     stripe: { mode: "local", webhookSecret: LOCAL_WEBHOOK_SECRET },

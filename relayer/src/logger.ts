@@ -12,6 +12,13 @@ function serializeBigints(value: unknown, depth = 0): unknown {
   return out;
 }
 
+const SECRET_KEYS = ["relayerPrivateKey", "privateKey", "secretKey", "webhookSecret", "rpcUrl"];
+/**
+ * The config's secret fields — keys, Stripe secrets, an RPC URL (it often carries an API key) and the store URL
+ * (it may carry a password) — at any depth a config object or part of it is logged.
+ */
+const REDACTED_PATHS = [...SECRET_KEYS, "store.url"].flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `*.*.*.${key}`]);
+
 export function createLogger(options: { level: string; name?: string; destination?: NodeJS.WritableStream }): Logger {
   return pino(
     {
@@ -19,6 +26,8 @@ export function createLogger(options: { level: string; name?: string; destinatio
       level: options.level,
       formatters: { log: (object) => serializeBigints(object) as Record<string, unknown> },
       serializers: { err: pino.stdSerializers.err },
+      // Secrets never reach a log line, wherever a config object is logged.
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     },
     options.destination ?? process.stdout,
   );

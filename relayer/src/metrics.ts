@@ -10,9 +10,15 @@ export interface RelayerMetrics {
   readonly webhooks: Counter<"type" | "outcome">;
   readonly transactionsSent: Counter<"kind">;
   readonly replacements: Counter;
+  readonly maintenanceFailures: Counter;
+  /** 1 while a stuck transaction of this wallet cannot be bumped because its fees are at the configured ceiling. */
+  readonly feeCeilingReached: Gauge;
   readonly reverts: Counter<"kind">;
   readonly reorgs: Counter;
   readonly floatBalance: Gauge;
+  /** 1 while credits are waiting because the float cannot cover them; 0 once a credit passes again. */
+  readonly floatInsufficient: Gauge;
+  readonly creditsWaitingForFloat: Counter;
   readonly hotWalletBalance: Gauge<"address">;
   readonly sponsoredGas: Counter;
 }
@@ -91,6 +97,26 @@ export function createMetrics(
     floatBalance: new Gauge({
       name: "relayer_float_balance_mesi",
       help: "The vault's $MESI float (whole MESI)",
+      registers: [registry],
+    }),
+    maintenanceFailures: new Counter({
+      name: "relayer_maintenance_failures_total",
+      help: "Maintenance passes (claim release, orphans, settlements, refunds, balance checks) that failed",
+      registers: [registry],
+    }),
+    feeCeilingReached: new Gauge({
+      name: "relayer_fee_ceiling_reached",
+      help: "1 while a stuck transaction cannot be replaced because its fees are at tx.maxFeePerGas / tx.maxPriorityFeePerGas",
+      registers: [registry],
+    }),
+    floatInsufficient: new Gauge({
+      name: "relayer_float_insufficient",
+      help: "1 while fiat credits wait because the vault's float cannot cover them (fund MesiVault.fundFloat)",
+      registers: [registry],
+    }),
+    creditsWaitingForFloat: new Counter({
+      name: "relayer_credits_waiting_for_float_total",
+      help: "Times a credit was put back to wait because the float could not cover it",
       registers: [registry],
     }),
     hotWalletBalance: new Gauge({

@@ -23,6 +23,7 @@ import type { Store } from "./store/store.ts";
 import { StripeApiGateway } from "./stripe/adapter.ts";
 import type { StripeGateway } from "./stripe/gateway.ts";
 import { LocalStripeGateway } from "./stripe/local.ts";
+import { refundUncreditable } from "./stripe/refunds.ts";
 import { StripeWebhookHandler } from "./stripe/webhook.ts";
 
 export interface RelayerDeps {
@@ -41,6 +42,7 @@ export interface Relayer {
   readonly config: RelayerConfig;
   readonly store: Store;
   readonly chain: ChainClients;
+  readonly gateway: StripeGateway;
   readonly metrics: RelayerMetrics;
   readonly engine: TxEngine;
   readonly app: FastifyInstance;
@@ -114,6 +116,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
     while (!signal.aborted) {
       try {
         await quotes.expireStale();
+        await engine.releaseExpiredClaims();
         await engine.adoptOrphans();
         holdPeriodMs ??=
           Number(
@@ -124,12 +127,14 @@ export function createRelayer(deps: RelayerDeps): Relayer {
             }),
           ) * 1000;
         await enqueueSettlements(holdPeriodMs);
+        await refundUncreditable({ store, gateway, logger, now: () => clock.now() });
         if (clock.now() - lastBalances >= config.float.checkIntervalMs) {
           lastBalances = clock.now();
           await checkBalances(chain, metrics, log, config.float.lowFloatWarning);
         }
       } catch (error) {
-        log.debug({ err: error }, "maintenance pass failed; will retry");
+        metrics.maintenanceFailures.inc();
+        log.warn({ err: error }, "maintenance pass failed; will retry");
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, MAINTENANCE_INTERVAL_MS);
@@ -176,6 +181,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
     config,
     store,
     chain,
+    gateway,
     metrics,
     engine,
     app,

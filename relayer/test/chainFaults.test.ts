@@ -144,14 +144,30 @@ describe("chain faults", () => {
     const db = relayer.store.db;
     // The engine records a hash before it broadcasts (so a crash never loses one): wait until the node holds the
     // newest replacement in its pool, which it refuses when the bump is below 10 %.
+    // The original as the node holds it, before any replacement.
+    const original = await waitFor("the original in the node's pool", async () => {
+      const tx = await db.selectFrom("transactions").selectAll().where("kind", "=", "credit").executeTakeFirst();
+      if (tx === undefined) return undefined;
+      const first = (JSON.parse(tx.hashes) as Hex[])[0]!;
+      return (await mesi.publicClient.getTransaction({ hash: first }).catch(() => undefined)) ?? undefined;
+    });
+    let pooledReplacement: Awaited<ReturnType<typeof mesi.publicClient.getTransaction>> | undefined;
     const stuck = await waitFor("a replacement in the node's pool", async () => {
       const tx = await db.selectFrom("transactions").selectAll().where("kind", "=", "credit").executeTakeFirst();
       if (tx === undefined) return undefined;
       const sent = JSON.parse(tx.hashes) as Hex[];
       if (sent.length < 3) return undefined;
-      const pooled = await rpc<unknown>(node.url, "eth_getTransactionByHash", [sent[sent.length - 1]]);
-      return pooled === null ? undefined : tx;
+      const pooled = await mesi.publicClient.getTransaction({ hash: sent[sent.length - 1]! }).catch(() => undefined);
+      if (pooled === undefined) return undefined;
+      pooledReplacement = pooled;
+      return tx;
     });
+    // Both fees read from the node: the replacement at the same nonce pays ≥ 10 % more, in both fee fields.
+    const replacement = pooledReplacement!;
+    expect(replacement.hash).not.toBe(original.hash);
+    expect(replacement.nonce).toBe(original.nonce);
+    expect(replacement.maxFeePerGas! * 100n).toBeGreaterThanOrEqual(original.maxFeePerGas! * 110n);
+    expect(replacement.maxPriorityFeePerGas! * 100n).toBeGreaterThanOrEqual(original.maxPriorityFeePerGas! * 110n);
     await rpc(node.url, "evm_mine");
     await waitFor("credited", async () => {
       const payment = await db

@@ -4,7 +4,7 @@
 // within the fan's monthly sponsorship. Every bad authorization gets a clear
 // 4xx and nothing is queued.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseEther, parseSignature, zeroHash, type Hex } from "viem";
+import { parseEther, parseEventLogs, parseSignature, zeroHash, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 
 import { abis } from "@mesi/deployments";
@@ -194,18 +194,40 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
   test("a fan without native gas tips: the relayer submits and pays", async () => {
     const fan = await fanWithMesi(parseEther("1000"));
     expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
+    const mesiBalance = () =>
+      mesi.publicClient.readContract({
+        address: mesi.addresses.mesi,
+        abi: abis.MesiToken,
+        functionName: "balanceOf",
+        args: [fan.address],
+      });
+    const earnings = async () =>
+      (
+        await mesi.publicClient.readContract({
+          address: mesi.addresses.vault,
+          abi: abis.MesiVault,
+          functionName: "earningsOf",
+          args: [creator.address],
+        })
+      )[0];
+    const [tokensBefore, earningsBefore] = [await mesiBalance(), await earnings()];
     const request = await signTip(fan, parseEther("250"));
     const response = await postJson(`${relayer.url}/relay/tip`, request);
     expect(response.status).toBe(202);
     const done = await waitConfirmed(response.body.requestId);
     expect(done.txHash).toMatch(/^0x/);
-    const [cleared] = await mesi.publicClient.readContract({
-      address: mesi.addresses.vault,
-      abi: abis.MesiVault,
-      functionName: "earningsOf",
-      args: [creator.address],
-    });
-    expect(cleared).toBeGreaterThan(0n);
+
+    // The relayer's hot wallet sent it and paid the gas; the fan's native balance is still zero.
+    const receipt = await mesi.publicClient.getTransactionReceipt({ hash: done.txHash });
+    expect(receipt.status).toBe("success");
+    expect(receipt.from).toBe(relayer.chain.account.address.toLowerCase());
+    expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
+    // Exactly 250 $MESI left the fan, and the creator was credited 250 minus the platform fee, as the event says.
+    expect(tokensBefore - (await mesiBalance())).toBe(parseEther("250"));
+    const [tipped] = parseEventLogs({ abi: abis.MesiVault, logs: receipt.logs, eventName: "Tipped" });
+    expect(tipped!.args).toMatchObject({ creator: creator.address, fan: fan.address, amount: parseEther("250") });
+    expect(tipped!.args.fee).toBe(parseEther("25")); // 10 %
+    expect((await earnings()) - earningsBefore).toBe(parseEther("250") - tipped!.args.fee);
 
     // The same authorization again: its nonce is used.
     const again = await postJson(`${relayer.url}/relay/tip`, request);

@@ -26,7 +26,15 @@ import { abis } from "@mesi/deployments";
 import type { Relayer } from "../src/relayer.ts";
 import { repoRoot, startAnvil, type AnvilNode } from "./support/anvil.ts";
 import { deployFixture, type MesiFixture } from "./support/mesi.ts";
-import { getJson, postJson, relayerConfigInput, spawnRelayer, startTestRelayer, waitFor } from "./support/relayer.ts";
+import {
+  getJson,
+  postJson,
+  relayerConfigInput,
+  signQuoteRequest,
+  spawnRelayer,
+  startTestRelayer,
+  waitFor,
+} from "./support/relayer.ts";
 
 const PRICE = parseEther("40");
 const MONTHLY_GAS = 450_000n;
@@ -385,13 +393,14 @@ describe("POST /relay/ticket", () => {
   test("seats held by a card payment in progress are not sold gasless (409 sold_out)", async () => {
     const limited = await mesi.createTicketSale(creator, PRICE, 2);
     const cardFan = privateKeyToAccount(generatePrivateKey());
-    const quote = await postJson(`${relayer.url}/quotes`, {
-      fan: cardFan.address,
-      creator: creator.address,
-      purpose: "ticket",
-      streamId: limited.toString(),
-      quantity: 2,
-    });
+    const quote = await postJson(
+      `${relayer.url}/quotes`,
+      await signQuoteRequest(
+        cardFan,
+        { creator: creator.address, purpose: "ticket", streamId: limited.toString(), quantity: 2 },
+        node.chainId,
+      ),
+    );
     expect(quote.status).toBe(201);
     const fan = await fanWithMesi(parseEther("100"));
     const before = await stored();

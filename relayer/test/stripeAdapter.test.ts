@@ -19,6 +19,7 @@ interface Recorded {
 let server: Server;
 let port: number;
 const requests: Recorded[] = [];
+const failedOnce = new Set<string>();
 
 beforeAll(async () => {
   server = createServer((request, response) => {
@@ -27,6 +28,26 @@ beforeAll(async () => {
     request.on("end", () => {
       const params = new URLSearchParams(body);
       requests.push({ method: request.method!, path: request.url!, headers: request.headers, body: params });
+      // The first try of a request whose body asks for it fails like a dropped Stripe edge (HTTP 500).
+      if (params.get("metadata[failOnce]") === "yes" && !failedOnce.has(params.get("metadata[quoteId]") ?? "")) {
+        failedOnce.add(params.get("metadata[quoteId]") ?? "");
+        response.statusCode = 500;
+        response.setHeader("content-type", "application/json");
+        response.end(JSON.stringify({ error: { type: "api_error", message: "temporary" } }));
+        return;
+      }
+      if (request.url === "/v1/refunds") {
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify({
+            id: "re_test_1",
+            object: "refund",
+            payment_intent: params.get("payment_intent"),
+            status: "succeeded",
+          }),
+        );
+        return;
+      }
       const id = request.url!.split("/")[3] ?? "pi_test_123";
       response.setHeader("content-type", "application/json");
       response.setHeader("request-id", "req_test");
@@ -49,12 +70,12 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function gateway(): StripeApiGateway {
+function gateway(maxNetworkRetries = 0): StripeApiGateway {
   return new StripeApiGateway("sk_test_local", "whsec_test", 300, {
     host: "127.0.0.1",
     port,
     protocol: "http",
-    maxNetworkRetries: 0,
+    maxNetworkRetries,
   });
 }
 
@@ -98,4 +119,27 @@ test("constructEvent verifies with the webhook secret and rejects another", () =
   expect(gateway().constructEvent(Buffer.from(good.body), good.signature).id).toBe("evt_1");
   const bad = signEvent(event, "whsec_other");
   expect(() => gateway().constructEvent(Buffer.from(bad.body), bad.signature)).toThrow(/signature verification failed/);
+});
+
+test("a failed create is retried by the SDK with the same idempotency key, so Stripe makes one PaymentIntent", async () => {
+  const before = requests.length;
+  const intent = await gateway(2).createPaymentIntent(
+    { amountMinor: 777, currency: "usd", metadata: { quoteId: "q-retry", failOnce: "yes" } },
+    "mesi-quote-q-retry",
+  );
+  expect(intent.id).toBe("pi_test_123");
+  const tries = requests.slice(before).filter((request) => request.path === "/v1/payment_intents");
+  expect(tries).toHaveLength(2);
+  expect(tries[0]!.headers["idempotency-key"]).toBe("mesi-quote-q-retry");
+  expect(tries[1]!.headers["idempotency-key"]).toBe("mesi-quote-q-retry");
+  expect(tries[1]!.body.toString()).toBe(tries[0]!.body.toString());
+});
+
+test("refundPaymentIntent: POST /v1/refunds for the PaymentIntent with the payment's idempotency key", async () => {
+  const refund = await gateway().refundPaymentIntent("pi_test_9", "mesi-refund-0xabc");
+  expect(refund).toEqual({ id: "re_test_1", alreadyRefunded: false });
+  const request = requests.at(-1)!;
+  expect(request.path).toBe("/v1/refunds");
+  expect(request.body.get("payment_intent")).toBe("pi_test_9");
+  expect(request.headers["idempotency-key"]).toBe("mesi-refund-0xabc");
 });

@@ -18,6 +18,7 @@ import {
   payQuote,
   postJson,
   relayerConfigInput,
+  signQuoteRequest,
   startTestRelayer,
   waitFor,
 } from "./support/relayer.ts";
@@ -344,14 +345,15 @@ describe("quotes", () => {
 
   test("ticket seats are reserved before charging: a limited sale cannot be oversold, a failed payment releases its seat", async () => {
     const streamId = await mesi.createTicketSale(creator, parseEther("100"), 2);
-    const ticketQuote = (quantity: number) =>
-      postJson(`${relayer.url}/quotes`, {
-        fan: fan.address,
-        creator: creator.address,
-        purpose: "ticket",
-        streamId: streamId.toString(),
-        quantity,
-      });
+    const ticketQuote = async (quantity: number) =>
+      postJson(
+        `${relayer.url}/quotes`,
+        await signQuoteRequest(
+          fan,
+          { creator: creator.address, purpose: "ticket", streamId: streamId.toString(), quantity },
+          node.chainId,
+        ),
+      );
     const first = await ticketQuote(1);
     const second = await ticketQuote(1);
     expect(first.status).toBe(201);
@@ -383,12 +385,10 @@ describe("quotes", () => {
   });
 
   test("a ticket quote for a stream without a sale is a clear 404", async () => {
-    const response = await postJson(`${relayer.url}/quotes`, {
-      fan: fan.address,
-      creator: creator.address,
-      purpose: "ticket",
-      streamId: "999999",
-    });
+    const response = await postJson(
+      `${relayer.url}/quotes`,
+      await signQuoteRequest(fan, { creator: creator.address, purpose: "ticket", streamId: "999999" }, node.chainId),
+    );
     expect(response.status).toBe(404);
     expect(response.body.error).toBe("no_sale");
   });

@@ -27,3 +27,20 @@ export function bumpFees(previous: Fees, current: Fees, percent: number): Fees {
   if (maxFee < priority) maxFee = priority;
   return { maxFeePerGas: maxFee, maxPriorityFeePerGas: priority };
 }
+
+/** Each fee held to the ceiling (the priority fee never above the max fee). */
+export function capFees(fees: Fees, ceiling: Fees): Fees {
+  const maxFeePerGas = fees.maxFeePerGas < ceiling.maxFeePerGas ? fees.maxFeePerGas : ceiling.maxFeePerGas;
+  let maxPriorityFeePerGas =
+    fees.maxPriorityFeePerGas < ceiling.maxPriorityFeePerGas ? fees.maxPriorityFeePerGas : ceiling.maxPriorityFeePerGas;
+  if (maxPriorityFeePerGas > maxFeePerGas) maxPriorityFeePerGas = maxFeePerGas;
+  return { maxFeePerGas, maxPriorityFeePerGas };
+}
+
+/** True when `next` raises both fees of `previous` by the 10 % a node needs to accept a replacement. */
+export function isReplacementBump(previous: Fees, next: Fees): boolean {
+  return (
+    next.maxFeePerGas >= raise(previous.maxFeePerGas, 10) &&
+    next.maxPriorityFeePerGas >= raise(previous.maxPriorityFeePerGas, 10)
+  );
+}

@@ -33,7 +33,7 @@ export class NonceManager {
         .selectFrom("transactions")
         .select((eb) => eb.fn.max("nonce").as("nonce"))
         .where("sender", "=", this.sender.toLowerCase())
-        .where("state", "in", ["pending", "mined", "confirmed", "reverted"])
+        .where("state", "in", ["pending", "mined", "confirmed", "final", "reverted"])
         .executeTakeFirst(),
     ]);
     const localNext = local?.nonce === null || local?.nonce === undefined ? 0 : Number(local.nonce) + 1;

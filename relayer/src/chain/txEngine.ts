@@ -12,6 +12,7 @@
 // (rebroadcast, or reconciled against the vault if its nonce went elsewhere).
 import { keccak256, type Hex, type TransactionReceipt } from "viem";
 
+import { backoffDelay } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
 import type { RelayerConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
@@ -30,7 +31,7 @@ import type { OutboxKind, TransactionsTable } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { addUsage, monthOf } from "../sponsorship/budget.ts";
 import type { ChainClients } from "./clients.ts";
-import { bumpFees, estimateFees, type Fees } from "./fees.ts";
+import { bumpFees, capFees, estimateFees, isReplacementBump, type Fees } from "./fees.ts";
 import { NonceManager } from "./nonceManager.ts";
 import { decodeRevert, formatRevert, isPermanentRevert } from "./revert.ts";
 import { describeError, isAlreadySentError } from "./sendErrors.ts";
@@ -57,10 +58,18 @@ export type CrashPoint =
   | "webhook:after-commit";
 
 const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip", "ticketBySig"];
-const CLAIM_LEASE_MS = 60_000;
 const REBROADCAST_CHECK_MS = 2_000;
 /** Ticks a nonce may be used on-chain with none of our hashes mined before the transaction counts as dropped. */
 const FOREIGN_NONCE_TICKS = 3;
+/** A transaction stuck at the fee ceiling is reported at most this often. */
+const FEE_CEILING_ALERT_INTERVAL_MS = 60_000;
+/** How often confirmed transactions are checked again until final, and how many at a time. */
+const FINALITY_CHECK_MS = 1_000;
+const FINALITY_BATCH = 200;
+/** The "float cannot cover credits" alert is logged at most this often. */
+const FLOAT_ALERT_INTERVAL_MS = 60_000;
+/** Kinds paid out of the vault's float. */
+const FLOAT_KINDS: ReadonlySet<OutboxKind> = new Set(["credit", "ticket"]);
 
 export class TxEngine {
   readonly #deps: TxEngineDeps;
@@ -71,6 +80,13 @@ export class TxEngine {
   readonly #lastBroadcastCheck = new Map<number, number>();
   readonly #foreignNonceTicks = new Map<number, number>();
   #lastNodeError = 0;
+  #lastFloatAlert = Number.NEGATIVE_INFINITY;
+  #lastFinalityCheck = Number.NEGATIVE_INFINITY;
+  readonly #ceilingAlerts = new Map<number, number>();
+  /** Hashes the node accepted from this process. */
+  readonly #accepted = new Set<Hex>();
+  /** When a transaction was last found at the fee ceiling: looked at again only after `replaceAfterMs`. */
+  readonly #ceilingChecks = new Map<number, number>();
 
   constructor(deps: TxEngineDeps) {
     this.#deps = deps;
@@ -92,7 +108,7 @@ export class TxEngine {
     const released = await releaseAbandonedClaims(this.#deps.store.db, {
       instanceId: this.#deps.config.instanceId,
       now: this.#deps.clock.now(),
-      leaseMs: CLAIM_LEASE_MS,
+      leaseMs: this.#deps.config.tx.claimLeaseMs,
     });
     const inFlight = await this.#inFlight();
     this.#log.info({ released, inFlight: inFlight.length }, "reconciling with the chain at start");
@@ -125,6 +141,19 @@ export class TxEngine {
   }
 
   /**
+   * Maintenance: claims whose lease ran out (their instance died between claiming and sending) go back to the
+   * queue, whoever held them.
+   */
+  async releaseExpiredClaims(): Promise<number> {
+    const released = await releaseAbandonedClaims(this.#deps.store.db, {
+      now: this.#deps.clock.now(),
+      leaseMs: this.#deps.config.tx.claimLeaseMs,
+    });
+    if (released > 0) this.#log.warn({ released }, "released rows whose claim lease ran out (their instance is gone)");
+    return released;
+  }
+
+  /**
    * Takes over rows that another hot wallet sent and never finished (its instance died for good, or the
    * key changed): rows already done on-chain are confirmed, the rest are queued again for this wallet.
    * Should the other transaction still land, the vault refuses the reference a second time.
@@ -132,12 +161,20 @@ export class TxEngine {
   async adoptOrphans(): Promise<number> {
     const { store, clock, config } = this.#deps;
     const cutoff = clock.now() - config.tx.orphanAfterMs;
+    const finalBlock = Number(await this.#finalBlock());
     const rows = await store.db
       .selectFrom("outbox")
       .innerJoin("transactions", "transactions.id", "outbox.tx_id")
       .selectAll("outbox")
       .where("outbox.state", "=", "sent")
       .where("transactions.sender", "!=", this.#sender)
+      // A peer's mined transaction waiting for its confirmations is healthy: taken over only once final.
+      .where((eb) =>
+        eb.or([
+          eb("transactions.state", "=", "pending"),
+          eb.and([eb("transactions.state", "=", "mined"), eb("transactions.mined_block", "<=", finalBlock)]),
+        ]),
+      )
       .where("transactions.last_sent_at", "<", cutoff)
       .where("outbox.updated_at", "<", cutoff)
       .limit(500)
@@ -164,6 +201,113 @@ export class TxEngine {
   }
 
   async #track(): Promise<void> {
+    await this.#trackInFlight();
+    await this.#verifyUntilFinal();
+  }
+
+  /** The block at or below which a block is final: the node's `finalized` block, or head − depth + 1. */
+  async #finalBlock(head?: bigint): Promise<bigint> {
+    const { finality } = this.#deps.config.chain;
+    const { publicClient } = this.#deps.chain;
+    if (finality === "finalized") {
+      return (await publicClient.getBlock({ blockTag: "finalized" })).number;
+    }
+    const latest = head ?? (await publicClient.getBlockNumber({ cacheTime: 0 }));
+    return latest - BigInt(finality.depth) + 1n;
+  }
+
+  /**
+   * Confirmed transactions are checked again until their block is final. One a reorg removed goes back to
+   * pending (rebroadcast, or reconciled if its nonce went elsewhere) and its rows and payments back to "sent"
+   * and "credit_queued": a credit the chain no longer has is never counted done.
+   */
+  async #verifyUntilFinal(): Promise<void> {
+    const { store, clock } = this.#deps;
+    const now = clock.now();
+    if (now - this.#lastFinalityCheck < FINALITY_CHECK_MS) return;
+    this.#lastFinalityCheck = now;
+    const txs = await store.db
+      .selectFrom("transactions")
+      .selectAll()
+      .where("sender", "=", this.#sender)
+      .where("state", "=", "confirmed")
+      .orderBy("nonce")
+      .limit(FINALITY_BATCH)
+      .execute();
+    if (txs.length === 0) return;
+    const finalBlock = await this.#finalBlock();
+    const receipts = await Promise.all(txs.map((tx) => this.#findReceipt(tx)));
+    const final: number[] = [];
+    for (const [index, tx] of txs.entries()) {
+      const receipt = receipts[index];
+      if (receipt === undefined) {
+        await this.#reopen(tx);
+        continue;
+      }
+      if (receipt.blockHash !== tx.mined_block_hash) {
+        await store.db
+          .updateTable("transactions")
+          .set({
+            mined_hash: receipt.transactionHash,
+            mined_block: Number(receipt.blockNumber),
+            mined_block_hash: receipt.blockHash,
+          })
+          .where("id", "=", tx.id)
+          .execute();
+      }
+      if (receipt.blockNumber <= finalBlock) final.push(tx.id);
+    }
+    if (final.length > 0)
+      await store.db
+        .updateTable("transactions")
+        .set({ state: "final" })
+        .where("id", "in", final)
+        .where("state", "=", "confirmed")
+        .execute();
+  }
+
+  async #reopen(tx: TxRow): Promise<void> {
+    const { store, clock, metrics } = this.#deps;
+    const now = clock.now();
+    this.#log.error(
+      { kind: tx.kind, nonce: tx.nonce, hash: tx.mined_hash, block: tx.mined_block },
+      "a confirmed transaction was removed by a reorg deeper than the confirmation depth; sending it again",
+    );
+    metrics.reorgs.inc();
+    await store.transaction(async (trx) => {
+      await trx
+        .updateTable("transactions")
+        .set({ state: "pending", mined_hash: null, mined_block: null, mined_block_hash: null, last_sent_at: now })
+        .where("id", "=", tx.id)
+        .where("state", "=", "confirmed")
+        .execute();
+      const rows = await trx
+        .updateTable("outbox")
+        .set({
+          state: "sent",
+          confirmed_at: null,
+          updated_at: now,
+          last_error: "removed by a reorg after confirmation; sending again",
+        })
+        .where("tx_id", "=", tx.id)
+        .where("state", "=", "confirmed")
+        .returning(["payment_ref"])
+        .execute();
+      const refs = rows.map((row) => row.payment_ref).filter((ref): ref is string => ref !== null);
+      if (refs.length === 0) return;
+      const undo =
+        tx.kind === "reverse" ? (["reversed", "reversal_queued"] as const) : (["credited", "credit_queued"] as const);
+      await trx
+        .updateTable("payments")
+        .set({ status: undo[1], updated_at: now, reason: "removed by a reorg after confirmation; sending again" })
+        .where("payment_ref", "in", refs)
+        .where("status", "=", undo[0])
+        .execute();
+    });
+    this.#lastBroadcastCheck.delete(tx.id);
+  }
+
+  async #trackInFlight(): Promise<void> {
     const txs = await this.#inFlight();
     if (txs.length === 0) return;
     const { publicClient } = this.#deps.chain;
@@ -199,7 +343,13 @@ export class TxEngine {
         continue;
       }
       const now = this.#deps.clock.now();
-      if (now - tx.last_sent_at >= this.#deps.config.tx.replaceAfterMs) {
+      const replaceAfterMs = this.#deps.config.tx.replaceAfterMs;
+      const atCeilingSince = this.#ceilingChecks.get(tx.id);
+      if (
+        now - tx.last_sent_at >= replaceAfterMs &&
+        (atCeilingSince === undefined || now - atCeilingSince >= replaceAfterMs) &&
+        (await this.#nodeHasLatest(tx))
+      ) {
         await this.#replace(tx);
       } else if (now - (this.#lastBroadcastCheck.get(tx.id) ?? 0) >= REBROADCAST_CHECK_MS) {
         this.#lastBroadcastCheck.set(tx.id, now);
@@ -288,6 +438,9 @@ export class TxEngine {
         metrics.sponsoredGas.inc(Number(gasShare));
       }
     });
+    this.#ceilingAlerts.delete(tx.id);
+    this.#ceilingChecks.delete(tx.id);
+    if (this.#ceilingAlerts.size === 0) metrics.feeCeilingReached.set(0);
     metrics.creditsConfirmed.inc({ kind: tx.kind }, rows.length);
     for (const row of rows) metrics.confirmationLatency.observe({ kind: tx.kind }, (now - row.created_at) / 1000);
     this.#log.info(
@@ -350,7 +503,7 @@ export class TxEngine {
       }
       for (const entry of verdicts.failed) {
         await markFailed(trx, [entry.row.id], entry.error, now);
-        await operation.failed(trx, [entry.row], entry.error, now);
+        await operation.failed(trx, [entry.row], entry.error, now, entry.permanent !== false);
       }
       if (exhausted.length > 0) {
         const error = `gave up after ${config.tx.maxAttempts} attempts (${options.why})`;
@@ -360,12 +513,16 @@ export class TxEngine {
           error,
           now,
         );
-        await operation.failed(trx, exhausted, error, now);
+        await operation.failed(trx, exhausted, error, now, false);
       }
       await requeue(
         trx,
         retry.map((row) => row.id),
-        { now, error: options.why, notBefore: now + Math.min(30_000, 250 * 2 ** Math.min(retry[0]?.attempts ?? 0, 7)) },
+        {
+          now,
+          error: options.why,
+          notBefore: now + backoffDelay(retry[0]?.attempts ?? 0, { baseMs: 250, maxMs: 30_000 }),
+        },
       );
       for (const entry of verdicts.wait) {
         await requeue(trx, [entry.row.id], {
@@ -401,10 +558,61 @@ export class TxEngine {
     await this.#broadcast(tx.raw as Hex, tx.nonce);
   }
 
+  /**
+   * Whether the node accepted the latest signed version of `tx`. A transaction the node never took (the broadcast
+   * failed: no gas money, node down) is broadcast again as it is, never bumped: bumping it would only raise the
+   * price paid once the broadcast finally works.
+   */
+  async #nodeHasLatest(tx: TxRow): Promise<boolean> {
+    const hashes = JSON.parse(tx.hashes) as Hex[];
+    const latest = hashes[hashes.length - 1]!;
+    if (this.#accepted.has(latest)) return true;
+    // After a restart this process has not seen the node's answer: ask the node.
+    const known = await this.#deps.chain.publicClient.getTransaction({ hash: latest }).catch(() => undefined);
+    if (known !== undefined) {
+      this.#remember(latest);
+      return true;
+    }
+    const now = this.#deps.clock.now();
+    if (now - (this.#lastBroadcastCheck.get(tx.id) ?? 0) >= REBROADCAST_CHECK_MS) {
+      this.#lastBroadcastCheck.set(tx.id, now);
+      this.#log.info(
+        { nonce: tx.nonce },
+        "the node has not taken a stuck transaction; broadcasting it again, not bumping",
+      );
+      await this.#broadcast(tx.raw as Hex, tx.nonce);
+    }
+    return false;
+  }
+
+  get #feeCeiling(): Fees {
+    return {
+      maxFeePerGas: this.#deps.config.tx.maxFeePerGas,
+      maxPriorityFeePerGas: this.#deps.config.tx.maxPriorityFeePerGas,
+    };
+  }
+
   async #replace(tx: TxRow): Promise<void> {
     const { chain, config, store, clock } = this.#deps;
     const previous: Fees = { maxFeePerGas: BigInt(tx.max_fee), maxPriorityFeePerGas: BigInt(tx.max_priority_fee) };
-    const fees = bumpFees(previous, await estimateFees(chain.publicClient), config.tx.bumpPercent);
+    const fees = capFees(
+      bumpFees(previous, await estimateFees(chain.publicClient), config.tx.bumpPercent),
+      this.#feeCeiling,
+    );
+    if (!isReplacementBump(previous, fees)) {
+      // At the ceiling: no replacement the node would take. Wait for the base fee to fall, and say so.
+      this.#deps.metrics.feeCeilingReached.set(1);
+      const now = clock.now();
+      this.#ceilingChecks.set(tx.id, now);
+      if (now - (this.#ceilingAlerts.get(tx.id) ?? Number.NEGATIVE_INFINITY) >= FEE_CEILING_ALERT_INTERVAL_MS) {
+        this.#ceilingAlerts.set(tx.id, now);
+        this.#log.error(
+          { nonce: tx.nonce, maxFeePerGas: previous.maxFeePerGas, ceiling: this.#feeCeiling },
+          "a stuck transaction is at the fee ceiling (tx.maxFeePerGas / tx.maxPriorityFeePerGas); not bumping further",
+        );
+      }
+      return;
+    }
     const raw = await chain.account.signTransaction({
       chainId: chain.chain.id,
       type: "eip1559",
@@ -443,18 +651,30 @@ export class TxEngine {
     await this.#broadcast(raw, tx.nonce);
   }
 
-  /** Sends signed bytes; "already known", "nonce too low" and "replacement underpriced" count as sent. */
-  async #broadcast(raw: Hex, nonce: number): Promise<void> {
+  /**
+   * Sends signed bytes; "already known", "nonce too low" and "replacement underpriced" count as sent. Returns
+   * whether the node accepted them (remembered: only an accepted transaction is ever bumped).
+   */
+  async #broadcast(raw: Hex, nonce: number): Promise<boolean> {
     try {
       await this.#deps.chain.publicClient.sendRawTransaction({ serializedTransaction: raw });
     } catch (error) {
       if (isAlreadySentError(error)) {
         this.#log.debug({ nonce, err: describeError(error) }, "node already has this nonce; treated as sent");
-        return;
+        this.#remember(keccak256(raw));
+        return true;
       }
-      // The transaction is recorded; the next ticks rebroadcast or replace it.
+      // The transaction is recorded; the next ticks broadcast it again (unchanged) until the node takes it.
       this.#log.warn({ nonce, err: describeError(error) }, "broadcast failed; will retry");
+      return false;
     }
+    this.#remember(keccak256(raw));
+    return true;
+  }
+
+  #remember(hash: Hex): void {
+    this.#accepted.add(hash);
+    if (this.#accepted.size > 10_000) this.#accepted.delete(this.#accepted.values().next().value!);
   }
 
   // ───────────────────────────── sending new work ─────────────────────────────
@@ -523,7 +743,13 @@ export class TxEngine {
       await requeue(
         this.#deps.store.db,
         rows.map((row) => row.id),
-        { now, error: describeError(error), notBefore: now + 1_000, countAttempt: false, onlyIfClaimed: true },
+        {
+          now,
+          error: describeError(error),
+          notBefore: now + 1_000,
+          countAttempt: false,
+          onlyIfClaimedBy: this.#deps.config.instanceId,
+        },
       ).catch(() => undefined);
       throw error;
     }
@@ -540,7 +766,9 @@ export class TxEngine {
       return await this.#deps.chain.publicClient.estimateGas({ account: this.#deps.chain.account, to, data });
     };
     try {
-      return { rows, gas: await estimate(rows) };
+      const gas = await estimate(rows);
+      if (FLOAT_KINDS.has(operation.kind)) this.#deps.metrics.floatInsufficient.set(0);
+      return { rows, gas };
     } catch (batchError) {
       if (rows.length === 1) {
         await this.#rejectRows(operation, rows, [batchError]);
@@ -587,15 +815,19 @@ export class TxEngine {
     const failed: Verdicts["failed"] = [];
     const wait: Verdicts["wait"] = [];
     const done: Verdicts["done"] = [];
+    const floatShort: Array<{ row: OutboxRow; reason: string }> = [];
     rows.forEach((row, index) => {
       const error = errors[index];
       const decoded = decodeRevert(error);
       const text = formatRevert(decoded, error);
       if (decoded?.name === "Vault_PaymentRefUsed") done.push({ row, note: "reference already used on-chain" });
+      // Not the payment's fault and fixed by funding the float: wait without spending attempts.
+      else if (decoded?.name === "Vault_FloatInsufficient") floatShort.push({ row, reason: text });
       else if (isPermanentRevert(decoded)) failed.push({ row, error: text });
-      else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts) failed.push({ row, error: `gave up: ${text}` });
+      else if (row.attempts + 1 >= this.#deps.config.tx.maxAttempts)
+        failed.push({ row, error: `gave up: ${text}`, permanent: false });
       else {
-        wait.push({ row, reason: text, delayMs: Math.min(30_000, 500 * 2 ** Math.min(row.attempts, 6)) });
+        wait.push({ row, reason: text, delayMs: backoffDelay(row.attempts, { baseMs: 500, maxMs: 30_000 }) });
         this.#log.warn({ kind: row.kind, ref: row.payment_ref, error: text }, "row cannot be sent yet");
       }
     });
@@ -609,13 +841,36 @@ export class TxEngine {
     for (const entry of wait) {
       await requeue(this.#deps.store.db, [entry.row.id], { now, error: entry.reason, notBefore: now + entry.delayMs });
     }
+    if (floatShort.length > 0) await this.#waitForFloat(floatShort, now);
+  }
+
+  /** Credits the float cannot cover go back to the queue, attempts untouched, with an alert and a metric. */
+  async #waitForFloat(entries: Array<{ row: OutboxRow; reason: string }>, now: number): Promise<void> {
+    const { config, metrics, store } = this.#deps;
+    for (const entry of entries) {
+      await requeue(store.db, [entry.row.id], {
+        now,
+        error: `waiting for the float: ${entry.reason}`,
+        notBefore: now + config.float.retryMs,
+        countAttempt: false,
+      });
+    }
+    metrics.floatInsufficient.set(1);
+    metrics.creditsWaitingForFloat.inc(entries.length);
+    if (now - this.#lastFloatAlert >= FLOAT_ALERT_INTERVAL_MS) {
+      this.#lastFloatAlert = now;
+      this.#log.error(
+        { rows: entries.length, example: entries[0]!.reason, retryMs: config.float.retryMs },
+        "the vault's float cannot cover waiting credits: fund it (MesiVault.fundFloat); they resume by themselves",
+      );
+    }
   }
 
   async #send(operation: Operation, rows: OutboxRow[], gasEstimate: bigint): Promise<void> {
     const { chain, config, store, clock, metrics } = this.#deps;
     const { to, data } = operation.encode(this.#context, rows);
     const gas = (gasEstimate * BigInt(config.tx.gasLimitPercent) + 99n) / 100n;
-    const fees = await estimateFees(chain.publicClient);
+    const fees = capFees(await estimateFees(chain.publicClient), this.#feeCeiling);
     const nonce = await this.#nonces.allocate();
     const raw = await chain.account.signTransaction({
       chainId: chain.chain.id,
@@ -655,7 +910,9 @@ export class TxEngine {
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await trx
+      // Only rows this instance still holds: if the lease ran out and another instance took them, nothing is
+      // recorded (the transaction is rolled back and never broadcast).
+      const marked = await trx
         .updateTable("outbox")
         .set({ state: "sent", tx_id: inserted.id, tx_hash: hash, nonce, updated_at: now })
         .where(
@@ -663,13 +920,29 @@ export class TxEngine {
           "in",
           rows.map((row) => row.id),
         )
-        .execute();
+        .where("state", "=", "claimed")
+        .where("claimed_by", "=", config.instanceId)
+        .executeTakeFirst();
+      if (Number(marked.numUpdatedRows) !== rows.length) {
+        throw new ClaimLostError(rows.length, Number(marked.numUpdatedRows));
+      }
     });
     metrics.transactionsSent.inc({ kind: operation.kind });
     this.#log.debug({ kind: operation.kind, nonce, hash, rows: rows.length, gas }, "sending");
     this.#deps.crashPoint?.("engine:before-broadcast");
     await this.#broadcast(raw, nonce);
     this.#deps.crashPoint?.("engine:after-broadcast");
+  }
+}
+
+/** Some rows of a batch were no longer claimed by this instance when it came to record the transaction. */
+export class ClaimLostError extends Error {
+  override readonly name = "ClaimLostError";
+  constructor(
+    readonly rows: number,
+    readonly stillHeld: number,
+  ) {
+    super(`${rows - stillHeld} of ${rows} rows are no longer claimed by this instance; the transaction was not sent`);
   }
 }
 

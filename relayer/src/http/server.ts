@@ -2,6 +2,7 @@
 // as raw bytes so the Stripe webhook's signature is checked on exactly what
 // Stripe signed; other routes parse the JSON themselves.
 import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Hex } from "viem";
 
@@ -50,6 +51,15 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
   const log = deps.logger.child({ component: "http" });
   // The webapp calls quotes and gasless routes from the browser; only its configured origins may.
+  void app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      code: "rate_limited",
+      message: `too many requests from this address: at most ${context.max} per minute; retry in ${Math.ceil(context.ttl / 1000)}s`,
+    }),
+  });
+  const quoteLimit = { max: deps.config.http.quotesPerClientPerMinute, timeWindow: 60_000 };
   void app.register(cors, {
     origin: [...deps.config.http.corsOrigins],
     methods: ["GET", "POST"],
@@ -106,10 +116,18 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     return reply.status(result.status).send(toJsonSafe(result.body));
   });
 
-  app.post("/quotes", async (request, reply) => {
-    const quote = await deps.quotes.create(parseJson(request));
-    return reply.status(201).send(quote);
+  // Registered as a plugin so it loads after the rate limiter, whose route hook must see it.
+  void app.register(async (scoped) => {
+    scoped.post("/quotes", { config: { rateLimit: quoteLimit } }, async (request, reply) => {
+      const quote = await deps.quotes.create(parseJson(request));
+      return reply.status(201).send(quote);
+    });
   });
+
+  app.post<{ Params: { id: string } }>(
+    "/quotes/:id/check",
+    async (request) => await deps.quotes.check(request.params.id),
+  );
 
   app.get<{ Params: { id: string } }>("/quotes/:id", async (request, reply) => {
     const quote = await deps.quotes.get(request.params.id);
@@ -131,7 +149,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       .select(["kind", "state", "tx_hash", "last_error"])
       .where("payment_ref", "=", ref)
       .execute();
-    return { ...payment, operations: outbox };
+    const { refund_id: refundId, ...rest } = payment;
+    return { ...rest, refundId, operations: outbox };
   });
 
   app.post("/relay/tip", async (request, reply) =>

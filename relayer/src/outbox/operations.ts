@@ -91,8 +91,11 @@ export interface Verdicts {
   readonly ready: OutboxRow[];
   /** Already done on-chain (by this or another instance, or by the fan). */
   readonly done: Array<{ row: OutboxRow; note: string }>;
-  /** Can never succeed. */
-  readonly failed: Array<{ row: OutboxRow; error: string }>;
+  /**
+   * Can never succeed. `permanent` (the default) when the chain refused it for good; false when it only ran out
+   * of attempts (a person decides; see cli/requeue.ts).
+   */
+  readonly failed: Array<{ row: OutboxRow; error: string; permanent?: boolean }>;
   /** Not yet possible; try again after `delayMs`. */
   readonly wait: Array<{ row: OutboxRow; reason: string; delayMs: number }>;
 }
@@ -111,8 +114,8 @@ export interface Operation {
   encode(context: OperationContext, rows: OutboxRow[]): { to: Address; data: Hex };
   /** Store updates once the rows are confirmed on-chain (or found done). */
   confirmed(db: Kysely<Database>, rows: OutboxRow[], now: number): Promise<void>;
-  /** Store updates once the rows failed for good. */
-  failed(db: Kysely<Database>, rows: OutboxRow[], error: string, now: number): Promise<void>;
+  /** Store updates once the rows failed for good (`permanent`: refused by the chain, not just out of attempts). */
+  failed(db: Kysely<Database>, rows: OutboxRow[], error: string, now: number, permanent: boolean): Promise<void>;
 }
 
 function emptyVerdicts(): Verdicts {
@@ -173,8 +176,16 @@ const creditOperation: Operation = {
     return { to: context.chain.addresses.vault, data };
   },
   confirmed: (db, rows, now) => setPaymentStatus(db, rows.map(refOf), ["credit_queued"], "credited", now),
-  failed: (db, rows, error, now) =>
-    setPaymentStatus(db, rows.map(refOf), ["credit_queued"], "flagged", now, `credit failed: ${error}`),
+  // Refused by the chain: the card is refunded (stripe/refunds.ts). Out of attempts: a person looks.
+  failed: (db, rows, error, now, permanent) =>
+    setPaymentStatus(
+      db,
+      rows.map(refOf),
+      ["credit_queued"],
+      permanent ? "refund_pending" : "flagged",
+      now,
+      `credit failed: ${error}`,
+    ),
 };
 
 const ticketOperation: Operation = {
@@ -237,13 +248,30 @@ const reverseOperation: Operation = {
 const settleOperation: Operation = {
   kind: "settle",
   batchable: true,
-  async check(context, rows) {
+  async check(context, rows, db) {
     const verdicts = emptyVerdicts();
     const records = await readCreditRecords(context.chain.publicClient, context.chain.addresses.vault, rows.map(refOf));
     const now = await context.nowSeconds();
+    const payments = await db
+      .selectFrom("payments")
+      .select(["payment_ref", "status"])
+      .where("payment_ref", "in", rows.map(refOf))
+      .execute();
+    const statusOf = new Map(payments.map((payment) => [payment.payment_ref, payment.status]));
     for (const row of rows) {
       const record = records.get(refOf(row))!;
-      if (record.status !== CreditStatus.Held) verdicts.done.push({ row, note: "not held" });
+      if (record.status === CreditStatus.None) {
+        // No credit on-chain is not "settled": a reorg removed it and it is being sent again — unless the
+        // payment no longer expects one (refunded before it landed again).
+        const status = statusOf.get(refOf(row));
+        if (status === "credited" || status === "credit_queued")
+          verdicts.wait.push({
+            row,
+            reason: "credit not on-chain (removed by a reorg); waiting for it",
+            delayMs: 5_000,
+          });
+        else verdicts.done.push({ row, note: `nothing held on-chain (payment ${status ?? "unknown"})` });
+      } else if (record.status !== CreditStatus.Held) verdicts.done.push({ row, note: "not held" });
       else if (record.clearsAt > now)
         verdicts.wait.push({ row, reason: "hold not over", delayMs: Number(record.clearsAt - now) * 1000 });
       else verdicts.ready.push(row);

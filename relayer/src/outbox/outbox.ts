@@ -137,7 +137,7 @@ export async function queuedSummary(
 export async function requeue(
   db: Kysely<Database>,
   ids: readonly number[],
-  parameters: { now: number; error?: string; notBefore?: number; countAttempt?: boolean; onlyIfClaimed?: boolean },
+  parameters: { now: number; error?: string; notBefore?: number; countAttempt?: boolean; onlyIfClaimedBy?: string },
 ): Promise<void> {
   if (ids.length === 0) return;
   let query = db
@@ -155,7 +155,8 @@ export async function requeue(
       attempts: parameters.countAttempt === false ? eb.ref("attempts") : eb("attempts", "+", 1),
     }))
     .where("id", "in", [...ids]);
-  if (parameters.onlyIfClaimed === true) query = query.where("state", "=", "claimed");
+  if (parameters.onlyIfClaimedBy !== undefined)
+    query = query.where("state", "=", "claimed").where("claimed_by", "=", parameters.onlyIfClaimedBy);
   await query.execute();
 }
 
@@ -249,14 +250,17 @@ export async function cancelQueued(
  */
 export async function releaseAbandonedClaims(
   db: Kysely<Database>,
-  parameters: { instanceId: string; now: number; leaseMs: number },
+  parameters: { instanceId?: string; now: number; leaseMs: number },
 ): Promise<number> {
+  const { instanceId } = parameters;
   const result = await db
     .updateTable("outbox")
     .set({ state: "queued", claimed_by: null, claimed_at: null, updated_at: parameters.now })
     .where("state", "=", "claimed")
     .where((eb) =>
-      eb.or([eb("claimed_by", "=", parameters.instanceId), eb("claimed_at", "<", parameters.now - parameters.leaseMs)]),
+      instanceId === undefined
+        ? eb("claimed_at", "<", parameters.now - parameters.leaseMs)
+        : eb.or([eb("claimed_by", "=", instanceId), eb("claimed_at", "<", parameters.now - parameters.leaseMs)]),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

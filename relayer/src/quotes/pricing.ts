@@ -1,5 +1,6 @@
 // Fiat price of a $MESI amount at the configured rate, in the currency's minor
-// unit (cents), rounded up so the platform never sells below the rate.
+// unit (cents for USD, yen for JPY: see currencies.ts), rounded up so the
+// platform never sells below the rate.
 
 export interface FiatRate {
   /** Fiat major units per whole $MESI = numerator / denominator. */
@@ -9,7 +10,7 @@ export interface FiatRate {
 
 export const MESI_DECIMALS = 18n;
 
-export function fiatMinorFor(mesiAmount: bigint, rate: FiatRate, currencyDecimals = 2): bigint {
+export function fiatMinorFor(mesiAmount: bigint, rate: FiatRate, currencyDecimals: number): bigint {
   const numerator = mesiAmount * rate.numerator * 10n ** BigInt(currencyDecimals);
   const denominator = rate.denominator * 10n ** MESI_DECIMALS;
   return (numerator + denominator - 1n) / denominator;

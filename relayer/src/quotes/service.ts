@@ -20,8 +20,11 @@ import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import type { StripeGateway } from "../stripe/gateway.ts";
 import { paymentRefOf } from "../stripe/webhook.ts";
+import { formatMinor, minorUnitsOf } from "./currencies.ts";
 import { fiatMinorFor } from "./pricing.ts";
 import { lockHeldSeats } from "./seats.ts";
+import { verifyQuoteSignature } from "./quoteSignature.ts";
+import { simulateCardCredit } from "./simulateCredit.ts";
 
 const addressSchema = z
   .string()
@@ -42,6 +45,16 @@ export const quoteRequestSchema = z
       .string()
       .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex")
       .default(zeroHash),
+    /** Unix seconds when the fan signed the request (see quoteSignature.ts). */
+    issuedAt: z
+      .string()
+      .regex(/^\d{1,12}$/, "must be unix seconds as a decimal string")
+      .optional(),
+    /** The fan's EIP-712 signature of the request; required for a ticket (it holds seats), optional for a tip. */
+    signature: z
+      .string()
+      .regex(/^0x([0-9a-fA-F]{2})+$/, "must be hex")
+      .optional(),
   })
   .strict();
 
@@ -99,6 +112,8 @@ export class QuoteService {
     if (request.fan === request.creator) throw new BadRequestError("self_payment", "a fan cannot pay themselves");
     if (request.fan === zeroAddress || request.creator === zeroAddress)
       throw new BadRequestError("zero_address", "fan and creator must not be the zero address");
+    await this.#bindToFan(request);
+    await this.#limitPerFan(request.fan);
 
     let mesiAmount: bigint;
     let creator = request.creator;
@@ -151,7 +166,7 @@ export class QuoteService {
     }
     if (mesiAmount <= 0n) throw new BadRequestError("amount_zero", "mesiAmount must be greater than zero");
 
-    const minor = fiatMinorFor(mesiAmount, config.pricing.fiatPerMesi);
+    const minor = fiatMinorFor(mesiAmount, config.pricing.fiatPerMesi, minorUnitsOf(config.stripe.currency));
     const { maxChargeMinor, minChargeMinor, currency } = config.stripe;
     if (minor > BigInt(maxChargeMinor)) {
       throw new BadRequestError(
@@ -174,6 +189,18 @@ export class QuoteService {
     const now = clock.now();
     const quoteId = randomUUID();
     const expiresAt = now + config.pricing.quoteTtlSeconds * 1000;
+    // Before anything is held or a PaymentIntent exists: would the contract take this credit?
+    await simulateCardCredit(this.#deps.chain, {
+      quoteId,
+      fan: request.fan,
+      creator,
+      purpose: request.purpose,
+      mesiAmount,
+      channel: request.channel,
+      channelRef: request.channelRef.toLowerCase() as Hex,
+      streamId: request.streamId ?? null,
+      quantity: request.purpose === "ticket" ? (request.quantity ?? 1) : null,
+    });
     await store.transaction(async (trx) => {
       if (sale !== undefined)
         await this.#reserve(trx, request.streamId!, request.quantity ?? 1, sale, quoteId, expiresAt, now);
@@ -262,6 +289,98 @@ export class QuoteService {
     };
   }
 
+  /** A ticket quote holds seats: only the fan, by signature, may ask for one. A tip's signature is checked if sent. */
+  async #bindToFan(request: z.output<typeof quoteRequestSchema>): Promise<void> {
+    if (request.signature === undefined) {
+      if (request.purpose === "ticket") {
+        throw new BadRequestError(
+          "quote_signature_required",
+          "a ticket quote holds seats, so the fan signs the request: EIP-712 QuoteRequest (domain Mesi Relayer v1) " +
+            "with issuedAt, sent as `signature` and `issuedAt`",
+        );
+      }
+      return;
+    }
+    if (request.issuedAt === undefined)
+      throw new BadRequestError("issued_at_required", "a signed quote request needs issuedAt (unix seconds)");
+    await verifyQuoteSignature(
+      this.#deps.chain,
+      {
+        fan: request.fan,
+        creator: request.creator,
+        purpose: request.purpose,
+        mesiAmount: request.mesiAmount,
+        streamId: request.streamId,
+        quantity: request.quantity,
+        channel: request.channel,
+        channelRef: request.channelRef as Hex,
+        issuedAt: request.issuedAt,
+      },
+      request.signature as Hex,
+      this.#deps.clock.now(),
+    );
+  }
+
+  /** Caps a fan's open quotes and the quotes a fan may ask for per minute (429). */
+  async #limitPerFan(fan: string): Promise<void> {
+    const { config, clock, store } = this.#deps;
+    const now = clock.now();
+    const open = await store.db
+      .selectFrom("quotes")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("fan", "=", fan)
+      .where("status", "=", "open")
+      .where("expires_at", ">", now)
+      .executeTakeFirstOrThrow();
+    const recentMinute = await store.db
+      .selectFrom("quotes")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("fan", "=", fan)
+      .where("created_at", ">", now - 60_000)
+      .executeTakeFirstOrThrow();
+    if (Number(open.n) >= config.quotes.maxOpenPerFan) {
+      throw new BadRequestError(
+        "too_many_open_quotes",
+        `this fan already has ${config.quotes.maxOpenPerFan} open quotes; pay or let one expire first`,
+        { maxOpenPerFan: config.quotes.maxOpenPerFan },
+        429,
+      );
+    }
+    if (Number(recentMinute.n) >= config.quotes.perFanPerMinute) {
+      throw new BadRequestError(
+        "too_many_quotes",
+        `this fan asked for ${config.quotes.perFanPerMinute} quotes in the last minute; try again shortly`,
+        { perFanPerMinute: config.quotes.perFanPerMinute },
+        429,
+      );
+    }
+  }
+
+  /**
+   * The check the webapp asks for right before confirming the card: the quote is still open and the contract
+   * would still take its credit. Throws 404, 409 or 422 (`would_revert`) otherwise.
+   */
+  async check(quoteId: string): Promise<{ quoteId: string; creditable: true }> {
+    const row = await this.#deps.store.db.selectFrom("quotes").selectAll().where("id", "=", quoteId).executeTakeFirst();
+    if (row === undefined) throw new BadRequestError("not_found", `no quote ${quoteId}`, undefined, 404);
+    if (row.status !== "open")
+      throw new BadRequestError("quote_not_open", `quote ${quoteId} is ${row.status}`, { status: row.status }, 409);
+    if (Number(row.expires_at) <= this.#deps.clock.now())
+      throw new BadRequestError("quote_expired", `quote ${quoteId} has expired; ask for a new quote`, undefined, 409);
+    await simulateCardCredit(this.#deps.chain, {
+      quoteId,
+      fan: row.fan as Address,
+      creator: row.creator as Address,
+      purpose: row.purpose,
+      mesiAmount: BigInt(row.mesi_amount),
+      channel: Number(row.channel),
+      channelRef: row.channel_ref as Hex,
+      streamId: row.stream_id,
+      quantity: row.quantity === null ? null : Number(row.quantity),
+    });
+    return { quoteId, creditable: true };
+  }
+
   /** Expires open quotes past their time (plus a grace period) and releases their seats. */
   async expireStale(): Promise<number> {
     const { store, clock, gateway } = this.#deps;
@@ -344,10 +463,4 @@ export class QuoteService {
       })
       .execute();
   }
-}
-
-function formatMinor(minor: bigint, currency: string): string {
-  const whole = minor / 100n;
-  const cents = (minor % 100n).toString().padStart(2, "0");
-  return `${whole.toLocaleString("en-US")}.${cents} ${currency.toUpperCase()}`;
 }

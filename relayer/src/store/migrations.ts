@@ -143,6 +143,13 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    "0002_payment_refund": {
+      async up(db: Kysely<unknown>) {
+        // The Stripe refund the relayer issued for a payment the chain refused (see stripe/refunds.ts).
+        await db.schema.alterTable("payments").addColumn("refund_id", "text").execute();
+        await db.schema.createIndex("payments_status").on("payments").column("status").execute();
+      },
+    },
   };
 }
 

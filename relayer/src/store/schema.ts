@@ -45,10 +45,18 @@ export interface TicketReservationsTable {
  * - rejected: never credited (amount/currency mismatch, expired quote, sold out…).
  * - refunded: refunded or disputed before any credit: never credited.
  * - reversal_queued / reversed: reversed on-chain during the hold.
- * - flagged: refunded or disputed after the hold (or partially): needs a person.
+ * - refund_pending: the chain refused the credit for good; the relayer refunds the card (stripe/refunds.ts).
+ * - flagged: refunded or disputed after the hold (or partially), or a credit that gave up: needs a person.
  */
 export type PaymentStatus =
-  "credit_queued" | "credited" | "rejected" | "refunded" | "reversal_queued" | "reversed" | "flagged";
+  | "credit_queued"
+  | "credited"
+  | "rejected"
+  | "refunded"
+  | "refund_pending"
+  | "reversal_queued"
+  | "reversed"
+  | "flagged";
 
 export interface PaymentsTable {
   payment_ref: string;
@@ -64,6 +72,8 @@ export interface PaymentsTable {
   quantity: number | null;
   status: PaymentStatus;
   reason: string | null;
+  /** The Stripe refund issued by the relayer, once it refunded a payment the chain refused. */
+  refund_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -104,7 +114,11 @@ export interface OutboxTable {
   confirmed_at: number | null;
 }
 
-export type TxState = "pending" | "mined" | "confirmed" | "reverted" | "dropped";
+/**
+ * pending → mined → confirmed (at the confirmation depth; its rows are done) → final (its block is final). A
+ * confirmed transaction a reorg removes goes back to pending, and its rows back to sent.
+ */
+export type TxState = "pending" | "mined" | "confirmed" | "final" | "reverted" | "dropped";
 
 export interface TransactionsTable {
   id: Generated<number>;

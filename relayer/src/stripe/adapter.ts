@@ -6,6 +6,7 @@ import {
   verifyStripeEvent,
   type CreatePaymentIntentParameters,
   type PaymentIntentSummary,
+  type RefundSummary,
   type StripeGateway,
 } from "./gateway.ts";
 
@@ -64,6 +65,18 @@ export class StripeApiGateway implements StripeGateway {
     } catch (error) {
       // Already succeeded or canceled: the webhook decides what happens next.
       if (error instanceof Stripe.errors.StripeInvalidRequestError) return;
+      throw error;
+    }
+  }
+
+  async refundPaymentIntent(id: string, idempotencyKey: string): Promise<RefundSummary> {
+    try {
+      const refund = await this.#stripe.refunds.create({ payment_intent: id }, { idempotencyKey });
+      return { id: refund.id, alreadyRefunded: false };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === "charge_already_refunded") {
+        return { id: null, alreadyRefunded: true };
+      }
       throw error;
     }
   }

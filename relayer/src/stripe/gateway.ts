@@ -13,6 +13,12 @@ export interface PaymentIntentSummary {
   readonly metadata: Readonly<Record<string, string>>;
 }
 
+export interface RefundSummary {
+  /** Stripe's refund id (`re_…`); null when the payment had already been refunded in full elsewhere. */
+  readonly id: string | null;
+  readonly alreadyRefunded: boolean;
+}
+
 export interface CreatePaymentIntentParameters {
   readonly amountMinor: number;
   readonly currency: string;
@@ -30,6 +36,11 @@ export interface StripeGateway {
     idempotencyKey: string,
   ): Promise<void>;
   cancelPaymentIntent(id: string, idempotencyKey: string): Promise<void>;
+  /**
+   * Refunds a succeeded PaymentIntent in full. The same idempotency key returns the same refund; a payment
+   * already refunded in full answers `alreadyRefunded` instead of failing.
+   */
+  refundPaymentIntent(id: string, idempotencyKey: string): Promise<RefundSummary>;
   /** Verifies the signature on the raw body and parses the event; throws {@link WebhookVerificationError}. */
   constructEvent(rawBody: Buffer, signatureHeader: string | undefined): Stripe.Event;
 }

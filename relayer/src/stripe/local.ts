@@ -11,6 +11,7 @@ import {
   verifyStripeEvent,
   type CreatePaymentIntentParameters,
   type PaymentIntentSummary,
+  type RefundSummary,
   type StripeGateway,
 } from "./gateway.ts";
 
@@ -18,6 +19,7 @@ export class LocalStripeGateway implements StripeGateway {
   readonly mode = "local" as const;
   readonly #byKey = new Map<string, PaymentIntentSummary>();
   readonly #byId = new Map<string, PaymentIntentSummary>();
+  readonly #refundsByKey = new Map<string, { id: string; paymentIntent: string }>();
 
   constructor(
     private readonly webhookSecret: string,
@@ -54,6 +56,20 @@ export class LocalStripeGateway implements StripeGateway {
   async cancelPaymentIntent(id: string): Promise<void> {
     const intent = this.#byId.get(id);
     if (intent !== undefined) this.#byId.set(id, { ...intent, status: "canceled" });
+  }
+
+  async refundPaymentIntent(id: string, idempotencyKey: string): Promise<RefundSummary> {
+    const existing = this.#refundsByKey.get(idempotencyKey);
+    if (existing !== undefined) return { id: existing.id, alreadyRefunded: false };
+    if (this.refundsOf(id).length > 0) return { id: null, alreadyRefunded: true };
+    const refund = { id: `re_local_${randomBytes(12).toString("hex")}`, paymentIntent: id };
+    this.#refundsByKey.set(idempotencyKey, refund);
+    return { id: refund.id, alreadyRefunded: false };
+  }
+
+  /** The refunds made for a PaymentIntent (for tests and the local tools). */
+  refundsOf(paymentIntentId: string): string[] {
+    return [...this.#refundsByKey.values()].filter((r) => r.paymentIntent === paymentIntentId).map((r) => r.id);
   }
 
   constructEvent(rawBody: Buffer, signatureHeader: string | undefined): Stripe.Event {

@@ -21,7 +21,8 @@ import type { CrashPoint } from "../chain/txEngine.ts";
 import { cancelQueued, enqueue } from "../outbox/outbox.ts";
 import type { CreditPayload, TicketPayload } from "../outbox/operations.ts";
 import type { Database, PaymentStatus } from "../store/schema.ts";
-import { isUniqueViolation, type Store } from "../store/store.ts";
+import { isTransientConflict, isUniqueViolation, type Store } from "../store/store.ts";
+import { backoffDelay, sleep } from "../backoff.ts";
 import { WebhookVerificationError, type StripeGateway } from "./gateway.ts";
 
 /** The vault's reference for a Stripe payment: keccak256 of the PaymentIntent id. */
@@ -48,6 +49,9 @@ type Outcome = { outcome: string; paymentRef?: Hex; reason?: string };
 
 class DuplicateEvent extends Error {}
 
+/** Tries of one event whose transaction conflicts with a concurrent one before answering 503. */
+const WEBHOOK_CONFLICT_ATTEMPTS = 8;
+
 export class StripeWebhookHandler {
   readonly #deps: WebhookDeps;
   readonly #log: Logger;
@@ -71,32 +75,64 @@ export class StripeWebhookHandler {
     }
 
     const now = this.#deps.clock.now();
-    let result: Outcome;
-    try {
-      result = await this.#deps.store.transaction(async (trx) => {
-        const inserted = await trx
-          .insertInto("webhook_events")
-          .values({ event_id: event.id, type: event.type, payment_ref: null, outcome: "processing", received_at: now })
-          .onConflict((conflict) => conflict.column("event_id").doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateEvent();
-        const outcome = await this.#apply(trx, event, now);
-        await trx
-          .updateTable("webhook_events")
-          .set({
-            outcome: outcome.reason === undefined ? outcome.outcome : `${outcome.outcome}: ${outcome.reason}`,
-            payment_ref: outcome.paymentRef ?? null,
-          })
-          .where("event_id", "=", event.id)
-          .execute();
-        return outcome;
-      });
-    } catch (error) {
-      if (error instanceof DuplicateEvent || isUniqueViolation(error)) {
-        this.#deps.metrics.webhooks.inc({ type: event.type, outcome: "duplicate" });
-        return { status: 200, body: { received: true, duplicate: true, eventId: event.id } };
+    let result: Outcome | undefined;
+    // Only the event id's own conflict makes a duplicate. Any other conflict (the payment reference inserted by a
+    // concurrent event for the same PaymentIntent, a serialization failure) means this transaction read a state
+    // that another one changed: it was rolled back, so it runs again against the new state.
+    for (let attempt = 1; result === undefined; attempt++) {
+      try {
+        result = await this.#deps.store.transaction(async (trx) => {
+          const inserted = await trx
+            .insertInto("webhook_events")
+            .values({
+              event_id: event.id,
+              type: event.type,
+              payment_ref: null,
+              outcome: "processing",
+              received_at: now,
+            })
+            .onConflict((conflict) => conflict.column("event_id").doNothing())
+            .executeTakeFirst();
+          if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new DuplicateEvent();
+          const outcome = await this.#apply(trx, event, now);
+          await trx
+            .updateTable("webhook_events")
+            .set({
+              outcome: outcome.reason === undefined ? outcome.outcome : `${outcome.outcome}: ${outcome.reason}`,
+              payment_ref: outcome.paymentRef ?? null,
+            })
+            .where("event_id", "=", event.id)
+            .execute();
+          return outcome;
+        });
+      } catch (error) {
+        if (error instanceof DuplicateEvent) {
+          this.#deps.metrics.webhooks.inc({ type: event.type, outcome: "duplicate" });
+          return { status: 200, body: { received: true, duplicate: true, eventId: event.id } };
+        }
+        if (!isUniqueViolation(error) && !isTransientConflict(error)) throw error;
+        if (attempt >= WEBHOOK_CONFLICT_ATTEMPTS) {
+          // Not acknowledged: Stripe delivers the event again later.
+          this.#deps.metrics.webhooks.inc({ type: event.type, outcome: "conflict" });
+          this.#log.warn(
+            { eventId: event.id, type: event.type, attempts: attempt },
+            "webhook kept conflicting; not acknowledged",
+          );
+          return {
+            status: 503,
+            body: {
+              error: "conflict_retry",
+              message: "a concurrent event for the same payment kept conflicting; deliver again",
+              eventId: event.id,
+            },
+          };
+        }
+        this.#log.debug(
+          { eventId: event.id, attempt, err: error },
+          "webhook conflicted with a concurrent event; retrying",
+        );
+        await sleep(backoffDelay(attempt, { baseMs: 5, maxMs: 200 }));
       }
-      throw error;
     }
     this.#deps.crashPoint?.("webhook:after-commit");
     this.#deps.metrics.webhooks.inc({ type: event.type, outcome: result.outcome });
@@ -376,6 +412,7 @@ export class StripeWebhookHandler {
         quantity: fields.quantity ?? null,
         status: parameters.status,
         reason: parameters.reason,
+        refund_id: null,
         created_at: parameters.now,
         updated_at: parameters.now,
       })

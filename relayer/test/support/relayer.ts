@@ -6,8 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { Writable } from "node:stream";
+
+import type { Hex } from "viem";
+import type { PrivateKeyAccount } from "viem/accounts";
 import { parseConfig, type RelayerConfig, type RelayerConfigInput } from "../../src/config.ts";
 import { createLogger } from "../../src/logger.ts";
+import { quoteTypedData, type SignedQuoteFields } from "../../src/quotes/quoteSignature.ts";
 import { startRelayer, type Relayer } from "../../src/relayer.ts";
 import { buildEvent, deliverEvent, type SimulatedOutcome } from "../../src/stripe/simulator.ts";
 import type { AnvilNode } from "./anvil.ts";
@@ -48,7 +52,21 @@ export function relayerConfigInput(
     stripe: { mode: "local", webhookSecret: WEBHOOK_SECRET },
     dev: { simulator: true },
     ...rest,
+    // Tests drive hundreds of quotes from one address; the limits have their own test (quoteAbuse.test.ts).
+    http: { quotesPerClientPerMinute: 1_000_000, ...rest.http },
+    quotes: { maxOpenPerFan: 1_000, perFanPerMinute: 1_000, ...rest.quotes },
   } as RelayerConfigInput;
+}
+
+/** A quote request signed by its fan (EIP-712 QuoteRequest), ready to POST to /quotes. */
+export async function signQuoteRequest(
+  fan: PrivateKeyAccount,
+  fields: Omit<SignedQuoteFields, "fan" | "issuedAt">,
+  chainId: number,
+  issuedAt = Math.floor(Date.now() / 1000),
+): Promise<SignedQuoteFields & { signature: Hex }> {
+  const full: SignedQuoteFields = { fan: fan.address, issuedAt: String(issuedAt), ...fields };
+  return { ...full, signature: await fan.signTypedData(quoteTypedData(full, chainId)) };
 }
 
 export async function startTestRelayer(input: RelayerConfigInput): Promise<Relayer> {
