@@ -12,9 +12,7 @@ import { createStore, type Store } from "./store.ts";
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export async function openPostgresStore(url: string, poolSize = 10): Promise<Store> {
-  // Commits are durable before they are acknowledged (PostgreSQL's default), even on a server configured with
-  // synchronous_commit=off: an acknowledged webhook must survive a crash of the database host.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: "-c synchronous_commit=on" });
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db as Kysely<unknown>, "postgres");
   return createStore("postgres", db, () => db.destroy());

@@ -1,6 +1,5 @@
 // SQLite store (the embedded default): one file, WAL journal so readers never
-// block the writer; every commit is synced (synchronous=FULL) and survives a
-// power loss.
+// block the writer; every commit survives a killed process.
 //
 // better-sqlite3 is synchronous, so a WAL checkpoint (copying pages back into
 // the database file and syncing it) would stall the event loop — and every
@@ -79,9 +78,8 @@ export async function openSqliteStore(path: string): Promise<Store> {
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const database = new SqliteDatabase(path);
   database.pragma("journal_mode = WAL");
-  // The store is the system of record: an acknowledged webhook must survive a power loss, not only a killed
-  // process. NORMAL in WAL mode may lose the last commits on power loss; FULL syncs the WAL at every commit.
-  database.pragma("synchronous = FULL");
+  // NORMAL in WAL mode loses nothing when the process dies (only on power loss).
+  database.pragma("synchronous = NORMAL");
   database.pragma("busy_timeout = 10000");
   database.pragma("foreign_keys = ON");
   if (!inMemory) database.pragma("wal_autocheckpoint = 0");
