@@ -88,6 +88,11 @@ export class RelayerClient {
     return this.#request("GET", `/quotes/${encodeURIComponent(quoteId)}`);
   }
 
+  /** Simulates the quote's credit again right before the card is confirmed (422 would_revert when it would fail). */
+  checkQuote(quoteId: string): Promise<Record<string, unknown>> {
+    return this.#request("POST", `/quotes/${encodeURIComponent(quoteId)}/check`, {});
+  }
+
   getPayment(paymentRef: string): Promise<PaymentView> {
     return this.#request("GET", `/payments/${encodeURIComponent(paymentRef)}`);
   }
