@@ -61,7 +61,7 @@ const PAGE = `first: $first, skip: $skip`;
 
 export const activityQueries: { readonly [K in ActivityKind]: Page<K> } = {
   tips: graphql(`query FanTips${VARS} {
-  rows: tips(${PAGE}, where: { fan: $who }, orderBy: timestamp, orderDirection: desc) {
+  rows: tips(${PAGE}, where: { fan: $who }, orderBy: blockNumber, orderDirection: desc) {
     id fan { id } creator { id } source amount fee channel memoHash timestamp blockNumber transactionHash
   }
   ${META}
