@@ -149,18 +149,19 @@ try {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(profileUrl, { waitUntil: "load" });
-  await page.evaluate(() => {
-    const seen: Record<string, number> = {};
-    (window as unknown as { __seen: typeof seen }).__seen = seen;
-    const record = (): void => {
-      for (const row of document.querySelectorAll<HTMLElement>('[data-testid="tip-row"]')) {
+  // A plain string, so the transpiler's helpers never end up inside the page.
+  await page.evaluate(`(() => {
+    const seen = {};
+    window.__seen = seen;
+    const record = () => {
+      for (const row of document.querySelectorAll('[data-testid="tip-row"]')) {
         const tx = row.dataset.tx;
         if (tx !== undefined && seen[tx] === undefined) seen[tx] = Date.now();
       }
     };
     new MutationObserver(record).observe(document.body, { childList: true, subtree: true, attributes: true });
     record();
-  });
+  })()`);
   const delays: number[] = [];
   for (let i = 0; i < 20; i += 1) {
     const hash: Hex = await wallet.writeContract({
@@ -176,11 +177,10 @@ try {
       if (receipt !== null) minedAt = Date.now();
       else await new Promise((r) => setTimeout(r, 20));
     }
-    const shownAt = await page.waitForFunction(
-      (tx) => (window as unknown as { __seen: Record<string, number> }).__seen[tx],
-      hash,
-      { timeout: 30_000, polling: 20 },
-    );
+    const shownAt = await page.waitForFunction(`window.__seen["${hash}"]`, undefined, {
+      timeout: 30_000,
+      polling: 20,
+    });
     delays.push(((await shownAt.jsonValue()) as number) - minedAt);
   }
   await context.close();

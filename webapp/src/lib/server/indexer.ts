@@ -6,7 +6,7 @@ import { graphRequest, IndexerError } from "$lib/graph/client";
 import { CreatorQuery, CreatorsQuery, CreatorTipsQuery } from "$lib/graph/queries";
 import type { CreatorDetail, CreatorSummary, Hex, Meta, TipRow } from "$lib/graph/types";
 import { mesiContracts } from "$lib/contracts/mesi";
-import { loadProfile } from "$lib/profiles/loadProfile";
+import { loadProfile, loadStreamTitle } from "$lib/profiles/loadProfile";
 import type { Profile } from "$lib/profiles";
 
 import { serverConfig } from "./config";
@@ -63,6 +63,8 @@ export interface CreatorPage {
   readonly profile: Profile;
   readonly feeBps: string;
   readonly tips: TipRow[];
+  /** Stream id → title from the stream's metadata document. */
+  readonly streamTitles: Readonly<Record<string, string>>;
   readonly status: IndexStatus;
 }
 
@@ -85,7 +87,11 @@ export async function loadCreatorPage(id: string, fetcher: typeof fetch): Promis
     // A registered creator, an account the index saw being paid, or an open account nobody has paid yet.
     const creator = data.creator ?? ((await canBePaid(id as Address)) ? emptyAccount(id as Hex) : null);
     if (creator === null) return null;
+    const titles = await Promise.all(
+      creator.streams.map(async (s) => [s.id, await loadStreamTitle(s.metadataURI, config.ipfsGateway)] as const),
+    );
     return {
+      streamTitles: Object.fromEntries(titles.filter((entry): entry is readonly [string, string] => entry[1] !== null)),
       creator,
       profile: await loadProfile(creator.id, creator.profileURI, config.ipfsGateway),
       feeBps: data.vault?.feeBps ?? "0",
