@@ -1,15 +1,16 @@
 // The server's reads from the index: creators for the home page, one creator for a profile, with their
 // profile documents resolved and cached. Index failures become a notice on the page, not an error page.
-import { getAddress, isAddress } from "viem";
+import { getAddress, isAddress, type Address } from "viem";
 
 import { graphRequest, IndexerError } from "$lib/graph/client";
 import { CreatorQuery, CreatorsQuery, CreatorTipsQuery } from "$lib/graph/queries";
-import type { CreatorDetail, CreatorSummary, Meta, TipRow } from "$lib/graph/types";
+import type { CreatorDetail, CreatorSummary, Hex, Meta, TipRow } from "$lib/graph/types";
 import { mesiContracts } from "$lib/contracts/mesi";
 import { loadProfile, loadStreamTitle } from "$lib/profiles/loadProfile";
 import type { Profile } from "$lib/profiles";
 
 import { serverConfig } from "./config";
+import { canBePaid, emptyAccount } from "./accountProfile";
 import { chainHead } from "./chainHead";
 
 export interface IndexStatus {
@@ -83,14 +84,16 @@ export async function loadCreatorPage(id: string, fetcher: typeof fetch): Promis
       graphRequest(config.indexerUrl, CreatorQuery, { id, vault }, { fetch: fetcher }),
       graphRequest(config.indexerUrl, CreatorTipsQuery, { creator: id, first: 20, skip: 0 }, { fetch: fetcher }),
     ]);
-    if (data.creator === null || !data.creator.registered) return null;
+    // A registered creator, an account the index saw being paid, or an open account nobody has paid yet.
+    const creator = data.creator ?? ((await canBePaid(id as Address)) ? emptyAccount(id as Hex) : null);
+    if (creator === null) return null;
     const titles = await Promise.all(
-      data.creator.streams.map(async (s) => [s.id, await loadStreamTitle(s.metadataURI, config.ipfsGateway)] as const),
+      creator.streams.map(async (s) => [s.id, await loadStreamTitle(s.metadataURI, config.ipfsGateway)] as const),
     );
     return {
       streamTitles: Object.fromEntries(titles.filter((entry): entry is readonly [string, string] => entry[1] !== null)),
-      creator: data.creator,
-      profile: await loadProfile(data.creator.id, data.creator.profileURI, config.ipfsGateway),
+      creator,
+      profile: await loadProfile(creator.id, creator.profileURI, config.ipfsGateway),
       feeBps: data.vault?.feeBps ?? "0",
       tips: tips.tips,
       status: await statusOf(data._meta),

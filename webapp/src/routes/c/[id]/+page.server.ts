@@ -3,13 +3,19 @@ import { error } from "@sveltejs/kit";
 import { mesiContracts } from "$lib/contracts/mesi";
 import { serverConfig } from "$lib/server/config";
 import { loadCreatorPage, resolveCreatorId } from "$lib/server/indexer";
+import { microCache } from "$lib/server/microCache";
 
 import type { PageServerLoad } from "./$types";
 
+// Concurrent renders of one profile share one index read, reused for a second (the page's own poll keeps
+// its tip history live).
+const ids = microCache<string | null>(10_000);
+const pages = microCache<Awaited<ReturnType<typeof loadCreatorPage>>>(1_000);
+
 export const load: PageServerLoad = async ({ params, fetch, setHeaders }) => {
-  const id = await resolveCreatorId(params.id, fetch);
+  const id = await ids.get(params.id.toLowerCase(), () => resolveCreatorId(params.id, fetch));
   if (id === null) error(404, "We couldn't find this creator.");
-  const page = await loadCreatorPage(id, fetch);
+  const page = await pages.get(id, () => loadCreatorPage(id, fetch));
   if (page === "unavailable") error(503, "We can't reach Mesi's index right now. Please try again in a moment.");
   if (page === null) error(404, "We couldn't find this creator.");
   const mesi = mesiContracts(serverConfig().public);
