@@ -264,8 +264,11 @@ describe("fans' dApp: my account, memberships and activity", () => {
     await page.locator(`[data-testid="activity-row"][data-tx="${hashes[0]}"]`).waitFor();
     assert.equal(await page.getByTestId("activity-row").count(), 1);
     await page.getByTestId("activity-prev").click();
+    await page.waitForURL((url) => !url.search.includes("page=2"));
+    await page.getByTestId("activity-row").first().waitFor();
     await page.getByTestId("activity-tab-reports").click();
-    await page.getByTestId("activity-empty").waitFor();
+    await page.waitForURL(/tab=reports/);
+    await page.getByTestId("activity-empty").waitFor({ timeout: 15_000 });
     assert.match((await page.getByTestId("activity-empty").textContent())!, /haven't filed a report/);
     await bothWidths(page, "activity-empty");
     await context.close();
