@@ -35,7 +35,8 @@ export const suites: readonly Suite[] = [
     kind: "tests",
   },
   {
-    name: "bench: gas targets + bench/gas-snapshot.json (±1 %)",
+    // Fails on a missed gas target (scripts/lib/gas/goals.ts) whatever the snapshot holds, and on a ±1 % drift.
+    name: "bench: gas targets met + bench/gas-snapshot.json (±1 %)",
     command: ["node", "--import", "tsx", "scripts/bench-gas.ts", "--check"],
     kind: "check",
   },
