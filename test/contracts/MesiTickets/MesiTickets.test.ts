@@ -5,6 +5,12 @@ import { network } from "hardhat";
 import { getAddress, keccak256, maxUint256, toHex, zeroHash, type Address } from "viem";
 
 import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+
+import {
   assertVaultConservation,
   deployModules,
   MESI,
@@ -737,6 +743,25 @@ describe("MesiTickets", async () => {
         }
         await c.call(c.allowed);
       }
+      const defaultAdminOnly = await assertDefaultAdminOnly(tickets, viem.assertions, [relayer, fan, other]);
+      assertEveryFunctionListed("MesiTickets", tickets.abi, {
+        guarded: [...cases.map(({ name }) => name.replace(/\(.*\)$/, "")), ...defaultAdminOnly],
+        openByDesign: {
+          ...DEFAULT_ADMIN_RULES_OPEN,
+          configureSale: "only the stream's creator (tested under sales)",
+          closeSale: "only the stream's creator (tested under sales)",
+          setTicketOnly: "only the stream's creator (tested under sales)",
+          buy: "a fan pays from their own allowance",
+          buyWithPermit: "a fan pays with their own permit",
+          buyBySig: "anyone submits a fan's signed purchase (the signature is checked)",
+          buyWithStablecoin: "a fan pays from their own stablecoin allowance",
+          burn: "ERC-1155: the holder or an operator they approved",
+          burnBatch: "ERC-1155: the holder or an operator they approved",
+          safeTransferFrom: "ERC-1155: the holder or an operator they approved",
+          safeBatchTransferFrom: "ERC-1155: the holder or an operator they approved",
+          setApprovalForAll: "ERC-1155: a holder approves operators for themselves",
+        },
+      });
       assert.equal(await tickets.read.hasRole([ROLES.relayer, relayer.account.address]), false);
     });
   });
