@@ -6,9 +6,11 @@
 // Usage: node --import tsx scripts/test-contracts.ts <solidity|nodejs|all> [hardhat test options]
 //   e.g. `all --snapshot-check`, `solidity --snapshot`, `all --coverage`
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 import { contractTestFiles } from "./lib/contract-test-files.ts";
+import { formatDepth, INVARIANT_DEPTH_LOG, parseDepthLog } from "./lib/invariant-depth.ts";
 
 const root = join(import.meta.dirname, "..");
 const [runner, ...options] = process.argv.slice(2);
@@ -38,9 +40,19 @@ if (runner === "solidity") {
   process.exit(2);
 }
 
+// Invariant suites append one line per run here (see scripts/lib/invariant-depth.ts): start empty.
+const depthLog = join(root, INVARIANT_DEPTH_LOG);
+rmSync(depthLog, { force: true });
+
 const child = spawn("hardhat", args, { cwd: root, stdio: "inherit" });
 child.once("error", (error) => {
   console.error(`hardhat: could not start: ${error.message}`);
   process.exit(1);
 });
-child.once("exit", (code) => process.exit(code ?? 1));
+child.once("exit", (code) => {
+  if (existsSync(depthLog)) {
+    console.log("\nInvariant depth (what each run reached; afterInvariant asserts the floors):");
+    for (const line of formatDepth(parseDepthLog(readFileSync(depthLog, "utf8")))) console.log(`  ${line}`);
+  }
+  process.exit(code ?? 1);
+});
