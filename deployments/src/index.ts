@@ -1,10 +1,25 @@
 import { abis } from "./generated/abis.ts";
 import { addresses } from "./generated/addresses.ts";
-import type { ChainAddresses, ContractName, Deployment } from "./types.ts";
+import type { ChainAddresses, ContractName, Deployment, StartBlocks } from "./types.ts";
 
 export { abis } from "./generated/abis.ts";
 export { addresses } from "./generated/addresses.ts";
-export type { Address, ChainAddresses, ContractAddress, ContractName, DeployedContract, Deployment } from "./types.ts";
+export type {
+  Address,
+  ChainAddresses,
+  ContractAddress,
+  ContractName,
+  DeployedContract,
+  Deployment,
+  StartBlocks,
+} from "./types.ts";
+export { errorsAbi } from "./errors-abi.ts";
+export {
+  buyAuthorizationTypes,
+  permitTypes,
+  receiveWithAuthorizationTypes,
+  tipAuthorizationTypes,
+} from "./typed-data.ts";
 
 /** Every Mesi contract name, in deployment order. */
 export const contractNames = Object.keys(abis) as readonly ContractName[];
@@ -26,17 +41,27 @@ export class DeploymentNotFoundError extends Error {
 
 /** Joins one chain's addresses with the ABIs, e.g. for the result of a deploy that is not in the module. */
 export function toDeployment(chainAddresses: ChainAddresses): Deployment {
-  const entries = contractNames.map((name) => {
-    const { address, blockNumber } = chainAddresses[name];
-    return [name, { address, abi: abis[name], blockNumber: BigInt(blockNumber) }] as const;
-  });
+  const entries = contractNames.map((name) => [name, { address: chainAddresses[name].address, abi: abis[name] }]);
   return Object.fromEntries(entries) as unknown as Deployment;
+}
+
+/** Each contract's deployment block from one chain's addresses, as bigints. */
+export function toStartBlocks(chainAddresses: ChainAddresses): StartBlocks {
+  const entries = contractNames.map((name) => [name, BigInt(chainAddresses[name].blockNumber)]);
+  return Object.fromEntries(entries) as unknown as StartBlocks;
 }
 
 /** Chain id → contract name → { address, abi, blockNumber }, for every chain in the generated module. */
 export const deployments: Readonly<Record<number, Deployment>> = Object.fromEntries(
   Object.entries(addresses).map(([chainId, chainAddresses]) => [Number(chainId), toDeployment(chainAddresses)]),
 );
+
+/** Each contract's deployment block on `chainId`; throws {@link DeploymentNotFoundError} when the module has none. */
+export function loadStartBlocks(chainId: number): StartBlocks {
+  const chainAddresses = addresses[String(chainId)];
+  if (chainAddresses === undefined) throw new DeploymentNotFoundError(chainId);
+  return toStartBlocks(chainAddresses);
+}
 
 /** The deployment on `chainId`; throws {@link DeploymentNotFoundError} when the module has none. */
 export function loadDeployment(chainId: number): Deployment {

@@ -16,12 +16,17 @@ export interface ContractAddress {
 /** Every Mesi contract's address on one chain. */
 export type ChainAddresses = { readonly [K in ContractName]: ContractAddress };
 
-/** One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. */
+/**
+ * One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. It holds only
+ * what such a call takes: a `blockNumber` here would be spread too and pin reads to the deployment block.
+ */
 export interface DeployedContract<K extends ContractName = ContractName> {
   readonly address: Address;
   readonly abi: (typeof abis)[K];
-  readonly blockNumber: bigint;
 }
 
 /** Every Mesi contract on one chain, with its ABI. */
 export type Deployment = { readonly [K in ContractName]: DeployedContract<K> };
+
+/** The block each contract was deployed in (where an indexer starts), kept apart from {@link Deployment}. */
+export type StartBlocks = { readonly [K in ContractName]: bigint };
