@@ -103,4 +103,12 @@ export const suites: readonly Suite[] = [
     kind: "tests",
     cwd: "streaming",
   },
+  {
+    // The message hub over real HTTP, WebSockets and SQLite; the incoming-message rule on anvil + the embedded
+    // indexer; the XMTP adapter's content layer against XMTP's real codecs; the client bundled for the browser.
+    name: "messaging: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "messaging",
+  },
 ];
