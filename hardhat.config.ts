@@ -43,6 +43,8 @@ export default defineConfig({
     solidity: {
       fuzz: { runs: 256 },
       invariant: { runs: 64, depth: 32, failOnRevert: false },
+      // Invariant suites append how deep each run went (scripts/test-contracts.ts prints it).
+      fsPermissions: { writeFile: ["cache/invariant-depth.log"] },
     },
   },
 });

@@ -1,7 +1,9 @@
 // Runs every contract test (scripts/test-contracts.ts all) with Hardhat's
 // coverage instrumentation, prints line, statement and branch coverage per
 // contract file, lists the branches no test takes, and fails when the total
-// line, statement or branch coverage of contracts/ is below the minimum.
+// line, statement or branch coverage of contracts/ is below the minimum, or
+// when any one contract is below it on lines or branches (the per-contract
+// floor: a weak file cannot hide behind strong ones).
 //
 // Counted files: contracts/**/*.sol except contracts/interfaces and
 // contracts/bench (tests live in test/ and are never instrumented).
@@ -25,6 +27,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 import { analyzeFileBranches, type FileBranchCoverage } from "./lib/branch-coverage.ts";
+import { filesBelowFloor, type FileCoverage } from "./lib/coverage-floor.ts";
 import {
   contractSourceFiles,
   instrumentedStatements,
@@ -166,8 +169,16 @@ let statementsHit = 0;
 let statements = 0;
 let branchesHit = 0;
 let branches = 0;
+const perFile: FileCoverage[] = [];
 for (const [file, report] of reports) {
   const lines = lcov.get(file) ?? { hit: 0, found: 0 };
+  perFile.push({
+    file,
+    linesHit: lines.hit,
+    lines: lines.found,
+    branchesHit: report.hit,
+    branches: report.total,
+  });
   rows.push([
     file,
     ratio(lines.hit, lines.found),
@@ -225,5 +236,12 @@ console.log(
   `coverage: lines ${ratio(linesHit, linesFound)}, statements ${ratio(statementsHit, statements)}, ` +
     `branches ${ratio(branchesHit, branches)}, minimum ${minimum}%`,
 );
-const ok = linePercent >= minimum && statementPercent >= minimum && branchPercent >= minimum;
+const weakFiles = filesBelowFloor(perFile, minimum);
+if (weakFiles.length > 0) {
+  console.log(`coverage: contracts below the per-contract floor of ${minimum}% (lines or branches):`);
+  for (const line of weakFiles) console.log(`  ${line}`);
+} else {
+  console.log(`coverage: every contract at or above ${minimum}% lines and branches`);
+}
+const ok = linePercent >= minimum && statementPercent >= minimum && branchPercent >= minimum && weakFiles.length === 0;
 process.exit(ok ? 0 : 1);

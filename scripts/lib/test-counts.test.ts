@@ -1,36 +1,44 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { failureDigest, parseTestCounts, settleCounts } from "./test-counts.ts";
+import { emptyTestFiles, failureDigest, parseTestCounts, settleCounts, skippedTests } from "./test-counts.ts";
+
+const counts = (passed: number, failed: number, skipped = 0, todo = 0) => ({ passed, failed, skipped, todo });
 
 describe("parseTestCounts", () => {
   it("reads Hardhat's solidity and nodejs summaries", () => {
-    assert.deepEqual(parseTestCounts("  ✔ test_Add()\n\n\n  4 passing\n"), { passed: 4, failed: 0 });
-    assert.deepEqual(parseTestCounts("  2 passing (1568ms)\n  1 failing\n"), { passed: 2, failed: 1 });
-    assert.deepEqual(parseTestCounts("\u001b[32m  3 passing\u001b[39m\n\u001b[31m  2 failing\u001b[39m"), {
-      passed: 3,
-      failed: 2,
-    });
+    assert.deepEqual(parseTestCounts("  ✔ test_Add()\n\n\n  4 passing\n"), counts(4, 0));
+    assert.deepEqual(parseTestCounts("  2 passing (1568ms)\n  1 failing\n"), counts(2, 1));
+    assert.deepEqual(parseTestCounts("\u001b[32m  3 passing\u001b[39m\n\u001b[31m  2 failing\u001b[39m"), counts(3, 2));
   });
 
   it("uses the last summary when a runner prints several", () => {
-    assert.deepEqual(parseTestCounts("  4 passing\n  2 passing\n6 passing (4 solidity, 2 nodejs)\n"), {
-      passed: 6,
-      failed: 0,
-    });
+    assert.deepEqual(parseTestCounts("  4 passing\n  2 passing\n6 passing (4 solidity, 2 nodejs)\n"), counts(6, 0));
   });
 
   it("reads node:test's spec and TAP reporters", () => {
-    assert.deepEqual(parseTestCounts("ℹ tests 5\nℹ pass 4\nℹ fail 1\nℹ cancelled 0\n"), { passed: 4, failed: 1 });
-    assert.deepEqual(parseTestCounts("# tests 3\n# pass 3\n# fail 0\n"), { passed: 3, failed: 0 });
+    assert.deepEqual(parseTestCounts("ℹ tests 5\nℹ pass 4\nℹ fail 1\nℹ cancelled 0\n"), counts(4, 1));
+    assert.deepEqual(parseTestCounts("# tests 3\n# pass 3\n# fail 0\n"), counts(3, 0));
   });
 
   it("reads vitest's summary in either order", () => {
-    assert.deepEqual(parseTestCounts(" Test Files  2 passed (2)\n      Tests  7 passed (7)\n"), {
-      passed: 7,
-      failed: 0,
-    });
-    assert.deepEqual(parseTestCounts("      Tests  1 failed | 6 passed (7)\n"), { passed: 6, failed: 1 });
+    assert.deepEqual(parseTestCounts(" Test Files  2 passed (2)\n      Tests  7 passed (7)\n"), counts(7, 0));
+    assert.deepEqual(parseTestCounts("      Tests  1 failed | 6 passed (7)\n"), counts(6, 1));
+  });
+
+  it("reads skipped and todo counts from every runner", () => {
+    assert.deepEqual(parseTestCounts("  5 passing (20ms)\n  1 failing\n  2 skipped\n  1 todo\n"), counts(5, 1, 2, 1));
+    assert.deepEqual(parseTestCounts("ℹ pass 1\nℹ fail 0\nℹ cancelled 0\nℹ skipped 3\nℹ todo 1\n"), counts(1, 0, 3, 1));
+    assert.deepEqual(parseTestCounts("# pass 1\n# fail 0\n# skipped 2\n# todo 0\n"), counts(1, 0, 2, 0));
+    assert.deepEqual(
+      parseTestCounts("      Tests  1 failed | 6 passed | 2 skipped | 1 todo (10)\n"),
+      counts(6, 1, 2, 1),
+    );
+  });
+
+  it("reads a Hardhat summary's failures from the last summary only", () => {
+    const twoRuns = "  3 passing (1s)\n  1 failing\n\nlater output\n  4 passing (2s)\n  1 skipped\n";
+    assert.deepEqual(parseTestCounts(twoRuns), counts(4, 0, 1, 0));
   });
 
   it("returns undefined without a summary", () => {
@@ -40,15 +48,72 @@ describe("parseTestCounts", () => {
 
 describe("settleCounts", () => {
   it("counts a crash without a summary as one failure", () => {
-    assert.deepEqual(settleCounts(1, undefined), { passed: 0, failed: 1 });
+    assert.deepEqual(settleCounts(1, undefined), {
+      ...counts(0, 1),
+      problem: "exited with code 1 without reporting a failed test",
+    });
   });
 
   it("counts a non-zero exit with only passing tests as one failure", () => {
-    assert.deepEqual(settleCounts(1, { passed: 4, failed: 0 }), { passed: 4, failed: 1 });
+    assert.deepEqual(settleCounts(1, counts(4, 0)), {
+      ...counts(4, 1),
+      problem: "exited with code 1 without reporting a failed test",
+    });
   });
 
-  it("treats a clean exit without a summary as no tests", () => {
-    assert.deepEqual(settleCounts(0, undefined), { passed: 0, failed: 0 });
+  it("fails a clean exit without a summary: no test ran", () => {
+    assert.deepEqual(settleCounts(0, undefined), { ...counts(0, 1), problem: "printed no test summary: no test ran" });
+  });
+
+  it("fails a summary of zero tests", () => {
+    assert.deepEqual(settleCounts(0, counts(0, 0)), { ...counts(0, 1), problem: "ran no tests" });
+  });
+
+  it("passes a suite whose every test was skipped with the counts as they are", () => {
+    assert.deepEqual(settleCounts(0, counts(0, 0, 2)), counts(0, 0, 2));
+    assert.deepEqual(settleCounts(0, counts(3, 0, 1, 1)), counts(3, 0, 1, 1));
+  });
+});
+
+describe("emptyTestFiles", () => {
+  it("finds files node:test ran as a test because they declared none", () => {
+    const spec = "✔ /tmp/x/empty.test.mjs (81.6ms)\n✔ adds (0.2ms)\n▶ suite\n  ✔ nested.ts (1ms)\n";
+    assert.deepEqual(emptyTestFiles(spec), ["/tmp/x/empty.test.mjs", "nested.ts"]);
+    assert.deepEqual(emptyTestFiles("ok 1 - /tmp/x/empty.test.ts\nok 2 - adds\n"), ["/tmp/x/empty.test.ts"]);
+    assert.deepEqual(emptyTestFiles("✔ reads config.ts values (3ms)\n"), []);
+  });
+});
+
+describe("skippedTests", () => {
+  it("reads node:test spec and TAP skips with their reasons, and a bare `# SKIP` as no reason", () => {
+    const spec = [
+      "✔ one (0.8ms)",
+      "﹣ skipped with reason (0.1ms) # no db here",
+      "\u001b[36m﹣ skipped plain (0.07ms) # SKIP\u001b[39m",
+      "  ﹣ nested (1.3ms) # suite reason",
+    ].join("\n");
+    assert.deepEqual(skippedTests(spec), [
+      { kind: "skip", name: "skipped with reason", reason: "no db here" },
+      { kind: "skip", name: "skipped plain", reason: undefined },
+      { kind: "skip", name: "nested", reason: "suite reason" },
+    ]);
+    const tap = "ok 2 - a # SKIP no db here\nok 3 - b # SKIP\nok 4 - c # TODO later\nok 5 - d\n";
+    assert.deepEqual(skippedTests(tap), [
+      { kind: "skip", name: "a", reason: "no db here" },
+      { kind: "skip", name: "b", reason: undefined },
+      { kind: "todo", name: "c", reason: "later" },
+    ]);
+  });
+
+  it("reads vitest's verbose skips", () => {
+    assert.deepEqual(skippedTests("   ↓ needs postgres [no server here]\n   ↓ plain\n   ✓ ran 3ms\n"), [
+      { kind: "skip", name: "needs postgres", reason: "no server here" },
+      { kind: "skip", name: "plain", reason: undefined },
+    ]);
+  });
+
+  it("finds nothing in output without skips", () => {
+    assert.deepEqual(skippedTests("  ✔ test_Add()\n  - 1 + 2\n  4 passing\n"), []);
   });
 });
 

@@ -2,8 +2,10 @@
 // printed URLs, reads the seeded demo data back from the chain, sends SIGINT
 // and checks that every process it started has exited.
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { connect } from "node:net";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -71,16 +73,123 @@ async function survivors(pids: readonly number[]): Promise<string[]> {
   return pids.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`);
 }
 
+/** The parent and process group of `pid`, or undefined once it has exited. */
+function statOf(pid: number): { ppid: number; pgrp: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+function livePids(): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+}
+
+/** Whether `pid` carries `name=value` in its environment (inherited by every descendant, detached or not). */
+function hasEnv(pid: number, name: string, value: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`${name}=${value}`);
+  } catch {
+    return false;
+  }
+}
+
+/** TCP ports `pids` listen on: their socket inodes matched against /proc/net/tcp{,6} rows in state LISTEN (0A). */
+function listeningPorts(pids: readonly number[]): number[] {
+  const inodes = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const match = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (match?.[1] !== undefined) inodes.add(match[1]);
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let rows: string[] = [];
+    try {
+      rows = readFileSync(table, "utf8").split("\n").slice(1);
+    } catch {
+      continue;
+    }
+    for (const row of rows) {
+      const fields = row.trim().split(/\s+/);
+      // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+      const [local, state, inode] = [fields[1], fields[3], fields[9]];
+      if (state === "0A" && inode !== undefined && inodes.has(inode) && local !== undefined) {
+        ports.add(Number.parseInt(local.split(":")[1] ?? "0", 16));
+      }
+    }
+  }
+  return [...ports];
+}
+
+/** Whether something accepts connections on 127.0.0.1:`port`. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * Watches a run's processes while it lives: every process in its process group or carrying its environment marker
+ * (so also detached children such as anvil, which gets a group of its own), and every TCP port they listen on.
+ */
+function watchRun(pgid: number, marker: string) {
+  const seen = new Map<number, string>();
+  const ports = new Set<number>();
+  const members = (): number[] =>
+    livePids().filter((pid) => statOf(pid)?.pgrp === pgid || hasEnv(pid, RUN_MARKER, marker));
+  const sample = (): void => {
+    const pids = members();
+    for (const pid of pids) if (!seen.has(pid)) seen.set(pid, commandOf(pid));
+    for (const port of listeningPorts(pids)) ports.add(port);
+  };
+  sample();
+  const timer = setInterval(sample, 10);
+  return {
+    members,
+    stop(): { seen: Map<number, string>; ports: number[] } {
+      clearInterval(timer);
+      sample();
+      return { seen, ports: [...ports] };
+    },
+  };
+}
+
+const RUN_MARKER = "MESI_E2E_RUN";
+
 interface StartedPlatform {
   readonly child: ChildProcess;
   output(): string;
   readonly exited: Promise<number | null>;
 }
 
-function runStart(args: readonly string[]): StartedPlatform {
+function runStart(args: readonly string[], options: { marker?: string } = {}): StartedPlatform {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts", ...args], {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
+    // A marked run gets its own process group, so that what it leaves behind can be found by group and by marker.
+    ...(options.marker === undefined ? {} : { detached: true, env: { ...process.env, [RUN_MARKER]: options.marker } }),
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
@@ -305,18 +414,32 @@ describe("npm start (scripts/start.ts)", () => {
   });
 
   it("refuses a second start on the same port and leaves nothing behind", async () => {
-    const second = runStart([
-      "--chain-port",
-      String(chainPort),
-      "--addresses-file",
-      join(dir, "unused.ts"),
-      "--data-dir",
-      join(dir, "data2"),
-    ]);
+    const marker = randomUUID();
+    const second = runStart(
+      ["--chain-port", String(chainPort), "--addresses-file", join(dir, "unused.ts"), "--data-dir", join(dir, "data2")],
+      { marker },
+    );
+    const pgid = second.child.pid;
+    assert.ok(pgid !== undefined);
+    const watch = watchRun(pgid, marker);
     const code = await second.exited;
     assert.equal(code, 1, second.output());
     assert.match(second.output(), /chain failed to start: anvil exited/);
-    assert.deepEqual(await survivors(descendants(second.child.pid ?? -1)), []);
+
+    // Whatever it started, in its group or detached, has exited once a short grace period is over.
+    const deadline = Date.now() + 3_000;
+    while (watch.members().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const { seen, ports } = watch.stop();
+    assert.ok(seen.has(pgid), "the watcher saw the second start itself");
+    const problems: string[] = [];
+    for (const pid of watch.members()) problems.push(`still alive: ${pid} ${commandOf(pid)}`);
+    // Every port it listened on is closed again (it must never have held the first platform's chain port).
+    if (ports.includes(chainPort)) problems.push(`listened on the taken port ${chainPort}`);
+    for (const port of ports) if (await portAnswers(port)) problems.push(`port ${port} it opened still answers`);
+    const ran = [...seen].map(([pid, cmd]) => `${pid} ${cmd}`).join("; ");
+    assert.deepEqual(problems, [], `the refused start left things behind; it ran: ${ran}`);
+    // The first platform is untouched: its chain still answers.
+    assert.equal(await portAnswers(chainPort), true, "the running platform's chain still answers");
   });
 
   it("stops everything it started on SIGINT", async () => {

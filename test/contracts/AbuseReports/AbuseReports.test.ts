@@ -4,6 +4,12 @@ import { beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { encodeFunctionData, getAddress, keccak256, pad, toHex, zeroAddress, zeroHash, type Account } from "viem";
 
+import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+
 const MODERATOR_ROLE = keccak256(toHex("MODERATOR_ROLE"));
 const DEFAULT_ADMIN_ROLE = zeroHash;
 
@@ -261,6 +267,15 @@ describe("AbuseReports", async () => {
           [addr(account), DEFAULT_ADMIN_ROLE],
         );
       }
+    });
+
+    it("refuses the default-admin transfer to every other account; every ABI function is in the matrix or open", async () => {
+      const defaultAdminOnly = await assertDefaultAdminOnly(reports, viem.assertions, [moderator, reporter, other]);
+      assertEveryFunctionListed("AbuseReports", reports.abi, {
+        // The two tests above, and the default-admin transfer just checked.
+        guarded: ["resolveReport", "grantRole", "revokeRole", ...defaultAdminOnly],
+        openByDesign: { ...DEFAULT_ADMIN_RULES_OPEN, fileReport: "anyone reports abuse, in their own name" },
+      });
     });
 
     it("a moderator whose role was revoked can no longer resolve", async () => {

@@ -5,6 +5,8 @@ import { beforeEach, describe, it } from "node:test";
 
 import { getAddress, maxUint256, parseEther, zeroAddress, type Address } from "viem";
 
+import { assertEveryFunctionListed } from "../fixtures/accessControl.ts";
+
 import { connect, publicRules, type Rules } from "./fixture.ts";
 
 const U128_MAX = 2n ** 128n - 1n;
@@ -468,6 +470,18 @@ describe("CreatorRegistry", async () => {
   });
 
   describe("creator-only functions (the registry's only privileges)", () => {
+    it("has no role: every ABI function is creator-only (checked below) or open by design", () => {
+      assertEveryFunctionListed("CreatorRegistry", registry.abi, {
+        guarded: ["updateProfile", "createTier", "updateTier", "createStream", "updateStreamRules", "setLive"],
+        openByDesign: {
+          register: "anyone registers themselves as a creator, once",
+          follow: "a fan edits their own follows",
+          unfollow: "a fan edits their own follows",
+          subscribe: "a fan pays for their own subscription",
+        },
+      });
+    });
+
     it("every creator-owned action reverts for every account that does not own it", async () => {
       await register();
       await registry.write.createTier([1n, 1, 0, ""], as(creator));

@@ -4,6 +4,12 @@ import { before, beforeEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, keccak256, toHex, zeroAddress, type Account, type Address } from "viem";
 
+import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+
 const HOUR = 3600n;
 const DAY = 24n * HOUR;
 const VERIFIER_ROLE = keccak256(toHex("VERIFIER_ROLE"));
@@ -536,6 +542,16 @@ describe("KyfRegistry", async () => {
         role: DEFAULT_ADMIN_ROLE,
         call: (account) => kyf.write.setConsentWindow([HOUR], { account }),
       },
+      {
+        name: "grantRole",
+        role: DEFAULT_ADMIN_ROLE,
+        call: (account) => kyf.write.grantRole([VERIFIER_ROLE, account], { account }),
+      },
+      {
+        name: "revokeRole",
+        role: DEFAULT_ADMIN_ROLE,
+        call: (account) => kyf.write.revokeRole([VERIFIER_ROLE, verifier.account.address], { account }),
+      },
     ];
 
     let accounts: Address[];
@@ -558,6 +574,19 @@ describe("KyfRegistry", async () => {
         assert.ok(checked >= accounts.length - 1);
       });
     }
+
+    it("refuses the default-admin transfer to every other account; every ABI function is in the matrix or open", async () => {
+      const defaultAdminOnly = await assertDefaultAdminOnly(kyf, viem.assertions, [verifier, requester, fan, other]);
+      assertEveryFunctionListed("KyfRegistry", kyf.abi, {
+        guarded: [...calls.map(({ name }) => name), ...defaultAdminOnly],
+        openByDesign: {
+          ...DEFAULT_ADMIN_RULES_OPEN,
+          requestDisclosure: "a creator asks, in their own name, for a fan's disclosure",
+          consent: "a fan consents to a request made to them",
+          revokeConsent: "a fan withdraws their own consent",
+        },
+      });
+    });
 
     it("a role revoked by the admin stops working", async () => {
       await kyf.write.revokeRole([VERIFIER_ROLE, verifier.account.address]);

@@ -269,8 +269,29 @@ describe("MesiTickets.buyBySig", async () => {
         "Tickets_InvalidSignature",
         [fan.account.address],
       );
-      assert.equal(await tickets.read.nonces([fan.account.address]), 0n, "a bad signature burns no nonce");
       assert.equal((await tickets.read.saleOf([STREAM])).sold, 0);
+    });
+
+    it("checks the signature before the nonce: a wrong nonce under a bad signature reverts Tickets_InvalidSignature", async () => {
+      const m = await load();
+      const { tickets, fan, fan2, relayer, viem } = m;
+      const as = { account: relayer.account };
+      // Both checks fail, so the error names the one that runs first (the nonce check would say
+      // InvalidAccountNonce(fan, 0)).
+      const stale = await authFor(m, fan.account.address, { nonce: 3n });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        tickets.write.buyBySig([stale, await signBuy(m, fan2, stale), NO_PERMIT], as),
+        tickets,
+        "Tickets_InvalidSignature",
+        [fan.account.address],
+      );
+      // The fan's own signature on the same wrong nonce: only the nonce check fails.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        tickets.write.buyBySig([stale, await signBuy(m, fan, stale), NO_PERMIT], as),
+        tickets,
+        "InvalidAccountNonce",
+        [fan.account.address, 0n],
+      );
     });
 
     it("reverts InvalidAccountNonce on replay and for a future nonce", async () => {

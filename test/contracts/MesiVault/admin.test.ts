@@ -5,6 +5,11 @@ import { network } from "hardhat";
 import { getAddress, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
 import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+import {
   addr,
   deployVault,
   FEE_BPS,
@@ -412,6 +417,32 @@ describe("MesiVault administration", async () => {
         }
       }
       assert.equal(checked, privileged.length * (accounts.length - 1));
+    });
+
+    it("refuses the default-admin transfer to every other account; every ABI function is in the matrix or open", async () => {
+      const s = await networkHelpers.loadFixture(deploy);
+      const others = [s.pauser, s.relayer, s.module, s.fan, s.creator, s.treasury, s.outsider];
+      const defaultAdminOnly = await assertDefaultAdminOnly(s.vault, viem.assertions, others);
+      assertEveryFunctionListed("MesiVault", s.vault.abi, {
+        // The matrix above, the escrow-module test below and the default-admin transfer just checked.
+        guarded: [...privileged.map(([name]) => name), "fundEscrow", "payOutEscrow", ...defaultAdminOnly],
+        openByDesign: {
+          ...DEFAULT_ADMIN_RULES_OPEN,
+          tip: "a fan pays from their own allowance",
+          tipWithPermit: "a fan pays with their own permit",
+          tipBySig: "anyone submits a fan's signed tip (the signature is checked)",
+          tipWithStablecoin: "a fan pays from their own stablecoin allowance",
+          tipWithStablecoinAuthorization: "anyone submits a fan's EIP-3009 authorization (checked by the token)",
+          onTransferReceived: "ERC-1363 hook: only $MESI gets past Vault_NotMesi",
+          claim: "a creator claims their own cleared earnings",
+          settleCredits: "anyone settles credits whose hold has passed; the amounts are fixed",
+          sweepFees: "anyone moves owed fees into the pool; the amounts are fixed",
+          withdrawFees: "pays the fee pool only to the configured treasury",
+          fundFloat: "only adds the caller's own $MESI to the float",
+          blockFan: "a creator edits their own block list",
+          unblockFan: "a creator edits their own block list",
+        },
+      });
     });
 
     it("fundEscrow and payOutEscrow revert Vault_NotEscrowModule for every account but the escrow module", async () => {

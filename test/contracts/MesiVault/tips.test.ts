@@ -427,15 +427,24 @@ describe("MesiVault tips", async () => {
       );
     });
 
-    it("checks the signature before the nonce: a bad signature does not burn the nonce", async () => {
+    it("checks the signature before the nonce: a wrong nonce under a bad signature reverts Vault_InvalidSignature", async () => {
       const s = await networkHelpers.loadFixture(deploy);
-      const auth = await authFor(s);
-      await viem.assertions.revertWithCustomError(
-        s.vault.write.tipBySig([auth, await signTip(s.fan2, s.vault.address, auth), NO_PERMIT]),
+      // Both checks fail here, so the error names the one that runs first (the nonce check would say
+      // InvalidAccountNonce(fan, 0)): nobody learns a fan's nonce from a signature that is not the fan's.
+      const stale = await authFor(s, { nonce: 7n });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.tipBySig([stale, await signTip(s.fan2, s.vault.address, stale), NO_PERMIT]),
         s.vault,
         "Vault_InvalidSignature",
+        [addr(s.fan)],
       );
-      assert.equal(await s.vault.read.nonces([addr(s.fan)]), 0n);
+      // The fan's own signature on the same wrong nonce: now only the nonce check fails.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        s.vault.write.tipBySig([stale, await signTip(s.fan, s.vault.address, stale), NO_PERMIT]),
+        s.vault,
+        "InvalidAccountNonce",
+        [addr(s.fan), 0n],
+      );
     });
   });
 });

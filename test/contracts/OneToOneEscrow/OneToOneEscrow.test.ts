@@ -15,12 +15,19 @@ import {
 } from "viem";
 
 import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+
+import {
   readSessionState,
   sessionIdOf,
   SessionStatus as Status,
   type OneToOneSessionRecord,
 } from "../../../deployments/src/one-to-one-session.ts";
 import { assertVaultConservation, deployModules, MESI, ROLES, type Modules } from "../fixtures/modules.ts";
+import { GAS_GOALS, measureTokenGas } from "../fixtures/gasBaselines.ts";
 import { signMesiPermit } from "../fixtures/permit.ts";
 
 const HOUR = 3600;
@@ -1431,26 +1438,31 @@ describe("OneToOneEscrow", async () => {
       type W = typeof admin;
       const cases = [
         {
+          name: "setRequestTtl",
           role: ROLES.admin,
           allowed: admin,
           call: (w: W) => escrow.write.setRequestTtl([3600n], { account: w.account }),
         },
         {
+          name: "setDisputeWindow",
           role: ROLES.admin,
           allowed: admin,
           call: (w: W) => escrow.write.setDisputeWindow([7200n], { account: w.account }),
         },
         {
+          name: "resolve",
           role: ROLES.moderator,
           allowed: moderator,
           call: (w: W) => escrow.write.resolve([record, 5000, zeroHash], { account: w.account }),
         },
         {
+          name: "grantRole",
           role: ROLES.admin,
           allowed: admin,
           call: (w: W) => escrow.write.grantRole([ROLES.moderator, other.account.address], { account: w.account }),
         },
         {
+          name: "revokeRole",
           role: ROLES.admin,
           allowed: admin,
           call: (w: W) => escrow.write.revokeRole([ROLES.moderator, moderator.account.address], { account: w.account }),
@@ -1472,6 +1484,25 @@ describe("OneToOneEscrow", async () => {
       assert.equal((await stateOf(m, firstId(m))).status, Status.Resolved);
       // zeroAddress has no role either.
       assert.equal(await escrow.read.hasRole([ROLES.moderator, zeroAddress]), false);
+      const defaultAdminOnly = await assertDefaultAdminOnly(escrow, viem.assertions, [fan, other, moderator]);
+      assertEveryFunctionListed("OneToOneEscrow", escrow.abi, {
+        guarded: [...cases.map(({ name }) => name), ...defaultAdminOnly],
+        openByDesign: {
+          ...DEFAULT_ADMIN_RULES_OPEN,
+          request: "a fan escrows their own $MESI",
+          requestWithPermit: "a fan escrows their own $MESI with their permit",
+          onEscrowFunded: "only the vault gets past Escrow_NotVault (the ERC-1363 request path)",
+          cancel: "only the session's fan (Escrow_NotFan)",
+          report: "only the session's fan (Escrow_NotFan)",
+          setSettings: "a registered creator sets their own settings",
+          accept: "only the session's creator (Escrow_NotCreator)",
+          decline: "only the session's creator (Escrow_NotCreator)",
+          requestKyf: "only the session's creator (Escrow_NotCreator)",
+          expire: "anyone, once the request has expired: the refund goes to the fan",
+          expireKyf: "anyone, once the KYF deadline passed without consent: the refund goes to the fan",
+          release: "anyone, once the dispute window has closed: the payout goes to the creator",
+        },
+      });
     });
   });
 
@@ -1495,7 +1526,10 @@ describe("OneToOneEscrow", async () => {
       };
       const first = await cycle(1n);
       const steady = await cycle(2n);
-      const BARE_TRANSFER_FROM = 40_513n;
+      // The ratio's baseline is measured in this run (the bench's bare ERC-20); the goal itself is enforced by the
+      // bench on the ERC-1363 request path (scripts/lib/gas/goals.ts), this test requests through the allowance.
+      const BARE_TRANSFER_FROM = (await measureTokenGas(connection))[GAS_GOALS.oneToOneLifecycle.baseline] ?? 0n;
+      assert.ok(BARE_TRANSFER_FROM > 0n, "the bench measured its token baselines");
       for (const [name, g] of [
         ["first ", first],
         ["steady", steady],

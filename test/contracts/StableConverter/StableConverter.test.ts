@@ -4,6 +4,12 @@ import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { getAddress, keccak256, toHex, zeroAddress, type Address } from "viem";
 
+import {
+  assertDefaultAdminOnly,
+  assertEveryFunctionListed,
+  DEFAULT_ADMIN_RULES_OPEN,
+} from "../fixtures/accessControl.ts";
+
 const RATE_SETTER = keccak256(toHex("RATE_SETTER_ROLE"));
 const ADMIN = `0x${"00".repeat(32)}` as const;
 const RATE = 10n ** 32n; // USDC (6 decimals) at 1 MESI = 0.01 USD
@@ -189,6 +195,11 @@ describe("StableConverter", async () => {
         ADMIN,
         (account: typeof admin.account) => converter.write.grantRole([RATE_SETTER, zeroAddress], { account }),
       ],
+      [
+        "revokeRole",
+        ADMIN,
+        (account: typeof admin.account) => converter.write.revokeRole([RATE_SETTER, a(setter)], { account }),
+      ],
     ] as const;
     const holders = { [RATE_SETTER]: a(setter), [ADMIN]: a(admin) } as Record<string, Address>;
     for (const [name, role, call] of calls) {
@@ -205,5 +216,10 @@ describe("StableConverter", async () => {
         );
       }
     }
+    const defaultAdminOnly = await assertDefaultAdminOnly(converter, viem.assertions, [setter, outsider]);
+    assertEveryFunctionListed("StableConverter", converter.abi, {
+      guarded: [...calls.map(([name]) => name), ...defaultAdminOnly],
+      openByDesign: DEFAULT_ADMIN_RULES_OPEN,
+    });
   });
 });
