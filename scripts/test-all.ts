@@ -2,7 +2,7 @@
 // output, then lists the checks (lint, format, typecheck, ABI check, coverage,
 // gas targets: each ok or FAILED) apart from the test suites, names every
 // skipped test with its reason, and ends with exactly one line:
-//   `N passed, N failed, N skipped, N checks passed, N checks failed`
+//   `checks: N ok, N failed` and then, last, `N passed, N failed, N skipped` (failed counts failed checks too)
 // where the first three count tests only (todo tests count as skipped).
 // A test suite that runs no test fails. Exits non-zero if anything failed.
 //
@@ -156,8 +156,8 @@ const sum = (list: readonly SuiteResult[], pick: (r: SuiteResult) => number): nu
 const passed = sum(tests, (r) => r.passed);
 const failed = sum(tests, (r) => r.failed);
 const checksFailed = sum(checks, (r) => r.failed);
-console.log(
-  `${passed} passed, ${failed} failed, ${sum(tests, (r) => r.skipped + r.todo)} skipped, ` +
-    `${checks.length - checksFailed} checks passed, ${checksFailed} checks failed`,
-);
+console.log(`checks: ${checks.length - checksFailed} ok, ${checksFailed} failed`);
+// The last line: tests passed; tests failed plus failed checks (a red check is a failure of the run);
+// tests skipped or todo.
+console.log(`${passed} passed, ${failed + checksFailed} failed, ${sum(tests, (r) => r.skipped + r.todo)} skipped`);
 process.exitCode = failed === 0 && checksFailed === 0 ? 0 : 1;
