@@ -261,8 +261,9 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         r.creator = s.creator;
     }
 
-    /// @dev Mints the paid tickets, then records the purchase. The receiver's acceptance hook runs after every
-    /// state change of the purchase (the sale counter and the payment).
+    /// @dev Records the purchase, then mints the paid tickets. The receiver's acceptance hook (an interaction) runs
+    /// after every state change and the event of the purchase: a purchase made from the hook is logged after this one,
+    /// so `soldAfter` grows along the logs.
     function _deliver(
         uint256 streamId,
         address buyer,
@@ -272,8 +273,10 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         MesiTypes.PaymentSource source,
         bytes32 paymentRef
     ) private {
-        _mint(buyer, streamId, quantity, "");
+        // Effects (the sale counter and the payment are recorded by the caller)
         emit TicketsPurchased(streamId, r.creator, buyer, quantity, r.total, fee, source, paymentRef, r.soldAfter);
+        // Interactions: the buyer's acceptance hook
+        _mint(buyer, streamId, quantity, "");
     }
 
     /// @dev The configured sale of `streamId`, which the caller must have created.

@@ -102,7 +102,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// they block in bits 100–127, `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply
     /// (< 2^97), so adding to them never reaches the flag or the block count. A payment checks the creator's block
     /// list only when that count is not zero (it reads this word anyway to credit the creator). The flag, set at
-    /// registration ({openLedger}) and kept by claims, keeps the word non-zero, so a creator's first income and the
+    /// registration ({openLedger}) or by {openAccount} and kept by claims, marks the account open (payments to an
+    /// address without it revert {Vault_NoAccount}) and keeps the word non-zero, so an account's first income and the
     /// income after each claim are 5,000-gas writes instead of 22,100.
     uint256 private constant LOW_128_MASK = type(uint128).max;
     uint256 private constant CLEARED_MASK = (1 << 97) - 1;
@@ -453,6 +454,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         emit StablecoinWithdrawn(stablecoin, to, amount);
     }
 
+    // ───────────────────────────────────────── Accounts ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    /// @dev `msg.sender` is never zero nor this vault (which never calls itself).
+    function openAccount() external {
+        _openAccount(msg.sender);
+    }
+
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
     /// @inheritdoc IMesiVault
@@ -485,7 +494,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function openLedger(address creator) external onlyRole(MODULE_ROLE) {
         if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
-        _earnings[creator] |= LEDGER_OPEN;
+        _openAccount(creator);
     }
 
     /// @inheritdoc IMesiVault
@@ -970,12 +979,23 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         return e.module;
     }
 
-    /// @dev Who may pay whom: a real creator, not oneself, not blocked. The block list is read only when the
-    /// creator blocks someone (their earnings word, which the payment credits next, holds the count).
+    /// @dev Who may pay whom: a real creator with an open account, not oneself, not blocked. Both the account flag and
+    /// the block count sit in the creator's earnings word, which the payment credits next: the check adds no storage
+    /// read. The block list is read only when the creator blocks someone.
     function _checkPayment(address fan, address creator) private view {
         if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
         if (fan == creator) revert Vault_SelfPayment(fan);
-        if (_earnings[creator] & BLOCK_COUNT_MASK != 0 && _blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+        uint256 word = _earnings[creator];
+        if (word & LEDGER_OPEN == 0) revert Vault_NoAccount(creator);
+        if (word & BLOCK_COUNT_MASK != 0 && _blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+    }
+
+    /// @dev Sets the "account open" flag of `account`'s earnings word; emits {AccountOpened} the first time.
+    function _openAccount(address account) private {
+        uint256 word = _earnings[account];
+        if (word & LEDGER_OPEN != 0) return;
+        _earnings[account] = word | LEDGER_OPEN;
+        emit AccountOpened(account);
     }
 
     /// @dev A recipient of $MESI leaving the ledger: not zero and not the vault itself (which would strand it).

@@ -198,6 +198,9 @@ interface IMesiVault is IERC1363Receiver {
     event EscrowModuleUpdated(address oldModule, address newModule);
     /// @notice `account` paused new payments.
     event Paused(address account);
+    /// @notice `account` opened its Mesi account ({openAccount}, or {openLedger} at creator registration): from now on
+    /// it can receive tips and payments and claim them.
+    event AccountOpened(address indexed account);
     /// @notice `account` resumed new payments.
     event Unpaused(address account);
 
@@ -238,6 +241,10 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_TooManyBlocks(address creator);
     error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
     error Vault_ZeroAddress();
+    /// @notice `account` has no open Mesi account, so it could never claim what it would be paid: every payment to it
+    /// (tip, credit, module collection, escrow funding) is refused. It opens one with {openAccount} (or by
+    /// registering as a creator).
+    error Vault_NoAccount(address account);
     /// @notice {onTransferReceived} was called by `caller`, not by the $MESI token.
     error Vault_NotMesi(address caller);
     /// @notice The `data` of a $MESI `transferAndCall` to the vault is neither a tip nor a one-to-one request: a tip
@@ -272,7 +279,7 @@ interface IMesiVault is IERC1363Receiver {
     ///
     /// Requirements: msg.sender is the $MESI token ({Vault_NotMesi}); `data` well formed ({Vault_InvalidTipData});
     /// otherwise as {tip} with the fan being `from`: not paused; value > 0 (ERC-1363 itself allows 0); creator != 0
-    /// and != from; from not blocked by creator.
+    /// and != from; creator's account open ({Vault_NoAccount}); from not blocked by creator.
     /// Emits {Tipped}.
     /// @return The selector of `onTransferReceived`, which tells the token the transfer is accepted.
     function onTransferReceived(
@@ -284,7 +291,8 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Tips `creator` `amount` $MESI from the caller (needs an allowance for the vault). No upper limit.
     /// Wallets should prefer `transferAndCall` (see {onTransferReceived}): no approval, less gas.
-    /// Requirements: not paused; amount > 0; creator != 0 and != caller; caller not blocked by creator.
+    /// Requirements: not paused; amount > 0; creator != 0 and != caller; creator's account open ({Vault_NoAccount});
+    /// caller not blocked by creator.
     /// Emits {Tipped}.
     function tip(
         address creator,
@@ -336,7 +344,8 @@ interface IMesiVault is IERC1363Receiver {
     // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
 
     /// @notice Credits one payment from the float. Requirements: RELAYER_ROLE; not paused; paymentRef unused and
-    /// non-zero; source Fiat or RelayerStablecoin; amount <= float; fan not blocked. Emits {Credited}.
+    /// non-zero; source Fiat or RelayerStablecoin; amount <= float; creator's account open; fan not blocked.
+    /// Emits {Credited}.
     function credit(Credit calldata c) external;
 
     /// @notice Credits many payments in one transaction; all or nothing. Emits {Credited} for each.
@@ -375,13 +384,18 @@ interface IMesiVault is IERC1363Receiver {
 
     // ───────────────────────────────────────── Ledger ─────────────────────────────────────────
 
-    /// @notice Module only (the creator registry, at registration): marks `creator`'s earnings entry as in use, so
-    /// that their first income writes to storage that is already non-zero (registration pays that storage once,
-    /// instead of the creator's first fan). Claims keep the mark. Idempotent; changes no amount and emits nothing.
+    /// @notice Opens the caller's Mesi account, so that it can receive tips and payments (fans tip each other too) and
+    /// claim them. Anyone may call it for themselves; payments to an address without an open account revert
+    /// {Vault_NoAccount}, so that a typo or a contract that cannot call {claim} never locks money. Also makes the
+    /// account's first income a cheaper storage write. Idempotent: emits {AccountOpened} only the first time.
+    function openAccount() external;
+
+    /// @notice Module only (the creator registry, at registration): opens `creator`'s account as {openAccount} does.
+    /// Idempotent; changes no amount; emits {AccountOpened} only the first time.
     /// Reverts {Vault_InvalidCreator} for the zero address and the vault itself.
     function openLedger(address creator) external;
 
-    /// @notice Whether {openLedger} marked `creator`'s earnings entry.
+    /// @notice Whether `creator`'s account is open ({openAccount} or {openLedger}): whether it can be paid.
     function isLedgerOpen(address creator) external view returns (bool);
 
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
@@ -396,7 +410,8 @@ interface IMesiVault is IERC1363Receiver {
     // ───────────────────────────────────────── Modules ─────────────────────────────────────────
 
     /// @notice Pulls `amount` $MESI from `fan` and credits `creator` minus the fee.
-    /// Requirements: MODULE_ROLE; not paused; fan not blocked; amount > 0. Emits {ModuleCredited}.
+    /// Requirements: MODULE_ROLE; not paused; creator's account open; fan not blocked; amount > 0.
+    /// Emits {ModuleCredited}.
     function collectAndCredit(address fan, address creator, uint256 amount) external returns (uint256 fee);
 
     /// @notice Pulls `stableAmount` of `stablecoin` from `fan`, converts from the float, credits `creator`.
@@ -420,7 +435,7 @@ interface IMesiVault is IERC1363Receiver {
     ) external returns (uint256 fee, uint64 clearsAt);
 
     /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: caller is {escrowModule}
-    /// ({Vault_NotEscrowModule}); not paused; fan not blocked; amount > 0; escrowed stays at most 2^96 - 1
+    /// ({Vault_NotEscrowModule}); not paused; creator's account open; fan not blocked; amount > 0; escrowed stays at most 2^96 - 1
     /// ({Vault_EscrowFull}). Emits nothing: the escrow module's own event (e.g.
     /// {IOneToOneEscrow-SessionRequested}) carries the fan, the creator and the amount.
     function fundEscrow(address fan, address creator, uint256 amount) external;

@@ -2857,6 +2857,17 @@ export const mesiVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Vault_NoAccount",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "Vault_NoEscrowModule",
     "type": "error"
@@ -2989,6 +3000,19 @@ export const mesiVaultAbi = [
     "inputs": [],
     "name": "Vault_ZeroAddress",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "AccountOpened",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -4645,6 +4669,13 @@ export const mesiVaultAbi = [
         "type": "bytes4"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "openAccount",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },

@@ -109,7 +109,9 @@ export function handleTicketsPurchased(event: TicketsPurchased): void {
   purchase.save();
 
   const sale = loadSale(p.streamId, p.creator);
-  sale.sold = p.soldAfter;
+  // Within one transaction a purchase may be logged out of order (a buyer contract buying again from its
+  // acceptance hook, on contracts deployed before the tickets logged before minting): the count only grows here.
+  if (p.soldAfter.gt(sale.sold)) sale.sold = p.soldAfter;
   sale.revenue = sale.revenue.plus(p.totalPrice);
   sale.fees = sale.fees.plus(p.fee);
   sale.save();

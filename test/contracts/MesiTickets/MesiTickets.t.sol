@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import { Test } from "forge-std/Test.sol";
+import { Test, Vm } from "forge-std/Test.sol";
 import { StdInvariant } from "forge-std/StdInvariant.sol";
 
 import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
@@ -15,6 +15,7 @@ import { MesiVault } from "../../../contracts/MesiVault.sol";
 import { StableConverter } from "../../../contracts/StableConverter.sol";
 import { TestUSDC } from "../../../contracts/TestUSDC.sol";
 import { ModulesSetup } from "../fixtures/ModulesSetup.sol";
+import { ReentrantTicketBuyer } from "../fixtures/ReentrantTicketBuyer.sol";
 
 /// @notice Drives random sales and purchases of every kind through the real tickets, vault and registry.
 contract TicketsHandler is Test {
@@ -259,6 +260,37 @@ contract MesiTicketsTest is TicketsBase {
         vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_NotTransferable.selector, streamId));
         tickets.safeTransferFrom(fan, fan2, streamId, 1, "");
         vm.stopPrank();
+    }
+
+    /// @notice A buyer contract that buys again from its acceptance hook: the purchases are logged in the order they
+    /// happened, so `soldAfter` grows along the logs and the last one equals the sale's count (issue 8, item 1).
+    function test_ReentrantPurchase_LogsInOrder() public {
+        vm.prank(creator);
+        tickets.configureSale(streamId, 1 ether, 10, false, 0);
+        ReentrantTicketBuyer buyer = new ReentrantTicketBuyer(tickets, mesi, address(vault));
+        mesi.transfer(address(buyer), 10 ether);
+
+        vm.recordLogs();
+        buyer.buy(streamId, 2, 2);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 lastSold;
+        uint256 purchases;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(tickets) || logs[i].topics[0] != IMesiTickets.TicketsPurchased.selector) {
+                continue;
+            }
+            (, , , , , uint32 soldAfter) = abi.decode(
+                logs[i].data,
+                (uint32, uint256, uint256, MesiTypes.PaymentSource, bytes32, uint32)
+            );
+            assertGt(soldAfter, lastSold, "soldAfter grows in log order");
+            lastSold = soldAfter;
+            ++purchases;
+        }
+        assertEq(purchases, 3);
+        assertEq(lastSold, 4);
+        assertEq(tickets.saleOf(streamId).sold, 4);
+        assertEq(tickets.balanceOf(address(buyer), streamId), 4);
     }
 
     // ───────────────────────────────────── Fuzz ─────────────────────────────────────

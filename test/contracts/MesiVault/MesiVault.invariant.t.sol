@@ -489,6 +489,10 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
         vault.grantRole(vault.MODULE_ROLE(), address(handler));
         vault.setEscrowModule(address(handler));
         vm.stopPrank();
+        address[] memory creators = handler.creatorList();
+        for (uint256 i; i < creators.length; ++i) {
+            _openAccount(creators[i]);
+        }
         address[] memory fans = handler.fanList();
         vm.startPrank(whale);
         for (uint256 i; i < fans.length; ++i) {

@@ -12,6 +12,11 @@ contract MesiVaultTest is VaultSetup {
     address internal creator = makeAddr("creator");
     address internal fan = makeAddr("fan");
 
+    function setUp() public override {
+        super.setUp();
+        _openAccount(creator);
+    }
+
     function _tipFromWhale(uint256 amount) internal {
         vm.startPrank(whale);
         mesi.approve(address(vault), amount);
@@ -281,5 +286,73 @@ contract MesiVaultTest is VaultSetup {
         (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared, 90e18);
         assertEq(feesOwed, 10e18);
+    }
+
+    // ───────────────────────────── accounts (issue 8, item 5) ─────────────────────────────
+
+    /// @notice An address that never opened a Mesi account (a typo, a contract that cannot claim) is refused by every
+    /// way of paying it, and nothing moves.
+    function testFuzz_RevertWhen_PaidAddressHasNoAccount(address to) public {
+        vm.assume(to != address(0) && to != address(vault) && to != whale && to != creator && to != fan);
+        uint256 vaultBalance = mesi.balanceOf(address(vault));
+        bytes memory noAccount = abi.encodeWithSelector(IMesiVault.Vault_NoAccount.selector, to);
+
+        bytes memory tipData = vault.encodeTipData(to, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.startPrank(whale);
+        mesi.approve(address(vault), 1e18);
+        vm.expectRevert(noAccount);
+        vault.tip(to, 1e18, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.expectRevert(noAccount);
+        mesi.transferAndCall(address(vault), 1e18, tipData);
+        vm.stopPrank();
+
+        usdc.mint(fan, 1e6);
+        vm.startPrank(fan);
+        usdc.approve(address(vault), 1e6);
+        vm.expectRevert(noAccount);
+        vault.tipWithStablecoin(address(usdc), to, 1e6, 0, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.stopPrank();
+
+        vm.expectRevert(noAccount);
+        vm.prank(relayer);
+        vault.credit(
+            IMesiVault.Credit(
+                keccak256("no account"),
+                fan,
+                to,
+                1e18,
+                MesiTypes.PaymentSource.Fiat,
+                MesiTypes.TipChannel.Profile,
+                bytes32(0)
+            )
+        );
+        assertEq(mesi.balanceOf(address(vault)), vaultBalance);
+        assertFalse(vault.isLedgerOpen(to));
+    }
+
+    /// @notice Any user (here a fan) opens their own account, once, and can then be tipped and claim.
+    function test_OpenAccount_LetsAFanReceiveAndClaimTips() public {
+        assertFalse(vault.isLedgerOpen(fan));
+        vm.expectEmit(address(vault));
+        emit IMesiVault.AccountOpened(fan);
+        vm.prank(fan);
+        vault.openAccount();
+        assertTrue(vault.isLedgerOpen(fan));
+
+        // Opening again changes nothing and emits nothing.
+        vm.recordLogs();
+        vm.prank(fan);
+        vault.openAccount();
+        assertEq(vm.getRecordedLogs().length, 0);
+        assertTrue(vault.isLedgerOpen(fan));
+
+        vm.startPrank(whale);
+        mesi.approve(address(vault), 10e18);
+        vault.tip(fan, 10e18, MesiTypes.TipChannel.Messenger, bytes32(0), bytes32(0));
+        vm.stopPrank();
+        vm.prank(fan);
+        assertEq(vault.claim(fan), 9e18);
+        assertEq(mesi.balanceOf(fan), 9e18);
+        assertTrue(vault.isLedgerOpen(fan));
     }
 }

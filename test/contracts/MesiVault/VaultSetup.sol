@@ -42,6 +42,12 @@ abstract contract VaultSetup is Test {
         vm.stopPrank();
     }
 
+    /// @dev `account` opens its Mesi account, so that it can be paid.
+    function _openAccount(address account) internal {
+        vm.prank(account);
+        vault.openAccount();
+    }
+
     /// @dev MESI.balanceOf(vault) minus everything the ledger accounts for, over `creators`.
     function _ledger(address[] memory creators) internal view returns (uint256 total) {
         total = vault.feePool() + vault.floatBalance() + vault.escrowed();

@@ -71,6 +71,8 @@ export async function deployVault(connection: NetworkConnection) {
   await wait(vault.write.setEscrowModule([addr(module)]));
   await wait(vault.write.grantRole([ROLES.pauser, addr(pauser)]));
 
+  // Creators open their Mesi accounts (registration does it in the full system): payments to others are refused.
+  for (const w of [creator, creator2]) await wait(vault.write.openAccount({ account: w.account }));
   await wait(mesi.write.approve([vault.address, FLOAT]));
   await wait(vault.write.fundFloat([FLOAT]));
   for (const w of [fan, fan2]) {
