@@ -6,6 +6,7 @@ import { IERC1363Receiver } from "@openzeppelin/contracts/interfaces/IERC1363Rec
 import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import { ReentrancyGuardTransient } from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
 import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
@@ -31,7 +32,7 @@ import { FeeMath } from "./libraries/FeeMath.sol";
 ///
 /// Bound used by the `unchecked` blocks: every $MESI unit on the ledger is held by this vault, so any sum of ledger
 /// entries is at most the $MESI total supply (1e29 < 2^97), far below 2^128.
-contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces {
+contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ───────────────────────────────────────── Types ─────────────────────────────────────────
@@ -56,11 +57,13 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint96 escrowed;
     }
 
-    /// @dev Slot B of every credit: it marks the reference as used.
+    /// @dev Slot B of every credit: it marks the reference as used; `feeBps` is the fee in force when a held credit
+    /// was made, which its settlement takes (20 + 5 + 1 + 2 bytes).
     struct CreditRecord {
         address fan;
         uint40 clearsAt;
         CreditStatus status;
+        uint16 feeBps;
     }
 
     // ───────────────────────────────────────── Constants ─────────────────────────────────────────
@@ -121,6 +124,9 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// write instead of 22,100 (the trick of OZ ReentrancyGuard).
     uint256 private _feePoolPlusOne = 1;
     uint256 private _floatBalance;
+    /// @dev Accounts ever opened ({openAccount}, {openLedger}): the only addresses that can hold a ledger entry, so a
+    /// list of exactly this many distinct open accounts covers the whole ledger ({sweepExcess}).
+    uint256 private _accountCount;
     /// @dev The escrow module and the escrowed total in the one slot both escrow calls read anyway: checking the
     /// caller costs no storage read of its own, and the module's address keeps the slot non-zero, so funding a session
     /// when nothing else is escrowed costs 5,000 gas, not 22,100. Escrowed is at most 2^96 - 1 (79 % of the supply;
@@ -244,64 +250,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         MesiTypes.TipChannel channel,
         bytes32 channelRef,
         bytes32 memoHash
-    ) external {
-        // Checks, Effects
-        (uint256 mesiOut, uint256 fee) = _creditStablecoin(msg.sender, stablecoin, creator, stableAmount, minMesiOut);
-        // Interactions
-        IERC20(stablecoin).safeTransferFrom(msg.sender, address(this), stableAmount);
-        emit StablecoinTipped(
-            creator,
-            msg.sender,
-            stablecoin,
-            stableAmount,
-            mesiOut,
-            fee,
-            channel,
-            channelRef,
-            memoHash
-        );
+    ) external nonReentrant {
+        // Checks
+        Params memory p = _checkStablecoinPayment(msg.sender, stablecoin, creator, stableAmount);
+        // Interactions: what arrives counts, not what was asked for (a fee-on-transfer token delivers less).
+        uint256 received = _pullStablecoin(stablecoin, msg.sender, stableAmount);
+        // Effects
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(stablecoin, creator, received, minMesiOut, p);
+        emit StablecoinTipped(creator, msg.sender, stablecoin, received, mesiOut, fee, channel, channelRef, memoHash);
     }
 
     /// @inheritdoc IMesiVault
-    /// @dev The stablecoin must implement EIP-3009 faithfully (as USDC does): the vault trusts the listed token's
-    /// `receiveWithAuthorization` to move `stableAmount` or revert.
+    /// @dev The vault credits what `receiveWithAuthorization` delivered, measured by its own balance.
     function tipWithStablecoinAuthorization(
         StablecoinTipAuthorization calldata auth,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external {
-        // Checks, Effects
-        (uint256 mesiOut, uint256 fee) = _creditStablecoin(
-            auth.fan,
-            auth.stablecoin,
-            auth.creator,
-            auth.stableAmount,
-            auth.minMesiOut
-        );
-        // Interactions: only the payee may submit `receiveWithAuthorization`, and the nonce binds the tip's fields.
-        IERC3009(auth.stablecoin).receiveWithAuthorization(
-            auth.fan,
-            address(this),
-            auth.stableAmount,
-            auth.validAfter,
-            auth.validBefore,
-            stablecoinTipNonce(auth),
-            v,
-            r,
-            s
-        );
-        emit StablecoinTipped(
-            auth.creator,
-            auth.fan,
-            auth.stablecoin,
-            auth.stableAmount,
-            mesiOut,
-            fee,
-            auth.channel,
-            auth.channelRef,
-            auth.memoHash
-        );
+    ) external nonReentrant {
+        // Checks
+        Params memory p = _checkStablecoinPayment(auth.fan, auth.stablecoin, auth.creator, auth.stableAmount);
+        // Interactions
+        uint256 received = _receiveWithAuthorization(auth, v, r, s);
+        // Effects
+        _bookStablecoinAuthorization(auth, received, p);
     }
 
     // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
@@ -343,11 +315,10 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     /// @dev References already cleared are skipped, so a settlement batch cannot be made to fail by someone
     /// settling one of its references first. Unknown or reversed references revert {Vault_CreditNotHeld}.
-    /// The fee is taken at the fee rate in force at settlement.
+    /// The fee is taken at the rate in force when the credit was made (kept in its record).
     function settleCredits(bytes32[] calldata paymentRefs) external {
         uint256 count = paymentRefs.length;
         if (count == 0) revert Vault_BatchEmpty();
-        uint256 bps = _params.feeBps;
         for (uint256 i; i < count; ++i) {
             bytes32 paymentRef = paymentRefs[i];
             CreditRecord memory record = _credits[paymentRef];
@@ -359,7 +330,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
             HeldCredit memory held = _heldCredits[paymentRef];
             _credits[paymentRef].status = CreditStatus.Cleared;
             _pending[held.creator] -= held.amount;
-            uint256 fee = _accrue(held.creator, held.amount, bps);
+            uint256 fee = _accrue(held.creator, held.amount, record.feeBps);
             emit CreditSettled(paymentRef, held.creator, held.amount, fee);
         }
     }
@@ -414,6 +385,34 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         // Interactions
         _mesi.safeTransfer(treasury_, amount);
         emit FeesWithdrawn(treasury_, amount);
+    }
+
+    /// @inheritdoc IMesiVault
+    /// @dev O(number of accounts): a few thousand accounts per transaction (two storage reads each).
+    function sweepExcess(address[] calldata accounts) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 amount) {
+        // Checks: `accounts` is every open account, each once (ascending), so the sum below is the whole ledger.
+        uint256 count = accounts.length;
+        if (count != _accountCount) revert Vault_AccountListIncomplete(count, _accountCount);
+        uint256 accounted = (_feePoolPlusOne - 1) + _floatBalance + _escrow.escrowed;
+        address previous;
+        for (uint256 i; i < count; ++i) {
+            address account = accounts[i];
+            if (account <= previous) revert Vault_AccountListUnsorted(i, account);
+            uint256 word = _earnings[account];
+            if (word & LEDGER_OPEN == 0) revert Vault_NoAccount(account);
+            // Each term is a ledger entry held by this vault: bounded by the total supply (see contract notes).
+            unchecked {
+                accounted += (word & CLEARED_MASK) + (word >> 128) + _pending[account];
+            }
+            previous = account;
+        }
+        // The ledger never exceeds the balance (the invariant): a failure here would mean a broken ledger.
+        amount = _mesi.balanceOf(address(this)) - accounted;
+        if (amount == 0) return 0;
+        address treasury_ = _params.treasury;
+        // Interactions
+        _mesi.safeTransfer(treasury_, amount);
+        emit ExcessSwept(treasury_, amount);
     }
 
     // ───────────────────────────────────────── Float ─────────────────────────────────────────
@@ -522,12 +521,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 stableAmount,
         uint256 minMesiOut,
         address creator
-    ) external onlyRole(MODULE_ROLE) returns (uint256 mesiAmount, uint256 fee) {
-        // Checks, Effects
-        (mesiAmount, fee) = _creditStablecoin(fan, stablecoin, creator, stableAmount, minMesiOut);
-        // Interactions
-        IERC20(stablecoin).safeTransferFrom(fan, address(this), stableAmount);
-        emit ModuleStablecoinCredited(msg.sender, creator, fan, stablecoin, stableAmount, mesiAmount, fee);
+    ) external onlyRole(MODULE_ROLE) nonReentrant returns (uint256 mesiAmount, uint256 fee) {
+        // Checks
+        Params memory p = _checkStablecoinPayment(fan, stablecoin, creator, stableAmount);
+        // Interactions: what arrives counts (see {tipWithStablecoin}).
+        uint256 received = _pullStablecoin(stablecoin, fan, stableAmount);
+        // Effects
+        (mesiAmount, fee) = _creditStablecoin(stablecoin, creator, received, minMesiOut, p);
+        emit ModuleStablecoinCredited(msg.sender, creator, fan, stablecoin, received, mesiAmount, fee);
     }
 
     /// @inheritdoc IMesiVault
@@ -713,6 +714,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @inheritdoc IMesiVault
+    function accountCount() external view returns (uint256) {
+        return _accountCount;
+    }
+
+    /// @inheritdoc IMesiVault
     function isLedgerOpen(address creator) external view returns (bool) {
         return _earnings[creator] & LEDGER_OPEN != 0;
     }
@@ -727,10 +733,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// once (RelayerStablecoin) returns them as zero — its {Credited} event carries them.
     function creditOf(
         bytes32 paymentRef
-    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt) {
+    )
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt, uint256 feeBps_)
+    {
         CreditRecord memory record = _credits[paymentRef];
         HeldCredit memory held = _heldCredits[paymentRef];
-        return (record.status, held.creator, record.fan, held.amount, record.clearsAt);
+        return (record.status, held.creator, record.fan, held.amount, record.clearsAt, record.feeBps);
     }
 
     /// @inheritdoc IMesiVault
@@ -839,24 +849,85 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         channel = MesiTypes.TipChannel(channelWord);
     }
 
-    /// @dev Checks and effects of a stablecoin payment: quotes, takes the $MESI from the float and credits it.
-    function _creditStablecoin(
+    /// @dev Pulls `amount` of `stablecoin` from `from` (its allowance) and returns what arrived, measured by the
+    /// vault's balance.
+    function _pullStablecoin(address stablecoin, address from, uint256 amount) private returns (uint256 received) {
+        uint256 before = IERC20(stablecoin).balanceOf(address(this));
+        IERC20(stablecoin).safeTransferFrom(from, address(this), amount);
+        received = IERC20(stablecoin).balanceOf(address(this)) - before;
+    }
+
+    /// @dev Pulls a stablecoin tip by EIP-3009 `receiveWithAuthorization` (only the payee may submit it, and the nonce
+    /// binds the tip's fields) and returns what arrived, measured by the vault's balance.
+    function _receiveWithAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) private returns (uint256 received) {
+        IERC20 stablecoin = IERC20(auth.stablecoin);
+        uint256 before = stablecoin.balanceOf(address(this));
+        IERC3009(auth.stablecoin).receiveWithAuthorization(
+            auth.fan,
+            address(this),
+            auth.stableAmount,
+            auth.validAfter,
+            auth.validBefore,
+            stablecoinTipNonce(auth),
+            v,
+            r,
+            s
+        );
+        received = stablecoin.balanceOf(address(this)) - before;
+    }
+
+    /// @dev Effects of an EIP-3009 stablecoin tip once `received` arrived: credits its quote and emits the tip.
+    function _bookStablecoinAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint256 received,
+        Params memory p
+    ) private {
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(auth.stablecoin, auth.creator, received, auth.minMesiOut, p);
+        emit StablecoinTipped(
+            auth.creator,
+            auth.fan,
+            auth.stablecoin,
+            received,
+            mesiOut,
+            fee,
+            auth.channel,
+            auth.channelRef,
+            auth.memoHash
+        );
+    }
+
+    /// @dev Checks of a stablecoin payment, before the stablecoin is pulled; returns the parameters slot.
+    function _checkStablecoinPayment(
         address fan,
         address stablecoin,
         address creator,
-        uint256 stableAmount,
-        uint256 minMesiOut
-    ) private returns (uint256 mesiOut, uint256 fee) {
-        // Checks
-        Params memory p = _params;
+        uint256 stableAmount
+    ) private view returns (Params memory p) {
+        p = _params;
         if (p.paused) revert Vault_Paused();
         if (stableAmount == 0) revert Vault_AmountZero();
         _checkPayment(fan, creator);
         if (stablecoin == address(_mesi)) revert Vault_InvalidSource(MesiTypes.PaymentSource.Stablecoin);
-        mesiOut = IStableConverter(_converter).quote(stablecoin, stableAmount);
+    }
+
+    /// @dev Effects of a stablecoin payment, once `received` has arrived: quotes it, takes the $MESI from the float and
+    /// credits it. The callers hold the reentrancy lock: a stablecoin re-entering during its transfer cannot have its
+    /// nested payment counted twice by the outer balance measurement.
+    function _creditStablecoin(
+        address stablecoin,
+        address creator,
+        uint256 received,
+        uint256 minMesiOut,
+        Params memory p
+    ) private returns (uint256 mesiOut, uint256 fee) {
+        mesiOut = IStableConverter(_converter).quote(stablecoin, received);
         if (mesiOut < minMesiOut) revert Vault_SlippageExceeded(mesiOut, minMesiOut);
         if (mesiOut == 0) revert Vault_AmountZero();
-        // Effects
         _takeFromFloat(mesiOut);
         fee = _accrue(creator, mesiOut, p.feeBps);
     }
@@ -898,13 +969,23 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         if (source == MesiTypes.PaymentSource.Fiat) {
             uint40 clears = SafeCast.toUint40(block.timestamp + p.holdPeriod);
             _heldCredits[paymentRef] = HeldCredit({ creator: creator, amount: SafeCast.toUint96(amount) });
-            _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: clears, status: CreditStatus.Held });
+            _credits[paymentRef] = CreditRecord({
+                fan: fan,
+                clearsAt: clears,
+                status: CreditStatus.Held,
+                feeBps: p.feeBps
+            });
             _pending[creator] += amount;
             return (0, clears);
         }
         if (source != MesiTypes.PaymentSource.RelayerStablecoin) revert Vault_InvalidSource(source);
         uint40 now_ = SafeCast.toUint40(block.timestamp);
-        _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: now_, status: CreditStatus.Cleared });
+        _credits[paymentRef] = CreditRecord({
+            fan: fan,
+            clearsAt: now_,
+            status: CreditStatus.Cleared,
+            feeBps: p.feeBps
+        });
         fee = _accrue(creator, amount, p.feeBps);
         clearsAt = now_;
     }
@@ -995,6 +1076,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 word = _earnings[account];
         if (word & LEDGER_OPEN != 0) return;
         _earnings[account] = word | LEDGER_OPEN;
+        ++_accountCount;
         emit AccountOpened(account);
     }
 

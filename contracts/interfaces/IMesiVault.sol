@@ -105,8 +105,9 @@ interface IMesiVault is IERC1363Receiver {
         bytes32 memoHash
     );
 
-    /// @notice A fan tipped in a stablecoin; `stableAmount` of `stablecoin` was received and `mesiAmount` $MESI
-    /// taken from the float at the converter's rate; the creator's cleared earnings grew by `mesiAmount - fee`.
+    /// @notice A fan tipped in a stablecoin; `stableAmount` of `stablecoin` was received (measured by the vault's balance:
+    /// less than the fan sent for a token that takes a fee on transfer) and `mesiAmount` $MESI, its quote, taken from
+    /// the float at the converter's rate; the creator's cleared earnings grew by `mesiAmount - fee`.
     event StablecoinTipped(
         address indexed creator,
         address indexed fan,
@@ -120,7 +121,8 @@ interface IMesiVault is IERC1363Receiver {
     );
 
     /// @notice The relayer credited a payment from the float. For `Fiat` the amount is added to `pending` until
-    /// `clearsAt` and `fee` is 0 (taken at settlement); otherwise it is cleared at once (`clearsAt` = now) with `fee`.
+    /// `clearsAt` and `fee` is 0 (taken at settlement, at the fee rate in force now, kept in the credit's record:
+    /// {creditOf}); otherwise it is cleared at once (`clearsAt` = now) with `fee`.
     /// `purpose` is 0 for a tip (emitted by the vault itself) and 1 for a module purchase (e.g. a ticket).
     event Credited(
         bytes32 indexed paymentRef,
@@ -170,6 +172,9 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice The fee pool was paid to the treasury.
     event FeesWithdrawn(address indexed treasury, uint256 amount);
+    /// @notice $MESI that reached the vault outside every payment path (a plain transfer), held but owed to no one, was
+    /// sent to the treasury ({sweepExcess}).
+    event ExcessSwept(address indexed treasury, uint256 amount);
 
     /// @notice The float was funded by `from`.
     event FloatFunded(address indexed from, uint256 amount);
@@ -240,6 +245,10 @@ interface IMesiVault is IERC1363Receiver {
     /// @notice `creator` already blocks 2^28 - 1 fans, the most the vault counts.
     error Vault_TooManyBlocks(address creator);
     error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
+    /// @notice {sweepExcess} was given `given` accounts; the vault has opened `opened`: the list must name every one.
+    error Vault_AccountListIncomplete(uint256 given, uint256 opened);
+    /// @notice {sweepExcess}'s list is not strictly ascending at `index` (`account`): each account must appear once.
+    error Vault_AccountListUnsorted(uint256 index, address account);
     error Vault_ZeroAddress();
     /// @notice `account` has no open Mesi account, so it could never claim what it would be paid: every payment to it
     /// (tip, credit, module collection, escrow funding) is refused. It opens one with {openAccount} (or by
@@ -320,7 +329,9 @@ interface IMesiVault is IERC1363Receiver {
     function tipBySig(TipAuthorization calldata auth, bytes calldata signature, Permit calldata permit) external;
 
     /// @notice Tips in a listed stablecoin the caller pays (needs an allowance of the stablecoin for the vault).
-    /// The converter's quote is taken from the float; reverts if below `minMesiOut`.
+    /// The vault pulls `stableAmount` and credits the converter's quote of what arrived (its balance change, so a
+    /// fee-on-transfer token is never over-credited), taken from the float; reverts if below `minMesiOut`.
+    /// Not re-entrant (OpenZeppelin's {ReentrancyGuardReentrantCall}).
     /// Emits {StablecoinTipped}.
     function tipWithStablecoin(
         address stablecoin,
@@ -355,7 +366,8 @@ interface IMesiVault is IERC1363Receiver {
     /// Requirements: RELAYER_ROLE; status Held; block.timestamp < clearsAt. Emits {CreditReversed}.
     function reverseCredit(bytes32 paymentRef) external;
 
-    /// @notice Clears held credits whose hold is over; anyone may call. Emits {CreditSettled} for each.
+    /// @notice Clears held credits whose hold is over; anyone may call. Each takes the fee rate in force when it was
+    /// credited (its snapshot in {creditOf}), not the current one. Emits {CreditSettled} for each.
     function settleCredits(bytes32[] calldata paymentRefs) external;
 
     // ───────────────────────────────────────── Claims ─────────────────────────────────────────
@@ -369,6 +381,15 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Pays the fee pool to the treasury; anyone may call. Emits {FeesWithdrawn}.
     function withdrawFees() external returns (uint256 amount);
+
+    /// @notice Sends the $MESI held beyond the whole ledger (plain transfers to the vault, which no payment path
+    /// accounts for) to the treasury, and returns it (0, moving nothing, when there is none). After it, the vault holds
+    /// exactly its ledger: MESI.balanceOf(vault) == Σcleared + Σpending + ΣfeesOwed + feePool + floatBalance + escrowed.
+    /// `accounts` must be every open account ({accountCount} of them, e.g. from the {AccountOpened} events), in
+    /// strictly ascending order, so that the sum is the whole ledger: nothing owed to anyone can be swept.
+    /// Requirements: DEFAULT_ADMIN_ROLE; {Vault_AccountListIncomplete}; {Vault_AccountListUnsorted};
+    /// {Vault_NoAccount} for a listed address without an account. Emits {ExcessSwept}.
+    function sweepExcess(address[] calldata accounts) external returns (uint256 amount);
 
     // ───────────────────────────────────────── Float ─────────────────────────────────────────
 
@@ -397,6 +418,9 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Whether `creator`'s account is open ({openAccount} or {openLedger}): whether it can be paid.
     function isLedgerOpen(address creator) external view returns (bool);
+
+    /// @notice Number of accounts ever opened (accounts are never closed).
+    function accountCount() external view returns (uint256);
 
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
@@ -453,7 +477,9 @@ interface IMesiVault is IERC1363Receiver {
 
     // ───────────────────────────────────────── Admin ─────────────────────────────────────────
 
-    /// @notice Requirements: DEFAULT_ADMIN_ROLE; bps <= MAX_FEE_BPS. Emits {FeeUpdated}.
+    /// @notice Sets the platform fee for payments from now on: direct payments take the fee in force when they are
+    /// made (apps show it from {feeBps}); held fiat credits already made keep the fee they were made with.
+    /// Requirements: DEFAULT_ADMIN_ROLE; bps <= MAX_FEE_BPS. Emits {FeeUpdated}.
     function setFeeBps(uint256 bps) external;
 
     /// @notice Requirements: DEFAULT_ADMIN_ROLE; seconds <= MAX_HOLD_PERIOD. Emits {HoldPeriodUpdated}.
@@ -502,10 +528,14 @@ interface IMesiVault is IERC1363Receiver {
     function escrowed() external view returns (uint256);
     /// @notice Whether `creator` blocked `fan`.
     function isBlocked(address creator, address fan) external view returns (bool);
-    /// @notice A relayer credit by reference.
+    /// @notice A relayer credit by reference; `feeBps` is the fee rate in force when it was made, which a held credit's
+    /// settlement takes (a later {setFeeBps} does not change it).
     function creditOf(
         bytes32 paymentRef
-    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt);
+    )
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt, uint256 feeBps);
     /// @notice Next meta-transaction nonce of a fan.
     function nonces(address fan) external view returns (uint256);
     /// @notice The EIP-3009 nonce a fan must sign for a {StablecoinTipAuthorization}.

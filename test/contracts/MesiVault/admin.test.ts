@@ -357,6 +357,7 @@ describe("MesiVault administration", async () => {
         (s, account) => s.vault.write.withdrawStablecoin([s.usdc.address, account.address, 1n], { account }),
       ],
       ["setFeeBps", ROLES.admin, (s, account) => s.vault.write.setFeeBps([0n], { account })],
+      ["sweepExcess", ROLES.admin, (s, account) => s.vault.write.sweepExcess([[]], { account })],
       ["setHoldPeriod", ROLES.admin, (s, account) => s.vault.write.setHoldPeriod([0n], { account })],
       ["setTreasury", ROLES.admin, (s, account) => s.vault.write.setTreasury([account.address], { account })],
       ["setConverter", ROLES.admin, (s, account) => s.vault.write.setConverter([account.address], { account })],
