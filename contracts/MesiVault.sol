@@ -12,6 +12,7 @@ import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import { ICreditModule } from "./interfaces/ICreditModule.sol";
 import { IERC3009 } from "./interfaces/IERC3009.sol";
 import { IEscrowModule } from "./interfaces/IEscrowModule.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
@@ -139,6 +140,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     mapping(address creator => mapping(address fan => bool)) private _blocked;
     mapping(bytes32 paymentRef => HeldCredit) private _heldCredits;
     mapping(bytes32 paymentRef => CreditRecord) private _credits;
+    /// @dev The module that made a held credit ({creditFromFloat} with Fiat): {reverseCredit} calls it back.
+    mapping(bytes32 paymentRef => address module) private _creditModules;
+    /// @dev After {lockModules}, when each scheduled module may be made one (admin paths only read these).
+    bool private _modulesLocked;
+    mapping(address module => uint48 readyAt) private _moduleSchedules;
 
     // ───────────────────────────────────────── Modifiers ─────────────────────────────────────────
 
@@ -310,6 +316,12 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         _pending[held.creator] -= held.amount;
         _floatBalance += held.amount;
         emit CreditReversed(paymentRef, held.creator, record.fan, held.amount);
+        // Interactions: the module that bought with this credit takes back what it delivered.
+        address module = _creditModules[paymentRef];
+        if (module != address(0)) {
+            delete _creditModules[paymentRef];
+            ICreditModule(module).onCreditReversed(paymentRef);
+        }
     }
 
     /// @inheritdoc IMesiVault
@@ -542,6 +554,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         Params memory p = _params;
         if (p.paused) revert Vault_Paused();
         (fee, clearsAt) = _recordCredit(paymentRef, fan, creator, amount, source, p);
+        if (source == MesiTypes.PaymentSource.Fiat) _creditModules[paymentRef] = msg.sender;
         _takeFromFloat(amount);
         emit Credited(
             paymentRef,
@@ -636,8 +649,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         EscrowSlot memory e = _escrow;
         // Another module could not pay out the sessions the current one funded.
         if (e.escrowed != 0) revert Vault_EscrowInUse(e.module, e.escrowed);
+        if (module != address(0)) _useModuleSchedule(module);
         _escrow.module = module;
         emit EscrowModuleUpdated(e.module, module);
+    }
+
+    /// @inheritdoc IMesiVault
+    function lockModules() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_modulesLocked) revert Vault_ModulesAlreadyLocked();
+        _modulesLocked = true;
+        emit ModulesLocked();
+    }
+
+    /// @inheritdoc IMesiVault
+    function scheduleModule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (module == address(0)) revert Vault_ZeroAddress();
+        uint48 readyAt = SafeCast.toUint48(block.timestamp + defaultAdminDelay());
+        _moduleSchedules[module] = readyAt;
+        emit ModuleScheduled(module, readyAt);
+    }
+
+    /// @inheritdoc IMesiVault
+    function cancelModuleSchedule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        delete _moduleSchedules[module];
+        emit ModuleScheduleCancelled(module);
     }
 
     /// @inheritdoc IMesiVault
@@ -701,6 +736,16 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function floatBalance() external view returns (uint256) {
         return _floatBalance;
+    }
+
+    /// @inheritdoc IMesiVault
+    function modulesLocked() external view returns (bool) {
+        return _modulesLocked;
+    }
+
+    /// @inheritdoc IMesiVault
+    function moduleScheduledAt(address module) external view returns (uint48) {
+        return _moduleSchedules[module];
     }
 
     /// @inheritdoc IMesiVault
@@ -797,6 +842,20 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     // ───────────────────────────────────────── Internal ─────────────────────────────────────────
+
+    /// @dev A MODULE_ROLE grant, once modules are locked, needs a due schedule (see {IMesiVault-lockModules}).
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == MODULE_ROLE) _useModuleSchedule(account);
+        return super._grantRole(role, account);
+    }
+
+    /// @dev Once modules are locked, requires `module`'s scheduled change to be due, and uses it up.
+    function _useModuleSchedule(address module) private {
+        if (!_modulesLocked) return;
+        uint48 readyAt = _moduleSchedules[module];
+        if (readyAt == 0 || block.timestamp < readyAt) revert Vault_ModuleNotScheduled(module, readyAt);
+        delete _moduleSchedules[module];
+    }
 
     /// @dev A $MESI tip from `fan`'s wallet.
     function _tip(

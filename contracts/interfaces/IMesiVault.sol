@@ -14,6 +14,15 @@ import { MesiTypes } from "./IMesiTypes.sol";
 /// and credit through it.
 /// That is why the creators' block lists live here: one storage read decides whether a fan may pay.
 ///
+/// Trust in modules: {collectAndCredit}, {collectStablecoinAndCredit} and {fundEscrow} take a `fan` argument and pull
+/// from that fan's allowance for the vault, so a module could pull any fan who approved the vault. The modules
+/// Mesi deploys only ever name the fan they authenticated in the same call (`msg.sender`, or the signer of a
+/// {IMesiTickets-BuyAuthorization}); the vault relies on that code. What the vault enforces is who the modules are:
+/// they are set at deployment, and once the admin calls {lockModules} no contract becomes a module (MODULE_ROLE or
+/// {setEscrowModule}) without a change scheduled {defaultAdminDelay} earlier ({scheduleModule}, announced by
+/// {ModuleScheduled}), which gives fans that delay to revoke their approvals. Removing a module is immediate. Wallets
+/// that pay by ERC-1363 `transferAndCall` approve nothing at all.
+///
 /// Ledger, all in $MESI base units:
 /// - `cleared[creator]`: claimable now.
 /// - `pending[creator]`: fiat-origin credits still inside their hold period (reversible on chargeback).
@@ -201,6 +210,12 @@ interface IMesiVault is IERC1363Receiver {
     event ConverterUpdated(address oldConverter, address newConverter);
     /// @notice The one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow}, changed.
     event EscrowModuleUpdated(address oldModule, address newModule);
+    /// @notice From now on a new module needs a change scheduled a {defaultAdminDelay} ahead ({scheduleModule}).
+    event ModulesLocked();
+    /// @notice `module` may become a module (MODULE_ROLE or escrow module) from `readyAt` on.
+    event ModuleScheduled(address indexed module, uint48 readyAt);
+    /// @notice The scheduled change for `module` was cancelled.
+    event ModuleScheduleCancelled(address indexed module);
     /// @notice `account` paused new payments.
     event Paused(address account);
     /// @notice `account` opened its Mesi account ({openAccount}, or {openLedger} at creator registration): from now on
@@ -240,6 +255,11 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_EscrowFull(uint256 amount, uint256 room);
     /// @notice The escrow module can't change while `module` still holds `escrowed` for its sessions.
     error Vault_EscrowInUse(address module, uint256 escrowed);
+    /// @notice Modules are locked and `module` has no scheduled change that is due: `readyAt` is when its change is
+    /// due (0: none scheduled).
+    error Vault_ModuleNotScheduled(address module, uint48 readyAt);
+    /// @notice {lockModules} was already called.
+    error Vault_ModulesAlreadyLocked();
     error Vault_AlreadyBlocked(address creator, address fan);
     error Vault_NotBlocked(address creator, address fan);
     /// @notice `creator` already blocks 2^28 - 1 fans, the most the vault counts.
@@ -362,7 +382,9 @@ interface IMesiVault is IERC1363Receiver {
     /// @notice Credits many payments in one transaction; all or nothing. Emits {Credited} for each.
     function creditBatch(Credit[] calldata credits) external;
 
-    /// @notice Reverses a held fiat credit during its hold period (chargeback, refund).
+    /// @notice Reverses a held fiat credit during its hold period (chargeback, refund). A credit a module made
+    /// ({creditFromFloat}, e.g. a ticket bought by card) is also undone by that module: the vault calls its
+    /// {ICreditModule-onCreditReversed} (the tickets take the tickets back).
     /// Requirements: RELAYER_ROLE; status Held; block.timestamp < clearsAt. Emits {CreditReversed}.
     function reverseCredit(bytes32 paymentRef) external;
 
@@ -448,7 +470,8 @@ interface IMesiVault is IERC1363Receiver {
         address creator
     ) external returns (uint256 mesiAmount, uint256 fee);
 
-    /// @notice Credits a relayer payment for a module purchase from the float (purpose 1).
+    /// @notice Credits a relayer payment for a module purchase from the float (purpose 1). A held (Fiat) one remembers
+    /// the calling module, which {reverseCredit} calls back ({ICreditModule-onCreditReversed}).
     /// Requirements: MODULE_ROLE; otherwise as {credit}. Emits {Credited}.
     function creditFromFloat(
         bytes32 paymentRef,
@@ -493,8 +516,28 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Names the one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow} (zero: none).
     /// Requirements: DEFAULT_ADMIN_ROLE; nothing escrowed ({Vault_EscrowInUse}: the current module could no longer
-    /// pay out its sessions). Emits {EscrowModuleUpdated}.
+    /// pay out its sessions); once modules are locked, a non-zero module needs a due change ({scheduleModule},
+    /// {Vault_ModuleNotScheduled}), which this uses up. Emits {EscrowModuleUpdated}.
     function setEscrowModule(address module) external;
+
+    /// @notice Ends the deployment's free wiring of modules: from now on granting MODULE_ROLE or naming an escrow
+    /// module needs a change scheduled a {defaultAdminDelay} ahead ({scheduleModule}); revoking stays immediate.
+    /// Requirements: DEFAULT_ADMIN_ROLE; not locked yet ({Vault_ModulesAlreadyLocked}). Emits {ModulesLocked}.
+    function lockModules() external;
+
+    /// @notice Schedules `module` to become a module (MODULE_ROLE grant or {setEscrowModule}) once
+    /// {defaultAdminDelay} has passed; the grant then uses the schedule up.
+    /// Requirements: DEFAULT_ADMIN_ROLE; module != 0. Emits {ModuleScheduled}.
+    function scheduleModule(address module) external;
+
+    /// @notice Cancels `module`'s scheduled change. Requirements: DEFAULT_ADMIN_ROLE. Emits {ModuleScheduleCancelled}.
+    function cancelModuleSchedule(address module) external;
+
+    /// @notice Whether {lockModules} was called.
+    function modulesLocked() external view returns (bool);
+
+    /// @notice When `module`'s scheduled change is due (0: none).
+    function moduleScheduledAt(address module) external view returns (uint48);
 
     /// @notice Requirements: PAUSER_ROLE. Emits {Paused}.
     function pause() external;

@@ -4,7 +4,15 @@ import type { ChainAddresses, ContractName, Deployment } from "./types.ts";
 
 export { abis } from "./generated/abis.ts";
 export { addresses } from "./generated/addresses.ts";
-export type { Address, ChainAddresses, ContractAddress, ContractName, DeployedContract, Deployment } from "./types.ts";
+export type {
+  Address,
+  ChainAddresses,
+  ContractAddress,
+  ContractName,
+  DeployedContract,
+  Deployment,
+  LocalOnlyContractName,
+} from "./types.ts";
 
 /** Every Mesi contract name, in deployment order. */
 export const contractNames = Object.keys(abis) as readonly ContractName[];
@@ -26,9 +34,10 @@ export class DeploymentNotFoundError extends Error {
 
 /** Joins one chain's addresses with the ABIs, e.g. for the result of a deploy that is not in the module. */
 export function toDeployment(chainAddresses: ChainAddresses): Deployment {
-  const entries = contractNames.map((name) => {
-    const { address, blockNumber } = chainAddresses[name];
-    return [name, { address, abi: abis[name], blockNumber: BigInt(blockNumber) }] as const;
+  const entries = contractNames.flatMap((name) => {
+    const location = chainAddresses[name];
+    if (location === undefined) return [];
+    return [[name, { address: location.address, abi: abis[name], blockNumber: BigInt(location.blockNumber) }] as const];
   });
   return Object.fromEntries(entries) as unknown as Deployment;
 }

@@ -22,9 +22,13 @@ describe("@mesi/deployments", () => {
     for (const [chainId, deployment] of Object.entries(deployments)) {
       assert.equal(loadDeployment(Number(chainId)), deployment);
       for (const name of contractNames) {
-        assert.match(deployment[name].address, /^0x[0-9a-fA-F]{40}$/);
-        assert.equal(typeof deployment[name].blockNumber, "bigint");
-        assert.equal(deployment[name].abi, abis[name]);
+        const contract = deployment[name];
+        // Only TestUSDC may be missing, on a production chain.
+        if (contract === undefined && name === "TestUSDC") continue;
+        assert.ok(contract !== undefined, `${name} on chain ${chainId}`);
+        assert.match(contract.address, /^0x[0-9a-fA-F]{40}$/);
+        assert.equal(typeof contract.blockNumber, "bigint");
+        assert.equal(contract.abi, abis[name]);
       }
     }
   });

@@ -1750,6 +1750,27 @@ export const stableConverterAbi = [
         "internalType": "address",
         "name": "stablecoin",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "Converter_ListingNotScheduled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
       }
     ],
     "name": "Converter_NotListed",
@@ -1856,6 +1877,31 @@ export const stableConverterAbi = [
       }
     ],
     "name": "DefaultAdminTransferScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "ListingScheduled",
     "type": "event"
   },
   {
@@ -2069,6 +2115,19 @@ export const stableConverterAbi = [
   },
   {
     "inputs": [],
+    "name": "RATE_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "acceptDefaultAdminTransfer",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -2221,6 +2280,30 @@ export const stableConverterAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      }
+    ],
+    "name": "listingOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "maxRateChangeBps",
     "outputs": [
@@ -2352,6 +2435,30 @@ export const stableConverterAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      }
+    ],
+    "name": "rateWindowOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "windowRate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "windowStart",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -2388,6 +2495,24 @@ export const stableConverterAbi = [
   {
     "inputs": [],
     "name": "rollbackDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      }
+    ],
+    "name": "scheduleListing",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2891,6 +3016,27 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "Vault_InvalidTipData",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "Vault_ModuleNotScheduled",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Vault_ModulesAlreadyLocked",
     "type": "error"
   },
   {
@@ -3521,6 +3667,38 @@ export const mesiVaultAbi = [
         "internalType": "address",
         "name": "module",
         "type": "address"
+      }
+    ],
+    "name": "ModuleScheduleCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "ModuleScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
       },
       {
         "indexed": true,
@@ -3560,6 +3738,12 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "ModuleStablecoinCredited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "ModulesLocked",
     "type": "event"
   },
   {
@@ -3983,6 +4167,19 @@ export const mesiVaultAbi = [
   {
     "inputs": [],
     "name": "cancelDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "cancelModuleSchedule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4682,12 +4879,51 @@ export const mesiVaultAbi = [
   },
   {
     "inputs": [],
+    "name": "lockModules",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "mesi",
     "outputs": [
       {
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "moduleScheduledAt",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "modulesLocked",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -4921,6 +5157,19 @@ export const mesiVaultAbi = [
   {
     "inputs": [],
     "name": "rollbackDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "scheduleModule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -8857,6 +9106,17 @@ export const mesiTicketsAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Tickets_NotVault",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "streamId",
         "type": "uint256"
@@ -9297,6 +9557,49 @@ export const mesiTicketsAbi = [
       }
     ],
     "name": "TicketsPurchased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "streamId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "buyer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "revoked",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "paymentRef",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "soldAfter",
+        "type": "uint32"
+      }
+    ],
+    "name": "TicketsRevoked",
     "type": "event"
   },
   {
@@ -10086,6 +10389,19 @@ export const mesiTicketsAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "paymentRef",
+        "type": "bytes32"
+      }
+    ],
+    "name": "onCreditReversed",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -16,6 +16,7 @@ import {
   SaleConfigured,
   TicketOnlySet,
   TicketsPurchased,
+  TicketsRevoked,
   TransferBatch,
   TransferSingle,
 } from "../../generated/MesiTickets/MesiTickets";
@@ -139,6 +140,16 @@ export function handleTicketsPurchased(event: TicketsPurchased): void {
   day.ticketsSold = day.ticketsSold.plus(p.quantity);
   day.ticketVolume = day.ticketVolume.plus(p.totalPrice);
   day.save();
+}
+
+export function handleTicketsRevoked(event: TicketsRevoked): void {
+  const p = event.params;
+  const sale = loadSale(p.streamId, p.creator);
+  sale.sold = p.soldAfter;
+  sale.save();
+  const record = saleEvent(event, p.streamId, "REVOKED");
+  record.sold = p.soldAfter;
+  record.save();
 }
 
 export function handleTicketOnlySet(event: TicketOnlySet): void {

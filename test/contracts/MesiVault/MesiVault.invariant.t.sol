@@ -442,6 +442,13 @@ contract VaultHandler is Test {
         vm.warp(block.timestamp + bound(seconds_, 1, 10 days));
     }
 
+    /// @dev As the module of its credits from the float, the handler is called back when one is reversed; it
+    /// delivered nothing, so it takes nothing back.
+    function onCreditReversed(bytes32 paymentRef) external view {
+        assertEq(msg.sender, address(vault));
+        assertTrue(paymentRef != bytes32(0));
+    }
+
     // ───────────────────────────── helpers ─────────────────────────────
 
     function _newCredit(

@@ -6,6 +6,7 @@ import { IAccessControl } from "@openzeppelin/contracts/access/IAccessControl.so
 import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
 import { MesiTypes } from "../../../contracts/interfaces/IMesiTypes.sol";
 
+import { MesiVault } from "../../../contracts/MesiVault.sol";
 import { FeeOnTransferToken } from "../fixtures/FeeOnTransferToken.sol";
 import { VaultSetup } from "./VaultSetup.sol";
 
@@ -84,8 +85,10 @@ contract MesiVaultTest is VaultSetup {
         converter.setMaxRateChangeBps(10_000);
         vm.prank(admin);
         converter.delist(address(usdc));
-        vm.prank(admin);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(usdc), rate);
         converter.setRate(address(usdc), rate);
+        vm.stopPrank();
         stableAmount = bound(stableAmount, 1, 1e18);
         uint256 quoted = (stableAmount * rate) / 1e18;
         usdc.mint(fan, stableAmount);
@@ -367,8 +370,10 @@ contract MesiVaultTest is VaultSetup {
         tokenFeeBps = bound(tokenFeeBps, 1, 5000);
         stableAmount = bound(stableAmount, 10_000, 1e12);
         FeeOnTransferToken feeUsd = new FeeOnTransferToken(tokenFeeBps);
-        vm.prank(admin);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(feeUsd), USDC_RATE);
         converter.setRate(address(feeUsd), USDC_RATE);
+        vm.stopPrank();
         feeUsd.mint(fan, stableAmount);
         uint256 received = stableAmount - (stableAmount * tokenFeeBps) / 10_000;
         uint256 quoted = converter.quote(address(feeUsd), received);
@@ -400,8 +405,10 @@ contract MesiVaultTest is VaultSetup {
     /// @notice The fan's minimum output is checked against what arrived.
     function test_RevertWhen_FeeOnTransferShortfallBelowMinimum() public {
         FeeOnTransferToken feeUsd = new FeeOnTransferToken(100);
-        vm.prank(admin);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(feeUsd), USDC_RATE);
         converter.setRate(address(feeUsd), USDC_RATE);
+        vm.stopPrank();
         feeUsd.mint(fan, 100e6);
         uint256 full = converter.quote(address(feeUsd), 100e6);
         vm.startPrank(fan);
@@ -519,5 +526,56 @@ contract MesiVaultTest is VaultSetup {
         (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(feesOwed, fee);
         assertEq(cleared, 1000e18 - fee);
+    }
+
+    // ───────────────────────────── who the modules are (issue 8, item 10) ─────────────────────────────
+
+    /// @notice Modules are wired freely at deployment; once locked, a new module (MODULE_ROLE or escrow module) waits
+    /// the admin's delay after being announced, so fans who approved the vault can revoke first. Removal is immediate.
+    function test_LockedModules_NewModuleWaitsTheAdminDelay() public {
+        MesiVault v = new MesiVault(mesi, address(converter), treasury, 1 days, admin);
+        bytes32 moduleRole = v.MODULE_ROLE();
+        (address first, address next, address escrow) = (makeAddr("tickets"), makeAddr("next"), makeAddr("escrow"));
+        vm.startPrank(admin);
+        v.grantRole(moduleRole, first);
+        v.lockModules();
+        assertTrue(v.modulesLocked());
+        vm.expectRevert(IMesiVault.Vault_ModulesAlreadyLocked.selector);
+        v.lockModules();
+
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, next, 0));
+        v.grantRole(moduleRole, next);
+        uint48 readyAt = uint48(block.timestamp + 1 days);
+        vm.expectEmit(address(v));
+        emit IMesiVault.ModuleScheduled(next, readyAt);
+        v.scheduleModule(next);
+        assertEq(v.moduleScheduledAt(next), readyAt);
+        vm.warp(readyAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, next, readyAt));
+        v.grantRole(moduleRole, next);
+        vm.warp(readyAt);
+        v.grantRole(moduleRole, next);
+        assertTrue(v.hasRole(moduleRole, next));
+        assertEq(v.moduleScheduledAt(next), 0, "the schedule is used up");
+
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, escrow, 0));
+        v.setEscrowModule(escrow);
+        v.scheduleModule(escrow);
+        v.cancelModuleSchedule(escrow);
+        vm.warp(block.timestamp + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, escrow, 0));
+        v.setEscrowModule(escrow);
+        v.scheduleModule(escrow);
+        vm.warp(block.timestamp + 1 days);
+        v.setEscrowModule(escrow);
+        assertEq(v.escrowModule(), escrow);
+
+        // Removing is immediate.
+        v.revokeRole(moduleRole, first);
+        v.setEscrowModule(address(0));
+        assertFalse(v.hasRole(moduleRole, first));
+        vm.expectRevert(IMesiVault.Vault_ZeroAddress.selector);
+        v.scheduleModule(address(0));
+        vm.stopPrank();
     }
 }

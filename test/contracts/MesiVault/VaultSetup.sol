@@ -32,6 +32,7 @@ abstract contract VaultSetup is Test {
         vault = new MesiVault(mesi, address(converter), treasury, 0, admin);
         vm.startPrank(admin);
         converter.grantRole(converter.RATE_SETTER_ROLE(), admin);
+        converter.scheduleListing(address(usdc), USDC_RATE);
         converter.setRate(address(usdc), USDC_RATE);
         vault.grantRole(vault.RELAYER_ROLE(), relayer);
         vault.grantRole(vault.PAUSER_ROLE(), pauser);

@@ -64,6 +64,7 @@ export async function deployVault(connection: NetworkConnection) {
   ]);
 
   await wait(converter.write.grantRole([ROLES.rateSetter, addr(admin)]));
+  await wait(converter.write.scheduleListing([usdc.address, USDC_RATE]));
   await wait(converter.write.setRate([usdc.address, USDC_RATE]));
   await wait(vault.write.grantRole([ROLES.relayer, addr(relayer)]));
   await wait(vault.write.grantRole([ROLES.module, addr(module)]));
