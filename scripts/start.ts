@@ -7,13 +7,19 @@
 // Services keep their state (relayer store, index) under --data-dir (default .mesi/), which is wiped at
 // every start: the local chain starts empty each time, so state from an earlier chain would be wrong.
 //
-// Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--data-dir <dir>] [--no-seed]
-import { rmSync } from "node:fs";
+// Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--data-dir <dir>]
+//        [--no-seed] [--block-time <seconds>]
+import { mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
+import { randomBytes } from "node:crypto";
+
+import { startMessageHub } from "@mesi/messaging/hub";
 import { startLocalRelayer } from "@mesi/relayer";
+import { startStreaming } from "@mesi/streaming";
 import { startIndexer } from "@mesi/subgraph";
+import pino from "pino";
 import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
 import { z } from "zod";
 
@@ -25,7 +31,9 @@ import { DEFAULT_MNEMONIC, localAccounts, type LocalAccount, type LocalRole } fr
 import { startLocalChain, type LocalChain } from "./lib/local-chain.ts";
 import { MESI_CONTRACTS } from "./lib/mesi-contracts.ts";
 import { seedDemo, type DemoData } from "./lib/seed-demo.ts";
+import { freePort } from "./lib/free-port.ts";
 import { ServiceRunner, type RunningService, type Service } from "./lib/services.ts";
+import { buildWebapp, startWebapp } from "./lib/webapp.ts";
 
 const root = `${import.meta.dirname}/..`;
 
@@ -34,6 +42,8 @@ const Options = z.object({
   addressesFile: z.string().min(1).default(ADDRESSES_MODULE_PATH),
   seed: z.boolean().default(true),
   dataDir: z.string().min(1).default(join(root, ".mesi")),
+  /** Mine a block every N seconds, as an L2 does, instead of one per transaction. */
+  blockTime: z.coerce.number().int().min(1).max(60).optional(),
 });
 type Options = z.infer<typeof Options>;
 
@@ -45,6 +55,7 @@ function parseOptions(argv: readonly string[]): Options {
       "addresses-file": { type: "string" },
       "no-seed": { type: "boolean", default: false },
       "data-dir": { type: "string" },
+      "block-time": { type: "string" },
     },
   });
   return Options.parse({
@@ -52,6 +63,7 @@ function parseOptions(argv: readonly string[]): Options {
     addressesFile: values["addresses-file"],
     seed: !values["no-seed"],
     dataDir: values["data-dir"],
+    blockTime: values["block-time"],
   });
 }
 
@@ -63,6 +75,15 @@ interface PlatformContext {
   viemChain?: Chain;
   deployment?: MesiDeployment;
   demo?: DemoData;
+  /** Chosen before the relayer starts, so the relayer can allow the webapp's origin. */
+  webappPort?: number;
+  relayerUrl?: string;
+  indexerUrl?: string;
+  mediaUrl?: string;
+  gateUrl?: string;
+  hubUrl?: string;
+  /** Signs the webapp's sessions; the stream gate and the message hub verify the tokens minted from them. */
+  readonly sessionSecret: string;
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -74,7 +95,11 @@ const chainService: Service<PlatformContext> = {
   name: "chain",
   async start(context, log) {
     log("starting anvil on 127.0.0.1…");
-    const chain = await startLocalChain({ port: context.options.chainPort });
+    const blockTime = context.options.blockTime;
+    const chain = await startLocalChain({
+      port: context.options.chainPort,
+      ...(blockTime === undefined ? {} : { args: ["--block-time", String(blockTime)] }),
+    });
     context.chain = chain;
     context.viemChain = defineChain({
       id: chain.chainId,
@@ -126,7 +151,9 @@ const relayerService: Service<PlatformContext> = {
     const chain = required(context.chain, "the chain");
     const { contracts } = required(context.deployment, "the deployment");
     log("starting (SQLite store, local Stripe stand-in)…");
+    context.webappPort ??= await freePort();
     const relayer = await startLocalRelayer({
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
       rpcUrl: chain.url,
       chainId: chain.chainId,
       relayerPrivateKey: context.accounts.relayer.privateKey,
@@ -138,6 +165,7 @@ const relayerService: Service<PlatformContext> = {
       dataDir: join(context.options.dataDir, "relayer"),
     });
     log(`listening on ${relayer.url}`);
+    context.relayerUrl = relayer.url;
     return { url: relayer.url, details: relayer.details, stop: () => relayer.stop() };
   },
 };
@@ -157,6 +185,7 @@ const indexerService: Service<PlatformContext> = {
     });
     await indexer.ready;
     log(`caught up at block ${indexer.status().indexedBlock ?? "?"}`);
+    context.indexerUrl = indexer.url;
     return {
       url: indexer.url,
       details: [`auditor API ${indexer.baseUrl}/audit/ (npm run audit -w @mesi/subgraph -- --help)`],
@@ -165,7 +194,109 @@ const indexerService: Service<PlatformContext> = {
   },
 };
 
-const services: readonly Service<PlatformContext>[] = [chainService, contractsService, relayerService, indexerService];
+/** A pino logger writing JSON lines to `<data dir>/<name>.log` (the banner names the file). */
+function serviceLogger(context: PlatformContext, name: string) {
+  mkdirSync(context.options.dataDir, { recursive: true });
+  const file = join(context.options.dataDir, `${name}.log`);
+  return { file, logger: pino({ level: "info", base: { service: name } }, pino.destination({ dest: file, sync: false })) };
+}
+
+const streamingService: Service<PlatformContext> = {
+  name: "streaming",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const deployment = required(context.deployment, "the deployment");
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "streaming");
+    log("starting the access gate and the local media server…");
+    const streaming = await startStreaming({
+      indexerUrl: required(context.indexerUrl, "the indexer"),
+      rpcUrl: chain.url,
+      deployment: { chainId: deployment.chainId, contracts: deployment.contracts },
+      secret: context.sessionSecret,
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      dataDir: join(context.options.dataDir, "streaming"),
+      logger: logs.logger,
+    });
+    context.mediaUrl = streaming.url;
+    context.gateUrl = streaming.gateUrl;
+    return {
+      url: streaming.url,
+      details: [
+        "local Livepeer-compatible media server (WHIP/WebRTC under /webrtc/); Livepeer Studio in production",
+        `access gate ${streaming.gateUrl} (Livepeer playback webhook at /webhooks/livepeer/playback)`,
+        `log: ${logs.file}`,
+      ],
+      stop: () => streaming.stop(),
+    };
+  },
+};
+
+const messagingService: Service<PlatformContext> = {
+  name: "messaging",
+  async start(context, log) {
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "messaging");
+    log("starting the local message hub…");
+    const hub = await startMessageHub({
+      dataDir: join(context.options.dataDir, "messaging"),
+      secret: context.sessionSecret,
+      indexerUrl: required(context.indexerUrl, "the indexer"),
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      logger: logs.logger,
+    });
+    context.hubUrl = hub.url;
+    return {
+      url: hub.url,
+      details: [
+        "local message hub — the DEVELOPMENT transport, not end-to-end encrypted; XMTP in production",
+        `log: ${logs.file}`,
+      ],
+      stop: () => hub.stop(),
+    };
+  },
+};
+
+const webappService: Service<PlatformContext> = {
+  name: "webapp",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    await buildWebapp(log);
+    const webapp = await startWebapp({
+      port: context.webappPort ?? (await freePort()),
+      chainId: chain.chainId,
+      rpcUrl: chain.url,
+      indexerUrl: required(context.indexerUrl, "the indexer"),
+      relayerUrl: required(context.relayerUrl, "the relayer"),
+      addresses: required(context.deployment, "the deployment").contracts,
+      dataDir: join(context.options.dataDir, "webapp"),
+      devPayments: true,
+      sessionSecret: context.sessionSecret,
+      extraEnv: {
+        PUBLIC_MEDIA_URL: required(context.mediaUrl, "the media server"),
+        PUBLIC_STREAM_GATE_URL: required(context.gateUrl, "the stream gate"),
+        PUBLIC_MESSAGE_HUB_URL: required(context.hubUrl, "the message hub"),
+      },
+      onOutput: log,
+    });
+    log(`serving on ${webapp.url}`);
+    return {
+      url: webapp.url,
+      details: ["the dApp: connect a funded test account below (import its key into your wallet)"],
+      stop: () => webapp.stop(),
+    };
+  },
+};
+
+const services: readonly Service<PlatformContext>[] = [
+  chainService,
+  contractsService,
+  relayerService,
+  indexerService,
+  streamingService,
+  messagingService,
+  webappService,
+];
 
 function banner(context: PlatformContext, running: readonly RunningService[]): string {
   const lines = ["", "Mesi is running. Press Ctrl-C to stop.", "", "Services:"];
@@ -207,7 +338,11 @@ function banner(context: PlatformContext, running: readonly RunningService[]): s
 
 const options = parseOptions(process.argv.slice(2));
 rmSync(options.dataDir, { recursive: true, force: true });
-const context: PlatformContext = { options, accounts: localAccounts() };
+const context: PlatformContext = {
+  options,
+  accounts: localAccounts(),
+  sessionSecret: randomBytes(32).toString("hex"),
+};
 const runner = new ServiceRunner(services, (name) => (message) => console.log(`[${name}] ${message}`));
 
 let shuttingDown = false;

@@ -28,6 +28,13 @@ export const suites: readonly Suite[] = [
     kind: "check",
   },
   {
+    // svelte-check fails on any type error or warning; the production build (vite build) must succeed.
+    name: "webapp: svelte-check + vite build + vitest",
+    command: ["sh", "-c", "npm run check --silent && node --import tsx ../scripts/build-webapp.ts && vitest run"],
+    kind: "tests",
+    cwd: "webapp",
+  },
+  {
     name: "e2e: npm start",
     command: ["node", "--import", "tsx", "--test", "--test-reporter=spec", "test/e2e/**/*.test.ts"],
     kind: "tests",
@@ -66,11 +73,39 @@ export const suites: readonly Suite[] = [
     cwd: "relayer",
   },
   {
+    // Headless Chromium (Debian's chromium + playwright-core) against the whole platform that `npm start` runs.
+    name: "webapp: browser (end to end)",
+    command: ["node", "--import", "tsx", "--test", "--test-concurrency=1", "--test-reporter=spec", "e2e/all.test.ts"],
+    kind: "tests",
+    cwd: "webapp",
+  },
+  {
     // graph codegen + graph build, then the built mappings under the embedded indexer against real anvil
     // chains: every handler, the query dialect, reorgs, kill -9 restarts, the audit API and CLI.
     name: "subgraph: typecheck + vitest",
     command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
     kind: "tests",
     cwd: "subgraph",
+  },
+  {
+    // The access gate's decision table, the gate and its removal events against anvil + the embedded indexer,
+    // the Livepeer adapters against the documented wire format, and headless Chromium publishing over WHIP and
+    // playing over WebRTC through the local media server (after the subgraph suite, which builds the mappings).
+    name: "streaming: typecheck + node:test",
+    command: [
+      "sh",
+      "-c",
+      'tsc -p tsconfig.json && node --import tsx --test --test-concurrency=1 --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"',
+    ],
+    kind: "tests",
+    cwd: "streaming",
+  },
+  {
+    // The message hub over real HTTP, WebSockets and SQLite; the incoming-message rule on anvil + the embedded
+    // indexer; the XMTP adapter's content layer against XMTP's real codecs; the client bundled for the browser.
+    name: "messaging: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "messaging",
   },
 ];

@@ -21,14 +21,21 @@ export type ChainAddresses = { readonly [K in Exclude<ContractName, LocalOnlyCon
   readonly [K in LocalOnlyContractName]?: ContractAddress;
 };
 
-/** One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. */
+/**
+ * One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. It holds only
+ * what such a call takes: a `blockNumber` here would be spread too and pin reads to the deployment block.
+ */
 export interface DeployedContract<K extends ContractName = ContractName> {
   readonly address: Address;
   readonly abi: (typeof abis)[K];
-  readonly blockNumber: bigint;
 }
 
 /** Every Mesi contract on one chain, with its ABI (TestUSDC only on a local chain). */
 export type Deployment = {
   readonly [K in Exclude<ContractName, LocalOnlyContractName>]: DeployedContract<K>;
 } & { readonly [K in LocalOnlyContractName]?: DeployedContract<K> };
+
+/** The block each contract was deployed in (where an indexer starts), kept apart from {@link Deployment}. */
+export type StartBlocks = { readonly [K in Exclude<ContractName, LocalOnlyContractName>]: bigint } & {
+  readonly [K in LocalOnlyContractName]?: bigint;
+};

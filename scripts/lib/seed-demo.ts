@@ -132,7 +132,13 @@ export async function seedDemo(parameters: SeedDemoParameters): Promise<DemoData
     aliceWallet.writeContract({
       ...registry,
       functionName: "register",
-      args: [profileUri({ name: "Alice Demo", bio: "Live coding and music. Paid one-to-one calls welcome." })],
+      args: [
+        profileUri({
+          name: "Alice Demo",
+          handle: "alice",
+          bio: "Live coding and music. Paid one-to-one calls welcome.",
+        }),
+      ],
     }),
   );
   await confirm(
@@ -140,7 +146,7 @@ export async function seedDemo(parameters: SeedDemoParameters): Promise<DemoData
     bobWallet.writeContract({
       ...registry,
       functionName: "register",
-      args: [profileUri({ name: "Bob Demo", bio: "Daily fitness streams for subscribers." })],
+      args: [profileUri({ name: "Bob Demo", handle: "bob", bio: "Daily fitness streams for subscribers." })],
     }),
   );
   await confirm(

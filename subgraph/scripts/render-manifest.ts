@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 
-import { abis, deployments } from "@mesi/deployments";
+import { abis, deployments, loadStartBlocks } from "@mesi/deployments";
 
 import { DATA_SOURCES, renderManifest, type ManifestTarget } from "../indexer/manifest.ts";
 
@@ -24,12 +24,13 @@ const { values } = parseArgs({
 const chainId = Number(values.chain ?? process.env.MESI_CHAIN_ID ?? 31337);
 const network = values.network ?? (chainId === 31337 ? "mesi-local" : `chain-${chainId}`);
 const deployment = deployments[chainId];
+const startBlocks = deployment === undefined ? undefined : loadStartBlocks(chainId);
 
 const targets = Object.fromEntries(
   DATA_SOURCES.map((source) => {
     const contract = deployment?.[source.contract];
     const target: ManifestTarget = contract
-      ? { address: contract.address, startBlock: contract.blockNumber }
+      ? { address: contract.address, startBlock: startBlocks![source.contract] }
       : { address: "0x0000000000000000000000000000000000000000", startBlock: 0n };
     return [source.contract, target];
   }),

@@ -1,0 +1,9 @@
+// Every browser suite, in one process, against one `npm start` and one Chromium (see support/shared.ts).
+// A new suite is a file in suites/ imported here.
+import { after } from "node:test";
+
+import { stopShared } from "./support/shared.ts";
+
+import "./suites/tips.e2e.ts";
+
+after(() => stopShared());

@@ -1,0 +1,95 @@
+// Helpers the browser tests share: one page with a test wallet, screenshots, reading the chain and the index.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+
+import type { Stack } from "./stack.ts";
+import { TestWallet } from "./testWallet.ts";
+
+export const SCREENSHOT_DIR = join(import.meta.dirname, "..", "..", "test-results", "screenshots");
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 860 } as const;
+
+export interface WalletPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly wallet: TestWallet;
+}
+
+export async function openWithWallet(
+  browser: Browser,
+  stack: Stack,
+  privateKey: Hex,
+  options: { viewport?: { width: number; height: number }; startChainId?: number } = {},
+): Promise<WalletPage> {
+  const context = await browser.newContext({ viewport: options.viewport ?? DESKTOP });
+  const wallet = new TestWallet({
+    privateKey,
+    rpcUrl: stack.urls.chain,
+    chainId: stack.chainId,
+    ...(options.startChainId === undefined ? {} : { startChainId: options.startChainId }),
+  });
+  await wallet.install(context);
+  const page = await context.newPage();
+  page.on("pageerror", (error) => console.log(`[page error] ${error.message}`));
+  return { context, page, wallet };
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Connects the page's test wallet through the app's own Connect button and RainbowKit's modal. */
+export async function connectWallet(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated=true]").waitFor({ timeout: 15_000 });
+  await page.getByTestId("connect-wallet").click();
+  await page.getByText("Mesi Test Wallet").first().click({ timeout: 15_000 });
+  await page.getByRole("button", { name: /Wallet menu for/ }).waitFor({ timeout: 15_000 });
+}
+
+/** Waits for `success`; if the page shows an error instead, fails with the sentence the fan would read. */
+export async function expectOutcome(page: Page, success: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
+  const failure = page
+    .getByTestId("tip-error")
+    .waitFor({ timeout: timeoutMs })
+    .then(async () => {
+      throw new Error(`the page shows an error: ${await page.getByTestId("tip-error").textContent()}`);
+    });
+  await Promise.race([success(), failure]);
+}
+
+export function chainClients(stack: Stack, privateKey?: Hex) {
+  const publicClient = createPublicClient({ transport: http(stack.urls.chain) });
+  const walletClient = privateKey
+    ? createWalletClient({ account: privateKeyToAccount(privateKey), transport: http(stack.urls.chain) })
+    : undefined;
+  return { publicClient, walletClient };
+}
+
+export async function graph<T>(stack: Stack, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(stack.urls.indexer, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data: T; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export type { Address };

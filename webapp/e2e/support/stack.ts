@@ -1,0 +1,100 @@
+// The whole local platform for browser tests, started exactly as a person starts it: `scripts/start.ts`
+// on free ports, with its state and addresses file in a temporary folder. The test reads the URLs from
+// the banner it prints.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { localAccounts } from "../../../scripts/lib/local-accounts.ts";
+
+const root = join(import.meta.dirname, "..", "..", "..");
+
+export interface Stack {
+  readonly urls: {
+    readonly chain: string;
+    readonly relayer: string;
+    readonly indexer: string;
+    readonly webapp: string;
+  };
+  readonly chainId: number;
+  readonly accounts: ReturnType<typeof localAccounts>;
+  readonly output: () => string;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Mine a block every N seconds (as an L2 does) instead of on every transaction. */
+  readonly blockTimeSeconds?: number;
+  readonly timeoutMs?: number;
+  readonly onLine?: (line: string) => void;
+}
+
+function urlOf(banner: string, service: string): string {
+  const match = new RegExp(`^\\s+${service}\\s+(http://127\\.0\\.0\\.1:\\d+\\S*)`, "m").exec(banner);
+  if (!match) throw new Error(`npm start printed no URL for ${service}`);
+  return match[1]!;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = mkdtempSync(join(tmpdir(), "mesi-e2e-"));
+  const args = [
+    "--import",
+    "tsx",
+    "scripts/start.ts",
+    "--data-dir",
+    join(dir, "data"),
+    "--addresses-file",
+    join(dir, "addresses.ts"),
+  ];
+  if (options.blockTimeSeconds !== undefined) args.push("--block-time", String(options.blockTimeSeconds));
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const line of chunk.toString().split("\n")) if (line.trim()) options.onLine?.(line);
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGINT");
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  while (!output.includes("Mesi is running")) {
+    if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output.slice(-4000)}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`npm start did not come up in time:\n${output.slice(-4000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  const chainId = Number(/chain id (\d+)/.exec(output)?.[1] ?? "31337");
+  return {
+    urls: {
+      chain: urlOf(output, "chain"),
+      relayer: urlOf(output, "relayer"),
+      indexer: urlOf(output, "indexer"),
+      webapp: urlOf(output, "webapp"),
+    },
+    chainId,
+    accounts: localAccounts(),
+    output: () => output,
+    stop,
+  };
+}

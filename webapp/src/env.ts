@@ -1,0 +1,38 @@
+// Every environment variable the webapp reads, validated by SvelteKit when the app starts (zod schemas).
+// Public values are read at run time, so one build serves a local chain, an L2 testnet or mainnet.
+import { defineEnvVars } from "@sveltejs/kit/env";
+import { z } from "zod";
+
+const url = z.string().url();
+const positiveInt = z.string().regex(/^\d+$/, "must be a whole number").transform(Number);
+
+export const variables = defineEnvVars({
+  PUBLIC_CHAIN_ID: { public: true, schema: positiveInt },
+  PUBLIC_CHAIN_NAME: { public: true, schema: z.string().min(1).default("Mesi local") },
+  PUBLIC_RPC_URL: { public: true, schema: url },
+  /** The subgraph's GraphQL endpoint (The Graph's dialect). */
+  PUBLIC_INDEXER_URL: { public: true, schema: url },
+  PUBLIC_RELAYER_URL: { public: true, schema: url },
+  PUBLIC_IPFS_GATEWAY: { public: true, schema: url.default("https://ipfs.io") },
+  PUBLIC_EXPLORER_URL: { public: true, schema: url.optional() },
+  /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
+  PUBLIC_DEV_PAYMENTS: { public: true, schema: z.enum(["true", "false"]).default("false") },
+  PUBLIC_ORIGIN: { public: true, schema: url.optional() },
+  /** The media server (local Livepeer-compatible server, or Livepeer's playback base) for live video. */
+  PUBLIC_MEDIA_URL: { public: true, schema: url.optional() },
+  /** The stream access gate (removal events for viewers). */
+  PUBLIC_STREAM_GATE_URL: { public: true, schema: url.optional() },
+  /** The local message hub (the development transport; XMTP in production). */
+  PUBLIC_MESSAGE_HUB_URL: { public: true, schema: url.optional() },
+  /**
+   * The contracts' addresses as JSON (`{ "MesiVault": { "address": "0x…", "blockNumber": 8 }, … }`) when the chain's
+   * deployment is not (yet) in @mesi/deployments — a local chain started by \`npm start\` or a test.
+   */
+  MESI_ADDRESSES_JSON: { schema: z.string().optional() },
+  /** Signs session cookies and the short-lived tokens other services accept; at least 32 characters. */
+  MESI_SESSION_SECRET: { schema: z.string().min(32) },
+  /** Where the webapp's server keeps report evidence (SQLite + files). */
+  MESI_WEBAPP_DATA_DIR: { schema: z.string().min(1).default(".mesi/webapp") },
+  /** How many blocks the index may trail the chain before pages say their numbers may be stale. */
+  MESI_STALE_AFTER_BLOCKS: { schema: positiveInt.default("5") },
+});

@@ -1,0 +1,20 @@
+import type { ChainAddresses } from "@mesi/deployments";
+
+/** The settings a browser needs, parsed on the server and handed to every page through the root layout. */
+export interface PublicConfig {
+  readonly chainId: number;
+  readonly chainName: string;
+  readonly rpcUrl: string;
+  /** The subgraph's GraphQL endpoint (The Graph's dialect). */
+  readonly indexerUrl: string;
+  readonly relayerUrl: string;
+  /** The gateway that serves `ipfs://` profile documents and pictures. */
+  readonly ipfsGateway: string;
+  readonly explorerUrl: string | null;
+  /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
+  readonly devPayments: boolean;
+  /** The public origin of the webapp, for share links and Open Graph tags. */
+  readonly origin: string;
+  /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
+  readonly addresses: ChainAddresses;
+}

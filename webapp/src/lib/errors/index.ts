@@ -1,0 +1,8 @@
+export {
+  decodeRevert,
+  describeError,
+  RelayerRequestError,
+  RelayerUnreachableError,
+  WalletDisconnectedError,
+  type DescribedError,
+} from "./describeError";

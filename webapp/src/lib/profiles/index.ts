@@ -1,0 +1,1 @@
+export { normalizeProfile, resolveUri, shortAddress, type Profile } from "./profile";
