@@ -164,7 +164,8 @@ describe("MesiVault claims, fees, float and blocks", async () => {
         s,
         s.vault.write.tip([addr(s.creator), MESI(1), 0, zeroHash, zeroHash], { account: s.fan.account }),
       );
-      assert.ok(gas < 60_000n, `tip after a claim costs ${gas}`);
+      // A write to a zero word would cost ~17,000 more (over 69,000, instrumented or not).
+      assert.ok(gas < 66_000n, `tip after a claim costs ${gas}`);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI("0.9"), 0n, MESI("0.1")]);
     });
   });

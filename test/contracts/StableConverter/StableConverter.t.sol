@@ -141,6 +141,13 @@ contract StableConverterTest is Test {
         }
     }
 
+    /// @notice A listing at rate zero is refused (delist instead).
+    function test_RevertWhen_ListingScheduledAtRateZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStableConverter.Converter_RateZero.selector, USDC));
+        vm.prank(admin);
+        converter.scheduleListing(USDC, 0);
+    }
+
     /// @notice Listing — first or after a delist — only at the rate the admin scheduled, once the delay is over.
     function test_ListingWaitsTheAdminDelay() public {
         StableConverter delayed = new StableConverter(1 days, admin);
