@@ -3,9 +3,10 @@ import { createRequire } from "node:module";
 import hardhatIgnitionViem from "@nomicfoundation/hardhat-ignition-viem";
 import hardhatNetworkHelpers from "@nomicfoundation/hardhat-network-helpers";
 import hardhatNodeTestRunner from "@nomicfoundation/hardhat-node-test-runner";
+import hardhatVerify from "@nomicfoundation/hardhat-verify";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
 import hardhatViemAssertions from "@nomicfoundation/hardhat-viem-assertions";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 // The machine cannot download compilers: solc 0.8.30 comes from the `solc` npm
 // package as a WASM build (later versions flood warnings from forge-std).
@@ -14,7 +15,38 @@ const soljsonPath = require.resolve("solc/soljson.js");
 const coverageRun = process.argv.includes("--coverage");
 
 export default defineConfig({
-  plugins: [hardhatViem, hardhatViemAssertions, hardhatNodeTestRunner, hardhatNetworkHelpers, hardhatIgnitionViem],
+  plugins: [
+    hardhatViem,
+    hardhatViemAssertions,
+    hardhatNodeTestRunner,
+    hardhatNetworkHelpers,
+    hardhatIgnitionViem,
+    hardhatVerify,
+  ],
+  // Production L2s (README, "Production deploy"). URLs and the deployer's key are configuration variables
+  // (`npx hardhat keystore set <NAME>` or environment variables), read only when the network is used.
+  networks: {
+    baseSepolia: {
+      type: "http",
+      chainType: "op",
+      chainId: 84532,
+      url: configVariable("BASE_SEPOLIA_RPC_URL"),
+      accounts: [configVariable("MESI_DEPLOYER_PRIVATE_KEY")],
+    },
+    base: {
+      type: "http",
+      chainType: "op",
+      chainId: 8453,
+      url: configVariable("BASE_RPC_URL"),
+      accounts: [configVariable("MESI_DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+  // Source verification (`npm run deploy -- --verify`, `hardhat ignition verify chain-<id>`): Etherscan's API v2
+  // serves Base and Base Sepolia with one key; Sourcify needs none.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+    sourcify: { enabled: true },
+  },
   solidity: {
     version: "0.8.30",
     path: soljsonPath,

@@ -11,6 +11,7 @@ import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 import { ICreatorRegistry } from "./interfaces/ICreatorRegistry.sol";
+import { ICreditModule } from "./interfaces/ICreditModule.sol";
 import { IMesiTickets } from "./interfaces/IMesiTickets.sol";
 import { MesiTypes } from "./interfaces/IMesiTypes.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
@@ -24,6 +25,13 @@ import { IStableConverter } from "./interfaces/IStableConverter.sol";
 /// (domain "MesiTickets"/"1") with sequential nonces, as the vault's signed tips are.
 contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdminRules, EIP712, Nonces {
     using SafeCast for uint256;
+
+    /// @dev A card purchase whose credit can still be reversed.
+    struct HeldPurchase {
+        address buyer;
+        uint32 quantity;
+        uint64 streamId;
+    }
 
     /// @dev What a purchase reserved: who is paid, the gross $MESI price, the sale's sold count afterwards.
     struct Reservation {
@@ -50,6 +58,8 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     IERC20Permit private immutable _mesi;
 
     mapping(uint256 streamId => Sale) private _sales;
+    /// @dev Card purchases whose credit is still held (one slot: 20 + 4 + 8 bytes), taken back on reversal.
+    mapping(bytes32 paymentRef => HeldPurchase) private _heldPurchases;
 
     constructor(
         IMesiVault vault_,
@@ -163,7 +173,36 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         Reservation memory r = _reserve(streamId, quantity);
         // Interactions: the vault refuses a used or zero reference, a wrong source, a blocked fan and a short float.
         (uint256 fee, ) = vault.creditFromFloat(paymentRef, fan, r.creator, r.total, source);
+        if (source == MesiTypes.PaymentSource.Fiat) {
+            _heldPurchases[paymentRef] = HeldPurchase({
+                buyer: fan,
+                quantity: quantity,
+                streamId: streamId.toUint64()
+            });
+        }
         _deliver(streamId, fan, quantity, r, fee, source, paymentRef);
+    }
+
+    /// @inheritdoc ICreditModule
+    /// @dev Burns what the buyer still holds, up to the quantity bought, and lowers `sold` by as much.
+    function onCreditReversed(bytes32 paymentRef) external {
+        // Checks
+        if (msg.sender != address(vault)) revert Tickets_NotVault(msg.sender);
+        HeldPurchase memory purchase = _heldPurchases[paymentRef];
+        if (purchase.buyer == address(0)) return;
+        // Effects
+        delete _heldPurchases[paymentRef];
+        uint256 streamId = purchase.streamId;
+        uint256 held = balanceOf(purchase.buyer, streamId);
+        // revoked <= quantity (a uint32).
+        uint32 revoked = held < purchase.quantity ? uint32(held) : purchase.quantity;
+        Sale storage sale = _sales[streamId];
+        // Those tickets were counted in `sold` when bought, and `sold` never decreases otherwise.
+        uint32 soldAfter = sale.sold - revoked;
+        sale.sold = soldAfter;
+        emit TicketsRevoked(streamId, sale.creator, purchase.buyer, revoked, paymentRef, soldAfter);
+        // Burning calls no receiver hook.
+        if (revoked != 0) _burn(purchase.buyer, streamId, revoked);
     }
 
     // ─────────────────────────────────────── Admin ───────────────────────────────────────
@@ -261,8 +300,9 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         r.creator = s.creator;
     }
 
-    /// @dev Mints the paid tickets, then records the purchase. The receiver's acceptance hook runs after every
-    /// state change of the purchase (the sale counter and the payment).
+    /// @dev Records the purchase, then mints the paid tickets. The receiver's acceptance hook (an interaction) runs
+    /// after every state change and the event of the purchase: a purchase made from the hook is logged after this one,
+    /// so `soldAfter` grows along the logs.
     function _deliver(
         uint256 streamId,
         address buyer,
@@ -272,8 +312,10 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         MesiTypes.PaymentSource source,
         bytes32 paymentRef
     ) private {
-        _mint(buyer, streamId, quantity, "");
+        // Effects (the sale counter and the payment are recorded by the caller)
         emit TicketsPurchased(streamId, r.creator, buyer, quantity, r.total, fee, source, paymentRef, r.soldAfter);
+        // Interactions: the buyer's acceptance hook
+        _mint(buyer, streamId, quantity, "");
     }
 
     /// @dev The configured sale of `streamId`, which the caller must have created.

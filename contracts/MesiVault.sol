@@ -6,11 +6,13 @@ import { IERC1363Receiver } from "@openzeppelin/contracts/interfaces/IERC1363Rec
 import { IERC20 } from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import { IERC20Permit } from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import { SafeERC20 } from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import { ReentrancyGuardTransient } from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
 import { EIP712 } from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import { SignatureChecker } from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import { SafeCast } from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import { ICreditModule } from "./interfaces/ICreditModule.sol";
 import { IERC3009 } from "./interfaces/IERC3009.sol";
 import { IEscrowModule } from "./interfaces/IEscrowModule.sol";
 import { IMesiVault } from "./interfaces/IMesiVault.sol";
@@ -31,7 +33,7 @@ import { FeeMath } from "./libraries/FeeMath.sol";
 ///
 /// Bound used by the `unchecked` blocks: every $MESI unit on the ledger is held by this vault, so any sum of ledger
 /// entries is at most the $MESI total supply (1e29 < 2^97), far below 2^128.
-contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces {
+contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     // ───────────────────────────────────────── Types ─────────────────────────────────────────
@@ -56,11 +58,13 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint96 escrowed;
     }
 
-    /// @dev Slot B of every credit: it marks the reference as used.
+    /// @dev Slot B of every credit: it marks the reference as used; `feeBps` is the fee in force when a held credit
+    /// was made, which its settlement takes (20 + 5 + 1 + 2 bytes).
     struct CreditRecord {
         address fan;
         uint40 clearsAt;
         CreditStatus status;
+        uint16 feeBps;
     }
 
     // ───────────────────────────────────────── Constants ─────────────────────────────────────────
@@ -102,7 +106,8 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// they block in bits 100–127, `feesOwed` in bits 128–255. Cleared earnings never exceed the total supply
     /// (< 2^97), so adding to them never reaches the flag or the block count. A payment checks the creator's block
     /// list only when that count is not zero (it reads this word anyway to credit the creator). The flag, set at
-    /// registration ({openLedger}) and kept by claims, keeps the word non-zero, so a creator's first income and the
+    /// registration ({openLedger}) or by {openAccount} and kept by claims, marks the account open (payments to an
+    /// address without it revert {Vault_NoAccount}) and keeps the word non-zero, so an account's first income and the
     /// income after each claim are 5,000-gas writes instead of 22,100.
     uint256 private constant LOW_128_MASK = type(uint128).max;
     uint256 private constant CLEARED_MASK = (1 << 97) - 1;
@@ -120,6 +125,9 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// write instead of 22,100 (the trick of OZ ReentrancyGuard).
     uint256 private _feePoolPlusOne = 1;
     uint256 private _floatBalance;
+    /// @dev Accounts ever opened ({openAccount}, {openLedger}): the only addresses that can hold a ledger entry, so a
+    /// list of exactly this many distinct open accounts covers the whole ledger ({sweepExcess}).
+    uint256 private _accountCount;
     /// @dev The escrow module and the escrowed total in the one slot both escrow calls read anyway: checking the
     /// caller costs no storage read of its own, and the module's address keeps the slot non-zero, so funding a session
     /// when nothing else is escrowed costs 5,000 gas, not 22,100. Escrowed is at most 2^96 - 1 (79 % of the supply;
@@ -132,6 +140,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     mapping(address creator => mapping(address fan => bool)) private _blocked;
     mapping(bytes32 paymentRef => HeldCredit) private _heldCredits;
     mapping(bytes32 paymentRef => CreditRecord) private _credits;
+    /// @dev The module that made a held credit ({creditFromFloat} with Fiat): {reverseCredit} calls it back.
+    mapping(bytes32 paymentRef => address module) private _creditModules;
+    /// @dev After {lockModules}, when each scheduled module may be made one (admin paths only read these).
+    bool private _modulesLocked;
+    mapping(address module => uint48 readyAt) private _moduleSchedules;
 
     // ───────────────────────────────────────── Modifiers ─────────────────────────────────────────
 
@@ -243,64 +256,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         MesiTypes.TipChannel channel,
         bytes32 channelRef,
         bytes32 memoHash
-    ) external {
-        // Checks, Effects
-        (uint256 mesiOut, uint256 fee) = _creditStablecoin(msg.sender, stablecoin, creator, stableAmount, minMesiOut);
-        // Interactions
-        IERC20(stablecoin).safeTransferFrom(msg.sender, address(this), stableAmount);
-        emit StablecoinTipped(
-            creator,
-            msg.sender,
-            stablecoin,
-            stableAmount,
-            mesiOut,
-            fee,
-            channel,
-            channelRef,
-            memoHash
-        );
+    ) external nonReentrant {
+        // Checks
+        Params memory p = _checkStablecoinPayment(msg.sender, stablecoin, creator, stableAmount);
+        // Interactions: what arrives counts, not what was asked for (a fee-on-transfer token delivers less).
+        uint256 received = _pullStablecoin(stablecoin, msg.sender, stableAmount);
+        // Effects
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(stablecoin, creator, received, minMesiOut, p);
+        emit StablecoinTipped(creator, msg.sender, stablecoin, received, mesiOut, fee, channel, channelRef, memoHash);
     }
 
     /// @inheritdoc IMesiVault
-    /// @dev The stablecoin must implement EIP-3009 faithfully (as USDC does): the vault trusts the listed token's
-    /// `receiveWithAuthorization` to move `stableAmount` or revert.
+    /// @dev The vault credits what `receiveWithAuthorization` delivered, measured by its own balance.
     function tipWithStablecoinAuthorization(
         StablecoinTipAuthorization calldata auth,
         uint8 v,
         bytes32 r,
         bytes32 s
-    ) external {
-        // Checks, Effects
-        (uint256 mesiOut, uint256 fee) = _creditStablecoin(
-            auth.fan,
-            auth.stablecoin,
-            auth.creator,
-            auth.stableAmount,
-            auth.minMesiOut
-        );
-        // Interactions: only the payee may submit `receiveWithAuthorization`, and the nonce binds the tip's fields.
-        IERC3009(auth.stablecoin).receiveWithAuthorization(
-            auth.fan,
-            address(this),
-            auth.stableAmount,
-            auth.validAfter,
-            auth.validBefore,
-            stablecoinTipNonce(auth),
-            v,
-            r,
-            s
-        );
-        emit StablecoinTipped(
-            auth.creator,
-            auth.fan,
-            auth.stablecoin,
-            auth.stableAmount,
-            mesiOut,
-            fee,
-            auth.channel,
-            auth.channelRef,
-            auth.memoHash
-        );
+    ) external nonReentrant {
+        // Checks
+        Params memory p = _checkStablecoinPayment(auth.fan, auth.stablecoin, auth.creator, auth.stableAmount);
+        // Interactions
+        uint256 received = _receiveWithAuthorization(auth, v, r, s);
+        // Effects
+        _bookStablecoinAuthorization(auth, received, p);
     }
 
     // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
@@ -337,16 +316,21 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         _pending[held.creator] -= held.amount;
         _floatBalance += held.amount;
         emit CreditReversed(paymentRef, held.creator, record.fan, held.amount);
+        // Interactions: the module that bought with this credit takes back what it delivered.
+        address module = _creditModules[paymentRef];
+        if (module != address(0)) {
+            delete _creditModules[paymentRef];
+            ICreditModule(module).onCreditReversed(paymentRef);
+        }
     }
 
     /// @inheritdoc IMesiVault
     /// @dev References already cleared are skipped, so a settlement batch cannot be made to fail by someone
     /// settling one of its references first. Unknown or reversed references revert {Vault_CreditNotHeld}.
-    /// The fee is taken at the fee rate in force at settlement.
+    /// The fee is taken at the rate in force when the credit was made (kept in its record).
     function settleCredits(bytes32[] calldata paymentRefs) external {
         uint256 count = paymentRefs.length;
         if (count == 0) revert Vault_BatchEmpty();
-        uint256 bps = _params.feeBps;
         for (uint256 i; i < count; ++i) {
             bytes32 paymentRef = paymentRefs[i];
             CreditRecord memory record = _credits[paymentRef];
@@ -358,7 +342,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
             HeldCredit memory held = _heldCredits[paymentRef];
             _credits[paymentRef].status = CreditStatus.Cleared;
             _pending[held.creator] -= held.amount;
-            uint256 fee = _accrue(held.creator, held.amount, bps);
+            uint256 fee = _accrue(held.creator, held.amount, record.feeBps);
             emit CreditSettled(paymentRef, held.creator, held.amount, fee);
         }
     }
@@ -415,6 +399,34 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         emit FeesWithdrawn(treasury_, amount);
     }
 
+    /// @inheritdoc IMesiVault
+    /// @dev O(number of accounts): a few thousand accounts per transaction (two storage reads each).
+    function sweepExcess(address[] calldata accounts) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 amount) {
+        // Checks: `accounts` is every open account, each once (ascending), so the sum below is the whole ledger.
+        uint256 count = accounts.length;
+        if (count != _accountCount) revert Vault_AccountListIncomplete(count, _accountCount);
+        uint256 accounted = (_feePoolPlusOne - 1) + _floatBalance + _escrow.escrowed;
+        address previous;
+        for (uint256 i; i < count; ++i) {
+            address account = accounts[i];
+            if (account <= previous) revert Vault_AccountListUnsorted(i, account);
+            uint256 word = _earnings[account];
+            if (word & LEDGER_OPEN == 0) revert Vault_NoAccount(account);
+            // Each term is a ledger entry held by this vault: bounded by the total supply (see contract notes).
+            unchecked {
+                accounted += (word & CLEARED_MASK) + (word >> 128) + _pending[account];
+            }
+            previous = account;
+        }
+        // The ledger never exceeds the balance (the invariant): a failure here would mean a broken ledger.
+        amount = _mesi.balanceOf(address(this)) - accounted;
+        if (amount == 0) return 0;
+        address treasury_ = _params.treasury;
+        // Interactions
+        _mesi.safeTransfer(treasury_, amount);
+        emit ExcessSwept(treasury_, amount);
+    }
+
     // ───────────────────────────────────────── Float ─────────────────────────────────────────
 
     /// @inheritdoc IMesiVault
@@ -453,6 +465,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         emit StablecoinWithdrawn(stablecoin, to, amount);
     }
 
+    // ───────────────────────────────────────── Accounts ─────────────────────────────────────────
+
+    /// @inheritdoc IMesiVault
+    /// @dev `msg.sender` is never zero nor this vault (which never calls itself).
+    function openAccount() external {
+        _openAccount(msg.sender);
+    }
+
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
     /// @inheritdoc IMesiVault
@@ -485,7 +505,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function openLedger(address creator) external onlyRole(MODULE_ROLE) {
         if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
-        _earnings[creator] |= LEDGER_OPEN;
+        _openAccount(creator);
     }
 
     /// @inheritdoc IMesiVault
@@ -513,12 +533,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         uint256 stableAmount,
         uint256 minMesiOut,
         address creator
-    ) external onlyRole(MODULE_ROLE) returns (uint256 mesiAmount, uint256 fee) {
-        // Checks, Effects
-        (mesiAmount, fee) = _creditStablecoin(fan, stablecoin, creator, stableAmount, minMesiOut);
-        // Interactions
-        IERC20(stablecoin).safeTransferFrom(fan, address(this), stableAmount);
-        emit ModuleStablecoinCredited(msg.sender, creator, fan, stablecoin, stableAmount, mesiAmount, fee);
+    ) external onlyRole(MODULE_ROLE) nonReentrant returns (uint256 mesiAmount, uint256 fee) {
+        // Checks
+        Params memory p = _checkStablecoinPayment(fan, stablecoin, creator, stableAmount);
+        // Interactions: what arrives counts (see {tipWithStablecoin}).
+        uint256 received = _pullStablecoin(stablecoin, fan, stableAmount);
+        // Effects
+        (mesiAmount, fee) = _creditStablecoin(stablecoin, creator, received, minMesiOut, p);
+        emit ModuleStablecoinCredited(msg.sender, creator, fan, stablecoin, received, mesiAmount, fee);
     }
 
     /// @inheritdoc IMesiVault
@@ -532,6 +554,7 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         Params memory p = _params;
         if (p.paused) revert Vault_Paused();
         (fee, clearsAt) = _recordCredit(paymentRef, fan, creator, amount, source, p);
+        if (source == MesiTypes.PaymentSource.Fiat) _creditModules[paymentRef] = msg.sender;
         _takeFromFloat(amount);
         emit Credited(
             paymentRef,
@@ -626,8 +649,30 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         EscrowSlot memory e = _escrow;
         // Another module could not pay out the sessions the current one funded.
         if (e.escrowed != 0) revert Vault_EscrowInUse(e.module, e.escrowed);
+        if (module != address(0)) _useModuleSchedule(module);
         _escrow.module = module;
         emit EscrowModuleUpdated(e.module, module);
+    }
+
+    /// @inheritdoc IMesiVault
+    function lockModules() external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (_modulesLocked) revert Vault_ModulesAlreadyLocked();
+        _modulesLocked = true;
+        emit ModulesLocked();
+    }
+
+    /// @inheritdoc IMesiVault
+    function scheduleModule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (module == address(0)) revert Vault_ZeroAddress();
+        uint48 readyAt = SafeCast.toUint48(block.timestamp + defaultAdminDelay());
+        _moduleSchedules[module] = readyAt;
+        emit ModuleScheduled(module, readyAt);
+    }
+
+    /// @inheritdoc IMesiVault
+    function cancelModuleSchedule(address module) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        delete _moduleSchedules[module];
+        emit ModuleScheduleCancelled(module);
     }
 
     /// @inheritdoc IMesiVault
@@ -694,6 +739,16 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     }
 
     /// @inheritdoc IMesiVault
+    function modulesLocked() external view returns (bool) {
+        return _modulesLocked;
+    }
+
+    /// @inheritdoc IMesiVault
+    function moduleScheduledAt(address module) external view returns (uint48) {
+        return _moduleSchedules[module];
+    }
+
+    /// @inheritdoc IMesiVault
     function escrowModule() external view returns (address) {
         return _escrow.module;
     }
@@ -701,6 +756,11 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// @inheritdoc IMesiVault
     function escrowed() external view returns (uint256) {
         return _escrow.escrowed;
+    }
+
+    /// @inheritdoc IMesiVault
+    function accountCount() external view returns (uint256) {
+        return _accountCount;
     }
 
     /// @inheritdoc IMesiVault
@@ -718,10 +778,14 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
     /// once (RelayerStablecoin) returns them as zero — its {Credited} event carries them.
     function creditOf(
         bytes32 paymentRef
-    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt) {
+    )
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt, uint256 feeBps_)
+    {
         CreditRecord memory record = _credits[paymentRef];
         HeldCredit memory held = _heldCredits[paymentRef];
-        return (record.status, held.creator, record.fan, held.amount, record.clearsAt);
+        return (record.status, held.creator, record.fan, held.amount, record.clearsAt, record.feeBps);
     }
 
     /// @inheritdoc IMesiVault
@@ -779,6 +843,20 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
 
     // ───────────────────────────────────────── Internal ─────────────────────────────────────────
 
+    /// @dev A MODULE_ROLE grant, once modules are locked, needs a due schedule (see {IMesiVault-lockModules}).
+    function _grantRole(bytes32 role, address account) internal override returns (bool) {
+        if (role == MODULE_ROLE) _useModuleSchedule(account);
+        return super._grantRole(role, account);
+    }
+
+    /// @dev Once modules are locked, requires `module`'s scheduled change to be due, and uses it up.
+    function _useModuleSchedule(address module) private {
+        if (!_modulesLocked) return;
+        uint48 readyAt = _moduleSchedules[module];
+        if (readyAt == 0 || block.timestamp < readyAt) revert Vault_ModuleNotScheduled(module, readyAt);
+        delete _moduleSchedules[module];
+    }
+
     /// @dev A $MESI tip from `fan`'s wallet.
     function _tip(
         address fan,
@@ -830,24 +908,85 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         channel = MesiTypes.TipChannel(channelWord);
     }
 
-    /// @dev Checks and effects of a stablecoin payment: quotes, takes the $MESI from the float and credits it.
-    function _creditStablecoin(
+    /// @dev Pulls `amount` of `stablecoin` from `from` (its allowance) and returns what arrived, measured by the
+    /// vault's balance.
+    function _pullStablecoin(address stablecoin, address from, uint256 amount) private returns (uint256 received) {
+        uint256 before = IERC20(stablecoin).balanceOf(address(this));
+        IERC20(stablecoin).safeTransferFrom(from, address(this), amount);
+        received = IERC20(stablecoin).balanceOf(address(this)) - before;
+    }
+
+    /// @dev Pulls a stablecoin tip by EIP-3009 `receiveWithAuthorization` (only the payee may submit it, and the nonce
+    /// binds the tip's fields) and returns what arrived, measured by the vault's balance.
+    function _receiveWithAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint8 v,
+        bytes32 r,
+        bytes32 s
+    ) private returns (uint256 received) {
+        IERC20 stablecoin = IERC20(auth.stablecoin);
+        uint256 before = stablecoin.balanceOf(address(this));
+        IERC3009(auth.stablecoin).receiveWithAuthorization(
+            auth.fan,
+            address(this),
+            auth.stableAmount,
+            auth.validAfter,
+            auth.validBefore,
+            stablecoinTipNonce(auth),
+            v,
+            r,
+            s
+        );
+        received = stablecoin.balanceOf(address(this)) - before;
+    }
+
+    /// @dev Effects of an EIP-3009 stablecoin tip once `received` arrived: credits its quote and emits the tip.
+    function _bookStablecoinAuthorization(
+        StablecoinTipAuthorization calldata auth,
+        uint256 received,
+        Params memory p
+    ) private {
+        (uint256 mesiOut, uint256 fee) = _creditStablecoin(auth.stablecoin, auth.creator, received, auth.minMesiOut, p);
+        emit StablecoinTipped(
+            auth.creator,
+            auth.fan,
+            auth.stablecoin,
+            received,
+            mesiOut,
+            fee,
+            auth.channel,
+            auth.channelRef,
+            auth.memoHash
+        );
+    }
+
+    /// @dev Checks of a stablecoin payment, before the stablecoin is pulled; returns the parameters slot.
+    function _checkStablecoinPayment(
         address fan,
         address stablecoin,
         address creator,
-        uint256 stableAmount,
-        uint256 minMesiOut
-    ) private returns (uint256 mesiOut, uint256 fee) {
-        // Checks
-        Params memory p = _params;
+        uint256 stableAmount
+    ) private view returns (Params memory p) {
+        p = _params;
         if (p.paused) revert Vault_Paused();
         if (stableAmount == 0) revert Vault_AmountZero();
         _checkPayment(fan, creator);
         if (stablecoin == address(_mesi)) revert Vault_InvalidSource(MesiTypes.PaymentSource.Stablecoin);
-        mesiOut = IStableConverter(_converter).quote(stablecoin, stableAmount);
+    }
+
+    /// @dev Effects of a stablecoin payment, once `received` has arrived: quotes it, takes the $MESI from the float and
+    /// credits it. The callers hold the reentrancy lock: a stablecoin re-entering during its transfer cannot have its
+    /// nested payment counted twice by the outer balance measurement.
+    function _creditStablecoin(
+        address stablecoin,
+        address creator,
+        uint256 received,
+        uint256 minMesiOut,
+        Params memory p
+    ) private returns (uint256 mesiOut, uint256 fee) {
+        mesiOut = IStableConverter(_converter).quote(stablecoin, received);
         if (mesiOut < minMesiOut) revert Vault_SlippageExceeded(mesiOut, minMesiOut);
         if (mesiOut == 0) revert Vault_AmountZero();
-        // Effects
         _takeFromFloat(mesiOut);
         fee = _accrue(creator, mesiOut, p.feeBps);
     }
@@ -889,13 +1028,23 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         if (source == MesiTypes.PaymentSource.Fiat) {
             uint40 clears = SafeCast.toUint40(block.timestamp + p.holdPeriod);
             _heldCredits[paymentRef] = HeldCredit({ creator: creator, amount: SafeCast.toUint96(amount) });
-            _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: clears, status: CreditStatus.Held });
+            _credits[paymentRef] = CreditRecord({
+                fan: fan,
+                clearsAt: clears,
+                status: CreditStatus.Held,
+                feeBps: p.feeBps
+            });
             _pending[creator] += amount;
             return (0, clears);
         }
         if (source != MesiTypes.PaymentSource.RelayerStablecoin) revert Vault_InvalidSource(source);
         uint40 now_ = SafeCast.toUint40(block.timestamp);
-        _credits[paymentRef] = CreditRecord({ fan: fan, clearsAt: now_, status: CreditStatus.Cleared });
+        _credits[paymentRef] = CreditRecord({
+            fan: fan,
+            clearsAt: now_,
+            status: CreditStatus.Cleared,
+            feeBps: p.feeBps
+        });
         fee = _accrue(creator, amount, p.feeBps);
         clearsAt = now_;
     }
@@ -970,12 +1119,24 @@ contract MesiVault is IMesiVault, AccessControlDefaultAdminRules, EIP712, Nonces
         return e.module;
     }
 
-    /// @dev Who may pay whom: a real creator, not oneself, not blocked. The block list is read only when the
-    /// creator blocks someone (their earnings word, which the payment credits next, holds the count).
+    /// @dev Who may pay whom: a real creator with an open account, not oneself, not blocked. Both the account flag and
+    /// the block count sit in the creator's earnings word, which the payment credits next: the check adds no storage
+    /// read. The block list is read only when the creator blocks someone.
     function _checkPayment(address fan, address creator) private view {
         if (creator == address(0) || creator == address(this)) revert Vault_InvalidCreator(creator);
         if (fan == creator) revert Vault_SelfPayment(fan);
-        if (_earnings[creator] & BLOCK_COUNT_MASK != 0 && _blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+        uint256 word = _earnings[creator];
+        if (word & LEDGER_OPEN == 0) revert Vault_NoAccount(creator);
+        if (word & BLOCK_COUNT_MASK != 0 && _blocked[creator][fan]) revert Vault_Blocked(creator, fan);
+    }
+
+    /// @dev Sets the "account open" flag of `account`'s earnings word; emits {AccountOpened} the first time.
+    function _openAccount(address account) private {
+        uint256 word = _earnings[account];
+        if (word & LEDGER_OPEN != 0) return;
+        _earnings[account] = word | LEDGER_OPEN;
+        ++_accountCount;
+        emit AccountOpened(account);
     }
 
     /// @dev A recipient of $MESI leaving the ledger: not zero and not the vault itself (which would strand it).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.30;
 
+import { ICreditModule } from "./ICreditModule.sol";
 import { MesiTypes } from "./IMesiTypes.sol";
 import { IMesiVault } from "./IMesiVault.sol";
 
@@ -10,7 +11,12 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// relayer (card), or gasless by signing a {BuyAuthorization} that the relayer submits. Sales never exceed supply.
 /// The creator can switch the stream to ticket-only at any time: while on, only ticket holders may watch, whatever
 /// the stream's other rules say.
-interface IMesiTickets {
+///
+/// Chargebacks: a card (Fiat) purchase is paid by a held credit. If the relayer reverses it during the hold, the vault
+/// calls {ICreditModule-onCreditReversed} and the tickets are taken back: those the buyer still holds (up to the
+/// quantity bought) are burnt and their places freed for sale again ({TicketsRevoked}). Tickets of a transferable sale
+/// that the buyer already passed on stay with their new holder; the creator's reversed credit covers them no more.
+interface IMesiTickets is ICreditModule {
     /// @notice A ticket sale. `price` per ticket in $MESI base units.
     struct Sale {
         uint128 price;
@@ -59,6 +65,16 @@ interface IMesiTickets {
         bytes32 paymentRef,
         uint32 soldAfter
     );
+    /// @notice A card purchase's held credit was reversed (chargeback): `revoked` of its tickets, those `buyer` still
+    /// held, were burnt and freed for sale again (`soldAfter`); tickets already passed on to others stay with them.
+    event TicketsRevoked(
+        uint256 indexed streamId,
+        address indexed creator,
+        address indexed buyer,
+        uint32 revoked,
+        bytes32 paymentRef,
+        uint32 soldAfter
+    );
     /// @notice Ticket-only mode switched; apps must remove non-holders from the stream within seconds.
     event TicketOnlySet(uint256 indexed streamId, address indexed creator, bool enabled);
     /// @notice The ERC-1155 metadata URI changed (clients substitute `{id}`, per ERC-1155).
@@ -74,6 +90,8 @@ interface IMesiTickets {
     error Tickets_PriceZero();
     error Tickets_PriceTooHigh(uint256 streamId, uint256 totalPrice, uint256 maxTotalPrice);
     error Tickets_NotTransferable(uint256 streamId);
+    /// @notice {ICreditModule-onCreditReversed} was called by `caller`, not by the vault.
+    error Tickets_NotVault(address caller);
     error Tickets_InvalidEnd(uint40 endsAt);
     /// @notice A {BuyAuthorization} was submitted after its `deadline`.
     error Tickets_SignatureExpired(uint256 deadline, uint256 nowTimestamp);
@@ -114,7 +132,8 @@ interface IMesiTickets {
     ) external;
     /// @notice Buys paying `stablecoin` (allowance for the vault); pays at most `maxStableIn`.
     function buyWithStablecoin(uint256 streamId, uint32 quantity, address stablecoin, uint256 maxStableIn) external;
-    /// @notice The relayer buys for `fan` from the float (card or off-chain stablecoin payment `paymentRef`).
+    /// @notice The relayer buys for `fan` from the float (card or off-chain stablecoin payment `paymentRef`). A card
+    /// (Fiat) purchase is remembered until its credit clears, so that a reversal takes the tickets back.
     /// Requirements: RELAYER_ROLE; as {buy}; paymentRef unused. Emits {TicketsPurchased}.
     function buyWithCredit(
         bytes32 paymentRef,

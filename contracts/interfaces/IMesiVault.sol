@@ -14,6 +14,15 @@ import { MesiTypes } from "./IMesiTypes.sol";
 /// and credit through it.
 /// That is why the creators' block lists live here: one storage read decides whether a fan may pay.
 ///
+/// Trust in modules: {collectAndCredit}, {collectStablecoinAndCredit} and {fundEscrow} take a `fan` argument and pull
+/// from that fan's allowance for the vault, so a module could pull any fan who approved the vault. The modules
+/// Mesi deploys only ever name the fan they authenticated in the same call (`msg.sender`, or the signer of a
+/// {IMesiTickets-BuyAuthorization}); the vault relies on that code. What the vault enforces is who the modules are:
+/// they are set at deployment, and once the admin calls {lockModules} no contract becomes a module (MODULE_ROLE or
+/// {setEscrowModule}) without a change scheduled {defaultAdminDelay} earlier ({scheduleModule}, announced by
+/// {ModuleScheduled}), which gives fans that delay to revoke their approvals. Removing a module is immediate. Wallets
+/// that pay by ERC-1363 `transferAndCall` approve nothing at all.
+///
 /// Ledger, all in $MESI base units:
 /// - `cleared[creator]`: claimable now.
 /// - `pending[creator]`: fiat-origin credits still inside their hold period (reversible on chargeback).
@@ -105,8 +114,9 @@ interface IMesiVault is IERC1363Receiver {
         bytes32 memoHash
     );
 
-    /// @notice A fan tipped in a stablecoin; `stableAmount` of `stablecoin` was received and `mesiAmount` $MESI
-    /// taken from the float at the converter's rate; the creator's cleared earnings grew by `mesiAmount - fee`.
+    /// @notice A fan tipped in a stablecoin; `stableAmount` of `stablecoin` was received (measured by the vault's balance:
+    /// less than the fan sent for a token that takes a fee on transfer) and `mesiAmount` $MESI, its quote, taken from
+    /// the float at the converter's rate; the creator's cleared earnings grew by `mesiAmount - fee`.
     event StablecoinTipped(
         address indexed creator,
         address indexed fan,
@@ -120,7 +130,8 @@ interface IMesiVault is IERC1363Receiver {
     );
 
     /// @notice The relayer credited a payment from the float. For `Fiat` the amount is added to `pending` until
-    /// `clearsAt` and `fee` is 0 (taken at settlement); otherwise it is cleared at once (`clearsAt` = now) with `fee`.
+    /// `clearsAt` and `fee` is 0 (taken at settlement, at the fee rate in force now, kept in the credit's record:
+    /// {creditOf}); otherwise it is cleared at once (`clearsAt` = now) with `fee`.
     /// `purpose` is 0 for a tip (emitted by the vault itself) and 1 for a module purchase (e.g. a ticket).
     event Credited(
         bytes32 indexed paymentRef,
@@ -170,6 +181,9 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice The fee pool was paid to the treasury.
     event FeesWithdrawn(address indexed treasury, uint256 amount);
+    /// @notice $MESI that reached the vault outside every payment path (a plain transfer), held but owed to no one, was
+    /// sent to the treasury ({sweepExcess}).
+    event ExcessSwept(address indexed treasury, uint256 amount);
 
     /// @notice The float was funded by `from`.
     event FloatFunded(address indexed from, uint256 amount);
@@ -196,8 +210,17 @@ interface IMesiVault is IERC1363Receiver {
     event ConverterUpdated(address oldConverter, address newConverter);
     /// @notice The one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow}, changed.
     event EscrowModuleUpdated(address oldModule, address newModule);
+    /// @notice From now on a new module needs a change scheduled a {defaultAdminDelay} ahead ({scheduleModule}).
+    event ModulesLocked();
+    /// @notice `module` may become a module (MODULE_ROLE or escrow module) from `readyAt` on.
+    event ModuleScheduled(address indexed module, uint48 readyAt);
+    /// @notice The scheduled change for `module` was cancelled.
+    event ModuleScheduleCancelled(address indexed module);
     /// @notice `account` paused new payments.
     event Paused(address account);
+    /// @notice `account` opened its Mesi account ({openAccount}, or {openLedger} at creator registration): from now on
+    /// it can receive tips and payments and claim them.
+    event AccountOpened(address indexed account);
     /// @notice `account` resumed new payments.
     event Unpaused(address account);
 
@@ -232,12 +255,25 @@ interface IMesiVault is IERC1363Receiver {
     error Vault_EscrowFull(uint256 amount, uint256 room);
     /// @notice The escrow module can't change while `module` still holds `escrowed` for its sessions.
     error Vault_EscrowInUse(address module, uint256 escrowed);
+    /// @notice Modules are locked and `module` has no scheduled change that is due: `readyAt` is when its change is
+    /// due (0: none scheduled).
+    error Vault_ModuleNotScheduled(address module, uint48 readyAt);
+    /// @notice {lockModules} was already called.
+    error Vault_ModulesAlreadyLocked();
     error Vault_AlreadyBlocked(address creator, address fan);
     error Vault_NotBlocked(address creator, address fan);
     /// @notice `creator` already blocks 2^28 - 1 fans, the most the vault counts.
     error Vault_TooManyBlocks(address creator);
     error Vault_InsufficientReserve(address token, uint256 required, uint256 available);
+    /// @notice {sweepExcess} was given `given` accounts; the vault has opened `opened`: the list must name every one.
+    error Vault_AccountListIncomplete(uint256 given, uint256 opened);
+    /// @notice {sweepExcess}'s list is not strictly ascending at `index` (`account`): each account must appear once.
+    error Vault_AccountListUnsorted(uint256 index, address account);
     error Vault_ZeroAddress();
+    /// @notice `account` has no open Mesi account, so it could never claim what it would be paid: every payment to it
+    /// (tip, credit, module collection, escrow funding) is refused. It opens one with {openAccount} (or by
+    /// registering as a creator).
+    error Vault_NoAccount(address account);
     /// @notice {onTransferReceived} was called by `caller`, not by the $MESI token.
     error Vault_NotMesi(address caller);
     /// @notice The `data` of a $MESI `transferAndCall` to the vault is neither a tip nor a one-to-one request: a tip
@@ -272,7 +308,7 @@ interface IMesiVault is IERC1363Receiver {
     ///
     /// Requirements: msg.sender is the $MESI token ({Vault_NotMesi}); `data` well formed ({Vault_InvalidTipData});
     /// otherwise as {tip} with the fan being `from`: not paused; value > 0 (ERC-1363 itself allows 0); creator != 0
-    /// and != from; from not blocked by creator.
+    /// and != from; creator's account open ({Vault_NoAccount}); from not blocked by creator.
     /// Emits {Tipped}.
     /// @return The selector of `onTransferReceived`, which tells the token the transfer is accepted.
     function onTransferReceived(
@@ -284,7 +320,8 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Tips `creator` `amount` $MESI from the caller (needs an allowance for the vault). No upper limit.
     /// Wallets should prefer `transferAndCall` (see {onTransferReceived}): no approval, less gas.
-    /// Requirements: not paused; amount > 0; creator != 0 and != caller; caller not blocked by creator.
+    /// Requirements: not paused; amount > 0; creator != 0 and != caller; creator's account open ({Vault_NoAccount});
+    /// caller not blocked by creator.
     /// Emits {Tipped}.
     function tip(
         address creator,
@@ -312,7 +349,9 @@ interface IMesiVault is IERC1363Receiver {
     function tipBySig(TipAuthorization calldata auth, bytes calldata signature, Permit calldata permit) external;
 
     /// @notice Tips in a listed stablecoin the caller pays (needs an allowance of the stablecoin for the vault).
-    /// The converter's quote is taken from the float; reverts if below `minMesiOut`.
+    /// The vault pulls `stableAmount` and credits the converter's quote of what arrived (its balance change, so a
+    /// fee-on-transfer token is never over-credited), taken from the float; reverts if below `minMesiOut`.
+    /// Not re-entrant (OpenZeppelin's {ReentrancyGuardReentrantCall}).
     /// Emits {StablecoinTipped}.
     function tipWithStablecoin(
         address stablecoin,
@@ -336,17 +375,21 @@ interface IMesiVault is IERC1363Receiver {
     // ───────────────────────────────────── Relayer credits ─────────────────────────────────────
 
     /// @notice Credits one payment from the float. Requirements: RELAYER_ROLE; not paused; paymentRef unused and
-    /// non-zero; source Fiat or RelayerStablecoin; amount <= float; fan not blocked. Emits {Credited}.
+    /// non-zero; source Fiat or RelayerStablecoin; amount <= float; creator's account open; fan not blocked.
+    /// Emits {Credited}.
     function credit(Credit calldata c) external;
 
     /// @notice Credits many payments in one transaction; all or nothing. Emits {Credited} for each.
     function creditBatch(Credit[] calldata credits) external;
 
-    /// @notice Reverses a held fiat credit during its hold period (chargeback, refund).
+    /// @notice Reverses a held fiat credit during its hold period (chargeback, refund). A credit a module made
+    /// ({creditFromFloat}, e.g. a ticket bought by card) is also undone by that module: the vault calls its
+    /// {ICreditModule-onCreditReversed} (the tickets take the tickets back).
     /// Requirements: RELAYER_ROLE; status Held; block.timestamp < clearsAt. Emits {CreditReversed}.
     function reverseCredit(bytes32 paymentRef) external;
 
-    /// @notice Clears held credits whose hold is over; anyone may call. Emits {CreditSettled} for each.
+    /// @notice Clears held credits whose hold is over; anyone may call. Each takes the fee rate in force when it was
+    /// credited (its snapshot in {creditOf}), not the current one. Emits {CreditSettled} for each.
     function settleCredits(bytes32[] calldata paymentRefs) external;
 
     // ───────────────────────────────────────── Claims ─────────────────────────────────────────
@@ -360,6 +403,15 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Pays the fee pool to the treasury; anyone may call. Emits {FeesWithdrawn}.
     function withdrawFees() external returns (uint256 amount);
+
+    /// @notice Sends the $MESI held beyond the whole ledger (plain transfers to the vault, which no payment path
+    /// accounts for) to the treasury, and returns it (0, moving nothing, when there is none). After it, the vault holds
+    /// exactly its ledger: MESI.balanceOf(vault) == Σcleared + Σpending + ΣfeesOwed + feePool + floatBalance + escrowed.
+    /// `accounts` must be every open account ({accountCount} of them, e.g. from the {AccountOpened} events), in
+    /// strictly ascending order, so that the sum is the whole ledger: nothing owed to anyone can be swept.
+    /// Requirements: DEFAULT_ADMIN_ROLE; {Vault_AccountListIncomplete}; {Vault_AccountListUnsorted};
+    /// {Vault_NoAccount} for a listed address without an account. Emits {ExcessSwept}.
+    function sweepExcess(address[] calldata accounts) external returns (uint256 amount);
 
     // ───────────────────────────────────────── Float ─────────────────────────────────────────
 
@@ -375,14 +427,22 @@ interface IMesiVault is IERC1363Receiver {
 
     // ───────────────────────────────────────── Ledger ─────────────────────────────────────────
 
-    /// @notice Module only (the creator registry, at registration): marks `creator`'s earnings entry as in use, so
-    /// that their first income writes to storage that is already non-zero (registration pays that storage once,
-    /// instead of the creator's first fan). Claims keep the mark. Idempotent; changes no amount and emits nothing.
+    /// @notice Opens the caller's Mesi account, so that it can receive tips and payments (fans tip each other too) and
+    /// claim them. Anyone may call it for themselves; payments to an address without an open account revert
+    /// {Vault_NoAccount}, so that a typo or a contract that cannot call {claim} never locks money. Also makes the
+    /// account's first income a cheaper storage write. Idempotent: emits {AccountOpened} only the first time.
+    function openAccount() external;
+
+    /// @notice Module only (the creator registry, at registration): opens `creator`'s account as {openAccount} does.
+    /// Idempotent; changes no amount; emits {AccountOpened} only the first time.
     /// Reverts {Vault_InvalidCreator} for the zero address and the vault itself.
     function openLedger(address creator) external;
 
-    /// @notice Whether {openLedger} marked `creator`'s earnings entry.
+    /// @notice Whether `creator`'s account is open ({openAccount} or {openLedger}): whether it can be paid.
     function isLedgerOpen(address creator) external view returns (bool);
+
+    /// @notice Number of accounts ever opened (accounts are never closed).
+    function accountCount() external view returns (uint256);
 
     // ───────────────────────────────────────── Blocks ─────────────────────────────────────────
 
@@ -396,7 +456,8 @@ interface IMesiVault is IERC1363Receiver {
     // ───────────────────────────────────────── Modules ─────────────────────────────────────────
 
     /// @notice Pulls `amount` $MESI from `fan` and credits `creator` minus the fee.
-    /// Requirements: MODULE_ROLE; not paused; fan not blocked; amount > 0. Emits {ModuleCredited}.
+    /// Requirements: MODULE_ROLE; not paused; creator's account open; fan not blocked; amount > 0.
+    /// Emits {ModuleCredited}.
     function collectAndCredit(address fan, address creator, uint256 amount) external returns (uint256 fee);
 
     /// @notice Pulls `stableAmount` of `stablecoin` from `fan`, converts from the float, credits `creator`.
@@ -409,7 +470,8 @@ interface IMesiVault is IERC1363Receiver {
         address creator
     ) external returns (uint256 mesiAmount, uint256 fee);
 
-    /// @notice Credits a relayer payment for a module purchase from the float (purpose 1).
+    /// @notice Credits a relayer payment for a module purchase from the float (purpose 1). A held (Fiat) one remembers
+    /// the calling module, which {reverseCredit} calls back ({ICreditModule-onCreditReversed}).
     /// Requirements: MODULE_ROLE; otherwise as {credit}. Emits {Credited}.
     function creditFromFloat(
         bytes32 paymentRef,
@@ -420,7 +482,7 @@ interface IMesiVault is IERC1363Receiver {
     ) external returns (uint256 fee, uint64 clearsAt);
 
     /// @notice Pulls `amount` $MESI from `fan` into the escrow. Requirements: caller is {escrowModule}
-    /// ({Vault_NotEscrowModule}); not paused; fan not blocked; amount > 0; escrowed stays at most 2^96 - 1
+    /// ({Vault_NotEscrowModule}); not paused; creator's account open; fan not blocked; amount > 0; escrowed stays at most 2^96 - 1
     /// ({Vault_EscrowFull}). Emits nothing: the escrow module's own event (e.g.
     /// {IOneToOneEscrow-SessionRequested}) carries the fan, the creator and the amount.
     function fundEscrow(address fan, address creator, uint256 amount) external;
@@ -438,7 +500,9 @@ interface IMesiVault is IERC1363Receiver {
 
     // ───────────────────────────────────────── Admin ─────────────────────────────────────────
 
-    /// @notice Requirements: DEFAULT_ADMIN_ROLE; bps <= MAX_FEE_BPS. Emits {FeeUpdated}.
+    /// @notice Sets the platform fee for payments from now on: direct payments take the fee in force when they are
+    /// made (apps show it from {feeBps}); held fiat credits already made keep the fee they were made with.
+    /// Requirements: DEFAULT_ADMIN_ROLE; bps <= MAX_FEE_BPS. Emits {FeeUpdated}.
     function setFeeBps(uint256 bps) external;
 
     /// @notice Requirements: DEFAULT_ADMIN_ROLE; seconds <= MAX_HOLD_PERIOD. Emits {HoldPeriodUpdated}.
@@ -452,8 +516,28 @@ interface IMesiVault is IERC1363Receiver {
 
     /// @notice Names the one-to-one escrow module, the only caller of {fundEscrow} and {payOutEscrow} (zero: none).
     /// Requirements: DEFAULT_ADMIN_ROLE; nothing escrowed ({Vault_EscrowInUse}: the current module could no longer
-    /// pay out its sessions). Emits {EscrowModuleUpdated}.
+    /// pay out its sessions); once modules are locked, a non-zero module needs a due change ({scheduleModule},
+    /// {Vault_ModuleNotScheduled}), which this uses up. Emits {EscrowModuleUpdated}.
     function setEscrowModule(address module) external;
+
+    /// @notice Ends the deployment's free wiring of modules: from now on granting MODULE_ROLE or naming an escrow
+    /// module needs a change scheduled a {defaultAdminDelay} ahead ({scheduleModule}); revoking stays immediate.
+    /// Requirements: DEFAULT_ADMIN_ROLE; not locked yet ({Vault_ModulesAlreadyLocked}). Emits {ModulesLocked}.
+    function lockModules() external;
+
+    /// @notice Schedules `module` to become a module (MODULE_ROLE grant or {setEscrowModule}) once
+    /// {defaultAdminDelay} has passed; the grant then uses the schedule up.
+    /// Requirements: DEFAULT_ADMIN_ROLE; module != 0. Emits {ModuleScheduled}.
+    function scheduleModule(address module) external;
+
+    /// @notice Cancels `module`'s scheduled change. Requirements: DEFAULT_ADMIN_ROLE. Emits {ModuleScheduleCancelled}.
+    function cancelModuleSchedule(address module) external;
+
+    /// @notice Whether {lockModules} was called.
+    function modulesLocked() external view returns (bool);
+
+    /// @notice When `module`'s scheduled change is due (0: none).
+    function moduleScheduledAt(address module) external view returns (uint48);
 
     /// @notice Requirements: PAUSER_ROLE. Emits {Paused}.
     function pause() external;
@@ -487,10 +571,14 @@ interface IMesiVault is IERC1363Receiver {
     function escrowed() external view returns (uint256);
     /// @notice Whether `creator` blocked `fan`.
     function isBlocked(address creator, address fan) external view returns (bool);
-    /// @notice A relayer credit by reference.
+    /// @notice A relayer credit by reference; `feeBps` is the fee rate in force when it was made, which a held credit's
+    /// settlement takes (a later {setFeeBps} does not change it).
     function creditOf(
         bytes32 paymentRef
-    ) external view returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt);
+    )
+        external
+        view
+        returns (CreditStatus status, address creator, address fan, uint256 amount, uint64 clearsAt, uint256 feeBps);
     /// @notice Next meta-transaction nonce of a fan.
     function nonces(address fan) external view returns (uint256);
     /// @notice The EIP-3009 nonce a fan must sign for a {StablecoinTipAuthorization}.

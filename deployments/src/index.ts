@@ -11,6 +11,7 @@ export type {
   ContractName,
   DeployedContract,
   Deployment,
+  LocalOnlyContractName,
   StartBlocks,
 } from "./types.ts";
 export { errorsAbi } from "./errors-abi.ts";
@@ -41,13 +42,20 @@ export class DeploymentNotFoundError extends Error {
 
 /** Joins one chain's addresses with the ABIs, e.g. for the result of a deploy that is not in the module. */
 export function toDeployment(chainAddresses: ChainAddresses): Deployment {
-  const entries = contractNames.map((name) => [name, { address: chainAddresses[name].address, abi: abis[name] }]);
+  // A production chain has no TestUSDC: it is left out.
+  const entries = contractNames.flatMap((name) => {
+    const location = chainAddresses[name];
+    return location === undefined ? [] : [[name, { address: location.address, abi: abis[name] }] as const];
+  });
   return Object.fromEntries(entries) as unknown as Deployment;
 }
 
 /** Each contract's deployment block from one chain's addresses, as bigints. */
 export function toStartBlocks(chainAddresses: ChainAddresses): StartBlocks {
-  const entries = contractNames.map((name) => [name, BigInt(chainAddresses[name].blockNumber)]);
+  const entries = contractNames.flatMap((name) => {
+    const location = chainAddresses[name];
+    return location === undefined ? [] : [[name, BigInt(location.blockNumber)] as const];
+  });
   return Object.fromEntries(entries) as unknown as StartBlocks;
 }
 

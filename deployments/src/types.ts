@@ -13,8 +13,13 @@ export interface ContractAddress {
   readonly blockNumber: number;
 }
 
-/** Every Mesi contract's address on one chain. */
-export type ChainAddresses = { readonly [K in ContractName]: ContractAddress };
+/** Contracts that only a local deployment has: TestUSDC, a test stablecoin anyone can mint. */
+export type LocalOnlyContractName = "TestUSDC";
+
+/** Every Mesi contract's address on one chain (a production chain has no TestUSDC). */
+export type ChainAddresses = { readonly [K in Exclude<ContractName, LocalOnlyContractName>]: ContractAddress } & {
+  readonly [K in LocalOnlyContractName]?: ContractAddress;
+};
 
 /**
  * One deployed contract: spread it into viem's `readContract` / `writeContract` / `getContract`. It holds only
@@ -25,8 +30,12 @@ export interface DeployedContract<K extends ContractName = ContractName> {
   readonly abi: (typeof abis)[K];
 }
 
-/** Every Mesi contract on one chain, with its ABI. */
-export type Deployment = { readonly [K in ContractName]: DeployedContract<K> };
+/** Every Mesi contract on one chain, with its ABI (TestUSDC only on a local chain). */
+export type Deployment = {
+  readonly [K in Exclude<ContractName, LocalOnlyContractName>]: DeployedContract<K>;
+} & { readonly [K in LocalOnlyContractName]?: DeployedContract<K> };
 
 /** The block each contract was deployed in (where an indexer starts), kept apart from {@link Deployment}. */
-export type StartBlocks = { readonly [K in ContractName]: bigint };
+export type StartBlocks = { readonly [K in Exclude<ContractName, LocalOnlyContractName>]: bigint } & {
+  readonly [K in LocalOnlyContractName]?: bigint;
+};

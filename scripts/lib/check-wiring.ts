@@ -9,12 +9,19 @@ import { DEFAULT_USDC_RATE, ROLE_GRANTS, roleId, type RoleHolder } from "./mesi-
 export interface CheckWiringParameters {
   readonly publicClient: PublicClient<Transport, Chain | undefined>;
   readonly contracts: ChainContracts;
-  readonly holders: Readonly<Record<RoleHolder, Address>>;
+  /** `pauser` and `rateSetter` default to the admin (a local deployment). */
+  readonly holders: Readonly<Record<Exclude<RoleHolder, "pauser" | "rateSetter">, Address>> &
+    Partial<Readonly<Record<"pauser" | "rateSetter", Address>>>;
   readonly usdcRate?: bigint;
 }
 
 export async function checkMesiWiring(parameters: CheckWiringParameters): Promise<string[]> {
-  const { publicClient, contracts, holders } = parameters;
+  const { publicClient, contracts } = parameters;
+  const holders: Readonly<Record<RoleHolder, Address>> = {
+    pauser: parameters.holders.admin,
+    rateSetter: parameters.holders.admin,
+    ...parameters.holders,
+  };
   const problems: string[] = [];
   for (const [name, { address }] of Object.entries(contracts)) {
     const code = await publicClient.getCode({ address });
@@ -60,6 +67,9 @@ export async function checkMesiWiring(parameters: CheckWiringParameters): Promis
       functionName: "defaultAdmin",
     });
     if (!same(admin as Address, holders.admin)) problems.push(`${name}.defaultAdmin() is ${String(admin)}`);
+  }
+  if (!(await publicClient.readContract({ ...vault, functionName: "modulesLocked" }))) {
+    problems.push("MesiVault modules are not locked");
   }
   return problems;
 }

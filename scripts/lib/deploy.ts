@@ -40,6 +40,10 @@ export interface DeployMesiParameters {
   readonly moderator: Address;
   /** Gets VERIFIER_ROLE on the KYF registry. */
   readonly verifier: Address;
+  /** Gets PAUSER_ROLE on the vault. Default: the admin (local only; production names another account). */
+  readonly pauser?: Address;
+  /** Gets RATE_SETTER_ROLE on the converter. Default: the admin (local only). */
+  readonly rateSetter?: Address;
   /** Receives platform fees. Default: the admin. */
   readonly treasury?: Address;
   /** Receives the whole $MESI supply. Default: the admin. */
@@ -143,6 +147,8 @@ export async function deployMesi(parameters: DeployMesiParameters): Promise<Mesi
     relayer: parameters.relayer,
     moderator: parameters.moderator,
     verifier: parameters.verifier,
+    pauser: parameters.pauser ?? admin,
+    rateSetter: parameters.rateSetter ?? admin,
   };
 
   const chainId = await publicClient.getChainId();
@@ -189,12 +195,33 @@ export async function deployMesi(parameters: DeployMesiParameters): Promise<Mesi
   );
   onProgress("named OneToOneEscrow the vault's escrow module");
 
+  // Modules are fixed from here on: a new one waits the admin delay (MesiVault.lockModules).
   await sender.call(
-    "StableConverter.setRate(TestUSDC)",
-    at("StableConverter"),
-    encodeFunctionData({ abi: abis.StableConverter, functionName: "setRate", args: [at("TestUSDC"), usdcRate] }),
+    "MesiVault.lockModules()",
+    at("MesiVault"),
+    encodeFunctionData({ abi: abis.MesiVault, functionName: "lockModules" }),
   );
-  onProgress(`listed TestUSDC on the converter at rate ${usdcRate}`);
+  onProgress("locked the vault's modules");
+
+  // Listing waits the admin delay (0 locally): schedule, then the rate setter lists at the scheduled rate.
+  await sender.call(
+    "StableConverter.scheduleListing(TestUSDC)",
+    at("StableConverter"),
+    encodeFunctionData({
+      abi: abis.StableConverter,
+      functionName: "scheduleListing",
+      args: [at("TestUSDC"), usdcRate],
+    }),
+  );
+  // The listing is due at once only with no admin delay, and the deployer can list it only as the rate setter.
+  if (delay === 0 && getAddress(holders.rateSetter) === admin) {
+    await sender.call(
+      "StableConverter.setRate(TestUSDC)",
+      at("StableConverter"),
+      encodeFunctionData({ abi: abis.StableConverter, functionName: "setRate", args: [at("TestUSDC"), usdcRate] }),
+    );
+    onProgress(`listed TestUSDC on the converter at rate ${usdcRate}`);
+  } else onProgress(`scheduled TestUSDC's listing at rate ${usdcRate}; the rate setter lists it once due`);
 
   return {
     chainId,

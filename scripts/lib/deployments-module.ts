@@ -25,6 +25,9 @@ export interface ContractLocation {
 
 export type ChainContracts = Readonly<Record<MesiContractName, ContractLocation>>;
 
+/** A production deployment's contracts: everything but the local test stablecoin. */
+export type ProductionContracts = Omit<ChainContracts, "TestUSDC">;
+
 interface StoredLocation {
   readonly address: Address;
   readonly blockNumber: number;
@@ -96,7 +99,7 @@ async function writeAtomically(path: string, text: string): Promise<void> {
  */
 export async function writeChainAddresses(
   chainId: number,
-  contracts: ChainContracts,
+  contracts: ChainContracts | ProductionContracts,
   path: string = ADDRESSES_MODULE_PATH,
 ): Promise<string> {
   let existing: StoredAddresses = {};
@@ -107,8 +110,12 @@ export async function writeChainAddresses(
   }
   const stored: Record<string, StoredLocation> = {};
   for (const name of MESI_CONTRACTS) {
-    const { address, blockNumber } = contracts[name];
-    stored[name] = { address, blockNumber: Number(blockNumber) };
+    const location = (contracts as Partial<ChainContracts>)[name];
+    if (location === undefined) {
+      if (name === "TestUSDC") continue; // production chains have none
+      throw new Error(`writeChainAddresses: no ${name} for chain ${chainId}`);
+    }
+    stored[name] = { address: location.address, blockNumber: Number(location.blockNumber) };
   }
   existing[String(chainId)] = stored;
   await writeAtomically(path, renderAddressesModule(existing));

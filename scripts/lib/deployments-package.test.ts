@@ -32,10 +32,14 @@ describe("@mesi/deployments", () => {
       assert.equal(loadDeployment(Number(chainId)), deployment);
       const blocks = loadStartBlocks(Number(chainId));
       for (const name of contractNames) {
-        assert.deepEqual(Object.keys(deployment[name]).sort(), ["abi", "address"]);
-        assert.match(deployment[name].address, /^0x[0-9a-fA-F]{40}$/);
-        assert.equal(deployment[name].abi, abis[name]);
-        assert.equal(blocks[name], BigInt(addresses[chainId]![name].blockNumber));
+        const contract = deployment[name];
+        // Only TestUSDC may be missing, on a production chain.
+        if (contract === undefined && name === "TestUSDC") continue;
+        assert.ok(contract !== undefined, `${name} on chain ${chainId}`);
+        assert.deepEqual(Object.keys(contract).sort(), ["abi", "address"]);
+        assert.match(contract.address, /^0x[0-9a-fA-F]{40}$/);
+        assert.equal(contract.abi, abis[name]);
+        assert.equal(blocks[name], BigInt(addresses[chainId]![name]!.blockNumber));
       }
     }
   });

@@ -22,8 +22,11 @@ export function roleId(role: RoleName): Hex {
   return keccak256(toHex(role));
 }
 
-/** Accounts (not contracts) that receive a role: the admin keeps PAUSER and RATE_SETTER. */
-export type RoleHolder = "admin" | "relayer" | "moderator" | "verifier";
+/**
+ * Accounts (not contracts) that receive a role. Locally the admin is also `pauser` and `rateSetter`; a production
+ * deploy names other accounts for them, so the deployer (the admin) holds no operational role.
+ */
+export type RoleHolder = "admin" | "relayer" | "moderator" | "verifier" | "pauser" | "rateSetter";
 
 export interface RoleGrant {
   /** The contract whose role is granted. */
@@ -37,13 +40,13 @@ export const ROLE_GRANTS: readonly RoleGrant[] = [
   { on: "MesiVault", role: "MODULE_ROLE", to: { contract: "MesiTickets" } },
   { on: "MesiVault", role: "MODULE_ROLE", to: { contract: "CreatorRegistry" } },
   { on: "MesiVault", role: "RELAYER_ROLE", to: { holder: "relayer" } },
-  { on: "MesiVault", role: "PAUSER_ROLE", to: { holder: "admin" } },
+  { on: "MesiVault", role: "PAUSER_ROLE", to: { holder: "pauser" } },
   { on: "MesiTickets", role: "RELAYER_ROLE", to: { holder: "relayer" } },
   { on: "KyfRegistry", role: "KYF_REQUESTER_ROLE", to: { contract: "OneToOneEscrow" } },
   { on: "KyfRegistry", role: "VERIFIER_ROLE", to: { holder: "verifier" } },
   { on: "AbuseReports", role: "MODERATOR_ROLE", to: { holder: "moderator" } },
   { on: "OneToOneEscrow", role: "MODERATOR_ROLE", to: { holder: "moderator" } },
-  { on: "StableConverter", role: "RATE_SETTER_ROLE", to: { holder: "admin" } },
+  { on: "StableConverter", role: "RATE_SETTER_ROLE", to: { holder: "rateSetter" } },
 ];
 
 /** TestUSDC → $MESI rate listed at deployment: 1 USDC (1e6) = 100 MESI (100e18), i.e. 1 MESI = 0.01 USD. */

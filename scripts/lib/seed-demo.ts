@@ -1,6 +1,7 @@
 // Seeds a fresh local Mesi deployment with demo data: two creators with
 // profiles (Alice with a ticketed stream and one-to-one settings, Bob with a
-// subscription tier), three fans funded with $MESI and TestUSDC, a few tips,
+// subscription tier), three fans funded with $MESI and TestUSDC (their Mesi
+// accounts open, so that they can receive tips), a few tips,
 // one ticket sold, one pending one-to-one request, and the relayer's float.
 import {
   createWalletClient,
@@ -99,8 +100,13 @@ export async function seedDemo(parameters: SeedDemoParameters): Promise<DemoData
         args: [fan.address, USDC("1000")],
       }),
     );
+    // Fans tip each other too: an address receives tips only once its Mesi account is open.
+    await confirm(
+      `${fan.role} opens a Mesi account`,
+      walletOf(fan.role).writeContract({ address: vault, abi: abis.MesiVault, functionName: "openAccount" }),
+    );
   }
-  onProgress("funded 3 fans with 10,000 MESI and 1,000 USDC each");
+  onProgress("funded 3 fans with 10,000 MESI and 1,000 USDC each and opened their Mesi accounts");
 
   await confirm(
     "relayer approves float",

@@ -142,6 +142,7 @@ export const DATA_SOURCES = [
       "SaleConfigured",
       "SaleClosed",
       "TicketsPurchased",
+      "TicketsRevoked",
       "TicketOnlySet",
       "TransferSingle",
       "TransferBatch",

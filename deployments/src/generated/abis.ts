@@ -1750,6 +1750,27 @@ export const stableConverterAbi = [
         "internalType": "address",
         "name": "stablecoin",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "Converter_ListingNotScheduled",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
       }
     ],
     "name": "Converter_NotListed",
@@ -1856,6 +1877,31 @@ export const stableConverterAbi = [
       }
     ],
     "name": "DefaultAdminTransferScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "ListingScheduled",
     "type": "event"
   },
   {
@@ -2069,6 +2115,19 @@ export const stableConverterAbi = [
   },
   {
     "inputs": [],
+    "name": "RATE_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "acceptDefaultAdminTransfer",
     "outputs": [],
     "stateMutability": "nonpayable",
@@ -2221,6 +2280,30 @@ export const stableConverterAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      }
+    ],
+    "name": "listingOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "maxRateChangeBps",
     "outputs": [
@@ -2352,6 +2435,30 @@ export const stableConverterAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      }
+    ],
+    "name": "rateWindowOf",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "windowRate",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "windowStart",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes32",
         "name": "role",
         "type": "bytes32"
@@ -2388,6 +2495,24 @@ export const stableConverterAbi = [
   {
     "inputs": [],
     "name": "rollbackDefaultAdminDelay",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "stablecoin",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rate",
+        "type": "uint256"
+      }
+    ],
+    "name": "scheduleListing",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -2557,6 +2682,11 @@ export const mesiVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "ReentrancyGuardReentrantCall",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint8",
@@ -2592,6 +2722,38 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "StringTooLong",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "given",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "opened",
+        "type": "uint256"
+      }
+    ],
+    "name": "Vault_AccountListIncomplete",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Vault_AccountListUnsorted",
     "type": "error"
   },
   {
@@ -2857,6 +3019,38 @@ export const mesiVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      },
+      {
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "Vault_ModuleNotScheduled",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "Vault_ModulesAlreadyLocked",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "Vault_NoAccount",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "Vault_NoEscrowModule",
     "type": "error"
@@ -2989,6 +3183,19 @@ export const mesiVaultAbi = [
     "inputs": [],
     "name": "Vault_ZeroAddress",
     "type": "error"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "AccountOpened",
+    "type": "event"
   },
   {
     "anonymous": false,
@@ -3250,6 +3457,25 @@ export const mesiVaultAbi = [
       {
         "indexed": true,
         "internalType": "address",
+        "name": "treasury",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "ExcessSwept",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
         "name": "creator",
         "type": "address"
       },
@@ -3441,6 +3667,38 @@ export const mesiVaultAbi = [
         "internalType": "address",
         "name": "module",
         "type": "address"
+      }
+    ],
+    "name": "ModuleScheduleCancelled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint48",
+        "name": "readyAt",
+        "type": "uint48"
+      }
+    ],
+    "name": "ModuleScheduled",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
       },
       {
         "indexed": true,
@@ -3480,6 +3738,12 @@ export const mesiVaultAbi = [
       }
     ],
     "name": "ModuleStablecoinCredited",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [],
+    "name": "ModulesLocked",
     "type": "event"
   },
   {
@@ -3862,6 +4126,19 @@ export const mesiVaultAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "accountCount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "address",
@@ -3890,6 +4167,19 @@ export const mesiVaultAbi = [
   {
     "inputs": [],
     "name": "cancelDefaultAdminTransfer",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "cancelModuleSchedule",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -4190,6 +4480,11 @@ export const mesiVaultAbi = [
         "internalType": "uint64",
         "name": "clearsAt",
         "type": "uint64"
+      },
+      {
+        "internalType": "uint256",
+        "name": "feeBps_",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -4584,12 +4879,51 @@ export const mesiVaultAbi = [
   },
   {
     "inputs": [],
+    "name": "lockModules",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "mesi",
     "outputs": [
       {
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "moduleScheduledAt",
+    "outputs": [
+      {
+        "internalType": "uint48",
+        "name": "",
+        "type": "uint48"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "modulesLocked",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -4645,6 +4979,13 @@ export const mesiVaultAbi = [
         "type": "bytes4"
       }
     ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "openAccount",
+    "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
   },
@@ -4824,6 +5165,19 @@ export const mesiVaultAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "module",
+        "type": "address"
+      }
+    ],
+    "name": "scheduleModule",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "converter_",
         "type": "address"
       }
@@ -4991,6 +5345,25 @@ export const mesiVaultAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address[]",
+        "name": "accounts",
+        "type": "address[]"
+      }
+    ],
+    "name": "sweepExcess",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -8733,6 +9106,17 @@ export const mesiTicketsAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "Tickets_NotVault",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "streamId",
         "type": "uint256"
@@ -9173,6 +9557,49 @@ export const mesiTicketsAbi = [
       }
     ],
     "name": "TicketsPurchased",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "streamId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "creator",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "buyer",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "revoked",
+        "type": "uint32"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes32",
+        "name": "paymentRef",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint32",
+        "name": "soldAfter",
+        "type": "uint32"
+      }
+    ],
+    "name": "TicketsRevoked",
     "type": "event"
   },
   {
@@ -9962,6 +10389,19 @@ export const mesiTicketsAbi = [
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "paymentRef",
+        "type": "bytes32"
+      }
+    ],
+    "name": "onCreditReversed",
+    "outputs": [],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {

@@ -63,6 +63,7 @@ const PERMANENT = new Set([
   "Vault_InvalidCreator",
   "Vault_SelfPayment",
   "Vault_Blocked",
+  "Vault_NoAccount",
   "Vault_PaymentRefZero",
   "Vault_InvalidSource",
   "Vault_SlippageExceeded",

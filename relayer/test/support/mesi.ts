@@ -139,6 +139,8 @@ export async function deployFixture(
     const account = privateKeyToAccount(generatePrivateKey());
     const hash = await walletClient.sendTransaction({ to: account.address, value: parseEther("10") });
     await publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    // Its Mesi account is open, so it can be paid (creators and fans alike; the vault refuses others).
+    await write(account, addresses.vault, abis.MesiVault, "openAccount", []);
     return account;
   };
 

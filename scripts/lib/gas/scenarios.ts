@@ -36,7 +36,7 @@ type Client = PublicClient<Transport, Chain | undefined>;
 
 export interface BenchChain {
   readonly publicClient: Client;
-  /** Funded, unlocked accounts; the first deploys. At least 16. */
+  /** Funded, unlocked accounts; the first deploys. At least 18. */
   readonly wallets: readonly Wallet[];
   /** Moves the chain's clock forward. */
   readonly increaseTime: (seconds: number) => Promise<void>;
@@ -340,7 +340,10 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   await meter.gasOf("fund float", token(admin, "approve", [vault, MESI("1000000")]));
   await meter.gasOf("fund float", onVault(admin, "fundFloat", [MESI("1000000")]));
   const someone = (label: string): Address => getAddress(keccak256(toHex(label)).slice(0, 42));
-  const creators = Array.from({ length: 5 }, (_, i) => someone(`bench creator ${i}`));
+  // Five funded wallets no other scenario uses, each with its Mesi account open (payments to others are refused).
+  const creatorWallets = [7, 8, 9, 16, 17].map((i) => wallet(chain, i));
+  for (const creator of creatorWallets) await meter.gasOf("open account", onVault(creator, "openAccount", []));
+  const creators = creatorWallets.map((w) => w.account.address);
   const fiatFans = Array.from({ length: 50 }, (_, i) => someone(`bench fan ${i}`));
   let refCounter = 0;
   const fiatCredit = (index: number) => ({

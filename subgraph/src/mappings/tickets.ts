@@ -16,6 +16,7 @@ import {
   SaleConfigured,
   TicketOnlySet,
   TicketsPurchased,
+  TicketsRevoked,
   TransferBatch,
   TransferSingle,
 } from "../../generated/MesiTickets/MesiTickets";
@@ -109,7 +110,9 @@ export function handleTicketsPurchased(event: TicketsPurchased): void {
   purchase.save();
 
   const sale = loadSale(p.streamId, p.creator);
-  sale.sold = p.soldAfter;
+  // Within one transaction a purchase may be logged out of order (a buyer contract buying again from its
+  // acceptance hook, on contracts deployed before the tickets logged before minting): the count only grows here.
+  if (p.soldAfter.gt(sale.sold)) sale.sold = p.soldAfter;
   sale.revenue = sale.revenue.plus(p.totalPrice);
   sale.fees = sale.fees.plus(p.fee);
   sale.save();
@@ -137,6 +140,16 @@ export function handleTicketsPurchased(event: TicketsPurchased): void {
   day.ticketsSold = day.ticketsSold.plus(p.quantity);
   day.ticketVolume = day.ticketVolume.plus(p.totalPrice);
   day.save();
+}
+
+export function handleTicketsRevoked(event: TicketsRevoked): void {
+  const p = event.params;
+  const sale = loadSale(p.streamId, p.creator);
+  sale.sold = p.soldAfter;
+  sale.save();
+  const record = saleEvent(event, p.streamId, "REVOKED");
+  record.sold = p.soldAfter;
+  record.save();
 }
 
 export function handleTicketOnlySet(event: TicketOnlySet): void {

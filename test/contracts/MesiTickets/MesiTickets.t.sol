@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import { Test } from "forge-std/Test.sol";
+import { Test, Vm } from "forge-std/Test.sol";
 import { StdInvariant } from "forge-std/StdInvariant.sol";
 
 import { Nonces } from "@openzeppelin/contracts/utils/Nonces.sol";
@@ -15,6 +15,7 @@ import { MesiVault } from "../../../contracts/MesiVault.sol";
 import { StableConverter } from "../../../contracts/StableConverter.sol";
 import { TestUSDC } from "../../../contracts/TestUSDC.sol";
 import { ModulesSetup } from "../fixtures/ModulesSetup.sol";
+import { ReentrantTicketBuyer } from "../fixtures/ReentrantTicketBuyer.sol";
 
 /// @notice Drives random sales and purchases of every kind through the real tickets, vault and registry.
 contract TicketsHandler is Test {
@@ -38,6 +39,14 @@ contract TicketsHandler is Test {
     /// @notice $MESI credited per creator, counted from what the purchases paid.
     mapping(address creator => uint256) public ghostGross;
     uint256 public ghostRefNonce;
+    /// @dev Card purchases whose credit may still be reversed.
+    struct CardPurchase {
+        bytes32 paymentRef;
+        uint256 streamId;
+        address fan;
+        uint256 paid;
+    }
+    CardPurchase[] internal _cardPurchases;
     uint256 public purchases;
     /// @notice Signed purchases that went through, per fan.
     mapping(address fan => uint256) public ghostSignedPurchases;
@@ -143,6 +152,26 @@ contract TicketsHandler is Test {
         bytes32 paymentRef = keccak256(abi.encode("ref", ++ghostRefNonce));
         tickets.buyWithCredit(paymentRef, fan, streamId, quantity, source);
         _count(streamId, quantity, floatBefore - vault.floatBalance());
+        if (fiat) _cardPurchases.push(CardPurchase(paymentRef, streamId, fan, floatBefore - vault.floatBalance()));
+    }
+
+    /// @dev A chargeback during the hold: the tickets the buyer still holds are taken back, the money returns to the
+    /// float (issue 8, item 7).
+    function reverseCardPurchase(uint256 seed) external {
+        if (_cardPurchases.length == 0) return;
+        uint256 index = seed % _cardPurchases.length;
+        CardPurchase memory purchase = _cardPurchases[index];
+        _cardPurchases[index] = _cardPurchases[_cardPurchases.length - 1];
+        _cardPurchases.pop();
+        (IMesiVault.CreditStatus status, , , , uint64 clearsAt, ) = vault.creditOf(purchase.paymentRef);
+        if (status != IMesiVault.CreditStatus.Held || block.timestamp >= clearsAt) return;
+        uint256 heldBefore = tickets.balanceOf(purchase.fan, purchase.streamId);
+        uint256 soldBefore = tickets.saleOf(purchase.streamId).sold;
+        vault.reverseCredit(purchase.paymentRef);
+        uint256 revoked = heldBefore - tickets.balanceOf(purchase.fan, purchase.streamId);
+        assertEq(soldBefore - tickets.saleOf(purchase.streamId).sold, revoked, "freed what was taken back");
+        ghostBought[purchase.streamId] -= revoked;
+        ghostGross[creatorOf[purchase.streamId]] -= purchase.paid;
     }
 
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 streamSeed, uint256 amount) external {
@@ -259,6 +288,111 @@ contract MesiTicketsTest is TicketsBase {
         vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_NotTransferable.selector, streamId));
         tickets.safeTransferFrom(fan, fan2, streamId, 1, "");
         vm.stopPrank();
+    }
+
+    /// @notice A buyer contract that buys again from its acceptance hook: the purchases are logged in the order they
+    /// happened, so `soldAfter` grows along the logs and the last one equals the sale's count (issue 8, item 1).
+    function test_ReentrantPurchase_LogsInOrder() public {
+        vm.prank(creator);
+        tickets.configureSale(streamId, 1 ether, 10, false, 0);
+        ReentrantTicketBuyer buyer = new ReentrantTicketBuyer(tickets, mesi, address(vault));
+        mesi.transfer(address(buyer), 10 ether);
+
+        vm.recordLogs();
+        buyer.buy(streamId, 2, 2);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        uint256 lastSold;
+        uint256 purchases;
+        for (uint256 i; i < logs.length; ++i) {
+            if (logs[i].emitter != address(tickets) || logs[i].topics[0] != IMesiTickets.TicketsPurchased.selector) {
+                continue;
+            }
+            (, , , , , uint32 soldAfter) = abi.decode(
+                logs[i].data,
+                (uint32, uint256, uint256, MesiTypes.PaymentSource, bytes32, uint32)
+            );
+            assertGt(soldAfter, lastSold, "soldAfter grows in log order");
+            lastSold = soldAfter;
+            ++purchases;
+        }
+        assertEq(purchases, 3);
+        assertEq(lastSold, 4);
+        assertEq(tickets.saleOf(streamId).sold, 4);
+        assertEq(tickets.balanceOf(address(buyer), streamId), 4);
+    }
+
+    /// @notice A chargeback of a card purchase takes the tickets back: burnt from the buyer and freed for sale again
+    /// (issue 8, item 7).
+    function test_ReversedCardPurchase_BurnsTheTicketsAndFreesTheSupply() public {
+        vault.grantRole(vault.RELAYER_ROLE(), relayer);
+        vm.prank(creator);
+        tickets.configureSale(streamId, 10 ether, 5, false, 0);
+        bytes32 ref = keccak256("card purchase");
+        vm.prank(relayer);
+        tickets.buyWithCredit(ref, fan, streamId, 2, MesiTypes.PaymentSource.Fiat);
+        assertEq(tickets.balanceOf(fan, streamId), 2);
+        uint256 floatBefore = vault.floatBalance();
+
+        vm.expectEmit(address(tickets));
+        emit IMesiTickets.TicketsRevoked(streamId, creator, fan, 2, ref, 0);
+        vm.prank(relayer);
+        vault.reverseCredit(ref);
+
+        assertEq(tickets.balanceOf(fan, streamId), 0, "tickets taken back");
+        assertEq(tickets.saleOf(streamId).sold, 0, "supply freed");
+        assertEq(vault.floatBalance(), floatBefore + 20 ether, "money back in the float");
+        (, uint256 pending, ) = vault.earningsOf(creator);
+        assertEq(pending, 0);
+        // All five places can be sold again.
+        vm.prank(fan2);
+        tickets.buy(streamId, 5, 50 ether);
+        assertEq(tickets.saleOf(streamId).sold, 5);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+    }
+
+    /// @notice Tickets of a transferable sale already passed on stay with their holder; those the buyer still holds
+    /// are burnt, and only their places are freed.
+    function test_ReversedCardPurchase_BurnsWhatTheBuyerStillHolds() public {
+        vault.grantRole(vault.RELAYER_ROLE(), relayer);
+        vm.prank(creator);
+        tickets.configureSale(streamId, 10 ether, 5, true, 0);
+        bytes32 ref = keccak256("card purchase, one passed on");
+        vm.prank(relayer);
+        tickets.buyWithCredit(ref, fan, streamId, 3, MesiTypes.PaymentSource.Fiat);
+        vm.prank(fan);
+        tickets.safeTransferFrom(fan, fan2, streamId, 1, "");
+
+        vm.expectEmit(address(tickets));
+        emit IMesiTickets.TicketsRevoked(streamId, creator, fan, 2, ref, 1);
+        vm.prank(relayer);
+        vault.reverseCredit(ref);
+        assertEq(tickets.balanceOf(fan, streamId), 0);
+        assertEq(tickets.balanceOf(fan2, streamId), 1);
+        assertEq(tickets.saleOf(streamId).sold, 1);
+
+        // A buyer who passed every ticket on loses none; the money still returns to the float.
+        bytes32 ref2 = keccak256("card purchase, all passed on");
+        vm.prank(relayer);
+        tickets.buyWithCredit(ref2, fan, streamId, 1, MesiTypes.PaymentSource.Fiat);
+        vm.prank(fan);
+        tickets.safeTransferFrom(fan, fan2, streamId, 1, "");
+        vm.expectEmit(address(tickets));
+        emit IMesiTickets.TicketsRevoked(streamId, creator, fan, 0, ref2, 2);
+        vm.prank(relayer);
+        vault.reverseCredit(ref2);
+        assertEq(tickets.balanceOf(fan2, streamId), 2);
+        assertEq(tickets.saleOf(streamId).sold, 2);
+    }
+
+    /// @notice Only the vault calls the reversal hook; a reference it never bought with changes nothing.
+    function test_RevertWhen_CreditReversalHookNotFromVault() public {
+        vm.expectRevert(abi.encodeWithSelector(IMesiTickets.Tickets_NotVault.selector, fan));
+        vm.prank(fan);
+        tickets.onCreditReversed(keccak256("x"));
+        vm.recordLogs();
+        vm.prank(address(vault));
+        tickets.onCreditReversed(keccak256("unknown"));
+        assertEq(vm.getRecordedLogs().length, 0);
     }
 
     // ───────────────────────────────────── Fuzz ─────────────────────────────────────
@@ -434,6 +568,7 @@ contract MesiTicketsInvariantTest is StdInvariant, TicketsBase {
         streams[3] = _stream(creator2);
         handler = new TicketsHandler(tickets, vault, mesi, usdc, converter, fans, fanKeys, creators, streams);
         tickets.grantRole(tickets.RELAYER_ROLE(), address(handler));
+        vault.grantRole(vault.RELAYER_ROLE(), address(handler));
         vault.grantRole(vault.PAUSER_ROLE(), address(handler));
         for (uint256 i; i < streams.length; ++i) {
             vm.prank(handler.creatorOf(streams[i]));

@@ -14,10 +14,11 @@ import { FeeMath } from "../../../contracts/libraries/FeeMath.sol";
 import { VaultSetup } from "./VaultSetup.sol";
 
 /// @notice Drives every money path of the vault over a few fans (with keys, for signed tips) and creators: tips
-/// (direct, ERC-1363 transferAndCall/transferFromAndCall, signed, stablecoin, EIP-3009), relayer credits held and cleared (single and batched, including attempts
-/// to reuse a reference), settlements, reversals, claims, sweeps, fee withdrawals, float funding and withdrawal,
-/// module collections and escrow fund/payout (the handler holds RELAYER_ROLE and MODULE_ROLE), fee changes, blocks
-/// and time. It keeps ghosts of what each creator was credited and claimed and of every reference's credits.
+/// (direct, ERC-1363 transferAndCall/transferFromAndCall, signed, stablecoin, EIP-3009), relayer credits held and
+/// cleared (single and batched, including attempts to reuse a reference), settlements, reversals, claims, sweeps, fee
+/// withdrawals, plain transfers to the vault and excess sweeps, float funding and withdrawal, module collections and
+/// escrow fund/payout (the handler holds RELAYER_ROLE and MODULE_ROLE), fee changes, blocks and time. It keeps ghosts
+/// of what each creator was credited and claimed and of every reference's credits.
 contract VaultHandler is Test {
     MesiVault internal immutable vault;
     MesiToken internal immutable mesi;
@@ -42,6 +43,11 @@ contract VaultHandler is Test {
     /// @notice Fees taken overall and fees paid to the treasury.
     uint256 public ghostFees;
     uint256 public ghostFeesWithdrawn;
+    /// @notice $MESI sent to the vault by plain transfer (owed to no one) and not yet swept; and what was swept.
+    uint256 public ghostStranded;
+    uint256 public ghostExcessSwept;
+    /// @notice The fee rate in force when each held credit was made: its settlement takes it (issue 8, item 8).
+    mapping(bytes32 paymentRef => uint256) public heldFeeBps;
     /// @notice Stablecoin received by the vault.
     uint256 public ghostStableIn;
     uint256 public ghostStableOut;
@@ -251,11 +257,11 @@ contract VaultHandler is Test {
         if (heldRefs.length == 0) return;
         uint256 index = refSeed % heldRefs.length;
         bytes32 ref = heldRefs[index];
-        (, address creator, , uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
+        (, address creator, , uint256 amount, uint64 clearsAt, ) = vault.creditOf(ref);
         if (block.timestamp < clearsAt) vm.warp(clearsAt + bound(wait, 0, 1 days));
         bytes32[] memory list = new bytes32[](1);
         list[0] = ref;
-        uint256 feeBps = vault.feeBps();
+        uint256 feeBps = heldFeeBps[ref];
         vault.settleCredits(list);
         _removeHeld(index);
         ghostPending[creator] -= amount;
@@ -267,7 +273,7 @@ contract VaultHandler is Test {
         if (heldRefs.length == 0) return;
         uint256 index = refSeed % heldRefs.length;
         bytes32 ref = heldRefs[index];
-        (, address creator, , uint256 amount, uint64 clearsAt) = vault.creditOf(ref);
+        (, address creator, , uint256 amount, uint64 clearsAt, ) = vault.creditOf(ref);
         if (block.timestamp >= clearsAt) return;
         vault.reverseCredit(ref);
         _removeHeld(index);
@@ -290,6 +296,35 @@ contract VaultHandler is Test {
     function sweepFees() external {
         vault.sweepFees(creators);
         ++calls[this.sweepFees.selector];
+    }
+
+    /// @dev A plain transfer to the vault: no payment path sees it.
+    function strand(uint256 fanSeed, uint256 amount) external {
+        address fan = _fan(fanSeed);
+        amount = bound(amount, 1, 1e24);
+        if (mesi.balanceOf(fan) < amount) return;
+        // Ghosts first (the token is the real $MESI, no hook runs on a plain transfer).
+        ghostStranded += amount;
+        ++calls[this.strand.selector];
+        vm.prank(fan);
+        assertTrue(mesi.transfer(address(vault), amount));
+    }
+
+    /// @dev The admin sweeps the excess with the list of every open account (the creators, ascending).
+    function sweepExcess() external {
+        address[] memory sorted = new address[](creators.length);
+        for (uint256 i; i < sorted.length; ++i) sorted[i] = creators[i];
+        for (uint256 i = 1; i < sorted.length; ++i) {
+            for (uint256 j = i; j > 0 && sorted[j - 1] > sorted[j]; --j) {
+                (sorted[j - 1], sorted[j]) = (sorted[j], sorted[j - 1]);
+            }
+        }
+        vm.prank(admin);
+        uint256 swept = vault.sweepExcess(sorted);
+        assertEq(swept, ghostStranded, "swept exactly the stranded $MESI");
+        ghostExcessSwept += swept;
+        ghostStranded = 0;
+        ++calls[this.sweepExcess.selector];
     }
 
     function withdrawFees() external {
@@ -407,6 +442,13 @@ contract VaultHandler is Test {
         vm.warp(block.timestamp + bound(seconds_, 1, 10 days));
     }
 
+    /// @dev As the module of its credits from the float, the handler is called back when one is reversed; it
+    /// delivered nothing, so it takes nothing back.
+    function onCreditReversed(bytes32 paymentRef) external view {
+        assertEq(msg.sender, address(vault));
+        assertTrue(paymentRef != bytes32(0));
+    }
+
     // ───────────────────────────── helpers ─────────────────────────────
 
     function _newCredit(
@@ -433,6 +475,7 @@ contract VaultHandler is Test {
         refs.push(c.paymentRef);
         if (c.source == MesiTypes.PaymentSource.Fiat) {
             heldRefs.push(c.paymentRef);
+            heldFeeBps[c.paymentRef] = vault.feeBps();
             ghostPending[c.creator] += c.amount;
         } else {
             _credited(c.creator, c.amount);
@@ -489,6 +532,10 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
         vault.grantRole(vault.MODULE_ROLE(), address(handler));
         vault.setEscrowModule(address(handler));
         vm.stopPrank();
+        address[] memory creators = handler.creatorList();
+        for (uint256 i; i < creators.length; ++i) {
+            _openAccount(creators[i]);
+        }
         address[] memory fans = handler.fanList();
         vm.startPrank(whale);
         for (uint256 i; i < fans.length; ++i) {
@@ -503,7 +550,11 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
     /// vault or the handler (and proves the handler is not silently doing nothing).
     /// forge-config: default.invariant.fail-on-revert = true
     function invariant_Conservation() public view {
-        assertEq(mesi.balanceOf(address(vault)), _ledger(handler.creatorList()), "MESI held == ledger");
+        assertEq(
+            mesi.balanceOf(address(vault)),
+            _ledger(handler.creatorList()) + handler.ghostStranded(),
+            "MESI held == ledger + stranded (not yet swept)"
+        );
     }
 
     /// @notice The vault never credits a payment reference twice.
@@ -532,7 +583,7 @@ contract MesiVaultInvariantTest is StdInvariant, VaultSetup {
             owed += feesOwed;
         }
         assertEq(owed + vault.feePool() + handler.ghostFeesWithdrawn(), handler.ghostFees());
-        assertEq(mesi.balanceOf(treasury), handler.ghostFeesWithdrawn());
+        assertEq(mesi.balanceOf(treasury), handler.ghostFeesWithdrawn() + handler.ghostExcessSwept());
     }
 
     /// @notice Escrow and stablecoin reserves match what went in and out.

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import { IAccessControl } from "@openzeppelin/contracts/access/IAccessControl.sol";
+
 import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
 import { MesiTypes } from "../../../contracts/interfaces/IMesiTypes.sol";
 
+import { MesiVault } from "../../../contracts/MesiVault.sol";
+import { FeeOnTransferToken } from "../fixtures/FeeOnTransferToken.sol";
 import { VaultSetup } from "./VaultSetup.sol";
 
 /// @notice Unit and fuzz tests of the vault's arithmetic: tips of any size up to the supply, fee rounding,
@@ -11,6 +15,11 @@ import { VaultSetup } from "./VaultSetup.sol";
 contract MesiVaultTest is VaultSetup {
     address internal creator = makeAddr("creator");
     address internal fan = makeAddr("fan");
+
+    function setUp() public override {
+        super.setUp();
+        _openAccount(creator);
+    }
 
     function _tipFromWhale(uint256 amount) internal {
         vm.startPrank(whale);
@@ -76,8 +85,10 @@ contract MesiVaultTest is VaultSetup {
         converter.setMaxRateChangeBps(10_000);
         vm.prank(admin);
         converter.delist(address(usdc));
-        vm.prank(admin);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(usdc), rate);
         converter.setRate(address(usdc), rate);
+        vm.stopPrank();
         stableAmount = bound(stableAmount, 1, 1e18);
         uint256 quoted = (stableAmount * rate) / 1e18;
         usdc.mint(fan, stableAmount);
@@ -281,5 +292,290 @@ contract MesiVaultTest is VaultSetup {
         (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
         assertEq(cleared, 90e18);
         assertEq(feesOwed, 10e18);
+    }
+
+    // ───────────────────────────── accounts (issue 8, item 5) ─────────────────────────────
+
+    /// @notice An address that never opened a Mesi account (a typo, a contract that cannot claim) is refused by every
+    /// way of paying it, and nothing moves.
+    function testFuzz_RevertWhen_PaidAddressHasNoAccount(address to) public {
+        vm.assume(to != address(0) && to != address(vault) && to != whale && to != creator && to != fan);
+        uint256 vaultBalance = mesi.balanceOf(address(vault));
+        bytes memory noAccount = abi.encodeWithSelector(IMesiVault.Vault_NoAccount.selector, to);
+
+        bytes memory tipData = vault.encodeTipData(to, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.startPrank(whale);
+        mesi.approve(address(vault), 1e18);
+        vm.expectRevert(noAccount);
+        vault.tip(to, 1e18, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.expectRevert(noAccount);
+        mesi.transferAndCall(address(vault), 1e18, tipData);
+        vm.stopPrank();
+
+        usdc.mint(fan, 1e6);
+        vm.startPrank(fan);
+        usdc.approve(address(vault), 1e6);
+        vm.expectRevert(noAccount);
+        vault.tipWithStablecoin(address(usdc), to, 1e6, 0, MesiTypes.TipChannel.Profile, bytes32(0), bytes32(0));
+        vm.stopPrank();
+
+        vm.expectRevert(noAccount);
+        vm.prank(relayer);
+        vault.credit(
+            IMesiVault.Credit(
+                keccak256("no account"),
+                fan,
+                to,
+                1e18,
+                MesiTypes.PaymentSource.Fiat,
+                MesiTypes.TipChannel.Profile,
+                bytes32(0)
+            )
+        );
+        assertEq(mesi.balanceOf(address(vault)), vaultBalance);
+        assertFalse(vault.isLedgerOpen(to));
+    }
+
+    /// @notice Any user (here a fan) opens their own account, once, and can then be tipped and claim.
+    function test_OpenAccount_LetsAFanReceiveAndClaimTips() public {
+        assertFalse(vault.isLedgerOpen(fan));
+        vm.expectEmit(address(vault));
+        emit IMesiVault.AccountOpened(fan);
+        vm.prank(fan);
+        vault.openAccount();
+        assertTrue(vault.isLedgerOpen(fan));
+
+        // Opening again changes nothing and emits nothing.
+        vm.recordLogs();
+        vm.prank(fan);
+        vault.openAccount();
+        assertEq(vm.getRecordedLogs().length, 0);
+        assertTrue(vault.isLedgerOpen(fan));
+
+        vm.startPrank(whale);
+        mesi.approve(address(vault), 10e18);
+        vault.tip(fan, 10e18, MesiTypes.TipChannel.Messenger, bytes32(0), bytes32(0));
+        vm.stopPrank();
+        vm.prank(fan);
+        assertEq(vault.claim(fan), 9e18);
+        assertEq(mesi.balanceOf(fan), 9e18);
+        assertTrue(vault.isLedgerOpen(fan));
+    }
+
+    // ───────────────────────────── stablecoins credited by receipt (issue 8, item 2) ─────────────────────────────
+
+    /// @notice A stablecoin that takes a fee on transfer: the vault credits the quote of what arrived, never of what
+    /// was asked for, so the float pays exactly for the stablecoin the vault holds.
+    function testFuzz_TipWithStablecoin_CreditsWhatArrived(uint256 stableAmount, uint256 tokenFeeBps) public {
+        tokenFeeBps = bound(tokenFeeBps, 1, 5000);
+        stableAmount = bound(stableAmount, 10_000, 1e12);
+        FeeOnTransferToken feeUsd = new FeeOnTransferToken(tokenFeeBps);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(feeUsd), USDC_RATE);
+        converter.setRate(address(feeUsd), USDC_RATE);
+        vm.stopPrank();
+        feeUsd.mint(fan, stableAmount);
+        uint256 received = stableAmount - (stableAmount * tokenFeeBps) / 10_000;
+        uint256 quoted = converter.quote(address(feeUsd), received);
+
+        vm.startPrank(fan);
+        feeUsd.approve(address(vault), stableAmount);
+        vm.expectEmit(address(vault));
+        emit IMesiVault.StablecoinTipped(
+            creator,
+            fan,
+            address(feeUsd),
+            received,
+            quoted,
+            quoted / 10,
+            MesiTypes.TipChannel.Profile,
+            bytes32(0),
+            bytes32(0)
+        );
+        vault.tipWithStablecoin(address(feeUsd), creator, stableAmount, 0, MesiTypes.TipChannel.Profile, 0, 0);
+        vm.stopPrank();
+
+        assertEq(feeUsd.balanceOf(address(vault)), received);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(cleared + feesOwed, quoted, "credited the quote of what arrived");
+        assertEq(vault.floatBalance(), FLOAT - quoted);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()));
+    }
+
+    /// @notice The fan's minimum output is checked against what arrived.
+    function test_RevertWhen_FeeOnTransferShortfallBelowMinimum() public {
+        FeeOnTransferToken feeUsd = new FeeOnTransferToken(100);
+        vm.startPrank(admin);
+        converter.scheduleListing(address(feeUsd), USDC_RATE);
+        converter.setRate(address(feeUsd), USDC_RATE);
+        vm.stopPrank();
+        feeUsd.mint(fan, 100e6);
+        uint256 full = converter.quote(address(feeUsd), 100e6);
+        vm.startPrank(fan);
+        feeUsd.approve(address(vault), 100e6);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMesiVault.Vault_SlippageExceeded.selector,
+                converter.quote(address(feeUsd), 99e6),
+                full
+            )
+        );
+        vault.tipWithStablecoin(address(feeUsd), creator, 100e6, full, MesiTypes.TipChannel.Profile, 0, 0);
+        vm.stopPrank();
+    }
+
+    // ───────────────────────────── stranded $MESI (issue 8, item 6) ─────────────────────────────
+
+    function _openAccounts() internal view returns (address[] memory list) {
+        list = new address[](1);
+        list[0] = creator;
+    }
+
+    /// @notice $MESI sent by plain transfer is owed to no one: the admin's sweep sends exactly it to the treasury,
+    /// after which the vault holds exactly its ledger; a second sweep finds nothing.
+    function testFuzz_SweepExcess_SendsOnlyStrandedToTreasury(uint256 tipped, uint256 stranded) public {
+        tipped = bound(tipped, 1, 1e27);
+        stranded = bound(stranded, 1, 1e27);
+        _tipFromWhale(tipped);
+        vm.prank(whale);
+        mesi.transfer(address(vault), stranded);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()) + stranded);
+
+        vm.expectEmit(address(vault));
+        emit IMesiVault.ExcessSwept(treasury, stranded);
+        vm.prank(admin);
+        assertEq(vault.sweepExcess(_openAccounts()), stranded);
+        assertEq(mesi.balanceOf(treasury), stranded);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_creators()), "exactly the ledger after a sweep");
+        vm.prank(admin);
+        assertEq(vault.sweepExcess(_openAccounts()), 0);
+        // Everything owed is still there to claim.
+        vm.prank(creator);
+        assertEq(vault.claim(creator), tipped - tipped / 10);
+    }
+
+    /// @notice The list must be every open account, each once: otherwise money owed could look like excess.
+    function test_RevertWhen_SweepListIsNotEveryOpenAccount() public {
+        _tipFromWhale(100e18);
+        address other = makeAddr("other creator");
+        _openAccount(other);
+        assertEq(vault.accountCount(), 2);
+        vm.startPrank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_AccountListIncomplete.selector, 1, 2));
+        vault.sweepExcess(_openAccounts());
+
+        (address low, address high) = creator < other ? (creator, other) : (other, creator);
+        address[] memory list = new address[](2);
+        (list[0], list[1]) = (high, low);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_AccountListUnsorted.selector, 1, low));
+        vault.sweepExcess(list);
+        (list[0], list[1]) = (low, low);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_AccountListUnsorted.selector, 1, low));
+        vault.sweepExcess(list);
+        address stranger = address(type(uint160).max);
+        (list[0], list[1]) = (low, stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_NoAccount.selector, stranger));
+        vault.sweepExcess(list);
+        (list[0], list[1]) = (low, high);
+        assertEq(vault.sweepExcess(list), 0);
+        vm.stopPrank();
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector,
+                whale,
+                vault.DEFAULT_ADMIN_ROLE()
+            )
+        );
+        vm.prank(whale);
+        vault.sweepExcess(list);
+    }
+
+    // ───────────────────────────── fee snapshot of held credits (issue 8, item 8) ─────────────────────────────
+
+    /// @notice A held fiat credit settles at the fee in force when it was made, whatever the fee is at settlement.
+    function testFuzz_SettleCredits_TakesTheFeeInForceAtCredit(uint16 feeAtCredit, uint16 feeAtSettlement) public {
+        feeAtCredit = uint16(bound(feeAtCredit, 0, vault.MAX_FEE_BPS()));
+        feeAtSettlement = uint16(bound(feeAtSettlement, 0, vault.MAX_FEE_BPS()));
+        vm.prank(admin);
+        vault.setFeeBps(feeAtCredit);
+        bytes32 ref = keccak256("held at one fee");
+        vm.prank(relayer);
+        vault.credit(
+            IMesiVault.Credit(
+                ref,
+                fan,
+                creator,
+                1000e18,
+                MesiTypes.PaymentSource.Fiat,
+                MesiTypes.TipChannel.Profile,
+                bytes32(0)
+            )
+        );
+        (, , , , , uint256 snapshot) = vault.creditOf(ref);
+        assertEq(snapshot, feeAtCredit);
+        vm.prank(admin);
+        vault.setFeeBps(feeAtSettlement);
+        vm.warp(block.timestamp + vault.holdPeriod());
+        bytes32[] memory refs = new bytes32[](1);
+        refs[0] = ref;
+        uint256 fee = (1000e18 * uint256(feeAtCredit)) / 10_000;
+        vm.expectEmit(address(vault));
+        emit IMesiVault.CreditSettled(ref, creator, 1000e18, fee);
+        vault.settleCredits(refs);
+        (uint256 cleared, , uint256 feesOwed) = vault.earningsOf(creator);
+        assertEq(feesOwed, fee);
+        assertEq(cleared, 1000e18 - fee);
+    }
+
+    // ───────────────────────────── who the modules are (issue 8, item 10) ─────────────────────────────
+
+    /// @notice Modules are wired freely at deployment; once locked, a new module (MODULE_ROLE or escrow module) waits
+    /// the admin's delay after being announced, so fans who approved the vault can revoke first. Removal is immediate.
+    function test_LockedModules_NewModuleWaitsTheAdminDelay() public {
+        MesiVault v = new MesiVault(mesi, address(converter), treasury, 1 days, admin);
+        bytes32 moduleRole = v.MODULE_ROLE();
+        (address first, address next, address escrow) = (makeAddr("tickets"), makeAddr("next"), makeAddr("escrow"));
+        vm.startPrank(admin);
+        v.grantRole(moduleRole, first);
+        v.lockModules();
+        assertTrue(v.modulesLocked());
+        vm.expectRevert(IMesiVault.Vault_ModulesAlreadyLocked.selector);
+        v.lockModules();
+
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, next, 0));
+        v.grantRole(moduleRole, next);
+        uint48 readyAt = uint48(block.timestamp + 1 days);
+        vm.expectEmit(address(v));
+        emit IMesiVault.ModuleScheduled(next, readyAt);
+        v.scheduleModule(next);
+        assertEq(v.moduleScheduledAt(next), readyAt);
+        vm.warp(readyAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, next, readyAt));
+        v.grantRole(moduleRole, next);
+        vm.warp(readyAt);
+        v.grantRole(moduleRole, next);
+        assertTrue(v.hasRole(moduleRole, next));
+        assertEq(v.moduleScheduledAt(next), 0, "the schedule is used up");
+
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, escrow, 0));
+        v.setEscrowModule(escrow);
+        v.scheduleModule(escrow);
+        v.cancelModuleSchedule(escrow);
+        vm.warp(block.timestamp + 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IMesiVault.Vault_ModuleNotScheduled.selector, escrow, 0));
+        v.setEscrowModule(escrow);
+        v.scheduleModule(escrow);
+        vm.warp(block.timestamp + 1 days);
+        v.setEscrowModule(escrow);
+        assertEq(v.escrowModule(), escrow);
+
+        // Removing is immediate.
+        v.revokeRole(moduleRole, first);
+        v.setEscrowModule(address(0));
+        assertFalse(v.hasRole(moduleRole, first));
+        vm.expectRevert(IMesiVault.Vault_ZeroAddress.selector);
+        v.scheduleModule(address(0));
+        vm.stopPrank();
     }
 }

@@ -32,6 +32,7 @@ abstract contract VaultSetup is Test {
         vault = new MesiVault(mesi, address(converter), treasury, 0, admin);
         vm.startPrank(admin);
         converter.grantRole(converter.RATE_SETTER_ROLE(), admin);
+        converter.scheduleListing(address(usdc), USDC_RATE);
         converter.setRate(address(usdc), USDC_RATE);
         vault.grantRole(vault.RELAYER_ROLE(), relayer);
         vault.grantRole(vault.PAUSER_ROLE(), pauser);
@@ -40,6 +41,12 @@ abstract contract VaultSetup is Test {
         mesi.approve(address(vault), FLOAT);
         vault.fundFloat(FLOAT);
         vm.stopPrank();
+    }
+
+    /// @dev `account` opens its Mesi account, so that it can be paid.
+    function _openAccount(address account) internal {
+        vm.prank(account);
+        vault.openAccount();
     }
 
     /// @dev MESI.balanceOf(vault) minus everything the ledger accounts for, over `creators`.

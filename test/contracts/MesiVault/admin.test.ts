@@ -135,6 +135,7 @@ describe("MesiVault administration", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const next = await viem.deployContract("StableConverter", [0, addr(s.admin)]);
       await s.wait(next.write.grantRole([ROLES.rateSetter, addr(s.admin)]));
+      await s.wait(next.write.scheduleListing([s.usdc.address, 2n * 10n ** 32n]));
       await s.wait(next.write.setRate([s.usdc.address, 2n * 10n ** 32n]));
       await viem.assertions.emitWithArgs(s.vault.write.setConverter([next.address]), s.vault, "ConverterUpdated", [
         s.converter.address,
@@ -362,6 +363,14 @@ describe("MesiVault administration", async () => {
         (s, account) => s.vault.write.withdrawStablecoin([s.usdc.address, account.address, 1n], { account }),
       ],
       ["setFeeBps", ROLES.admin, (s, account) => s.vault.write.setFeeBps([0n], { account })],
+      ["sweepExcess", ROLES.admin, (s, account) => s.vault.write.sweepExcess([[]], { account })],
+      ["lockModules", ROLES.admin, (s, account) => s.vault.write.lockModules({ account })],
+      ["scheduleModule", ROLES.admin, (s, account) => s.vault.write.scheduleModule([account.address], { account })],
+      [
+        "cancelModuleSchedule",
+        ROLES.admin,
+        (s, account) => s.vault.write.cancelModuleSchedule([account.address], { account }),
+      ],
       ["setHoldPeriod", ROLES.admin, (s, account) => s.vault.write.setHoldPeriod([0n], { account })],
       ["setTreasury", ROLES.admin, (s, account) => s.vault.write.setTreasury([account.address], { account })],
       ["setConverter", ROLES.admin, (s, account) => s.vault.write.setConverter([account.address], { account })],

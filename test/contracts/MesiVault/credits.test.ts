@@ -8,6 +8,7 @@ import {
   addr,
   Channel,
   deployVault,
+  FEE_BPS,
   feeOf,
   FLOAT,
   HOLD,
@@ -77,6 +78,7 @@ describe("MesiVault relayer credits", async () => {
         addr(s.fan),
         MESI(50),
         now + HOLD,
+        FEE_BPS,
       ]);
     });
 
@@ -105,6 +107,7 @@ describe("MesiVault relayer credits", async () => {
         addr(s.fan),
         0n,
         now,
+        FEE_BPS,
       ]);
     });
 
@@ -267,7 +270,7 @@ describe("MesiVault relayer credits", async () => {
           args as never,
         );
       }
-      assert.deepEqual(await s.vault.read.creditOf([ref("a1")]), [Status.None, zeroAddress, zeroAddress, 0n, 0n]);
+      assert.deepEqual(await s.vault.read.creditOf([ref("a1")]), [Status.None, zeroAddress, zeroAddress, 0n, 0n, 0n]);
       assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [0n, 0n, 0n]);
       assert.equal(await s.vault.read.floatBalance(), FLOAT);
     });
@@ -307,7 +310,7 @@ describe("MesiVault relayer credits", async () => {
   });
 
   describe("settleCredits", () => {
-    it("clears held credits once their hold is over, at the fee rate then in force", async () => {
+    it("clears held credits once their hold is over, at the fee rate in force when they were credited", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       await s.wait(
         s.vault.write.creditBatch(
@@ -330,16 +333,18 @@ describe("MesiVault relayer credits", async () => {
         ref("s1"),
         addr(s.creator),
         MESI(100),
-        MESI(5),
+        MESI(10),
       ]);
-      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(95), 0n, MESI(5)]);
-      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator2)]), [MESI(38), 0n, MESI(2)]);
+      // The fee changed to 5 % during the hold: the credits keep the 10 % they were made with.
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator)]), [MESI(90), 0n, MESI(10)]);
+      assert.deepEqual(await s.vault.read.earningsOf([addr(s.creator2)]), [MESI(36), 0n, MESI(4)]);
       assert.deepEqual(await s.vault.read.creditOf([ref("s1")]), [
         Status.Cleared,
         addr(s.creator),
         addr(s.fan),
         MESI(100),
         clearsAt,
+        FEE_BPS,
       ]);
     });
 
@@ -399,6 +404,7 @@ describe("MesiVault relayer credits", async () => {
         addr(s.fan),
         MESI(70),
         clearsAt,
+        FEE_BPS,
       ]);
       // The reference stays used.
       await viem.assertions.revertWithCustomError(

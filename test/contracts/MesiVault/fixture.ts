@@ -64,6 +64,7 @@ export async function deployVault(connection: NetworkConnection) {
   ]);
 
   await wait(converter.write.grantRole([ROLES.rateSetter, addr(admin)]));
+  await wait(converter.write.scheduleListing([usdc.address, USDC_RATE]));
   await wait(converter.write.setRate([usdc.address, USDC_RATE]));
   await wait(vault.write.grantRole([ROLES.relayer, addr(relayer)]));
   await wait(vault.write.grantRole([ROLES.module, addr(module)]));
@@ -71,6 +72,8 @@ export async function deployVault(connection: NetworkConnection) {
   await wait(vault.write.setEscrowModule([addr(module)]));
   await wait(vault.write.grantRole([ROLES.pauser, addr(pauser)]));
 
+  // Creators open their Mesi accounts (registration does it in the full system): payments to others are refused.
+  for (const w of [creator, creator2]) await wait(vault.write.openAccount({ account: w.account }));
   await wait(mesi.write.approve([vault.address, FLOAT]));
   await wait(vault.write.fundFloat([FLOAT]));
   for (const w of [fan, fan2]) {

@@ -8,6 +8,7 @@ import {
   addr,
   deployVault,
   FAN_BALANCE,
+  FEE_BPS,
   FLOAT,
   HOLD,
   MESI,
@@ -117,6 +118,7 @@ describe("MesiVault modules", async () => {
         addr(s.fan),
         MESI(20),
         now + HOLD,
+        FEE_BPS,
       ]);
       assert.equal(await s.vault.read.floatBalance(), FLOAT - MESI(20));
     });

@@ -192,6 +192,7 @@ describe("MesiVault stablecoin tips", async () => {
     it("reverts Vault_AmountZero when the quote rounds to zero", async () => {
       const s = await networkHelpers.loadFixture(deploy);
       const dust = await viem.deployContract("TestUSDC");
+      await s.wait(s.converter.write.scheduleListing([dust.address, 1n]));
       await s.wait(s.converter.write.setRate([dust.address, 1n]));
       await s.wait(dust.write.mint([addr(s.fan), 10n ** 17n]));
       await s.wait(dust.write.approve([s.vault.address, 10n ** 17n], { account: s.fan.account }));
@@ -206,6 +207,7 @@ describe("MesiVault stablecoin tips", async () => {
 
     it("refuses $MESI as a stablecoin even if the converter lists it", async () => {
       const s = await networkHelpers.loadFixture(deploy);
+      await s.wait(s.converter.write.scheduleListing([s.mesi.address, 10n ** 18n]));
       await s.wait(s.converter.write.setRate([s.mesi.address, 10n ** 18n]));
       await viem.assertions.revertWithCustomErrorWithArgs(
         s.vault.write.tipWithStablecoin([s.mesi.address, addr(s.creator), MESI(1), 0n, 0, zeroHash, zeroHash], {

@@ -21,6 +21,8 @@ contract StableConverterTest is Test {
     }
 
     function _list(uint256 rate) internal {
+        vm.prank(admin);
+        converter.scheduleListing(USDC, rate);
         vm.prank(setter);
         converter.setRate(USDC, rate);
     }
@@ -89,5 +91,98 @@ contract StableConverterTest is Test {
         vm.prank(setter);
         converter.setRate(USDC, newRate);
         assertEq(converter.rateOf(USDC), allowed ? newRate : oldRate);
+    }
+
+    // ───────────────────────────── bound over time, listing behind the delay (issue 8, item 4) ─────────────────────────────
+
+    /// @notice However many updates one window (here one block) holds, the rate stays within the bound of the rate the
+    /// window started with: ten +10 % steps do not make 2.6x; the next window may move another 10 %.
+    function test_RateMovesAtMostTheBoundPerWindow() public {
+        _list(1e32);
+        uint256 rate = 1e32;
+        vm.startPrank(setter);
+        converter.setRate(USDC, 1.1e32);
+        for (uint256 i; i < 10; ++i) {
+            uint256 next = (converter.rateOf(USDC) * 11) / 10;
+            vm.expectRevert(
+                abi.encodeWithSelector(IStableConverter.Converter_RateChangeTooLarge.selector, USDC, rate, next, 1000)
+            );
+            converter.setRate(USDC, next);
+        }
+        // Down to the bound below the window's start, within the same window.
+        converter.setRate(USDC, 0.9e32);
+        assertEq(converter.rateOf(USDC), 0.9e32);
+        vm.warp(block.timestamp + converter.RATE_WINDOW());
+        // A new window starts from the current rate: 0.9 → 0.99 is 10 %.
+        converter.setRate(USDC, 0.99e32);
+        (uint256 windowRate, uint256 windowStart) = converter.rateWindowOf(USDC);
+        assertEq(windowRate, 0.9e32);
+        assertEq(windowStart, block.timestamp);
+        vm.stopPrank();
+    }
+
+    /// @notice Over any sequence of updates and times, within a window the rate never leaves the bound around the
+    /// rate the window started with.
+    function testFuzz_RateWithinBoundOfItsWindow(uint256 seed, uint8 steps) public {
+        _list(1e32);
+        steps = uint8(bound(steps, 1, 40));
+        for (uint256 i; i < steps; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            vm.warp(block.timestamp + (r % 1200));
+            uint256 current = converter.rateOf(USDC);
+            uint256 proposed = (current * (8000 + ((r >> 16) % 4000))) / 10_000;
+            if (proposed == 0) proposed = 1;
+            vm.prank(setter);
+            try converter.setRate(USDC, proposed) {} catch {} // solhint-disable-line no-empty-blocks
+            (uint256 windowRate, ) = converter.rateWindowOf(USDC);
+            uint256 rate = converter.rateOf(USDC);
+            uint256 change = rate > windowRate ? rate - windowRate : windowRate - rate;
+            assertLe(change, Math.mulDiv(windowRate, 1000, 10_000));
+        }
+    }
+
+    /// @notice A listing at rate zero is refused (delist instead).
+    function test_RevertWhen_ListingScheduledAtRateZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IStableConverter.Converter_RateZero.selector, USDC));
+        vm.prank(admin);
+        converter.scheduleListing(USDC, 0);
+    }
+
+    /// @notice Listing — first or after a delist — only at the rate the admin scheduled, once the delay is over.
+    function test_ListingWaitsTheAdminDelay() public {
+        StableConverter delayed = new StableConverter(1 days, admin);
+        bytes32 role = delayed.RATE_SETTER_ROLE();
+        vm.prank(admin);
+        delayed.grantRole(role, setter);
+
+        vm.expectRevert(abi.encodeWithSelector(IStableConverter.Converter_ListingNotScheduled.selector, USDC, 0, 0));
+        vm.prank(setter);
+        delayed.setRate(USDC, 1e32);
+
+        uint48 readyAt = uint48(block.timestamp + 1 days);
+        vm.expectEmit(address(delayed));
+        emit IStableConverter.ListingScheduled(USDC, 1e32, readyAt);
+        vm.prank(admin);
+        delayed.scheduleListing(USDC, 1e32);
+        vm.startPrank(setter);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStableConverter.Converter_ListingNotScheduled.selector, USDC, 1e32, readyAt)
+        );
+        delayed.setRate(USDC, 1e32);
+        vm.warp(readyAt);
+        vm.expectRevert(
+            abi.encodeWithSelector(IStableConverter.Converter_ListingNotScheduled.selector, USDC, 1e32, readyAt)
+        );
+        delayed.setRate(USDC, 5e32);
+        delayed.setRate(USDC, 1e32);
+        assertEq(delayed.rateOf(USDC), 1e32);
+        (uint256 listedRate, uint48 listedAt) = delayed.listingOf(USDC);
+        assertEq(listedRate + listedAt, 0, "the schedule is used up");
+
+        // Delist, then relist at any rate: refused without a new schedule.
+        delayed.delist(USDC);
+        vm.expectRevert(abi.encodeWithSelector(IStableConverter.Converter_ListingNotScheduled.selector, USDC, 0, 0));
+        delayed.setRate(USDC, 50e32);
+        vm.stopPrank();
     }
 }

@@ -30,6 +30,14 @@ describe("StableConverter", async () => {
     return { converter, admin, setter, outsider, usdc, dai, publicClient };
   }
   const a = (w: { account: { address: Address } }) => getAddress(w.account.address);
+  /** Lists `coin` at `rate`: the admin schedules it (no delay here), then the rate setter lists it. */
+  const list = async (system: Awaited<ReturnType<typeof deploy>>, coin: Address, rate: bigint) => {
+    const { converter, setter, publicClient } = system;
+    await publicClient.waitForTransactionReceipt({ hash: await converter.write.scheduleListing([coin, rate]) });
+    await publicClient.waitForTransactionReceipt({
+      hash: await converter.write.setRate([coin, rate], { account: setter.account }),
+    });
+  };
 
   it("starts with the default bound (1000 bps) and nothing listed", async () => {
     const { converter, usdc } = await networkHelpers.loadFixture(deploy);
@@ -44,8 +52,15 @@ describe("StableConverter", async () => {
   });
 
   describe("setRate", () => {
-    it("lists freely (any first rate) and emits RateUpdated with oldRate 0", async () => {
+    it("lists only at the rate the admin scheduled, and emits RateUpdated with oldRate 0", async () => {
       const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.setRate([usdc, RATE], { account: setter.account }),
+        converter,
+        "Converter_ListingNotScheduled",
+        [usdc, 0n, 0],
+      );
+      await converter.write.scheduleListing([usdc, RATE]);
       await viem.assertions.emitWithArgs(
         converter.write.setRate([usdc, RATE], { account: setter.account }),
         converter,
@@ -55,33 +70,37 @@ describe("StableConverter", async () => {
       assert.equal(await converter.read.rateOf([usdc]), RATE);
     });
 
-    it("allows a change up to the bound in either direction and rejects one beyond it", async () => {
-      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+    it("allows a change up to the bound of the window's starting rate in either direction, not beyond", async () => {
+      const system = await networkHelpers.loadFixture(deploy);
+      const { converter, setter, usdc } = system;
       const as = { account: setter.account };
-      await converter.write.setRate([usdc, RATE], as);
+      await list(system, usdc, RATE);
       await viem.assertions.emitWithArgs(
         converter.write.setRate([usdc, (RATE * 11n) / 10n], as),
         converter,
         "RateUpdated",
         [usdc, RATE, (RATE * 11n) / 10n, a(setter)],
       );
-      const current = (RATE * 11n) / 10n;
-      await converter.write.setRate([usdc, current - current / 10n], as);
-      const now = current - current / 10n;
-      const tooHigh = now + now / 10n + 1n;
+      // Within the same hour every update is bounded against RATE, the rate the window started with.
+      await converter.write.setRate([usdc, (RATE * 9n) / 10n], as);
+      const tooHigh = (RATE * 11n) / 10n + 1n;
       await viem.assertions.revertWithCustomErrorWithArgs(
         converter.write.setRate([usdc, tooHigh], as),
         converter,
         "Converter_RateChangeTooLarge",
-        [usdc, now, tooHigh, 1000n],
+        [usdc, RATE, tooHigh, 1000n],
       );
-      const tooLow = now - now / 10n - 1n;
+      const tooLow = (RATE * 9n) / 10n - 1n;
       await viem.assertions.revertWithCustomErrorWithArgs(
         converter.write.setRate([usdc, tooLow], as),
         converter,
         "Converter_RateChangeTooLarge",
-        [usdc, now, tooLow, 1000n],
+        [usdc, RATE, tooLow, 1000n],
       );
+      // An hour later a new window starts from the current rate.
+      await networkHelpers.time.increase(3600);
+      await converter.write.setRate([usdc, (((RATE * 9n) / 10n) * 11n) / 10n], as);
+      assert.equal(await converter.read.rateOf([usdc]), (((RATE * 9n) / 10n) * 11n) / 10n);
     });
 
     it("reverts Converter_RateZero for a zero rate", async () => {
@@ -96,10 +115,11 @@ describe("StableConverter", async () => {
   });
 
   describe("delist", () => {
-    it("sets the rate to zero, emits StablecoinDelisted; quotes then revert; relisting is free", async () => {
-      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+    it("sets the rate to zero, emits StablecoinDelisted; quotes then revert; relisting needs a new schedule", async () => {
+      const system = await networkHelpers.loadFixture(deploy);
+      const { converter, setter, usdc } = system;
       const as = { account: setter.account };
-      await converter.write.setRate([usdc, RATE], as);
+      await list(system, usdc, RATE);
       await viem.assertions.emitWithArgs(converter.write.delist([usdc], as), converter, "StablecoinDelisted", [
         usdc,
         RATE,
@@ -111,7 +131,13 @@ describe("StableConverter", async () => {
         "Converter_NotListed",
         [usdc],
       );
-      await converter.write.setRate([usdc, RATE * 5n], as);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        converter.write.setRate([usdc, RATE * 5n], as),
+        converter,
+        "Converter_ListingNotScheduled",
+        [usdc, 0n, 0],
+      );
+      await list(system, usdc, RATE * 5n);
       assert.equal(await converter.read.rateOf([usdc]), RATE * 5n);
     });
 
@@ -128,14 +154,15 @@ describe("StableConverter", async () => {
 
   describe("setMaxRateChangeBps", () => {
     it("sets the bound in (0, 10_000] and emits MaxRateChangeUpdated", async () => {
-      const { converter, setter, usdc } = await networkHelpers.loadFixture(deploy);
+      const system = await networkHelpers.loadFixture(deploy);
+      const { converter, setter, usdc } = system;
       await viem.assertions.emitWithArgs(
         converter.write.setMaxRateChangeBps([10_000n]),
         converter,
         "MaxRateChangeUpdated",
         [1000n, 10_000n],
       );
-      await converter.write.setRate([usdc, RATE], { account: setter.account });
+      await list(system, usdc, RATE);
       await converter.write.setRate([usdc, RATE * 2n], { account: setter.account });
       await converter.write.setMaxRateChangeBps([1n]);
       assert.equal(await converter.read.maxRateChangeBps(), 1n);
@@ -152,15 +179,16 @@ describe("StableConverter", async () => {
 
   describe("quotes", () => {
     it("quote rounds down and quoteStableIn rounds up, so quote(quoteStableIn(x)) >= x", async () => {
-      const { converter, setter, usdc, dai } = await networkHelpers.loadFixture(deploy);
-      await converter.write.setRate([usdc, RATE], { account: setter.account });
+      const system = await networkHelpers.loadFixture(deploy);
+      const { converter, usdc, dai } = system;
+      await list(system, usdc, RATE);
       assert.equal(await converter.read.quote([usdc, 1_500_000n]), 150n * 10n ** 18n);
       assert.equal(await converter.read.quoteStableIn([usdc, 150n * 10n ** 18n]), 1_500_000n);
       // One MESI wei needs one USDC base unit (rounded up); a USDC base unit buys 1e14 wei.
       assert.equal(await converter.read.quoteStableIn([usdc, 1n]), 1n);
       assert.equal(await converter.read.quote([usdc, 1n]), 10n ** 14n);
       // An awkward rate: 3 wei per 1e18 base units.
-      await converter.write.setRate([dai, 3n], { account: setter.account });
+      await list(system, dai, 3n);
       assert.equal(await converter.read.quote([dai, 10n ** 18n - 1n]), 2n);
       const stableIn = await converter.read.quoteStableIn([dai, 7n]);
       assert.equal(stableIn, 2_333_333_333_333_333_334n);
@@ -180,9 +208,15 @@ describe("StableConverter", async () => {
   });
 
   it("access-control matrix: every privileged function reverts for every account without its role", async () => {
-    const { converter, admin, setter, outsider, usdc } = await networkHelpers.loadFixture(deploy);
-    await converter.write.setRate([usdc, RATE], { account: setter.account });
+    const system = await networkHelpers.loadFixture(deploy);
+    const { converter, admin, setter, outsider, usdc } = system;
+    await list(system, usdc, RATE);
     const calls = [
+      [
+        "scheduleListing",
+        ADMIN,
+        (account: typeof admin.account) => converter.write.scheduleListing([usdc, RATE], { account }),
+      ],
       ["setRate", RATE_SETTER, (account: typeof admin.account) => converter.write.setRate([usdc, RATE], { account })],
       ["delist", RATE_SETTER, (account: typeof admin.account) => converter.write.delist([usdc], { account })],
       [

@@ -162,8 +162,10 @@ describe("fans' dApp: connect and tip", () => {
   it("tips in USDC without gas, converted at the converter's rate", async () => {
     const fan = stack.accounts.fan2;
     const { publicClient } = chainClients(stack);
+    // The local chain always has TestUSDC.
+    const usdc = mesi.TestUSDC!;
     const usdcBefore = await publicClient.readContract({
-      ...mesi.TestUSDC,
+      ...usdc,
       functionName: "balanceOf",
       args: [fan.address],
     });
@@ -178,7 +180,7 @@ describe("fans' dApp: connect and tip", () => {
     await expectOutcome(page, () => page.getByTestId("tip-confirmed").waitFor({ timeout: 60_000 }));
     const hash = (await page.getByTestId("tip-tx").textContent())!.trim() as Hex;
     const usdcAfter = await publicClient.readContract({
-      ...mesi.TestUSDC,
+      ...usdc,
       functionName: "balanceOf",
       args: [fan.address],
     });

@@ -8,7 +8,13 @@ import {
   writeContract,
   type Config,
 } from "@wagmi/core";
-import { permitTypes, receiveWithAuthorizationTypes, tipAuthorizationTypes, type Deployment } from "@mesi/deployments";
+import {
+  abis,
+  permitTypes,
+  receiveWithAuthorizationTypes,
+  tipAuthorizationTypes,
+  type Deployment,
+} from "@mesi/deployments";
 import { maxUint256, parseSignature, toHex, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
@@ -215,7 +221,8 @@ export async function sendGaslessStablecoinTip(context: TipContext, tip: Stablec
 /** USDC paid from the wallet (the fan pays gas): approve once if needed, then `tipWithStablecoin`. */
 export async function sendDirectStablecoinTip(context: TipContext, tip: StablecoinTipParameters): Promise<Hex> {
   const fan = connectedFan(context.wagmi);
-  const usdc = { address: tip.stablecoin, abi: context.mesi.TestUSDC.abi, chainId: context.chainId } as const;
+  // Any listed stablecoin speaks TestUSDC's interface (ERC-20 + EIP-2612 + EIP-3009, as USDC).
+  const usdc = { address: tip.stablecoin, abi: abis.TestUSDC, chainId: context.chainId } as const;
   const allowance = await readContract(context.wagmi, {
     ...usdc,
     functionName: "allowance",
