@@ -5,5 +5,6 @@ import { after } from "node:test";
 import { stopShared } from "./support/shared.ts";
 
 import "./suites/tips.e2e.ts";
+import "./suites/tickets.e2e.ts";
 
 after(() => stopShared());
