@@ -153,7 +153,7 @@ describe("fans' dApp: tickets", () => {
     assert.equal(await publicClient.getBalance({ address: gasless.address }), 0n, "the fan paid no gas");
     assert.equal(await ticketBalance(gasless.address, streamId), 1n);
     await indexedHolding(gasless.address, streamId, 1n);
-    await second.page.getByTestId("ticket-unavailable").filter({ hasText: "Sold out" }).waitFor({ timeout: 10_000 });
+    await second.page.getByTestId("ticket-left").filter({ hasText: "Sold out" }).waitFor({ timeout: 10_000 });
 
     // The profile lists the sale as sold out, without a Buy button.
     await page.reload();
@@ -164,6 +164,27 @@ describe("fans' dApp: tickets", () => {
     await second.page.keyboard.press("Escape");
     await screenshot(second.page, "tickets-profile-phone");
     await second.context.close();
+    await context.close();
+  });
+
+  it("buys tickets by card through a ticket quote and the test-card page; the tickets reach the fan's wallet", async () => {
+    const streamId = await aliceSale(parseEther("8"), 10);
+    const fan = await newFan(1n);
+    const { context, page } = await openWithWallet(browser, stack, fan.key);
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await page.getByTestId("ticket-method-card").click();
+    await page.getByLabel("How many").fill("3");
+    await page.getByTestId("ticket-total").filter({ hasText: "24 MESI" }).waitFor();
+    await page.getByTestId("buy-tickets").click();
+    await page.waitForURL(/\/pay\//);
+    await page.getByTestId("pay-card").click();
+    await page.getByTestId("card-done").waitFor({ timeout: 60_000 });
+    await waitFor("the card tickets on chain", async () =>
+      (await ticketBalance(fan.address, streamId)) === 3n ? true : undefined,
+    );
+    await indexedHolding(fan.address, streamId, 3n);
     await context.close();
   });
 

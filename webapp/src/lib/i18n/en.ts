@@ -169,6 +169,7 @@ export const en = {
     cancel: "Cancel request",
     refund: "Get my refund",
     consent: "Share my verified details",
+    consented: "You've shared your verified details. Waiting for the creator to accept.",
     report: "Report a problem",
     done: "Done.",
   },
