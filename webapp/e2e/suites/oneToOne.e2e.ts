@@ -63,7 +63,7 @@ describe("fans' dApp: one-to-one calls", () => {
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
     await page.getByLabel("Amount (MESI)").fill("250");
-    await page.getByLabel("Length (minutes)").fill("10");
+    await page.getByLabel("Minutes", { exact: true }).fill("10");
     await page.getByTestId("session-request").click();
     const status = page.getByTestId("session-status");
     await status.and(page.locator('[data-stage="waiting"]')).waitFor({ timeout: 30_000 });
@@ -105,7 +105,7 @@ describe("fans' dApp: one-to-one calls", () => {
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
     await page.getByLabel("Amount (MESI)").fill("200");
-    await page.getByLabel("Length (minutes)").fill("5");
+    await page.getByLabel("Minutes", { exact: true }).fill("5");
     await page.getByTestId("session-request").click();
     const status = page.getByTestId("session-status");
     await status.and(page.locator('[data-stage="waiting"]')).waitFor({ timeout: 30_000 });
@@ -147,7 +147,7 @@ describe("fans' dApp: one-to-one calls", () => {
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
     const amount = page.getByLabel("Amount (MESI)");
-    const minutes = page.getByLabel("Length (minutes)");
+    const minutes = page.getByLabel("Minutes", { exact: true });
     const cases: [string, string, string, RegExp][] = [
       ["0", "10", "#session-amount-error", /more than zero/],
       ["200.0000000000000000001", "10", "#session-amount-error", /at most 18 decimal places/],

@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 
 import { readSessionState, sessionIdOf, SessionStatus, type Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
-import { parseEther, parseEventLogs, type Hex } from "viem";
+import { parseEther, parseEventLogs, type Hex, type WalletClient } from "viem";
 
 import { chainClients, connectWallet, graph, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
@@ -18,16 +18,10 @@ let stack: Stack;
 let browser: Browser;
 let mesi: Deployment;
 
-async function bobSends(functionName: string, args: readonly unknown[], contract: "OneToOneEscrow" | "MesiVault") {
+/** Bob sends one transaction and it succeeds. */
+async function asBob(send: (wallet: WalletClient) => Promise<Hex>): Promise<void> {
   const { publicClient, walletClient } = chainClients(stack, stack.accounts.creatorBob.privateKey);
-  const receipt = await publicClient.waitForTransactionReceipt({
-    hash: await walletClient!.writeContract({
-      ...mesi[contract],
-      chain: null,
-      functionName: functionName as never,
-      args: args as never,
-    }),
-  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: await send(walletClient!) });
   assert.equal(receipt.status, "success");
 }
 
@@ -55,10 +49,14 @@ describe("fans' dApp: report abuse", () => {
 
   it("a blocked fan reports an accepted call: evidence stored privately, its hash on chain, the payment frozen", async () => {
     const bob = stack.accounts.creatorBob.address;
-    await bobSends(
-      "setSettings",
-      [{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: parseEther("20") }],
-      "OneToOneEscrow",
+    await asBob((w) =>
+      w.writeContract({
+        ...mesi.OneToOneEscrow,
+        chain: null,
+        account: w.account!,
+        functionName: "setSettings",
+        args: [{ enabled: true, minMinutes: 5, maxMinutes: 30, minAmount: parseEther("20") }],
+      }),
     );
     await waitFor("Bob's one-to-one settings in the index", async () => {
       const d = await graph<{ creator: { oneToOneEnabled: boolean } | null }>(
@@ -73,14 +71,30 @@ describe("fans' dApp: report abuse", () => {
     await page.goto(`${stack.urls.webapp}/c/bob`);
     await connectWallet(page);
     await page.getByLabel("Amount (MESI)").fill("30");
-    await page.getByLabel("Length (minutes)").fill("5");
+    await page.getByLabel("Minutes", { exact: true }).fill("5");
     await page.getByTestId("session-request").click();
     await page.locator('[data-testid="session-status"][data-stage="waiting"]').waitFor({ timeout: 30_000 });
     const { publicClient } = chainClients(stack);
     const sessionId = sessionIdOf(fan.address, bob, 1n);
     const { record } = await readSessionState(publicClient, { address: mesi.OneToOneEscrow.address }, sessionId);
-    await bobSends("accept", [record], "OneToOneEscrow");
-    await bobSends("blockFan", [fan.address], "MesiVault");
+    await asBob((w) =>
+      w.writeContract({
+        ...mesi.OneToOneEscrow,
+        chain: null,
+        account: w.account!,
+        functionName: "accept",
+        args: [record],
+      }),
+    );
+    await asBob((w) =>
+      w.writeContract({
+        ...mesi.MesiVault,
+        chain: null,
+        account: w.account!,
+        functionName: "blockFan",
+        args: [fan.address],
+      }),
+    );
     await page.locator('[data-testid="session-status"][data-stage="accepted"]').waitFor({ timeout: 20_000 });
     const shot = await png(page);
 
@@ -88,7 +102,7 @@ describe("fans' dApp: report abuse", () => {
     await page.waitForURL(/\/report\?session=/);
     await screenshot(page, "report-sign-in");
     await signInOnPage(page);
-    await page.getByLabel("What happened").selectOption("1");
+    await page.getByLabel("What happened", { exact: true }).selectOption("1");
     await page.getByLabel("Tell the moderators").fill("He blocked me right after accepting the paid call.");
     await page.getByLabel(/Screenshots/).setInputFiles({ name: "call.png", mimeType: "image/png", buffer: shot });
     await screenshot(page, "report-form-desktop");

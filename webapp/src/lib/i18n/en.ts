@@ -139,7 +139,7 @@ export const en = {
   oneToOne: {
     request: "Request a call",
     amountLabel: "Amount (MESI)",
-    minutesLabel: "Length (minutes)",
+    minutesLabel: "Minutes",
     hint: (min: string, from: number, to: number) =>
       `At least ${min} MESI, ${from}–${to} minutes. Refunded if not accepted.`,
     send: "Send request",
