@@ -9,12 +9,17 @@
 //
 // Usage: node --import tsx scripts/start.ts [--chain-port <port>] [--addresses-file <path>] [--data-dir <dir>]
 //        [--no-seed] [--block-time <seconds>]
-import { rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 
+import { randomBytes } from "node:crypto";
+
+import { startMessageHub } from "@mesi/messaging/hub";
 import { startLocalRelayer } from "@mesi/relayer";
+import { startStreaming } from "@mesi/streaming";
 import { startIndexer } from "@mesi/subgraph";
+import pino from "pino";
 import { createPublicClient, defineChain, formatUnits, http, type Chain } from "viem";
 import { z } from "zod";
 
@@ -74,6 +79,11 @@ interface PlatformContext {
   webappPort?: number;
   relayerUrl?: string;
   indexerUrl?: string;
+  mediaUrl?: string;
+  gateUrl?: string;
+  hubUrl?: string;
+  /** Signs the webapp's sessions; the stream gate and the message hub verify the tokens minted from them. */
+  readonly sessionSecret: string;
 }
 
 function required<T>(value: T | undefined, what: string): T {
@@ -184,6 +194,69 @@ const indexerService: Service<PlatformContext> = {
   },
 };
 
+/** A pino logger writing JSON lines to `<data dir>/<name>.log` (the banner names the file). */
+function serviceLogger(context: PlatformContext, name: string) {
+  mkdirSync(context.options.dataDir, { recursive: true });
+  const file = join(context.options.dataDir, `${name}.log`);
+  return { file, logger: pino({ level: "info", base: { service: name } }, pino.destination({ dest: file, sync: false })) };
+}
+
+const streamingService: Service<PlatformContext> = {
+  name: "streaming",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const deployment = required(context.deployment, "the deployment");
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "streaming");
+    log("starting the access gate and the local media server…");
+    const streaming = await startStreaming({
+      indexerUrl: required(context.indexerUrl, "the indexer"),
+      rpcUrl: chain.url,
+      deployment: { chainId: deployment.chainId, contracts: deployment.contracts },
+      secret: context.sessionSecret,
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      dataDir: join(context.options.dataDir, "streaming"),
+      logger: logs.logger,
+    });
+    context.mediaUrl = streaming.url;
+    context.gateUrl = streaming.gateUrl;
+    return {
+      url: streaming.url,
+      details: [
+        "local Livepeer-compatible media server (WHIP/WebRTC under /webrtc/); Livepeer Studio in production",
+        `access gate ${streaming.gateUrl} (Livepeer playback webhook at /webhooks/livepeer/playback)`,
+        `log: ${logs.file}`,
+      ],
+      stop: () => streaming.stop(),
+    };
+  },
+};
+
+const messagingService: Service<PlatformContext> = {
+  name: "messaging",
+  async start(context, log) {
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "messaging");
+    log("starting the local message hub…");
+    const hub = await startMessageHub({
+      dataDir: join(context.options.dataDir, "messaging"),
+      secret: context.sessionSecret,
+      indexerUrl: required(context.indexerUrl, "the indexer"),
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      logger: logs.logger,
+    });
+    context.hubUrl = hub.url;
+    return {
+      url: hub.url,
+      details: [
+        "local message hub — the DEVELOPMENT transport, not end-to-end encrypted; XMTP in production",
+        `log: ${logs.file}`,
+      ],
+      stop: () => hub.stop(),
+    };
+  },
+};
+
 const webappService: Service<PlatformContext> = {
   name: "webapp",
   async start(context, log) {
@@ -198,6 +271,12 @@ const webappService: Service<PlatformContext> = {
       addresses: required(context.deployment, "the deployment").contracts,
       dataDir: join(context.options.dataDir, "webapp"),
       devPayments: true,
+      sessionSecret: context.sessionSecret,
+      extraEnv: {
+        PUBLIC_MEDIA_URL: required(context.mediaUrl, "the media server"),
+        PUBLIC_STREAM_GATE_URL: required(context.gateUrl, "the stream gate"),
+        PUBLIC_MESSAGE_HUB_URL: required(context.hubUrl, "the message hub"),
+      },
       onOutput: log,
     });
     log(`serving on ${webapp.url}`);
@@ -214,6 +293,8 @@ const services: readonly Service<PlatformContext>[] = [
   contractsService,
   relayerService,
   indexerService,
+  streamingService,
+  messagingService,
   webappService,
 ];
 
@@ -257,7 +338,11 @@ function banner(context: PlatformContext, running: readonly RunningService[]): s
 
 const options = parseOptions(process.argv.slice(2));
 rmSync(options.dataDir, { recursive: true, force: true });
-const context: PlatformContext = { options, accounts: localAccounts() };
+const context: PlatformContext = {
+  options,
+  accounts: localAccounts(),
+  sessionSecret: randomBytes(32).toString("hex"),
+};
 const runner = new ServiceRunner(services, (name) => (message) => console.log(`[${name}] ${message}`));
 
 let shuttingDown = false;

@@ -87,4 +87,25 @@ export const suites: readonly Suite[] = [
     kind: "tests",
     cwd: "subgraph",
   },
+  {
+    // The access gate's decision table, the gate and its removal events against anvil + the embedded indexer,
+    // the Livepeer adapters against the documented wire format, and headless Chromium publishing over WHIP and
+    // playing over WebRTC through the local media server (after the subgraph suite, which builds the mappings).
+    name: "streaming: typecheck + node:test",
+    command: [
+      "sh",
+      "-c",
+      'tsc -p tsconfig.json && node --import tsx --test --test-concurrency=1 --test-reporter=spec "src/**/*.test.ts" "test/**/*.test.ts"',
+    ],
+    kind: "tests",
+    cwd: "streaming",
+  },
+  {
+    // The message hub over real HTTP, WebSockets and SQLite; the incoming-message rule on anvil + the embedded
+    // indexer; the XMTP adapter's content layer against XMTP's real codecs; the client bundled for the browser.
+    name: "messaging: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "messaging",
+  },
 ];

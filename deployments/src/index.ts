@@ -14,6 +14,12 @@ export type {
   StartBlocks,
 } from "./types.ts";
 export { errorsAbi } from "./errors-abi.ts";
+export {
+  buyAuthorizationTypes,
+  permitTypes,
+  receiveWithAuthorizationTypes,
+  tipAuthorizationTypes,
+} from "./typed-data.ts";
 
 /** Every Mesi contract name, in deployment order. */
 export const contractNames = Object.keys(abis) as readonly ContractName[];

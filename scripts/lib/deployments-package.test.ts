@@ -140,3 +140,45 @@ describe("@mesi/deployments on a real chain", async () => {
     assert.match(decoded.errorName, /^Vault_/);
   });
 });
+
+describe("@mesi/deployments typed data", () => {
+  it("matches the typehash strings the contracts verify", async () => {
+    const { keccak256, toHex } = await import("viem");
+    const { tipAuthorizationTypes, buyAuthorizationTypes } = await import("@mesi/deployments");
+    const typeString = (name: string, fields: readonly { name: string; type: string }[]) =>
+      `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(",")})`;
+    const connection = await network.create();
+    try {
+      const publicClient = await connection.viem.getPublicClient();
+      const [admin, relayer, moderator, verifier, treasury] = await connection.viem.getWalletClients();
+      const deployed = await deployMesi({
+        walletClient: admin!,
+        publicClient,
+        relayer: relayer!.account.address,
+        moderator: moderator!.account.address,
+        verifier: verifier!.account.address,
+        treasury: treasury!.account.address,
+      });
+      const vaultTypehash = await publicClient.readContract({
+        address: deployed.contracts.MesiVault.address,
+        abi: abis.MesiVault,
+        functionName: "TIP_AUTHORIZATION_TYPEHASH",
+      });
+      assert.equal(
+        keccak256(toHex(typeString("TipAuthorization", tipAuthorizationTypes.TipAuthorization))),
+        vaultTypehash,
+      );
+      const ticketsTypehash = await publicClient.readContract({
+        address: deployed.contracts.MesiTickets.address,
+        abi: abis.MesiTickets,
+        functionName: "BUY_AUTHORIZATION_TYPEHASH",
+      });
+      assert.equal(
+        keccak256(toHex(typeString("BuyAuthorization", buyAuthorizationTypes.BuyAuthorization))),
+        ticketsTypehash,
+      );
+    } finally {
+      await connection.close();
+    }
+  });
+});

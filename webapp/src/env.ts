@@ -18,6 +18,12 @@ export const variables = defineEnvVars({
   /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
   PUBLIC_DEV_PAYMENTS: { public: true, schema: z.enum(["true", "false"]).default("false") },
   PUBLIC_ORIGIN: { public: true, schema: url.optional() },
+  /** The media server (local Livepeer-compatible server, or Livepeer's playback base) for live video. */
+  PUBLIC_MEDIA_URL: { public: true, schema: url.optional() },
+  /** The stream access gate (removal events for viewers). */
+  PUBLIC_STREAM_GATE_URL: { public: true, schema: url.optional() },
+  /** The local message hub (the development transport; XMTP in production). */
+  PUBLIC_MESSAGE_HUB_URL: { public: true, schema: url.optional() },
   /**
    * The contracts' addresses as JSON (`{ "MesiVault": { "address": "0x…", "blockNumber": 8 }, … }`) when the chain's
    * deployment is not (yet) in @mesi/deployments — a local chain started by \`npm start\` or a test.

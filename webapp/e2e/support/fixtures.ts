@@ -46,9 +46,21 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 
 /** Connects the page's test wallet through the app's own Connect button and RainbowKit's modal. */
 export async function connectWallet(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated=true]").waitFor({ timeout: 15_000 });
   await page.getByTestId("connect-wallet").click();
   await page.getByText("Mesi Test Wallet").first().click({ timeout: 15_000 });
   await page.getByRole("button", { name: /Wallet menu for/ }).waitFor({ timeout: 15_000 });
+}
+
+/** Waits for `success`; if the page shows an error instead, fails with the sentence the fan would read. */
+export async function expectOutcome(page: Page, success: () => Promise<unknown>, timeoutMs = 60_000): Promise<void> {
+  const failure = page
+    .getByTestId("tip-error")
+    .waitFor({ timeout: timeoutMs })
+    .then(async () => {
+      throw new Error(`the page shows an error: ${await page.getByTestId("tip-error").textContent()}`);
+    });
+  await Promise.race([success(), failure]);
 }
 
 export function chainClients(stack: Stack, privateKey?: Hex) {

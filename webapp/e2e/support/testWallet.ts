@@ -48,6 +48,12 @@ export class TestWallet {
     this.#rejectNext.add(method);
   }
 
+  /** The user picks another network in their wallet. */
+  async userSwitchesTo(chainId: number): Promise<void> {
+    this.chainId = chainId;
+    await this.#emit("chainChanged", numberToHex(chainId));
+  }
+
   /** The user disconnects the site in their wallet. */
   async disconnect(): Promise<void> {
     this.connected = false;
@@ -129,13 +135,20 @@ export class TestWallet {
       case "eth_sendTransaction": {
         if (this.chainId !== this.#options.chainId) throw new ProviderRpcError(4901, "Wallet is on another chain.");
         const tx = params[0] as { to?: Hex; data?: Hex; value?: Hex; gas?: Hex };
+        // Like a real wallet, estimate through the node first: a revert comes back as the node's own JSON-RPC
+        // error (code 3 with the revert data), which is what the app must decode.
+        const gas =
+          tx.gas ??
+          ((await this.#forward("eth_estimateGas", [
+            { from: this.address, to: tx.to, data: tx.data, ...(tx.value ? { value: tx.value } : {}) },
+          ])) as Hex);
         const client = createWalletClient({ account: this.account, transport: http(this.#options.rpcUrl) });
         return client.sendTransaction({
           chain: null,
           to: tx.to,
           data: tx.data,
           value: tx.value ? BigInt(tx.value) : undefined,
-          gas: tx.gas ? BigInt(tx.gas) : undefined,
+          gas: BigInt(gas),
         });
       }
       default:

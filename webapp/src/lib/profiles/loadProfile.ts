@@ -21,6 +21,16 @@ async function fetchDocument(uri: string, ipfsGateway: string, fetcher: typeof f
   return JSON.parse((await response.text()).slice(0, MAX_BYTES));
 }
 
+/** A stream's title from its metadata document (`{ "title": … }`), or null. */
+export async function loadStreamTitle(
+  uri: string,
+  ipfsGateway: string,
+  fetcher: typeof fetch = fetch,
+): Promise<string | null> {
+  const doc = (await fetchDocument(uri, ipfsGateway, fetcher).catch(() => ({}))) as { title?: unknown };
+  return typeof doc.title === "string" && doc.title.trim() !== "" ? doc.title.trim().slice(0, 80) : null;
+}
+
 export async function loadProfile(
   address: string,
   uri: string | null,

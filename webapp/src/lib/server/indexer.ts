@@ -6,7 +6,7 @@ import { graphRequest, IndexerError } from "$lib/graph/client";
 import { CreatorQuery, CreatorsQuery, CreatorTipsQuery } from "$lib/graph/queries";
 import type { CreatorDetail, CreatorSummary, Meta, TipRow } from "$lib/graph/types";
 import { mesiContracts } from "$lib/contracts/mesi";
-import { loadProfile } from "$lib/profiles/loadProfile";
+import { loadProfile, loadStreamTitle } from "$lib/profiles/loadProfile";
 import type { Profile } from "$lib/profiles";
 
 import { serverConfig } from "./config";
@@ -62,6 +62,8 @@ export interface CreatorPage {
   readonly profile: Profile;
   readonly feeBps: string;
   readonly tips: TipRow[];
+  /** Stream id → title from the stream's metadata document. */
+  readonly streamTitles: Readonly<Record<string, string>>;
   readonly status: IndexStatus;
 }
 
@@ -82,7 +84,11 @@ export async function loadCreatorPage(id: string, fetcher: typeof fetch): Promis
       graphRequest(config.indexerUrl, CreatorTipsQuery, { creator: id, first: 20, skip: 0 }, { fetch: fetcher }),
     ]);
     if (data.creator === null || !data.creator.registered) return null;
+    const titles = await Promise.all(
+      data.creator.streams.map(async (s) => [s.id, await loadStreamTitle(s.metadataURI, config.ipfsGateway)] as const),
+    );
     return {
+      streamTitles: Object.fromEntries(titles.filter((entry): entry is readonly [string, string] => entry[1] !== null)),
       creator: data.creator,
       profile: await loadProfile(data.creator.id, data.creator.profileURI, config.ipfsGateway),
       feeBps: data.vault?.feeBps ?? "0",

@@ -8,7 +8,7 @@ import {
   writeContract,
   type Config,
 } from "@wagmi/core";
-import type { Deployment } from "@mesi/deployments";
+import { permitTypes, receiveWithAuthorizationTypes, tipAuthorizationTypes, type Deployment } from "@mesi/deployments";
 import { maxUint256, parseSignature, toHex, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
@@ -102,15 +102,7 @@ async function permitIfNeeded(context: TipContext, fan: Address, amount: bigint)
   const permitDeadline = deadline();
   const signature = await signTypedData(context.wagmi, {
     domain: await domainOf(context, context.mesi.MesiToken.address),
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: permitTypes,
     primaryType: "Permit",
     message: {
       owner: fan,
@@ -146,18 +138,7 @@ export async function sendGaslessTip(context: TipContext, tip: TipParameters): P
   };
   const signature = await signTypedData(context.wagmi, {
     domain: await domainOf(context, context.mesi.MesiVault.address),
-    types: {
-      TipAuthorization: [
-        { name: "fan", type: "address" },
-        { name: "creator", type: "address" },
-        { name: "amount", type: "uint256" },
-        { name: "channel", type: "uint8" },
-        { name: "channelRef", type: "bytes32" },
-        { name: "memoHash", type: "bytes32" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: tipAuthorizationTypes,
     primaryType: "TipAuthorization",
     message: auth,
   });
@@ -206,16 +187,7 @@ export async function sendGaslessStablecoinTip(context: TipContext, tip: Stablec
   });
   const signature = await signTypedData(context.wagmi, {
     domain: await domainOf(context, tip.stablecoin),
-    types: {
-      ReceiveWithAuthorization: [
-        { name: "from", type: "address" },
-        { name: "to", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "validAfter", type: "uint256" },
-        { name: "validBefore", type: "uint256" },
-        { name: "nonce", type: "bytes32" },
-      ],
-    },
+    types: receiveWithAuthorizationTypes,
     primaryType: "ReceiveWithAuthorization",
     message: {
       from: fan,

@@ -1,0 +1,371 @@
+// The hub over real HTTP, WebSockets and SQLite, driven through the browser-safe client.
+import { signSessionToken } from "@mesi/auth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { MessengerError } from "../src/errors.ts";
+import type { MessengerEvent } from "../src/messenger.ts";
+import { HUB_AUDIENCE } from "../src/protocol.ts";
+import { isMessage, isText, recorder, startTestHub, tokenFor, wallets } from "./helpers/hub.ts";
+
+const [alice, bob, carol, dave] = wallets as [`0x${string}`, `0x${string}`, `0x${string}`, `0x${string}`];
+
+async function refusal(promise: Promise<unknown>): Promise<MessengerError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(MessengerError);
+    return error as MessengerError;
+  }
+  throw new Error("expected the hub to refuse");
+}
+
+describe("local message hub", () => {
+  let hub: Awaited<ReturnType<typeof startTestHub>>;
+  beforeAll(async () => {
+    hub = await startTestHub({ maxAttachmentBytes: 64 * 1024 });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
+
+  it("says it is the development transport, not end-to-end encrypted", async () => {
+    const health = (await (await fetch(`${hub.url}/health`)).json()) as Record<string, unknown>;
+    expect(health).toMatchObject({ ok: true, transport: "local-hub", endToEndEncrypted: false });
+    expect(String(health.notice)).toMatch(/not end-to-end encrypted/);
+    expect(hub.client(alice).transport.endToEndEncrypted).toBe(false);
+  });
+
+  it("delivers a direct conversation both ways in real time, with replies, reactions, read receipts and unread counts", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const aEvents = recorder(a);
+    const bEvents = recorder(b);
+    await Promise.all([a.connect(), b.connect()]);
+
+    const conversation = await a.openDirect(bob);
+    expect(conversation.peer).toBe(bob);
+    expect((await b.openDirect(alice)).id).toBe(conversation.id);
+
+    const hello = await a.send(conversation.id, { type: "text", text: "hello bob" });
+    expect((await bEvents.next(isText("hello bob"))).message.id).toBe(hello.id);
+    expect(await b.unreadCounts()).toEqual({ [conversation.id]: 1 });
+
+    await b.send(conversation.id, { type: "reply", reference: hello.id, text: "hi alice" });
+    const reply = await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reply",
+    );
+    expect(reply.message.content).toEqual({ type: "reply", reference: hello.id, text: "hi alice" });
+    await b.send(conversation.id, { type: "reaction", reference: hello.id, action: "added", emoji: "👍" });
+    await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> => isMessage(e) && e.message.content.type === "reaction",
+    );
+
+    await b.markRead(conversation.id);
+    expect(await b.unreadCounts()).toEqual({ [conversation.id]: 0 });
+    const receipt = await aEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> =>
+        isMessage(e) && e.message.content.type === "readReceipt",
+    );
+    expect(receipt.message.sender).toBe(bob);
+    // Reactions and receipts do not count as unread; the reply does.
+    expect(await a.unreadCounts()).toEqual({ [conversation.id]: 1 });
+
+    // Typing indicators reach the other side only.
+    await b.setTyping(conversation.id, true);
+    const typing = await aEvents.next((e): e is Extract<MessengerEvent, { type: "typing" }> => e.type === "typing");
+    expect(typing).toEqual({ type: "typing", conversationId: conversation.id, from: bob, typing: true });
+
+    // A tip in chat: an XIP-21 transaction reference.
+    const tx = {
+      namespace: "eip155" as const,
+      networkId: 31337,
+      reference: `0x${"ab".repeat(32)}` as const,
+      metadata: {
+        transactionType: "tip",
+        currency: "MESI",
+        amount: "5000000000000000000",
+        decimals: 18,
+        fromAddress: alice,
+        toAddress: bob,
+      },
+    };
+    await a.send(conversation.id, { type: "transactionReference", transaction: tx });
+    const card = await bEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "message" }> =>
+        isMessage(e) && e.message.content.type === "transactionReference",
+    );
+    expect(card.message.content).toEqual({ type: "transactionReference", transaction: tx });
+
+    // Bad input changes nothing.
+    expect((await refusal(a.send(conversation.id, { type: "text", text: "   " }))).code).toBe("invalid_input");
+    expect((await refusal(a.send(conversation.id, { type: "reply", reference: "nope", text: "x" }))).code).toBe(
+      "invalid_input",
+    );
+    expect((await refusal(a.send(conversation.id, { type: "text", text: "x".repeat(4_001) }))).code).toBe(
+      "invalid_input",
+    );
+    expect((await refusal(hub.client(carol).send(conversation.id, { type: "text", text: "let me in" }))).code).toBe(
+      "not_member",
+    );
+    const page = await a.history(conversation.id);
+    expect(page.messages.map((m) => m.content.type)).toEqual([
+      "text",
+      "reply",
+      "reaction",
+      "readReceipt",
+      "transactionReference",
+    ]);
+  });
+
+  it("carries call signaling live between members, never stored; refuses outsiders and blocked callers", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const c = hub.client(carol);
+    const bEvents = recorder(b);
+    await b.connect();
+    const { id } = await a.openDirect(bob);
+    const offer = { kind: "offer" as const, callId: "call-1", media: "video" as const, sdp: "v=0\r\n" };
+    await a.sendSignal(id, { kind: "ring", callId: "call-1", media: "video" });
+    await a.sendSignal(id, offer, bob);
+    const ring = await bEvents.next((e): e is Extract<MessengerEvent, { type: "signal" }> => e.type === "signal");
+    expect(ring).toEqual({
+      type: "signal",
+      conversationId: id,
+      from: alice,
+      signal: { kind: "ring", callId: "call-1", media: "video" },
+    });
+    const got = await bEvents.next((e): e is Extract<MessengerEvent, { type: "signal" }> => e.type === "signal");
+    expect(got.signal).toEqual(offer);
+    expect((await a.history(id)).messages.filter((m) => JSON.stringify(m.content).includes("call-1"))).toEqual([]);
+
+    expect((await refusal(c.sendSignal(id, offer))).code).toBe("not_member");
+    expect((await refusal(a.sendSignal(id, offer, carol))).code).toBe("not_member");
+    expect((await refusal(a.sendSignal(id, { ...offer, kind: "bogus" as never }))).code).toBe("invalid_input");
+    await b.setConsent(alice, "denied");
+    expect((await refusal(a.sendSignal(id, offer))).code).toBe("blocked");
+    await b.setConsent(alice, "unknown");
+  });
+
+  it("closes a socket when its token expires; the client reconnects with a fresh token and misses nothing", async () => {
+    const a = hub.client(alice);
+    let tokens = 0;
+    const d = hub.client(dave, async () => {
+      tokens++;
+      return tokenFor(dave, 2);
+    });
+    const dEvents = recorder(d);
+    await d.connect();
+    const { id } = await a.openDirect(dave);
+    await dEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "connection" }> => e.type === "connection" && e.state === "closed",
+      5_000,
+    );
+    await a.send(id, { type: "text", text: "after expiry" });
+    await dEvents.next(isText("after expiry"), 5_000);
+    expect(tokens).toBeGreaterThanOrEqual(2);
+  });
+
+  it("sends a retried message (same clientId) once", async () => {
+    const a = hub.client(alice);
+    const { id } = await a.openDirect(dave);
+    const first = await a.send(id, { type: "text", text: "once" }, { clientId: "retry-1" });
+    const second = await a.send(id, { type: "text", text: "once" }, { clientId: "retry-1" });
+    expect(second.id).toBe(first.id);
+    expect((await a.history(id)).messages.filter((m) => m.id === first.id)).toHaveLength(1);
+  });
+
+  it("runs a group of three: admins add, remove, rename and promote; members cannot; removed members get nothing", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const c = hub.client(carol);
+    const bEvents = recorder(b);
+    const cEvents = recorder(c);
+    await Promise.all([a.connect(), b.connect(), c.connect()]);
+
+    const group = await a.createGroup({ name: "crew", members: [bob, carol] });
+    expect(group.members).toEqual([
+      { address: alice, role: "admin" },
+      { address: bob, role: "member" },
+      { address: carol, role: "member" },
+    ]);
+    await a.send(group.id, { type: "text", text: "welcome" });
+    await bEvents.next(isText("welcome"));
+    await cEvents.next(isText("welcome"));
+
+    expect((await refusal(b.renameGroup(group.id, "bob's"))).code).toBe("not_admin");
+    expect((await refusal(b.removeMembers(group.id, [carol]))).code).toBe("not_admin");
+    expect((await refusal(b.addMembers(group.id, [dave]))).code).toBe("not_admin");
+
+    expect((await a.renameGroup(group.id, "the crew")).name).toBe("the crew");
+    await a.setAdmin(group.id, bob, true);
+    const afterAdd = await b.addMembers(group.id, [dave]);
+    expect(afterAdd.members.map((m) => m.address)).toEqual([alice, bob, carol, dave]);
+
+    await b.removeMembers(group.id, [carol]);
+    await cEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "removed" }> => e.type === "removed" && e.conversationId === group.id,
+    );
+    expect((await refusal(c.send(group.id, { type: "text", text: "still here?" }))).code).toBe("not_member");
+    expect((await refusal(c.history(group.id))).code).toBe("not_member");
+    await a.send(group.id, { type: "text", text: "after carol left" });
+    await bEvents.next(isText("after carol left"));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(cEvents.messages()).not.toContain("after carol left");
+    expect((await c.listConversations()).map((x) => x.id)).not.toContain(group.id);
+  });
+
+  it("refuses a group beyond 250 members", async () => {
+    const a = hub.client(alice);
+    const many = Array.from({ length: 250 }, (_, i) => `0x${(i + 1).toString(16).padStart(40, "0")}` as `0x${string}`);
+    expect((await refusal(a.createGroup({ name: "too big", members: many }))).code).toBe("group_full");
+    const full = await a.createGroup({ name: "full", members: many.slice(0, 249) });
+    expect(full.members).toHaveLength(250);
+    expect((await refusal(a.addMembers(full.id, [bob]))).code).toBe("group_full");
+  });
+
+  it("holds a block: the blocked sender is refused (and told how to report) until unblocked", async () => {
+    const a = hub.client(alice);
+    const d = hub.client(dave);
+    const aEvents = recorder(a);
+    await a.connect();
+    const { id } = await d.openDirect(alice);
+    await d.send(id, { type: "text", text: "before the block" });
+    await aEvents.next(isText("before the block"));
+
+    await a.setConsent(dave, "denied");
+    expect(await a.consentOf(dave)).toBe("denied");
+    const refused = await refusal(d.send(id, { type: "text", text: "are you there?" }));
+    expect(refused.code).toBe("blocked");
+    expect(refused.report).toEqual({ conversationId: id, blockedBy: alice });
+    // The blocked user still reads the conversation (to prefill a report); the blocker no longer sees their messages.
+    expect((await d.history(id)).messages.map((m) => m.content)).toContainEqual({
+      type: "text",
+      text: "before the block",
+    });
+    expect((await a.history(id)).messages.filter((m) => m.sender === dave)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(aEvents.messages()).not.toContain("are you there?");
+
+    await a.setConsent(dave, "allowed");
+    await d.send(id, { type: "text", text: "after the unblock" });
+    await aEvents.next(isText("after the unblock"));
+  });
+
+  it("checks attachments by content and size, and serves them only to members", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const c = hub.client(carol);
+    const { id } = await a.openDirect(bob);
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const sent = await a.sendAttachment(id, { bytes: png, filename: "dot.png", mimeType: "image/png" });
+    expect(sent.content).toMatchObject({
+      type: "attachment",
+      attachment: { filename: "dot.png", mimeType: "image/png", size: 12 },
+    });
+    if (sent.content.type !== "attachment") throw new Error("not an attachment");
+    expect(await b.fetchAttachment(sent.content.attachment)).toEqual(png);
+    expect((await refusal(c.fetchAttachment(sent.content.attachment))).code).toBe("not_found");
+
+    // A script renamed to .png, a claim that does not match the bytes, an oversized file, an empty file.
+    const script = new TextEncoder().encode("MZ\u0000\u0001 not a picture");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: script, filename: "cat.png", mimeType: "image/png" }))).code,
+    ).toBe("attachment_type");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: png, filename: "a.pdf", mimeType: "application/pdf" }))).code,
+    ).toBe("attachment_type");
+    const big = new Uint8Array(64 * 1024 + 1).fill(0x41);
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: big, filename: "big.txt", mimeType: "text/plain" }))).code,
+    ).toBe("attachment_too_large");
+    expect(
+      (await refusal(a.sendAttachment(id, { bytes: new Uint8Array(0), filename: "e.txt", mimeType: "text/plain" })))
+        .code,
+    ).toBe("invalid_input");
+    // Someone else's upload cannot be sent as yours.
+    expect((await refusal(c.send((await c.openDirect(alice)).id, sent.content))).code).toBe("invalid_input");
+  });
+
+  it("refuses forged, expired, wrong-audience and missing tokens, over HTTP and WebSocket", async () => {
+    const forged = tokenFor(alice).replace(/\.[^.]+$/, ".AAAA");
+    const expired = signSessionToken({
+      address: alice,
+      audience: HUB_AUDIENCE,
+      ttlSeconds: 1,
+      secret: "messaging-test-secret-0123456789abcdef",
+      now: Math.floor(Date.now() / 1000) - 10,
+    });
+    const otherAudience = signSessionToken({
+      address: alice,
+      audience: "stream-gate",
+      ttlSeconds: 60,
+      secret: "messaging-test-secret-0123456789abcdef",
+    });
+    const otherSecret = signSessionToken({
+      address: alice,
+      audience: HUB_AUDIENCE,
+      ttlSeconds: 60,
+      secret: "x".repeat(40),
+    });
+    for (const token of [forged, expired, otherAudience, otherSecret, ""]) {
+      const client = hub.client(alice, async () => token);
+      expect((await refusal(client.listConversations())).code).toBe("unauthenticated");
+      expect((await refusal(client.connect())).code).toBe("unauthenticated");
+    }
+    const response = await fetch(`${hub.url}/v1/conversations`);
+    expect(response.status).toBe(401);
+  });
+
+  it("pages history and replays what a dropped socket missed, nothing lost or doubled", async () => {
+    const a = hub.client(alice);
+    const c = hub.client(carol);
+    const { id } = await a.openDirect(carol);
+    const cEvents = recorder(c);
+    await c.connect();
+    for (let i = 0; i < 25; i++) await a.send(id, { type: "text", text: `m${i}` });
+    await cEvents.next(isText("m24"));
+
+    const texts: string[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await c.history(id, { limit: 10, ...(before === undefined ? {} : { before }) });
+      texts.unshift(...page.messages.map((m) => (m.content.type === "text" ? m.content.text : "?")));
+      if (page.nextCursor === undefined) break;
+      before = page.nextCursor;
+    }
+    expect(texts).toEqual(Array.from({ length: 25 }, (_, i) => `m${i}`));
+  });
+
+  it("survives a hub restart mid-conversation: the client reconnects and gets what it missed once", async () => {
+    const first = await startTestHub();
+    const port = Number(new URL(first.url).port);
+    const a = first.client(alice);
+    const c = first.client(carol);
+    const cEvents = recorder(c);
+    await c.connect();
+    const { id } = await a.openDirect(carol);
+    await a.send(id, { type: "text", text: "before restart" });
+    await cEvents.next(isText("before restart"));
+
+    const closed = cEvents.next(
+      (e): e is Extract<MessengerEvent, { type: "connection" }> => e.type === "connection" && e.state === "closed",
+    );
+    await first.stop({ keepData: true });
+    await closed;
+    const second = await startTestHub({ port, dataDir: first.dataDir });
+    try {
+      const a2 = second.client(alice);
+      for (let i = 0; i < 5; i++) await a2.send(id, { type: "text", text: `after restart ${i}` });
+      await cEvents.next(isText("after restart 4"), 10_000);
+      await new Promise((r) => setTimeout(r, 300));
+      const texts = cEvents.messages();
+      // The last one was taken by `next` above; the others arrived exactly once, in order.
+      expect(texts.filter((t) => t.startsWith("after restart"))).toEqual([0, 1, 2, 3].map((i) => `after restart ${i}`));
+      expect(texts).not.toContain("before restart"); // consumed above, and never replayed again
+      expect((await a2.history(id)).messages).toHaveLength(6);
+    } finally {
+      await c.close();
+      await second.stop();
+    }
+  });
+});
