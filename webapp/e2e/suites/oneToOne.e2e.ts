@@ -62,7 +62,7 @@ describe("fans' dApp: one-to-one calls", () => {
     const { context, page, wallet } = await openWithWallet(browser, stack, fan.key);
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
-    await page.getByLabel("Amount (MESI)").fill("250");
+    await page.getByLabel("Offer (MESI)").fill("250");
     await page.getByLabel("Minutes", { exact: true }).fill("10");
     await page.getByTestId("session-request").click();
     const status = page.getByTestId("session-status");
@@ -104,7 +104,7 @@ describe("fans' dApp: one-to-one calls", () => {
     const { context, page } = await openWithWallet(browser, stack, fan.key);
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
-    await page.getByLabel("Amount (MESI)").fill("200");
+    await page.getByLabel("Offer (MESI)").fill("200");
     await page.getByLabel("Minutes", { exact: true }).fill("5");
     await page.getByTestId("session-request").click();
     const status = page.getByTestId("session-status");
@@ -146,7 +146,7 @@ describe("fans' dApp: one-to-one calls", () => {
     const { context, page, wallet } = await openWithWallet(browser, stack, fan.key);
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
-    const amount = page.getByLabel("Amount (MESI)");
+    const amount = page.getByLabel("Offer (MESI)");
     const minutes = page.getByLabel("Minutes", { exact: true });
     const cases: [string, string, string, RegExp][] = [
       ["0", "10", "#session-amount-error", /more than zero/],

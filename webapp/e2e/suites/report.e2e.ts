@@ -70,7 +70,7 @@ describe("fans' dApp: report abuse", () => {
     const { context, page } = await openWithWallet(browser, stack, fan.key);
     await page.goto(`${stack.urls.webapp}/c/bob`);
     await connectWallet(page);
-    await page.getByLabel("Amount (MESI)").fill("30");
+    await page.getByLabel("Offer (MESI)").fill("30");
     await page.getByLabel("Minutes", { exact: true }).fill("5");
     await page.getByTestId("session-request").click();
     await page.locator('[data-testid="session-status"][data-stage="waiting"]').waitFor({ timeout: 30_000 });

@@ -168,7 +168,8 @@ describe("fans' dApp: tickets", () => {
   });
 
   it("buys tickets by card through a ticket quote and the test-card page; the tickets reach the fan's wallet", async () => {
-    const streamId = await aliceSale(parseEther("8"), 10);
+    // 1 MESI = $0.01 locally and a card charge is at least $0.50: 3 × 20 MESI is above it.
+    const streamId = await aliceSale(parseEther("20"), 10);
     const fan = await newFan(1n);
     const { context, page } = await openWithWallet(browser, stack, fan.key);
     await page.goto(`${stack.urls.webapp}/c/alice`);
@@ -176,7 +177,7 @@ describe("fans' dApp: tickets", () => {
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
     await page.getByTestId("ticket-method-card").click();
     await page.getByLabel("How many").fill("3");
-    await page.getByTestId("ticket-total").filter({ hasText: "24 MESI" }).waitFor();
+    await page.getByTestId("ticket-total").filter({ hasText: "60 MESI" }).waitFor();
     await page.getByTestId("buy-tickets").click();
     await page.waitForURL(/\/pay\//);
     await page.getByTestId("pay-card").click();

@@ -138,7 +138,7 @@ export const en = {
   },
   oneToOne: {
     request: "Request a call",
-    amountLabel: "Amount (MESI)",
+    amountLabel: "Offer (MESI)",
     minutesLabel: "Minutes",
     hint: (min: string, from: number, to: number) =>
       `At least ${min} MESI, ${from}–${to} minutes. Refunded if not accepted.`,
