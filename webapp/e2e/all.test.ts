@@ -6,5 +6,8 @@ import { stopShared } from "./support/shared.ts";
 
 import "./suites/tips.e2e.ts";
 import "./suites/account.e2e.ts";
+import "./suites/tickets.e2e.ts";
+import "./suites/oneToOne.e2e.ts";
+import "./suites/report.e2e.ts";
 
 after(() => stopShared());

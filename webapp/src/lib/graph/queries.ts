@@ -1,6 +1,6 @@
 // The webapp's GraphQL documents, each typed with its result and variables.
 import { graphql } from "./client";
-import type { CreatorDetail, CreatorSummary, Meta, SessionRow, TipRow } from "./types";
+import type { CreatorDetail, CreatorSummary, Meta, SessionRow, TicketHoldingRow, TipRow } from "./types";
 
 const META = `_meta { block { number timestamp } hasIndexingErrors }`;
 const TIP_FIELDS = `id fan { id } creator { id } source amount fee channel memoHash timestamp blockNumber transactionHash`;
@@ -52,3 +52,28 @@ export const OpenSessionQuery = graphql<
 }`);
 
 export const MetaQuery = graphql<{ _meta: Meta }>(`query Meta { ${META} }`);
+
+export const FanTicketsQuery = graphql<
+  { ticketHoldings: TicketHoldingRow[]; _meta: Meta },
+  { holder: string; creator: string }
+>(`query FanTickets($holder: String!, $creator: String!) {
+  ticketHoldings(first: 100, where: { holder: $holder, balance_gt: "0", stream_: { creator: $creator } }) {
+    id balance stream { streamId metadataURI }
+  }
+  ${META}
+}`);
+
+export const FanSessionsQuery = graphql<
+  { oneToOneSessions: SessionRow[]; _meta: Meta },
+  { fan: string; creator: string }
+>(`query FanSessions($fan: String!, $creator: String!) {
+  oneToOneSessions(first: 5, where: { fan: $fan, creator: $creator }, orderBy: seq, orderDirection: desc) { ${SESSION_FIELDS} }
+  ${META}
+}`);
+
+export const SessionByIdQuery = graphql<{ oneToOneSessions: SessionRow[]; _meta: Meta }, { sessionId: string }>(
+  `query SessionById($sessionId: BigInt!) {
+  oneToOneSessions(first: 1, where: { sessionId: $sessionId }) { ${SESSION_FIELDS} }
+  ${META}
+}`,
+);

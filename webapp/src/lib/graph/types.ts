@@ -105,3 +105,9 @@ export interface CreatorDetail extends CreatorSummary {
   /** The creator's latest accepted one-to-one (its end tells whether they are in a call now). */
   readonly activeSessions: readonly { readonly endsAt: BigIntString | null }[];
 }
+
+export interface TicketHoldingRow {
+  readonly id: Hex;
+  readonly balance: BigIntString;
+  readonly stream: { readonly streamId: BigIntString; readonly metadataURI: string };
+}

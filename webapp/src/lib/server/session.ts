@@ -11,7 +11,8 @@ import { serverConfig } from "./config";
 export const SESSION_COOKIE = "mesi_session";
 const NONCE_COOKIE = "mesi_siwe_nonce";
 const SESSION_AUDIENCE = "webapp";
-export const SESSION_TTL_SECONDS = 7 * 24 * 3600;
+// @mesi/auth signs tokens for at most a day (signSessionToken refuses longer): a week here made every sign-in fail.
+export const SESSION_TTL_SECONDS = 24 * 3600;
 
 export interface Session {
   readonly address: Address;

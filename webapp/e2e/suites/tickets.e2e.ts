@@ -1,0 +1,240 @@
+// Tickets from a creator's profile in a real headless Chromium against the whole platform (`npm start`): a small
+// sale configured by the creator, bought with $MESI (permit + buy in one transaction) and gasless until it sells
+// out, the remaining supply updating live, owned tickets listed, and every bad input — each checked on-chain and
+// in the index, with screenshots at phone and desktop widths.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+
+import type { Deployment } from "@mesi/deployments";
+import type { Browser } from "playwright-core";
+import { parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { chainClients, connectWallet, graph, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import { shared } from "../support/shared.ts";
+import type { Stack } from "../support/stack.ts";
+
+let stack: Stack;
+let browser: Browser;
+let mesi: Deployment;
+
+/** A new fan with `mesi` $MESI (from fan1) and, unless `gas` is false, some ETH. */
+async function newFan(mesiAmount: bigint, gas = true): Promise<{ key: Hex; address: Address }> {
+  const key = generatePrivateKey();
+  const address = privateKeyToAccount(key).address;
+  const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan1.privateKey);
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.MesiToken,
+      chain: null,
+      functionName: "transfer",
+      args: [address, mesiAmount],
+    }),
+  });
+  if (gas) {
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.sendTransaction({ chain: null, to: address, value: parseEther("1") }),
+    });
+  }
+  return { key, address };
+}
+
+/** Alice creates a stream and opens a sale of `supply` tickets at `price`; waits until the index lists it. */
+async function aliceSale(price: bigint, supply: number, endsAt = 0): Promise<bigint> {
+  const alice = stack.accounts.creatorAlice;
+  const { publicClient, walletClient } = chainClients(stack, alice.privateKey);
+  const rules = {
+    isPrivate: false,
+    followers: false,
+    minTierRank: 0,
+    minTipped: 0n,
+    inviteSigner: zeroAddress,
+    kyfLevel: 0,
+  } as const;
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.CreatorRegistry,
+      chain: null,
+      functionName: "createStream",
+      args: [rules, "data:,tickets-e2e"],
+    }),
+  });
+  const streamId = await publicClient.readContract({ ...mesi.CreatorRegistry, functionName: "streamCount" });
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.MesiTickets,
+      chain: null,
+      functionName: "configureSale",
+      args: [streamId, price, supply, false, endsAt],
+    }),
+  });
+  await waitFor("the sale in the index", async () => {
+    const d = await graph<{ ticketSale: { supply: string } | null }>(
+      stack,
+      `query ($id: ID!) { ticketSale(id: $id) { supply } }`,
+      { id: streamId.toString() },
+    );
+    return d.ticketSale ?? undefined;
+  });
+  return streamId;
+}
+
+async function ticketBalance(fan: Address, streamId: bigint): Promise<bigint> {
+  const { publicClient } = chainClients(stack);
+  return publicClient.readContract({ ...mesi.MesiTickets, functionName: "balanceOf", args: [fan, streamId] });
+}
+
+async function indexedHolding(fan: Address, streamId: bigint, balance: bigint): Promise<void> {
+  await waitFor(`${balance} ticket(s) of stream ${streamId} in the index`, async () => {
+    const d = await graph<{ ticketHoldings: { balance: string }[] }>(
+      stack,
+      `query ($holder: String!, $stream: String!) { ticketHoldings(where: { holder: $holder, stream: $stream }) { balance } }`,
+      { holder: fan.toLowerCase(), stream: streamId.toString() },
+    );
+    return d.ticketHoldings[0]?.balance === balance.toString() ? true : undefined;
+  });
+}
+
+describe("fans' dApp: tickets", () => {
+  before(async () => {
+    ({ stack, browser, mesi } = await shared());
+  });
+
+  it("buys tickets with $MESI and gasless until sold out; remaining supply and owned tickets update live", async () => {
+    const streamId = await aliceSale(parseEther("5"), 3);
+    const buyer = await newFan(parseEther("100"));
+    const { publicClient } = chainClients(stack);
+    const { context, page, wallet } = await openWithWallet(browser, stack, buyer.key);
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    const panel = page.getByTestId("ticket-panel");
+    await panel.getByTestId("ticket-left").filter({ hasText: "3 of 3 left" }).waitFor();
+    await page.getByLabel("How many").fill("2");
+    await panel.getByTestId("ticket-total").filter({ hasText: "10 MESI" }).waitFor();
+    await panel.getByText("1 MESI").first().waitFor(); // the 10 % fee of 10 MESI
+    await screenshot(page, "tickets-dialog-desktop");
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-confirmed").waitFor({ timeout: 30_000 });
+    const hash = (await page.getByTestId("ticket-tx").textContent())!.trim() as Hex;
+    assert.equal((await publicClient.getTransactionReceipt({ hash })).status, "success");
+    assert.equal(
+      wallet.requests.filter((r) => r.method === "eth_sendTransaction").length,
+      1,
+      "permit signature + one transaction, no approve",
+    );
+    assert.equal(await ticketBalance(buyer.address, streamId), 2n);
+    assert.equal(
+      await publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [buyer.address] }),
+      parseEther("90"),
+    );
+    await indexedHolding(buyer.address, streamId, 2n);
+    await panel.getByTestId("ticket-left").filter({ hasText: "1 of 3 left" }).waitFor({ timeout: 10_000 });
+    await page.keyboard.press("Escape");
+    await page
+      .locator(`[data-testid="owned-ticket"][data-stream="${streamId}"]`)
+      .filter({ hasText: "2 ticket(s)" })
+      .waitFor({ timeout: 15_000 });
+
+    // A second fan, with no ETH at all, buys the last one gasless.
+    const gasless = await newFan(parseEther("20"), false);
+    const second = await openWithWallet(browser, stack, gasless.key, { viewport: PHONE });
+    await second.page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(second.page);
+    await second.page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await second.page.getByTestId("ticket-method-gasless").click();
+    await second.page.getByTestId("ticket-left").filter({ hasText: "1 of 3 left" }).waitFor();
+    await screenshot(second.page, "tickets-dialog-phone");
+    await second.page.getByTestId("buy-tickets").click();
+    await second.page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
+    const relayed = (await second.page.getByTestId("ticket-tx").textContent())!.trim() as Hex;
+    const tx = await publicClient.getTransaction({ hash: relayed });
+    assert.equal(tx.from.toLowerCase(), stack.accounts.relayer.address.toLowerCase(), "the relayer sent it");
+    assert.equal(await publicClient.getBalance({ address: gasless.address }), 0n, "the fan paid no gas");
+    assert.equal(await ticketBalance(gasless.address, streamId), 1n);
+    await indexedHolding(gasless.address, streamId, 1n);
+    await second.page.getByTestId("ticket-left").filter({ hasText: "Sold out" }).waitFor({ timeout: 10_000 });
+
+    // The profile lists the sale as sold out, without a Buy button.
+    await page.reload();
+    const row = page.locator(`[data-testid="ticket-sale"][data-stream="${streamId}"]`);
+    await row.filter({ hasText: "Sold out" }).waitFor();
+    assert.equal(await row.getByTestId("open-tickets").count(), 0, "no Buy button on a sold-out sale");
+    await screenshot(page, "tickets-sold-out-desktop");
+    await second.page.keyboard.press("Escape");
+    await screenshot(second.page, "tickets-profile-phone");
+    await second.context.close();
+    await context.close();
+  });
+
+  it("buys tickets by card through a ticket quote and the test-card page; the tickets reach the fan's wallet", async () => {
+    // 1 MESI = $0.01 locally and a card charge is at least $0.50: 3 × 20 MESI is above it.
+    const streamId = await aliceSale(parseEther("20"), 10);
+    const fan = await newFan(1n);
+    const { context, page } = await openWithWallet(browser, stack, fan.key);
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await page.getByTestId("ticket-method-card").click();
+    await page.getByLabel("How many").fill("3");
+    await page.getByTestId("ticket-total").filter({ hasText: "60 MESI" }).waitFor();
+    await page.getByTestId("buy-tickets").click();
+    await page.waitForURL(/\/pay\//);
+    await page.getByTestId("pay-card").click();
+    await page.getByTestId("card-done").waitFor({ timeout: 60_000 });
+    await waitFor("the card tickets on chain", async () =>
+      (await ticketBalance(fan.address, streamId)) === 3n ? true : undefined,
+    );
+    await indexedHolding(fan.address, streamId, 3n);
+    await context.close();
+  });
+
+  it("explains bad quantities, too little balance, a rejected signature and a closed sale; sends nothing twice", async () => {
+    const streamId = await aliceSale(parseEther("30"), 5);
+    const fan = await newFan(parseEther("50"));
+    const { context, page, wallet } = await openWithWallet(browser, stack, fan.key);
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    const quantity = page.getByLabel("How many");
+    const error = page.locator("#ticket-quantity-error");
+    const cases: [string, RegExp][] = [
+      ["", /Enter how many/],
+      ["0", /at least one ticket/],
+      ["1.5", /whole number/],
+      ["6", /aren't that many tickets left/],
+      ["2", /more than your balance/],
+    ];
+    for (const [typed, message] of cases) {
+      await quantity.fill(typed);
+      await page.getByTestId("buy-tickets").click();
+      await error.filter({ hasText: message }).waitFor({ timeout: 10_000 });
+      assert.equal(await quantity.inputValue(), typed, "the form keeps what the fan typed");
+    }
+    await screenshot(page, "tickets-bad-input");
+    assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, 0);
+    assert.equal(wallet.requests.filter((r) => r.method === "eth_signTypedData_v4").length, 0);
+
+    await quantity.fill("1");
+    wallet.rejectNext("eth_signTypedData_v4");
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-error").filter({ hasText: "You cancelled in your wallet" }).waitFor();
+    assert.equal(await quantity.inputValue(), "1");
+    assert.equal(await ticketBalance(fan.address, streamId), 0n);
+
+    // The creator closes the sale while the dialog is open: the panel says so within seconds.
+    const { publicClient, walletClient } = chainClients(stack, stack.accounts.creatorAlice.privateKey);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...mesi.MesiTickets,
+        chain: null,
+        functionName: "closeSale",
+        args: [streamId],
+      }),
+    });
+    await page.getByTestId("ticket-unavailable").filter({ hasText: "closed this sale" }).waitFor({ timeout: 10_000 });
+    await screenshot(page, "tickets-closed");
+    assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, 0);
+    await context.close();
+  });
+});

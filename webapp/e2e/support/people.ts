@@ -1,0 +1,62 @@
+// Accounts the one-to-one and report suites make on the fly: a fresh fan funded from fan1, and a SIWE session
+// cookie for any key (a moderator reading evidence from Node, as a browser would).
+import type { Deployment } from "@mesi/deployments";
+import { parseEther, type Address, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { createSiweMessage } from "viem/siwe";
+
+import { chainClients } from "./fixtures.ts";
+import type { Stack } from "./stack.ts";
+
+/** A new fan holding `mesiAmount` $MESI (from fan1) and 1 ETH for gas. */
+export async function freshFan(
+  stack: Stack,
+  mesi: Deployment,
+  mesiAmount: bigint,
+): Promise<{ key: Hex; address: Address }> {
+  const key = generatePrivateKey();
+  const address = privateKeyToAccount(key).address;
+  const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan1.privateKey);
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.MesiToken,
+      chain: null,
+      functionName: "transfer",
+      args: [address, mesiAmount],
+    }),
+  });
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.sendTransaction({ chain: null, to: address, value: parseEther("1") }),
+  });
+  return { key, address };
+}
+
+/** Signs in to the webapp with SIWE from Node and returns the session cookie ("mesi_session=…"). */
+export async function siweCookie(stack: Stack, privateKey: Hex): Promise<string> {
+  const account = privateKeyToAccount(privateKey);
+  const base = new URL(stack.urls.webapp);
+  const nonceResponse = await fetch(new URL("/api/siwe/nonce", base));
+  const nonceCookie = nonceResponse.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const { nonce } = (await nonceResponse.json()) as { nonce: string };
+  const message = createSiweMessage({
+    address: account.address,
+    chainId: stack.chainId,
+    domain: base.host,
+    nonce,
+    uri: base.origin,
+    version: "1",
+  });
+  const signature = await account.signMessage({ message });
+  const verify = await fetch(new URL("/api/siwe/verify", base), {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie: nonceCookie, origin: base.origin },
+    body: JSON.stringify({ message, signature }),
+  });
+  if (!verify.ok) throw new Error(`sign-in failed: ${verify.status} ${await verify.text()}`);
+  const session = verify.headers.getSetCookie().find((c) => c.startsWith("mesi_session="));
+  if (session === undefined) throw new Error("no session cookie");
+  return session.split(";")[0]!;
+}

@@ -1,0 +1,2 @@
+export { parseQuantity, type ParsedQuantity, type QuantityProblem } from "./parseQuantity";
+export { saleState, type SaleState } from "./saleState";
