@@ -18,6 +18,8 @@ export { errorsAbi } from "./errors-abi.ts";
 export {
   buyAuthorizationTypes,
   permitTypes,
+  quoteRequestDomain,
+  quoteRequestTypes,
   receiveWithAuthorizationTypes,
   tipAuthorizationTypes,
 } from "./typed-data.ts";

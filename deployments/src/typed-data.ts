@@ -49,3 +49,23 @@ export const receiveWithAuthorizationTypes = {
     { name: "nonce", type: "bytes32" },
   ],
 } as const;
+
+/** A fan's card-payment quote request, signed before a quote may hold ticket seats (the relayer checks it). */
+export const quoteRequestTypes = {
+  QuoteRequest: [
+    { name: "fan", type: "address" },
+    { name: "creator", type: "address" },
+    { name: "purpose", type: "string" },
+    { name: "mesiAmount", type: "uint256" },
+    { name: "streamId", type: "uint256" },
+    { name: "quantity", type: "uint32" },
+    { name: "channel", type: "uint8" },
+    { name: "channelRef", type: "bytes32" },
+    { name: "issuedAt", type: "uint64" },
+  ],
+} as const;
+
+/** The relayer's EIP-712 domain for quote requests. */
+export function quoteRequestDomain(chainId: number) {
+  return { name: "Mesi Relayer", version: "1", chainId } as const;
+}

@@ -7,6 +7,7 @@
 //
 // The webapp signs `quoteTypedData(request, chainId)` with
 // `walletClient.signTypedData(...)` and sends `{ ...request, issuedAt, signature }`.
+import { quoteRequestDomain, quoteRequestTypes } from "@mesi/deployments";
 import { zeroHash, type Address, type Hex, type TypedDataDomain } from "viem";
 
 import type { ChainClients } from "../chain/clients.ts";
@@ -14,19 +15,7 @@ import { BadRequestError, UnavailableError } from "../errors.ts";
 
 export const QUOTE_SIGNATURE_MAX_AGE_S = 300;
 
-export const quoteRequestTypes = {
-  QuoteRequest: [
-    { name: "fan", type: "address" },
-    { name: "creator", type: "address" },
-    { name: "purpose", type: "string" },
-    { name: "mesiAmount", type: "uint256" },
-    { name: "streamId", type: "uint256" },
-    { name: "quantity", type: "uint32" },
-    { name: "channel", type: "uint8" },
-    { name: "channelRef", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-  ],
-} as const;
+export { quoteRequestTypes };
 
 export interface SignedQuoteFields {
   readonly fan: Address;
@@ -43,7 +32,7 @@ export interface SignedQuoteFields {
 }
 
 export function quoteDomain(chainId: number): TypedDataDomain {
-  return { name: "Mesi Relayer", version: "1", chainId };
+  return quoteRequestDomain(chainId);
 }
 
 /** The typed data a fan signs for a quote request. */
