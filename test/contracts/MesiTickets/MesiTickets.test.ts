@@ -752,6 +752,7 @@ describe("MesiTickets", async () => {
           closeSale: "only the stream's creator (tested under sales)",
           setTicketOnly: "only the stream's creator (tested under sales)",
           buy: "a fan pays from their own allowance",
+          onCreditReversed: "the vault's chargeback callback: any other caller gets Tickets_NotVault",
           buyWithPermit: "a fan pays with their own permit",
           buyBySig: "anyone submits a fan's signed purchase (the signature is checked)",
           buyWithStablecoin: "a fan pays from their own stablecoin allowance",

@@ -444,6 +444,7 @@ describe("MesiVault administration", async () => {
           tipWithStablecoinAuthorization: "anyone submits a fan's EIP-3009 authorization (checked by the token)",
           onTransferReceived: "ERC-1363 hook: only $MESI gets past Vault_NotMesi",
           claim: "a creator claims their own cleared earnings",
+          openAccount: "any user opens their own Mesi account so others can pay them (msg.sender only)",
           settleCredits: "anyone settles credits whose hold has passed; the amounts are fixed",
           sweepFees: "anyone moves owed fees into the pool; the amounts are fixed",
           withdrawFees: "pays the fee pool only to the configured treasury",
