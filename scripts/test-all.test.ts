@@ -30,7 +30,7 @@ async function runHarness(suitesFile: string, filter?: string): Promise<Run> {
   return { code, output, lastLine: output.trimEnd().split("\n").at(-1) ?? "" };
 }
 
-describe("scripts/test-all.ts", () => {
+describe("the npm test harness (scripts/test-all.ts as a process)", () => {
   let dir: string;
   let suitesFile: string;
 
