@@ -1,7 +1,7 @@
 // Generates a large, realistic event history on a local chain fast: relayer
 // credit batches (fiat and off-chain stablecoin tips, one Credited event each)
 // spread over many days, interleaved with direct $MESI tips.
-import { keccak256, parseEther, toHex, zeroHash, type Account, type Hex } from "viem";
+import { encodeFunctionData, keccak256, parseEther, toHex, zeroHash, type Account, type Hex } from "viem";
 
 import { abis } from "@mesi/deployments";
 
@@ -64,6 +64,21 @@ export async function generateHistory(
   await confirm(
     await adminWallet.writeContract({ address: vault, abi: abis.MesiVault, functionName: "fundFloat", args: [float] }),
   );
+
+  // Credits go only to open Mesi accounts (Vault_NoAccount). The synthetic creators have no keys, so on this local
+  // anvil each one is impersonated to open its own account, as a real creator would.
+  for (const creator of creators) {
+    await pc.request({ method: "anvil_setBalance" as never, params: [creator, "0xde0b6b3a7640000"] as never });
+    await pc.request({ method: "anvil_impersonateAccount" as never, params: [creator] as never });
+    const hash = (await pc.request({
+      method: "eth_sendTransaction" as never,
+      params: [
+        { from: creator, to: vault, data: encodeFunctionData({ abi: abis.MesiVault, functionName: "openAccount" }) },
+      ] as never,
+    })) as Hex;
+    await confirm(hash);
+    await pc.request({ method: "anvil_stopImpersonatingAccount" as never, params: [creator] as never });
+  }
 
   const first = await pc.getBlock();
   let produced = 0;

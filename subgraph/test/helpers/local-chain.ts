@@ -16,6 +16,7 @@ import {
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 
+import { abis } from "../../../deployments/src/generated/abis.ts";
 import { deployMesi, type MesiDeployment } from "../../../scripts/lib/deploy.ts";
 import { DEFAULT_MNEMONIC } from "../../../scripts/lib/local-accounts.ts";
 import { startLocalChain } from "../../../scripts/lib/local-chain.ts";
@@ -61,6 +62,15 @@ export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> 
     moderator: moderator.address,
     verifier: verifier.address,
   });
+  // Payments go only to open Mesi accounts (Vault_NoAccount): every test account opens its own, as a user would.
+  for (const account of chain.accounts.slice(4)) {
+    const hash = await chain.wallet(account).writeContract({
+      address: deployment.contracts.MesiVault.address,
+      abi: abis.MesiVault,
+      functionName: "openAccount",
+    });
+    await chain.publicClient.waitForTransactionReceipt({ hash });
+  }
   const targets = Object.fromEntries(
     Object.entries(deployment.contracts).map(([name, location]) => [
       name,
