@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { parseEther, zeroAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
@@ -37,6 +37,15 @@ async function newFan(mesiAmount: bigint, gas = true): Promise<{ key: Hex; addre
     });
   }
   return { key, address };
+}
+
+/** Opens Alice's profile, reloading until it lists the sale (the profile reads the index through a short cache). */
+async function openProfileWithSale(page: Page, streamId: bigint): Promise<void> {
+  const button = page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`);
+  await waitFor("the new sale on the profile", async () => {
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    return (await button.count()) > 0 ? true : undefined;
+  });
 }
 
 /** Alice creates a stream and opens a sale of `supply` tickets at `price`; waits until the index lists it. */
@@ -105,7 +114,7 @@ describe("fans' dApp: tickets", () => {
     const buyer = await newFan(parseEther("100"));
     const { publicClient } = chainClients(stack);
     const { context, page, wallet } = await openWithWallet(browser, stack, buyer.key);
-    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await openProfileWithSale(page, streamId);
     await connectWallet(page);
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
     const panel = page.getByTestId("ticket-panel");
@@ -172,7 +181,7 @@ describe("fans' dApp: tickets", () => {
     const streamId = await aliceSale(parseEther("20"), 10);
     const fan = await newFan(1n);
     const { context, page } = await openWithWallet(browser, stack, fan.key);
-    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await openProfileWithSale(page, streamId);
     await connectWallet(page);
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
     await page.getByTestId("ticket-method-card").click();
@@ -193,7 +202,7 @@ describe("fans' dApp: tickets", () => {
     const streamId = await aliceSale(parseEther("30"), 5);
     const fan = await newFan(parseEther("50"));
     const { context, page, wallet } = await openWithWallet(browser, stack, fan.key);
-    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await openProfileWithSale(page, streamId);
     await connectWallet(page);
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
     const quantity = page.getByLabel("How many");
