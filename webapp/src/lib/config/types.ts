@@ -17,4 +17,8 @@ export interface PublicConfig {
   readonly origin: string;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
+  /** Live video: the media server's base URL (the local Livepeer-compatible server, or Livepeer's); null: no video. */
+  readonly mediaUrl: string | null;
+  /** Live video: the stream access gate (decisions and removal events); null: no video. */
+  readonly streamGateUrl: string | null;
 }
