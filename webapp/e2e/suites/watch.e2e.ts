@@ -93,7 +93,10 @@ async function aliceLive(title: string, rules = rulesOf(), ticketPrice?: bigint)
 }
 
 /** A browser context signed in (SIWE session cookie) as `key`. */
-async function signedInContext(key: Hex, viewport: { width: number; height: number } = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+async function signedInContext(
+  key: Hex,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport });
   contexts.push(context);
   const [name, value] = (await siweCookie(stack, key)).split(/=(.*)/s) as [string, string];
@@ -105,11 +108,14 @@ async function signedInContext(key: Hex, viewport: { width: number; height: numb
 
 /** Alice publishes her fake camera to `streamId` from a page (the key from her SIWE session, the stream key from the media server). */
 async function broadcast(streamId: string): Promise<void> {
-  const { context, page } = await signedInContext(stack.accounts.creatorAlice.privateKey);
+  const { page } = await signedInContext(stack.accounts.creatorAlice.privateKey);
   await page.goto(`${stack.urls.webapp}/`);
-  const keyResponse = await context.request.post(`${stack.urls.webapp}/live/${streamId}/key`);
-  assert.equal(keyResponse.status(), 200);
-  const { accessKey } = (await keyResponse.json()) as { accessKey: string };
+  // The page's own same-origin request, as the stream page makes it.
+  const { status, accessKey } = await page.evaluate(async (id) => {
+    const response = await fetch(`/live/${id}/key`, { method: "POST" });
+    return { status: response.status, accessKey: ((await response.json()) as { accessKey: string }).accessKey };
+  }, streamId);
+  assert.equal(status, 200);
   const ingest = await fetch(`${mediaUrl}/ingest/${streamId}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
