@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
-import type { Deployment } from "@mesi/deployments";
+import { readSessionState, sessionIdOf, type Deployment } from "@mesi/deployments";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { maxUint256, pad, parseEther, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
@@ -306,5 +306,57 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
     const anonymousPage = await anonymous.newPage();
     await anonymousPage.goto(`${stack.urls.webapp}/live/${streamId}`);
     await anonymousPage.getByTestId("watch-sign-in").waitFor({ timeout: 15_000 });
+  });
+  it("a creator in a one-to-one stays listed with 'in a one-to-one, ends about HH:MM'; others are told so", async () => {
+    // Runs last: the accepted call keeps Alice busy for its 5 minutes.
+    const streamId = await aliceLive("Late-night chat");
+    const fan = await freshFan(stack, mesi, parseEther("300"));
+    const alice = stack.accounts.creatorAlice;
+    await send(fan.key, {
+      ...mesi.MesiToken,
+      chain: null,
+      functionName: "approve",
+      args: [mesi.MesiVault.address, maxUint256], // the escrow is funded through the vault
+    });
+    await send(fan.key, {
+      ...mesi.OneToOneEscrow,
+      chain: null,
+      functionName: "request",
+      args: [alice.address, parseEther("200"), 5],
+    });
+    const { publicClient } = chainClients(stack);
+    const { record } = await readSessionState(
+      publicClient,
+      { address: mesi.OneToOneEscrow.address },
+      sessionIdOf(fan.address, alice.address, 1n),
+    );
+    await send(alice.privateKey, { ...mesi.OneToOneEscrow, chain: null, functionName: "accept", args: [record] });
+    const busyUntil = await publicClient.readContract({
+      ...mesi.OneToOneEscrow,
+      functionName: "busyUntil",
+      args: [alice.address],
+    });
+    const { page } = await signedInContext((await freshFan(stack, mesi, 1n)).key, PHONE);
+    const endsAt = await page.evaluate(
+      (at) =>
+        new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hour12: false }).format(
+          new Date(at * 1000),
+        ),
+      Number(busyUntil),
+    );
+    await waitFor("the call in the directory", async () => {
+      await page.goto(`${stack.urls.webapp}/live`);
+      const badge = page.locator(`[data-testid="live-card"][data-stream="${streamId}"] [data-testid="live-in-call"]`);
+      return (await badge.count()) > 0 ? true : undefined;
+    });
+    const badge = page.locator(`[data-testid="live-card"][data-stream="${streamId}"] [data-testid="live-in-call"]`);
+    assert.equal((await badge.textContent())!.trim(), `In a one-to-one, ends about ${endsAt}`);
+    await screenshot(page, "live-now-one-to-one-phone");
+    await page.goto(`${stack.urls.webapp}/live/${streamId}`);
+    await page.getByTestId("watch-refused").waitFor({ timeout: 15_000 });
+    assert.match(
+      (await page.getByTestId("watch-reason").textContent())!,
+      new RegExp(`one-to-one call, ends about ${endsAt}`),
+    );
   });
 });

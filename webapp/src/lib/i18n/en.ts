@@ -360,6 +360,8 @@ export const en = {
     about: "About this stream",
     profile: "View profile",
     tipAlert: (who: string, amount: string) => `${who} tipped ${amount}`,
+    tipsTitle: "Tips on this stream",
+    tipsEmpty: (name: string) => `Tip ${name} — your tip shows on the stream for everyone.`,
     removedTitle: "You left the stream",
     noVideo: "Live video isn't configured on this server.",
     refused: {

@@ -6,7 +6,7 @@ export const LiveCreatorsQuery = graphql<
   { creators: { id: string; profileURI: string | null }[]; _meta: Meta },
   { ids: string[] }
 >(`
-  query LiveCreators($ids: [ID!]!) {
+  query LiveCreators($ids: [Bytes!]!) {
     creators(first: 1000, where: { id_in: $ids }) {
       id
       profileURI
