@@ -1,5 +1,5 @@
-// Amounts shown to a person: exact decimal strings from formatUnits, grouped and rounded by Intl, never floats.
-import { formatUnits } from "viem";
+// Amounts shown to a person: exact decimal strings from formatUnits (./units), grouped and rounded by Intl, never floats.
+import { formatUnits } from "./units";
 
 export interface FormatAmountOptions {
   readonly locale?: string;
