@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 
 import { randomBytes } from "node:crypto";
 
+import { startKyf } from "@mesi/kyf";
 import { startMessageHub } from "@mesi/messaging/hub";
 import { startLocalRelayer } from "@mesi/relayer";
 import { startStreaming } from "@mesi/streaming";
@@ -82,6 +83,7 @@ interface PlatformContext {
   mediaUrl?: string;
   gateUrl?: string;
   hubUrl?: string;
+  kyfUrl?: string;
   /** Signs the webapp's sessions; the stream gate and the message hub verify the tokens minted from them. */
   readonly sessionSecret: string;
 }
@@ -263,6 +265,39 @@ const messagingService: Service<PlatformContext> = {
   },
 };
 
+const kyfService: Service<PlatformContext> = {
+  name: "kyf",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const deployment = required(context.deployment, "the deployment");
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "kyf");
+    log("starting the KYF verifier (embedded: encrypted SQLite, attests with the verifier role)…");
+    // The deploy grants VERIFIER_ROLE to the verifier account; the service signs its attestations with that key.
+    const kyf = await startKyf({
+      dataDir: join(context.options.dataDir, "kyf"),
+      secret: context.sessionSecret,
+      // A fresh key per start: the data directory (and the chain) are wiped at every start anyway.
+      encryptionKey: randomBytes(32).toString("hex"),
+      rpcUrl: chain.url,
+      chainId: chain.chainId,
+      registry: deployment.contracts.KyfRegistry.address,
+      verifierPrivateKey: context.accounts.verifier.privateKey,
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      logger: logs.logger,
+    });
+    context.kyfUrl = kyf.url;
+    return {
+      url: kyf.url,
+      details: [
+        `KYF verifier (${kyf.provider}): registration data encrypted at rest, attests as ${context.accounts.verifier.address}; a KYC provider's webhook (Persona) in production`,
+        `log: ${logs.file}`,
+      ],
+      stop: () => kyf.stop(),
+    };
+  },
+};
+
 const webappService: Service<PlatformContext> = {
   name: "webapp",
   async start(context, log) {
@@ -282,6 +317,7 @@ const webappService: Service<PlatformContext> = {
         PUBLIC_MEDIA_URL: required(context.mediaUrl, "the media server"),
         PUBLIC_STREAM_GATE_URL: required(context.gateUrl, "the stream gate"),
         PUBLIC_MESSAGE_HUB_URL: required(context.hubUrl, "the message hub"),
+        PUBLIC_KYF_URL: required(context.kyfUrl, "the KYF verifier"),
       },
       onOutput: log,
     });
@@ -301,6 +337,7 @@ const services: readonly Service<PlatformContext>[] = [
   indexerService,
   streamingService,
   messagingService,
+  kyfService,
   webappService,
 ];
 

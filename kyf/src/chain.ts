@@ -86,7 +86,11 @@ export function viemKyfChain(parameters: ViemKyfChainParameters): KyfChain {
       return { blockNumber, consented };
     },
     hasVerifierRole() {
-      return publicClient.readContract({ ...registry, functionName: "hasRole", args: [VERIFIER_ROLE, account.address] });
+      return publicClient.readContract({
+        ...registry,
+        functionName: "hasRole",
+        args: [VERIFIER_ROLE, account.address],
+      });
     },
   };
 }

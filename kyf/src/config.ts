@@ -2,7 +2,10 @@
 import { isAddress, isHex, type Address, type Hex } from "viem";
 import { z } from "zod";
 
-const address = z.string().refine(isAddress, "must be an address").transform((value) => value as Address);
+const address = z
+  .string()
+  .refine(isAddress, "must be an address")
+  .transform((value) => value as Address);
 
 const providerSchema = z.discriminatedUnion("kind", [
   /** The embedded default: the fan types their data into the webapp; the service checks the form and attests. */
@@ -29,7 +32,10 @@ export const KyfConfigSchema = z.object({
   rpcUrl: z.string().url(),
   chainId: z.number().int().positive(),
   registry: address,
-  verifierPrivateKey: z.string().refine((value) => isHex(value) && value.length === 66, "must be a 32-byte hex key").transform((value) => value as Hex),
+  verifierPrivateKey: z
+    .string()
+    .refine((value) => isHex(value) && value.length === 66, "must be a 32-byte hex key")
+    .transform((value) => value as Hex),
   /** How long an attestation lasts. */
   attestationDays: z.number().int().min(1).max(3_650).default(365),
   provider: providerSchema.default({ kind: "embedded" }),

@@ -1,11 +1,6 @@
 // Errors the service answers with: a code (stable, for clients), an HTTP status, and a sentence.
 export type KyfErrorCode =
-  | "invalid_input"
-  | "unauthenticated"
-  | "forbidden"
-  | "not_found"
-  | "provider_only"
-  | "chain_unavailable";
+  "invalid_input" | "unauthenticated" | "forbidden" | "not_found" | "provider_only" | "chain_unavailable";
 
 export const HTTP_STATUS: Readonly<Record<KyfErrorCode, number>> = {
   invalid_input: 400,

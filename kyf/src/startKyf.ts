@@ -13,7 +13,12 @@ import { z, ZodError } from "zod";
 import { viemKyfChain, type KyfChain } from "./chain.ts";
 import { parseKyfConfig, type KyfConfigInput } from "./config.ts";
 import { HTTP_STATUS, KyfError } from "./errors.ts";
-import { parsePersonaWebhook, PERSONA_SIGNATURE_HEADER, WebhookPayloadError, WebhookSignatureError } from "./providers/persona.ts";
+import {
+  parsePersonaWebhook,
+  PERSONA_SIGNATURE_HEADER,
+  WebhookPayloadError,
+  WebhookSignatureError,
+} from "./providers/persona.ts";
 import { SealedBox } from "./sealedBox.ts";
 import { KyfStore } from "./store.ts";
 import { KyfVerifier } from "./verifier.ts";
@@ -36,7 +41,10 @@ export interface RunningKyf {
 }
 
 const walletParam = z.object({
-  fan: z.string().refine(isAddress, "must be an address").transform((value) => getAddress(value)),
+  fan: z
+    .string()
+    .refine(isAddress, "must be an address")
+    .transform((value) => getAddress(value)),
 });
 
 export async function startKyf(parameters: StartKyfParameters): Promise<RunningKyf> {
@@ -70,13 +78,16 @@ export async function startKyf(parameters: StartKyfParameters): Promise<RunningK
   await app.register(cors, { origin: config.corsOrigins, methods: ["GET", "POST"] });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
-    if (error instanceof KyfError) return reply.status(HTTP_STATUS[error.code]).send({ error: error.code, message: error.message });
+    if (error instanceof KyfError)
+      return reply.status(HTTP_STATUS[error.code]).send({ error: error.code, message: error.message });
     if (error instanceof ZodError) {
       const message = error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ");
       return reply.status(400).send({ error: "invalid_input", message });
     }
-    if (error instanceof WebhookSignatureError) return reply.status(401).send({ error: error.reason, message: error.message });
-    if (error instanceof WebhookPayloadError) return reply.status(422).send({ error: "invalid_event", message: error.message });
+    if (error instanceof WebhookSignatureError)
+      return reply.status(401).send({ error: error.reason, message: error.message });
+    if (error instanceof WebhookPayloadError)
+      return reply.status(422).send({ error: "invalid_event", message: error.message });
     if (error.statusCode !== undefined && error.statusCode < 500) {
       return reply.status(error.statusCode).send({ error: "invalid_input", message: error.message });
     }
@@ -87,7 +98,8 @@ export async function startKyf(parameters: StartKyfParameters): Promise<RunningK
   const who = (request: FastifyRequest): Address => {
     const header = request.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice(7) : "";
-    if (token === "") throw new KyfError("unauthenticated", "sign in with your wallet first (a session token is required)");
+    if (token === "")
+      throw new KyfError("unauthenticated", "sign in with your wallet first (a session token is required)");
     try {
       return verifySessionToken({ token, audience: KYF_AUDIENCE, secret: config.secret }).address;
     } catch (error) {

@@ -109,8 +109,7 @@ export class KyfStore {
 
   registration(wallet: Address): StoredRegistration | undefined {
     const row = this.#db.prepare("SELECT * FROM registrations WHERE wallet = ?").get(wallet) as
-      | RegistrationRow
-      | undefined;
+      RegistrationRow | undefined;
     if (row === undefined) return undefined;
     return {
       wallet: row.wallet as Address,
@@ -126,9 +125,7 @@ export class KyfStore {
 
   logDisclosure(entry: DisclosureLogEntry): void {
     this.#db
-      .prepare(
-        "INSERT INTO disclosure_log (creator, fan, at, block_number, outcome, reason) VALUES (?, ?, ?, ?, ?, ?)",
-      )
+      .prepare("INSERT INTO disclosure_log (creator, fan, at, block_number, outcome, reason) VALUES (?, ?, ?, ?, ?, ?)")
       .run(entry.creator, entry.fan, entry.at, entry.blockNumber.toString(), entry.outcome, entry.reason);
   }
 
@@ -149,8 +146,10 @@ export class KyfStore {
 
   /** Records a provider event id; false if it was seen before. */
   firstDelivery(eventId: string, now: number): boolean {
-    return this.#db.prepare("INSERT OR IGNORE INTO provider_events (id, received_at) VALUES (?, ?)").run(eventId, now)
-      .changes === 1;
+    return (
+      this.#db.prepare("INSERT OR IGNORE INTO provider_events (id, received_at) VALUES (?, ?)").run(eventId, now)
+        .changes === 1
+    );
   }
 
   /** Forgets an event whose handling failed, so the provider's retry is handled. */

@@ -94,7 +94,8 @@ export class KyfVerifier {
   /** What the fan may see about themselves: whether and how they are attested (never the data back). */
   status(wallet: Address): RegistrationStatus {
     const row = this.#deps.store.registration(wallet);
-    if (row === undefined) return { registered: false, level: null, expiresAt: null, attestationTx: null, source: null };
+    if (row === undefined)
+      return { registered: false, level: null, expiresAt: null, attestationTx: null, source: null };
     return {
       registered: true,
       level: row.level,

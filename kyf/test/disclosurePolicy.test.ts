@@ -32,7 +32,12 @@ describe("decideDisclosure", () => {
   });
 
   it("names the block whose state decided", () => {
-    const decision = decideDisclosure({ creator, fan, registered: true, consent: { consented: false, blockNumber: 9n } });
+    const decision = decideDisclosure({
+      creator,
+      fan,
+      registered: true,
+      consent: { consented: false, blockNumber: 9n },
+    });
     expect(decision.blockNumber).toBe(9n);
   });
 });

@@ -56,7 +56,12 @@ const approvedWithFields = inquiryEvent("inquiry.approved", {
 
 describe("Persona webhook signature", () => {
   it("accepts a delivery signed as the docs describe and reads the approved inquiry", () => {
-    const verdict = parsePersonaWebhook(approvedWithFields, signPersonaPayload(approvedWithFields, secret, now - 5), params, now);
+    const verdict = parsePersonaWebhook(
+      approvedWithFields,
+      signPersonaPayload(approvedWithFields, secret, now - 5),
+      params,
+      now,
+    );
     expect(verdict).toEqual({
       kind: "approved",
       eventId: "evt_XGuYWp7WuDzNxie5z16s7sGJ",
@@ -81,9 +86,9 @@ describe("Persona webhook signature", () => {
       }
       return "accepted";
     };
-    expect(refusal(approvedWithFields, signPersonaPayload(approvedWithFields, "wbhsec_attacker-guess-000000", now))).toBe(
-      "bad_signature",
-    );
+    expect(
+      refusal(approvedWithFields, signPersonaPayload(approvedWithFields, "wbhsec_attacker-guess-000000", now)),
+    ).toBe("bad_signature");
     const signedOriginal = signPersonaPayload(approvedWithFields, secret, now);
     expect(refusal(approvedWithFields.replace("1990-01-31", "1980-01-31"), signedOriginal)).toBe("bad_signature");
     expect(refusal(approvedWithFields, undefined)).toBe("missing_signature");

@@ -78,8 +78,16 @@ export function verifyPersonaSignature(
     }
     const timestamp = fields.get("t");
     const signature = fields.get("v1");
-    if (timestamp === undefined || !/^\d+$/.test(timestamp) || signature === undefined || !/^[0-9a-f]{64}$/i.test(signature)) {
-      throw new WebhookSignatureError("malformed_signature", "the Persona-Signature header is not t=<seconds>,v1=<hex>");
+    if (
+      timestamp === undefined ||
+      !/^\d+$/.test(timestamp) ||
+      signature === undefined ||
+      !/^[0-9a-f]{64}$/i.test(signature)
+    ) {
+      throw new WebhookSignatureError(
+        "malformed_signature",
+        "the Persona-Signature header is not t=<seconds>,v1=<hex>",
+      );
     }
     if (Math.abs(nowSeconds - Number(timestamp)) > parameters.toleranceSeconds) continue;
     sawFresh = true;
