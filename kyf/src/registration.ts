@@ -56,3 +56,5 @@ export function registrationSchema(now: Date = new Date()) {
       .refine((value) => ISO_COUNTRY_CODES.has(value), "choose a country (ISO 3166-1 two-letter code)"),
   }) satisfies z.ZodType<RegistrationData, z.ZodTypeDef, unknown>;
 }
+
+export { ISO_COUNTRY_CODES } from "./countries.ts";

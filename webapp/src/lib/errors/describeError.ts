@@ -14,6 +14,7 @@ import {
 } from "viem";
 
 import { IndexerError } from "$lib/graph/client";
+import { KyfFanNotAttestedError, KyfServiceError, KyfUnavailableError } from "$lib/kyf/errors";
 import { m } from "$lib/i18n";
 
 /** An answer from the relayer's HTTP API that was not 2xx: `{ error, message }`. */
@@ -89,6 +90,9 @@ export function describeError(error: unknown): DescribedError {
     return { message: error.message, retryable: error.status >= 500 };
   }
   if (error instanceof IndexerError) return { message: m.indexDown, retryable: error.retryable };
+  if (error instanceof KyfFanNotAttestedError) return { message: m.kyf.fanNotAttested, retryable: false };
+  if (error instanceof KyfUnavailableError) return { message: m.kyf.unavailable, retryable: false };
+  if (error instanceof KyfServiceError) return { message: error.message, retryable: error.status >= 500 };
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError))
       return { message: m.errors.rejected, retryable: true };
