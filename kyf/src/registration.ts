@@ -39,21 +39,21 @@ export function registrationSchema(now: Date = new Date()) {
     legalName: z
       .string()
       .trim()
-      .min(2, "give your full legal name")
-      .max(MAX_LEGAL_NAME_LENGTH, `at most ${MAX_LEGAL_NAME_LENGTH} characters`)
+      .min(2, "Give your full legal name.")
+      .max(MAX_LEGAL_NAME_LENGTH, `Use at most ${MAX_LEGAL_NAME_LENGTH} characters.`)
       // Letters of any script, spaces, and the marks names use (hyphen, apostrophe, period).
-      .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "use letters, spaces, hyphens, apostrophes and periods only"),
+      .regex(/^[\p{L}\p{M}][\p{L}\p{M} .'’-]*$/u, "Use letters, spaces, hyphens, apostrophes and periods only."),
     dateOfBirth: z
       .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/, "write the date as YYYY-MM-DD")
-      .refine(isCalendarDate, "that date does not exist")
-      .refine((value) => ageOn(value, now) >= MINIMUM_AGE, `you must be at least ${MINIMUM_AGE}`)
-      .refine((value) => ageOn(value, now) <= MAXIMUM_AGE, "check the year of birth"),
+      .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter your date of birth.")
+      .refine(isCalendarDate, "That date does not exist.")
+      .refine((value) => ageOn(value, now) >= MINIMUM_AGE, `You must be at least ${MINIMUM_AGE} to verify.`)
+      .refine((value) => ageOn(value, now) <= MAXIMUM_AGE, "Check the year of birth."),
     country: z
       .string()
       .trim()
       .transform((value) => value.toUpperCase())
-      .refine((value) => ISO_COUNTRY_CODES.has(value), "choose a country (ISO 3166-1 two-letter code)"),
+      .refine((value) => ISO_COUNTRY_CODES.has(value), "Choose your country."),
   }) satisfies z.ZodType<RegistrationData, z.ZodTypeDef, unknown>;
 }
 

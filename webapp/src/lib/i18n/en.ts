@@ -344,6 +344,7 @@ export const en = {
     verified: (level: number) => `Verified · level ${level}`,
     validUntil: (date: string) => `Valid until ${date}`,
     notVerified: "Not verified yet",
+    howItWorks: "Takes a minute: Mesi's verifier checks your details and records that you're verified on-chain.",
     expired: (date: string) => `Your verification expired on ${date}. Verify again to answer requests.`,
     formTitle: "Verify your identity",
     legalName: "Legal name",
@@ -372,8 +373,13 @@ export const en = {
     logTitle: "Who viewed your details",
     logEmpty: "Nobody has viewed your details.",
     viewedBy: (who: string, date: string) => `${who} viewed them ${date}`,
+    // Under three days, in hours: "47 h 12 min" reads better against a 48-hour deadline than "1 d 23 h".
     timeLeft: (days: number, hours: number, minutes: number) =>
-      days > 0 ? `${days} d ${hours} h` : hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`,
+      days >= 3
+        ? `${days} d ${hours} h`
+        : days * 24 + hours > 0
+          ? `${days * 24 + hours} h ${minutes} min`
+          : `${minutes} min`,
     studioTitle: "Fans' verified details",
     studioIntro:
       "Ask a verified fan to share their legal name, date of birth and country. They have 48 hours to agree — a paid one-to-one waiting on it is refunded otherwise. You see the details only while they agree.",
