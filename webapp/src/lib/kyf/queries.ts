@@ -3,7 +3,7 @@ import { graphql } from "$lib/graph/client";
 
 export interface KyfDisclosureRow {
   readonly id: string;
-  readonly creator: { readonly id: string };
+  readonly creator: { readonly id: string; readonly profileURI: string | null };
   readonly fan: { readonly id: string };
   readonly requestedAt: string;
   readonly deadline: string;
@@ -11,7 +11,7 @@ export interface KyfDisclosureRow {
   readonly events: readonly { readonly kind: "REQUESTED" | "CONSENTED" | "CONSENT_REVOKED" }[];
 }
 
-const FIELDS = `id creator { id } fan { id } requestedAt deadline consented
+const FIELDS = `id creator { id profileURI } fan { id } requestedAt deadline consented
   events(first: 1, orderBy: timestamp, orderDirection: desc) { kind }`;
 
 export const FanKyfRequestsQuery = graphql<{ kyfDisclosures: KyfDisclosureRow[] }, { fan: string }>(
