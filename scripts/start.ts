@@ -45,6 +45,13 @@ const Options = z.object({
   dataDir: z.string().min(1).default(join(root, ".mesi")),
   /** Mine a block every N seconds, as an L2 does, instead of one per transaction. */
   blockTime: z.coerce.number().int().min(1).max(60).optional(),
+  /** Where KYF registration data comes from: the local form (default) or Persona's signed webhook. */
+  kyfProvider: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("embedded") }),
+      z.object({ kind: z.literal("persona"), webhookSecret: z.string().min(16) }),
+    ])
+    .default({ kind: "embedded" }),
 });
 type Options = z.infer<typeof Options>;
 
@@ -65,6 +72,11 @@ function parseOptions(argv: readonly string[]): Options {
     seed: !values["no-seed"],
     dataDir: values["data-dir"],
     blockTime: values["block-time"],
+    // MESI_KYF_PROVIDER=persona with MESI_KYF_PERSONA_WEBHOOK_SECRET points the verifier at Persona's webhook.
+    kyfProvider:
+      process.env.MESI_KYF_PROVIDER === "persona"
+        ? { kind: "persona", webhookSecret: process.env.MESI_KYF_PERSONA_WEBHOOK_SECRET }
+        : undefined,
   });
 }
 
@@ -283,6 +295,7 @@ const kyfService: Service<PlatformContext> = {
       chainId: chain.chainId,
       registry: deployment.contracts.KyfRegistry.address,
       verifierPrivateKey: context.accounts.verifier.privateKey,
+      provider: context.options.kyfProvider,
       corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
       logger: logs.logger,
     });
@@ -290,7 +303,9 @@ const kyfService: Service<PlatformContext> = {
     return {
       url: kyf.url,
       details: [
-        `KYF verifier (${kyf.provider}): registration data encrypted at rest, attests as ${context.accounts.verifier.address}; a KYC provider's webhook (Persona) in production`,
+        kyf.provider === "persona"
+          ? `KYF verifier (Persona): signed webhooks at ${kyf.url}/webhooks/persona; attests as ${context.accounts.verifier.address}`
+          : `KYF verifier (embedded form): registration data encrypted at rest, attests as ${context.accounts.verifier.address}; MESI_KYF_PROVIDER=persona for Persona's webhook`,
         `log: ${logs.file}`,
       ],
       stop: () => kyf.stop(),

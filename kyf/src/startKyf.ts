@@ -99,7 +99,7 @@ export async function startKyf(parameters: StartKyfParameters): Promise<RunningK
     const header = request.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice(7) : "";
     if (token === "")
-      throw new KyfError("unauthenticated", "sign in with your wallet first (a session token is required)");
+      throw new KyfError("unauthenticated", "Sign in with your wallet first (a session token is required).");
     try {
       return verifySessionToken({ token, audience: KYF_AUDIENCE, secret: config.secret }).address;
     } catch (error) {
@@ -117,7 +117,7 @@ export async function startKyf(parameters: StartKyfParameters): Promise<RunningK
   app.post("/v1/registration", async (request, reply) => {
     const fan = who(request);
     if (provider.kind !== "embedded") {
-      throw new KyfError("provider_only", "registration goes through the identity provider's own verification flow");
+      throw new KyfError("provider_only", "Registration goes through the identity provider's own verification flow.");
     }
     const status = await verifier.register(fan, request.body, { source: "embedded", level: provider.level });
     return reply.status(201).send(status);

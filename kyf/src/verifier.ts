@@ -41,9 +41,10 @@ export interface Disclosure {
 }
 
 const REFUSALS = {
-  self: "a creator cannot ask for their own data",
-  not_registered: "this fan has not registered with the verifier",
-  no_consent: "this fan's consent to you does not stand (not given, revoked, or the attestation expired)",
+  self: "A creator cannot ask for their own details.",
+  not_registered: "This fan has not registered with the verifier.",
+  no_consent:
+    "This fan does not share their details with you now (not given, withdrawn, or their verification expired).",
 } as const;
 
 export class KyfVerifier {
@@ -84,7 +85,10 @@ export class KyfVerifier {
       tx = await chain.attest(wallet, origin.level, expiresAt);
     } catch (error) {
       logger.error({ err: error, wallet }, "attestation failed");
-      throw new KyfError("chain_unavailable", "your data is saved, but the attestation could not be sent; try again");
+      throw new KyfError(
+        "chain_unavailable",
+        "Your details are saved, but the attestation could not be sent. Try again.",
+      );
     }
     store.markAttested(wallet, tx);
     logger.info({ wallet, level: origin.level, expiresAt, tx, source: origin.source }, "attested");
@@ -114,7 +118,7 @@ export class KyfVerifier {
       consent = await chain.consent(creator, fan);
     } catch (error) {
       logger.error({ err: error, creator, fan }, "consent read failed");
-      throw new KyfError("chain_unavailable", "the chain could not be read; nothing was disclosed");
+      throw new KyfError("chain_unavailable", "The chain could not be read; nothing was disclosed. Try again.");
     }
     const decision = decideDisclosure({ creator, fan, registered: row !== undefined, consent });
     const entry: DisclosureLogEntry = {

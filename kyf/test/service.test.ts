@@ -161,7 +161,7 @@ describe("KYF verifier service on anvil", () => {
     // Asked but not consented: refused.
     const pending = await read(creator);
     expect(pending.status).toBe(403);
-    expect((await pending.json()).message).toMatch(/consent/);
+    expect((await pending.json()).message).toMatch(/does not share their details/);
 
     await send(fan, "consent", creator.address);
     const allowed = await read(creator);

@@ -194,7 +194,7 @@ describe("KYF: register, attest, ask, consent, disclose, revoke", () => {
     await row.getByRole("button", { name: "Hide" }).click();
     await row.getByTestId("fans-show").click();
     await row.getByTestId("fans-refused").waitFor({ timeout: 20_000 });
-    assert.match((await row.getByTestId("fans-refused").textContent()) ?? "", /consent/);
+    assert.match((await row.getByTestId("fans-refused").textContent()) ?? "", /stopped sharing/);
     assert.equal(await row.getByTestId("fans-details").count(), 0);
     await row.and(creatorPage.locator('[data-stage="withdrawn"]')).waitFor({ timeout: 30_000 });
     await shots(creatorPage, "kyf-creator-revoked");

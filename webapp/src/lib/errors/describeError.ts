@@ -92,7 +92,11 @@ export function describeError(error: unknown): DescribedError {
   if (error instanceof IndexerError) return { message: m.indexDown, retryable: error.retryable };
   if (error instanceof KyfFanNotAttestedError) return { message: m.kyf.fanNotAttested, retryable: false };
   if (error instanceof KyfUnavailableError) return { message: m.kyf.unavailable, retryable: false };
-  if (error instanceof KyfServiceError) return { message: error.message, retryable: error.status >= 500 };
+  if (error instanceof KyfServiceError) {
+    if (error.code === "forbidden") return { message: m.kyf.refused, retryable: false };
+    if (error.code === "unauthenticated") return { message: m.kyf.signInAgain, retryable: true };
+    return { message: error.message, retryable: error.status >= 500 };
+  }
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError))
       return { message: m.errors.rejected, retryable: true };

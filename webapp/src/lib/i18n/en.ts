@@ -340,6 +340,8 @@ export const en = {
     signIn: "Sign in",
     signingIn: "Check your wallet…",
     unavailable: "Identity verification isn't available on this network.",
+    refused: "This fan doesn't share their details with you now: they haven't agreed, or they stopped sharing.",
+    signInAgain: "Your sign-in expired. Sign in again to continue.",
     fanNotAttested: "This fan hasn't verified their identity yet, so no request was sent. Ask them to verify first.",
     verified: (level: number) => `Verified · level ${level}`,
     validUntil: (date: string) => `Valid until ${date}`,
