@@ -4,7 +4,7 @@ import { getAccount, readContract, waitForTransactionReceipt, writeContract, typ
 import type { Deployment } from "@mesi/deployments";
 import { isAddressEqual, type Address, type Hex } from "viem";
 
-import { WalletDisconnectedError } from "$lib/errors";
+import { WalletDisconnectedError } from "$lib/errors/classes";
 
 import type { DisclosureRecord } from "./disclosureState";
 import { KyfFanNotAttestedError } from "./errors";
