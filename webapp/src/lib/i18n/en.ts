@@ -333,6 +333,7 @@ export const en = {
   },
   kyf: {
     title: "Verified identity",
+    accountLink: "Verify once, then choose which creators may see your details →",
     intro:
       "Some creators ask to know who a fan is before a paid call. Verify once; you decide which creator sees your details, and you can stop sharing at any time.",
     connectFirst: "Connect your wallet to verify your identity or answer a creator's request.",
