@@ -14,6 +14,7 @@ import {
 } from "viem";
 
 import { IndexerError } from "$lib/graph/client";
+import { KyfFanNotAttestedError, KyfServiceError, KyfUnavailableError } from "$lib/kyf/errors";
 import { m } from "$lib/i18n";
 
 import { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
@@ -66,6 +67,13 @@ export function describeError(error: unknown): DescribedError {
     return { message: error.message, retryable: error.status >= 500 };
   }
   if (error instanceof IndexerError) return { message: m.indexDown, retryable: error.retryable };
+  if (error instanceof KyfFanNotAttestedError) return { message: m.kyf.fanNotAttested, retryable: false };
+  if (error instanceof KyfUnavailableError) return { message: m.kyf.unavailable, retryable: false };
+  if (error instanceof KyfServiceError) {
+    if (error.code === "forbidden") return { message: m.kyf.refused, retryable: false };
+    if (error.code === "unauthenticated") return { message: m.kyf.signInAgain, retryable: true };
+    return { message: error.message, retryable: error.status >= 500 };
+  }
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError))
       return { message: m.errors.rejected, retryable: true };
