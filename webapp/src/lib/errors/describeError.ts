@@ -41,6 +41,16 @@ export class WalletDisconnectedError extends Error {
   override readonly name = "WalletDisconnectedError";
 }
 
+/** The connected wallet lacks MODERATOR_ROLE on the contract that decides; nothing was sent. */
+export class NotModeratorError extends Error {
+  override readonly name = "NotModeratorError";
+}
+
+/** A moderator's split outside 0–10,000 basis points; nothing was sent. */
+export class InvalidSplitError extends Error {
+  override readonly name = "InvalidSplitError";
+}
+
 export interface DescribedError {
   /** A sentence for the person. */
   readonly message: string;
@@ -81,6 +91,8 @@ function findRevertData(error: BaseError): Hex | undefined {
 export function describeError(error: unknown): DescribedError {
   if (error instanceof WalletDisconnectedError) return { message: m.errors.disconnected, retryable: true };
   if (error instanceof RelayerUnreachableError) return { message: m.errors.relayerDown, retryable: true };
+  if (error instanceof NotModeratorError) return { message: m.errors.notModerator, retryable: false };
+  if (error instanceof InvalidSplitError) return { message: m.errors.invalidSplit, retryable: false };
   if (error instanceof RelayerRequestError) {
     if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };
     if (error.code === "quote_expired") return { message: m.errors.quoteExpired, retryable: false };

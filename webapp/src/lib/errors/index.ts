@@ -1,6 +1,8 @@
 export {
   decodeRevert,
   describeError,
+  InvalidSplitError,
+  NotModeratorError,
   RelayerRequestError,
   RelayerUnreachableError,
   WalletDisconnectedError,
