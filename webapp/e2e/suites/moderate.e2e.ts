@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
 import { readSessionState, sessionIdOf, SessionStatus, type Deployment } from "@mesi/deployments";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { encodeAbiParameters, formatUnits, pad, parseEther, toHex, type Address, type Hex } from "viem";
 
 import {
@@ -16,7 +16,7 @@ import {
   DESKTOP,
   openWithWallet,
   PHONE,
-  screenshot,
+  screenshot as fullPageShot,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
@@ -24,6 +24,13 @@ import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
 let stack: Stack;
+
+/** A full-page screenshot from the top (a focused field scrolls the page; the sticky header would land mid-page). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fullPageShot(page, name);
+}
+
 let browser: Browser;
 let mesi: Deployment;
 

@@ -16,7 +16,7 @@ import {
   DESKTOP,
   openWithWallet,
   PHONE,
-  screenshot,
+  screenshot as fullPageShot,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan } from "../support/people.ts";
@@ -24,6 +24,13 @@ import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
 let stack: Stack;
+
+/** A full-page screenshot from the top (a focused field scrolls the page; the sticky header would land mid-page). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await fullPageShot(page, name);
+}
+
 let browser: Browser;
 let mesi: Deployment;
 
@@ -73,8 +80,8 @@ function sent(wallet: { requests: { method: string }[] }): number {
 
 async function fillSettings(page: Page, amount: string, shortest: string, longest: string): Promise<void> {
   await page.getByLabel("Minimum price (MESI)").fill(amount);
-  await page.getByLabel("Shortest call (min)").fill(shortest);
-  await page.getByLabel("Longest call (min)").fill(longest);
+  await page.getByLabel("Shortest (min)").fill(shortest);
+  await page.getByLabel("Longest (min)").fill(longest);
   await page.getByTestId("settings-save").click();
 }
 
@@ -104,7 +111,7 @@ describe("studio: one-to-one calls", () => {
     for (const [amount, shortest, longest, errorId, message] of cases) {
       await fillSettings(page, amount, shortest, longest);
       await page.locator(errorId).filter({ hasText: message }).waitFor({ timeout: 10_000 });
-      assert.equal(await page.getByLabel("Shortest call (min)").inputValue(), shortest, "the form keeps the input");
+      assert.equal(await page.getByLabel("Shortest (min)").inputValue(), shortest, "the form keeps the input");
     }
     await screenshot(page, "studio-sessions-bad-settings");
     assert.equal(sent(wallet), 0, "no bad setting was sent");

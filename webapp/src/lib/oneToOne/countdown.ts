@@ -18,3 +18,11 @@ export function formatCountdown(secondsLeft: number): string {
 export function chainClockOffset(blockTimestamp: number, wallSeconds: number): number {
   return Math.max(0, blockTimestamp - wallSeconds);
 }
+
+/** How long one thing came after another, for facts: "12 s", "4 min", "2 h 05 min", "3 d 4 h". */
+export function formatElapsed(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min`;
+  return formatCountdown(s);
+}

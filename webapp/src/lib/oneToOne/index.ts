@@ -1,5 +1,5 @@
 export { checkRequest, type CheckedRequest, type OneToOneTerms, type RequestProblem } from "./checkRequest";
-export { chainClockOffset, formatCountdown } from "./countdown";
+export { chainClockOffset, formatCountdown, formatElapsed } from "./countdown";
 export { encodeSessionRequestData } from "./requestData";
 export {
   creatorSessionView,
