@@ -1,7 +1,8 @@
 // The creator's one-to-one desk (/studio/sessions) in a real headless Chromium against the whole platform: a new
-// creator sets their settings (bad ones explained, nothing sent), accepts a fan's request, watches the call's
-// countdown; the local chain's clock moves past the call and then past the dispute window (anvil's
-// evm_increaseTime + evm_mine); the creator releases and claims — every step checked on chain.
+// creator sets their settings (bad ones explained, nothing sent), declines one request (refunded), accepts another
+// and watches the call's countdown; the local chain's clock moves past the call and then past the dispute window
+// (anvil's evm_increaseTime + evm_mine); the creator refunds a request left unanswered past its time, releases the
+// call's escrow and claims — every step checked on chain.
 // This suite moves the chain's clock, so all.test.ts runs it after the others.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
@@ -58,6 +59,23 @@ async function send(
   const { publicClient, walletClient } = chainClients(stack, key);
   const receipt = await publicClient.waitForTransactionReceipt({ hash: await write(walletClient!) });
   assert.equal(receipt.status, "success");
+}
+
+/** A fan requests a call as the fan's page does: one ERC-1363 transferAndCall to the vault. */
+async function requestCall(key: Hex, creator: Address, amount: bigint, minutes: number): Promise<void> {
+  await send(key, (w) =>
+    w.writeContract({
+      ...mesi.MesiToken,
+      chain: null,
+      account: w.account!,
+      functionName: "transferAndCall",
+      args: [
+        mesi.MesiVault.address,
+        amount,
+        encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator, minutes]),
+      ],
+    }),
+  );
 }
 
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
@@ -128,19 +146,7 @@ describe("studio: one-to-one calls", () => {
     // A fan requests a 5-minute call for 80 MESI (ERC-1363, as the fan's page does).
     const fan = await freshFan(stack, mesi, parseEther("100"));
     const amount = parseEther("80");
-    await send(fan.key, (w) =>
-      w.writeContract({
-        ...mesi.MesiToken,
-        chain: null,
-        account: w.account!,
-        functionName: "transferAndCall",
-        args: [
-          mesi.MesiVault.address,
-          amount,
-          encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator.address, 5]),
-        ],
-      }),
-    );
+    await requestCall(fan.key, creator.address, amount, 5);
     const sessionId = sessionIdOf(fan.address, creator.address, 1n);
     const row = page.locator(`[data-testid="session-request-row"][data-session="${sessionId}"]`);
     await row.waitFor({ timeout: 30_000 });
@@ -152,6 +158,29 @@ describe("studio: one-to-one calls", () => {
     await page.setViewportSize(PHONE);
     await screenshot(page, "studio-sessions-request-phone");
     await page.setViewportSize(DESKTOP);
+
+    // A second fan asks too; the creator declines and the escrow refunds that fan in full.
+    const other = await freshFan(stack, mesi, parseEther("60"));
+    await requestCall(other.key, creator.address, parseEther("60"), 10);
+    const otherId = sessionIdOf(other.address, creator.address, 1n);
+    const otherRow = page.locator(`[data-testid="session-request-row"][data-session="${otherId}"]`);
+    await otherRow.getByTestId("session-decline").click();
+    await otherRow.waitFor({ state: "detached", timeout: 30_000 });
+    assert.equal(
+      (await readSessionState(publicClient, { address: mesi.OneToOneEscrow.address }, otherId)).status,
+      SessionStatus.Declined,
+    );
+    assert.equal(
+      await publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [other.address] }),
+      parseEther("60"),
+      "the declined fan is refunded",
+    );
+
+    // A third fan's request is left unanswered: after its time anyone may refund it, the creator with one click.
+    const ignored = await freshFan(stack, mesi, parseEther("55"));
+    await requestCall(ignored.key, creator.address, parseEther("55"), 5);
+    const ignoredId = sessionIdOf(ignored.address, creator.address, 1n);
+    await page.locator(`[data-testid="session-request-row"][data-session="${ignoredId}"]`).waitFor({ timeout: 30_000 });
 
     await row.getByTestId("session-accept").click();
     const running = page.locator(`[data-testid="session-running"][data-session="${sessionId}"]`);
@@ -185,6 +214,18 @@ describe("studio: one-to-one calls", () => {
     await moveChainClock(disputeWindow + 5);
     await releaseRow.and(page.locator('[data-stage="releasable"]')).waitFor({ timeout: 30_000 });
     await screenshot(page, "studio-sessions-releasable");
+    const ignoredRow = page.locator(`[data-testid="session-request-row"][data-session="${ignoredId}"]`);
+    await ignoredRow.getByTestId("session-expire").click();
+    await ignoredRow.waitFor({ state: "detached", timeout: 30_000 });
+    assert.equal(
+      (await readSessionState(publicClient, { address: mesi.OneToOneEscrow.address }, ignoredId)).status,
+      SessionStatus.Expired,
+    );
+    assert.equal(
+      await publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [ignored.address] }),
+      parseEther("55"),
+      "the unanswered request is refunded",
+    );
     const [clearedBefore] = await publicClient.readContract({
       ...mesi.MesiVault,
       functionName: "earningsOf",

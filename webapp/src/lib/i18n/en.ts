@@ -307,6 +307,8 @@ export const en = {
     accept: "Accept",
     decline: "Decline",
     releaseButton: "Release to my earnings",
+    unanswered: "Not answered in time",
+    refundFan: "Refund the fan",
     busyInCall: "Finish your current call before accepting another.",
     closed: {
       RELEASED: "Paid to you",

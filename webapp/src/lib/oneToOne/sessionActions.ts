@@ -64,7 +64,7 @@ export async function sessionRecord(context: SessionContext, fan: Address, creat
   return state.record;
 }
 
-type EscrowCall = "cancel" | "report" | "accept" | "decline" | "release";
+type EscrowCall = "cancel" | "report" | "accept" | "decline" | "release" | "expire";
 
 async function withRecord(
   context: SessionContext,
@@ -132,4 +132,9 @@ export async function saveSettings(
     args: [settings],
   });
   return confirmed(context, hash);
+}
+
+/** Refunds a request its creator left unanswered past its time (the escrow lets anyone do this). */
+export function expireSession(context: SessionContext, fan: Address, seq: bigint): Promise<Hex> {
+  return withRecord(context, { fan, creator: connectedFan(context) }, seq, "expire");
 }

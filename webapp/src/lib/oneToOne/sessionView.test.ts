@@ -69,9 +69,15 @@ describe("creatorSessionView", () => {
       canAccept: true,
       canDecline: true,
       canRelease: false,
+      canExpire: false,
     });
     expect(creatorSessionView({ ...base, kyfDeadline: "3000" }, 2500)).toMatchObject({ stage: "kyf", until: 3000 });
-    expect(creatorSessionView(base, 2000)).toMatchObject({ stage: "unanswered", canAccept: false, canDecline: false });
+    expect(creatorSessionView(base, 2000)).toMatchObject({
+      stage: "unanswered",
+      canAccept: false,
+      canDecline: false,
+      canExpire: true,
+    });
   });
 
   it("accepted: the call's countdown, then the time until release, then release strictly after the window", () => {

@@ -83,6 +83,8 @@ export interface CreatorSessionView {
   readonly canDecline: boolean;
   /** The escrow's `release` succeeds: the dispute window has passed (`now > disputeEndsAt`) and no report froze it. */
   readonly canRelease: boolean;
+  /** Unanswered past its time: the escrow's `expire` (anyone may call it) refunds the fan. */
+  readonly canExpire: boolean;
 }
 
 /**
@@ -90,19 +92,20 @@ export interface CreatorSessionView {
  * the dispute window has passed. `nowSeconds` should be the chain's time (release is judged by the block's time).
  */
 export function creatorSessionView(session: SessionRow, nowSeconds: number): CreatorSessionView {
-  const none = { until: null, canAccept: false, canDecline: false, canRelease: false } as const;
+  const none = { until: null, canAccept: false, canDecline: false, canRelease: false, canExpire: false } as const;
   switch (session.status) {
     case "REQUESTED": {
       const kyfDeadline = n(session.kyfDeadline);
       const expiresAt = Math.max(n(session.expiresAt), kyfDeadline);
       // Past its time only `expire` works (a refund anyone may trigger); the creator can no longer answer.
-      if (expiresAt <= nowSeconds) return { ...none, stage: "unanswered" };
+      if (expiresAt <= nowSeconds) return { ...none, stage: "unanswered", canExpire: true };
       return {
         stage: kyfDeadline > 0 ? "kyf" : "incoming",
         until: expiresAt,
         canAccept: true,
         canDecline: true,
         canRelease: false,
+        canExpire: false,
       };
     }
     case "ACCEPTED": {
