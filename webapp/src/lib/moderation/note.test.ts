@@ -1,7 +1,8 @@
 import { keccak256, stringToBytes } from "viem";
 import { describe, expect, it } from "vitest";
 
-import { checkNote, noteHash } from "./note";
+import { checkNote } from "./note";
+import { noteHash } from "./noteHash";
 
 describe("moderator notes", () => {
   it("hashes the trimmed, NFC-normalised text, so the same words give the same hash", () => {

@@ -1,16 +1,12 @@
 // A moderator's note on a decision: kept by the webapp's server, committed to on chain by its hash
-// (keccak256 of the trimmed, NFC-normalised UTF-8 text), so anyone holding the text can check it.
-import { keccak256, stringToBytes, type Hex } from "viem";
+// (noteHash.ts: keccak256 of the trimmed, NFC-normalised UTF-8 text), so anyone holding the text can check it.
+// No viem here: the queue page checks notes on its first load.
 
 export const NOTE_MIN_LENGTH = 5;
 export const NOTE_MAX_LENGTH = 2_000;
 
 export function normaliseNote(text: string): string {
   return text.trim().normalize("NFC");
-}
-
-export function noteHash(text: string): Hex {
-  return keccak256(stringToBytes(normaliseNote(text)));
 }
 
 export type NoteProblem = "tooShort" | "tooLong";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { noteHash } from "$lib/moderation/note";
+import { noteHash } from "$lib/moderation/noteHash";
 
 import { NoteRefusedError, NoteStore } from "./noteStore";
 

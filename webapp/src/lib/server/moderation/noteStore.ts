@@ -6,7 +6,8 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { Address, Hex } from "viem";
 
-import { checkNote, normaliseNote, noteHash } from "$lib/moderation/note";
+import { checkNote, normaliseNote } from "$lib/moderation/note";
+import { noteHash } from "$lib/moderation/noteHash";
 
 export type NoteSubject =
   { readonly kind: "session"; readonly ref: string } | { readonly kind: "report"; readonly ref: string };
