@@ -17,7 +17,13 @@ import { IndexerError } from "$lib/graph/client";
 import { KyfFanNotAttestedError, KyfServiceError, KyfUnavailableError } from "$lib/kyf/errors";
 import { m } from "$lib/i18n";
 
-import { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
+import {
+  InvalidSplitError,
+  NotModeratorError,
+  RelayerRequestError,
+  RelayerUnreachableError,
+  WalletDisconnectedError,
+} from "./classes";
 
 export interface DescribedError {
   /** A sentence for the person. */
@@ -59,6 +65,8 @@ function findRevertData(error: BaseError): Hex | undefined {
 export function describeError(error: unknown): DescribedError {
   if (error instanceof WalletDisconnectedError) return { message: m.errors.disconnected, retryable: true };
   if (error instanceof RelayerUnreachableError) return { message: m.errors.relayerDown, retryable: true };
+  if (error instanceof NotModeratorError) return { message: m.errors.notModerator, retryable: false };
+  if (error instanceof InvalidSplitError) return { message: m.errors.invalidSplit, retryable: false };
   if (error instanceof RelayerRequestError) {
     if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };
     if (error.code === "quote_expired") return { message: m.errors.quoteExpired, retryable: false };
