@@ -6,9 +6,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 
-import type { Deployment } from "@mesi/deployments";
+import { quoteRequestDomain, quoteRequestTypes, type Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
 import { parseEther, zeroHash, type Address } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
 import { encodeTipData } from "../../src/lib/tips/tipData.ts";
 import { chainClients, DESKTOP, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
@@ -78,15 +79,17 @@ describe("auditor explorer", () => {
     const creator = alice.toLowerCase();
     // Three more $MESI tips to Alice, straight on the chain.
     const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan2.privateKey);
+    const hashes: `0x${string}`[] = [];
     for (const amount of ["1.25", "3", "0.000000000000000007"]) {
-      await publicClient.waitForTransactionReceipt({
-        hash: await walletClient!.writeContract({
+      hashes.push(
+        await walletClient!.writeContract({
           ...mesi.MesiToken,
           chain: null,
           functionName: "transferAndCall",
           args: [mesi.MesiVault.address, parseEther(amount), encodeTipData(alice, 0, zeroHash, zeroHash)],
         }),
-      });
+      );
+      await publicClient.waitForTransactionReceipt({ hash: hashes[hashes.length - 1]! });
     }
     const day = today();
     const onChain = await tippedOnChain(alice, day);
@@ -149,7 +152,8 @@ describe("auditor explorer", () => {
     await page.getByTestId("audit-sort-amount").click();
     await page.getByTestId("audit-sort-amount").click();
     await ready(page, "|amount|asc");
-    assert.match((await page.getByTestId("audit-row").first().textContent()) ?? "", /\b0\b/);
+    assert.equal(await page.getByTestId("audit-row").first().getAttribute("data-tx"), hashes[2]);
+    assert.match((await page.getByTestId("audit-row").first().textContent()) ?? "", /< 0\.0001/);
 
     // Every row opens its transaction (the local view here: no block explorer is configured).
     const firstTx = (await page.getByTestId("audit-row").first().getAttribute("data-tx"))!;
@@ -184,7 +188,8 @@ describe("auditor explorer", () => {
     await page.getByText("The start date is after the end date.", { exact: false }).waitFor();
     await bothWidths(page, "audit-bad-input");
     assert.deepEqual(requests, []);
-    assert.equal(new URL(page.url()).searchParams.get("from"), null);
+    // The refused range never reached the URL: it still holds the last valid view (the start day alone).
+    assert.equal(new URL(page.url()).searchParams.get("to"), null);
 
     // A range in the past shows no rows (and says so) — the date filter excludes, not only includes.
     await page.getByTestId("audit-from").fill("2020-01-01");
@@ -196,8 +201,62 @@ describe("auditor explorer", () => {
   it("shows the fiat reconciliation and verifies every account against the contracts at a block", async () => {
     const context = await browser.newContext({ viewport: DESKTOP });
     const page = await context.newPage();
+    // A fan tips Bob by card (signed quote, the relayer's payment simulator); the relayer credits it on-chain.
+    const fan = privateKeyToAccount(stack.accounts.fan3.privateKey);
+    const bob = stack.accounts.creatorBob.address;
+    const issuedAt = BigInt(Math.floor(Date.now() / 1000));
+    const mesiAmount = parseEther("100");
+    const message = {
+      fan: fan.address,
+      creator: bob,
+      purpose: "tip",
+      mesiAmount,
+      streamId: 0n,
+      quantity: 0,
+      channel: 0,
+      channelRef: zeroHash,
+      issuedAt,
+    } as const;
+    const signature = await fan.signTypedData({
+      domain: quoteRequestDomain(stack.chainId),
+      types: quoteRequestTypes,
+      primaryType: "QuoteRequest",
+      message,
+    });
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`${stack.urls.relayer}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      assert.ok(response.ok, `${path} answered ${response.status}: ${await response.clone().text()}`);
+      return (await response.json()) as { quoteId: string };
+    };
+    const quote = await post("/quotes", {
+      fan: fan.address,
+      creator: bob,
+      purpose: "tip",
+      mesiAmount: mesiAmount.toString(),
+      issuedAt: issuedAt.toString(),
+      signature,
+    });
+    await post("/dev/simulate-payment", { quoteId: quote.quoteId });
+    const auditApi = `${new URL(stack.urls.indexer).origin}/audit`;
+    await waitFor(
+      "the card payment credited on-chain and reconciled",
+      async () => {
+        const report = (await (await fetch(`${auditApi}/reconcile`)).json()) as { matched: number };
+        return report.matched >= 1 ? true : undefined;
+      },
+      90_000,
+    );
     await page.goto(`${stack.urls.webapp}/audit/reconcile`);
-    await page.locator('[data-testid="reconcile-report"]').waitFor({ timeout: 30_000 });
+    const reconciled = page.getByTestId("reconcile-report");
+    await reconciled.waitFor({ timeout: 30_000 });
+    assert.equal(await reconciled.getAttribute("data-mismatches"), "0");
+    const matched = page.locator('[data-testid="reconcile-row"][data-problem=""]');
+    assert.ok((await matched.count()) >= 1);
+    assert.match((await matched.first().textContent()) ?? "", /100/);
     await bothWidths(page, "audit-reconcile");
 
     await page.goto(`${stack.urls.webapp}/audit/verify`);

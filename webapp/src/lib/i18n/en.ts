@@ -342,7 +342,7 @@ export const en = {
     nav: "Audit",
     title: "Audit explorer",
     intro: "Every tip and payment on Mesi, straight from the chain. No wallet needed.",
-    tabs: { ledger: "Payments", reconcile: "Card reconciliation", verify: "Verify" },
+    tabs: { ledger: "Payments", reconcile: "Reconciliation", verify: "Verify" },
     ledgers: { tips: "Tips", payments: "All payments" },
     ledgerLabel: "Show",
     filters: "Filters",
@@ -365,7 +365,8 @@ export const en = {
       choice: (field: string) => `${field} has a value this page doesn't know; it was ignored.`,
     },
     totals: {
-      count: (n: number) => `${new Intl.NumberFormat("en-US").format(n)} ${n === 1 ? "payment" : "payments"}`,
+      count: (n: number, ledger: "tips" | "payments") =>
+        `${new Intl.NumberFormat("en-US").format(n)} ${ledger === "tips" ? (n === 1 ? "tip" : "tips") : n === 1 ? "payment" : "payments"}`,
       gross: "Paid",
       fees: "Platform fees",
       net: "To creators",
