@@ -1,5 +1,5 @@
 // Daily sums by source for the chart: exact bigint sums per UTC day, turned into numbers only for drawing.
-import { formatUnits } from "viem";
+import { formatUnits } from "$lib/amounts";
 
 import { groupOf, SOURCE_GROUPS } from "./filters";
 import type { AuditRow, SourceGroup } from "./types";
