@@ -1,6 +1,7 @@
 // A bench fixture: `count` $MESI tips on the local anvil chain in a few blocks, without the UI. anvil holds the
 // test accounts' keys (its default mnemonic), so each tip is an `eth_sendTransaction` with an explicit nonce and
-// gas (no estimate), sent in JSON-RPC batches; a raised block gas limit lets a block take thousands of them.
+// gas (no estimate) and a high fee cap, sent in JSON-RPC batches; a raised block gas limit lets a block take
+// thousands of them.
 import { encodeFunctionData, zeroHash, type Address, type Hex } from "viem";
 
 import type { Deployment } from "@mesi/deployments";
@@ -62,6 +63,10 @@ export async function seedTips(options: SeedTipsOptions): Promise<{ hashes: Hex[
             from: fans[f],
             to: mesi.MesiToken.address,
             gas: "0x61a80",
+            // A fee cap far above the base fee, which climbs while blocks are this full: a cap taken at the
+            // current base fee leaves the later transactions stuck in the pool.
+            maxFeePerGas: "0x174876e800",
+            maxPriorityFeePerGas: "0x1",
             nonce: "0x" + (next[f]++).toString(16),
             data: encodeFunctionData({
               abi: mesi.MesiToken.abi,
