@@ -199,6 +199,8 @@ const indexerService: Service<PlatformContext> = {
       databasePath: join(context.options.dataDir, "indexer.sqlite"),
       // The webapp's pages query GraphQL from the browser; /audit/ stays closed to other origins.
       corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      // GET /audit/reconcile matches the relayer's own records (its SQLite store) to the chain's credits.
+      relayerRecords: join(context.options.dataDir, "relayer", "relayer.sqlite"),
       logger: { info: print, warn: print, error: print },
     });
     await indexer.ready;

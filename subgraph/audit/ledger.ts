@@ -14,7 +14,8 @@ export type PaymentKind = (typeof PAYMENT_KINDS)[number];
 export interface LedgerFilter {
   readonly creator?: string;
   readonly fan?: string;
-  readonly source?: PaymentSource;
+  /** One or more sources (`source=STABLECOIN,RELAYER_STABLECOIN`): rows of any of them. */
+  readonly sources?: readonly PaymentSource[];
   /** Payments only. */
   readonly kind?: PaymentKind;
   /** Inclusive lower bound, unix seconds. */
@@ -75,7 +76,7 @@ export function parseLedgerFilter(input: Record<string, string | undefined>): Le
   const filter: {
     creator?: string;
     fan?: string;
-    source?: PaymentSource;
+    sources?: PaymentSource[];
     kind?: PaymentKind;
     from?: bigint;
     to?: bigint;
@@ -88,11 +89,13 @@ export function parseLedgerFilter(input: Record<string, string | undefined>): Le
     filter[key] = value.toLowerCase();
   }
   if (input.source) {
-    const source = input.source.toUpperCase();
-    if (!(PAYMENT_SOURCES as readonly string[]).includes(source)) {
-      throw new AuditInputError(`source must be one of ${PAYMENT_SOURCES.join(", ")}, got \`${input.source}\``);
+    const sources = input.source.split(",").map((source) => source.trim().toUpperCase());
+    for (const source of sources) {
+      if (!(PAYMENT_SOURCES as readonly string[]).includes(source)) {
+        throw new AuditInputError(`source must be one of ${PAYMENT_SOURCES.join(", ")}, got \`${input.source}\``);
+      }
     }
-    filter.source = source as PaymentSource;
+    filter.sources = [...new Set(sources)] as PaymentSource[];
   }
   if (input.kind) {
     const kind = input.kind.toUpperCase();
@@ -133,9 +136,9 @@ function conditions(filter: LedgerFilter, alias: string, withKind: boolean): Con
     parts.push(`${alias}."fan" = ?`);
     params.push(hexToBytes(filter.fan));
   }
-  if (filter.source) {
-    parts.push(`${alias}."source" = ?`);
-    params.push(filter.source);
+  if (filter.sources && filter.sources.length > 0) {
+    parts.push(`${alias}."source" IN (${filter.sources.map(() => "?").join(", ")})`);
+    params.push(...filter.sources);
   }
   if (withKind && filter.kind) {
     parts.push(`${alias}."kind" = ?`);

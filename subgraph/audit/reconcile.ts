@@ -50,12 +50,22 @@ export interface Mismatch {
   readonly chain: ChainCredit | null;
 }
 
+/** A recorded payment whose on-chain state agrees with the relayer's record. */
+export interface Match {
+  readonly paymentRef: string;
+  readonly relayer: RelayerRecord;
+  /** The credit (or reversal) it matched; null for a pending or failed payment that rightly has none. */
+  readonly chain: ChainCredit | null;
+}
+
 export interface ReconciliationReport {
   /** Index head the report was made at. */
   readonly block: string | null;
   readonly relayerRecords: number;
   readonly chainCredits: number;
   readonly matched: number;
+  /** Every match, in the order of the relayer's records. */
+  readonly matches: readonly Match[];
   readonly mismatches: readonly Mismatch[];
   readonly summary: Readonly<Record<MismatchKind, number>>;
 }
@@ -230,8 +240,8 @@ export function reconcile(
 ): ReconciliationReport {
   const sources = new Set(options.sources ?? ["FIAT"]);
   const mismatches: Mismatch[] = [];
+  const matches: Match[] = [];
   const byRef = new Map<string, RelayerRecord>();
-  let matched = 0;
   for (const record of records) {
     let ref: string;
     try {
@@ -297,7 +307,7 @@ export function reconcile(
           relayer: record,
           chain,
         });
-      } else matched++;
+      } else matches.push({ paymentRef: ref, relayer: record, chain: null });
       continue;
     }
     if (!chain) {
@@ -338,7 +348,7 @@ export function reconcile(
         chain,
       });
     }
-    if (problems.length === 0) matched++;
+    if (problems.length === 0) matches.push({ paymentRef: ref, relayer: record, chain });
     else mismatches.push(...problems);
   }
 
@@ -371,5 +381,13 @@ export function reconcile(
   } satisfies Record<MismatchKind, number>;
   for (const m of mismatches) summary[m.kind]++;
   const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
-  return { block: head?.value ?? null, relayerRecords: records.length, chainCredits, matched, mismatches, summary };
+  return {
+    block: head?.value ?? null,
+    relayerRecords: records.length,
+    chainCredits,
+    matched: matches.length,
+    matches,
+    mismatches,
+    summary,
+  };
 }

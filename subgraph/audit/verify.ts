@@ -41,10 +41,20 @@ export interface Difference {
   readonly eventCount?: number;
 }
 
+/** One account's earnings recomputed from events beside the contract's `earningsOf` at the report's block. */
+export interface CreatorCheck {
+  readonly creator: string;
+  readonly ok: boolean;
+  readonly fromEvents: { readonly cleared: string; readonly pending: string; readonly feesOwed: string };
+  readonly onChain: { readonly cleared: string; readonly pending: string; readonly feesOwed: string };
+}
+
 export interface VerifyReport {
   readonly block: string;
   readonly creatorsChecked: number;
   readonly ok: boolean;
+  /** Every account checked, in address order. */
+  readonly creators: readonly CreatorCheck[];
   readonly differences: readonly Difference[];
   readonly vault: {
     readonly fromEvents: Record<string, string>;
@@ -358,6 +368,12 @@ export async function verify(
   ])) as [bigint, bigint, bigint, bigint];
 
   const differences: Difference[] = [];
+  const checks: CreatorCheck[] = [];
+  const ledgerText = (ledger: Ledger) => ({
+    cleared: ledger.cleared.toString(),
+    pending: ledger.pending.toString(),
+    feesOwed: ledger.feesOwed.toString(),
+  });
   let sumCleared = 0n;
   let sumPending = 0n;
   let sumFees = 0n;
@@ -384,6 +400,7 @@ export async function verify(
         });
       }
     }
+    checks.push({ creator, ok: wrong.length === 0, fromEvents: ledgerText(computed), onChain: ledgerText(chain) });
     if (wrong.length > 0) {
       const { events, count } = explain(creator);
       differences.push(...wrong.map((d) => ({ ...d, events, eventCount: count })));
@@ -422,6 +439,7 @@ export async function verify(
     block: blockNumber.toString(),
     creatorsChecked: list.length,
     ok: differences.length === 0,
+    creators: checks.sort((a, b) => (a.creator < b.creator ? -1 : a.creator > b.creator ? 1 : 0)),
     differences,
     vault: {
       fromEvents: {

@@ -12,6 +12,7 @@ import type { Abi, Address, PublicClient } from "viem";
 
 import { abis } from "@mesi/deployments";
 
+import { readRelayerRecords } from "../audit/reconcile.ts";
 import { ensureSubgraphBuilt } from "./build.ts";
 import { IndexingHaltedError } from "./chain/follower.ts";
 import type { SyncProgress } from "./chain/follower.ts";
@@ -49,6 +50,11 @@ export interface StartIndexerDeps {
   readonly confirmations?: number;
   /** Browser origins allowed to query (the webapp's); default: any loopback origin for GraphQL, none for /audit. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Where `GET /audit/reconcile` reads the relayer's records: its store (a SQLite path or a postgres:// URL)
+   * or a records file (see readRelayerRecords). Unset: that route answers 503.
+   */
+  readonly relayerRecords?: string;
   /** Longest a GraphQL query may run, in ms (it runs on a worker thread). Default 10,000. */
   readonly queryTimeoutMs?: number;
   /** How often to look for new blocks, in ms. Default 100. */
@@ -149,6 +155,9 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     corsOrigins: deps.corsOrigins,
     db: core.store.db,
     status: () => ({ ...status(), blockListeners: headEvents.subscribers }),
+    ...(deps.relayerRecords === undefined
+      ? {}
+      : { relayerRecords: () => readRelayerRecords(deps.relayerRecords as string) }),
     verifier: {
       reader: deps.client as never,
       targets: {

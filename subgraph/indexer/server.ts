@@ -4,6 +4,7 @@
 //   GET  /audit/tips|payments[.csv|.json|.ndjson]   filtered ledger, streamed
 //   GET  /audit/tips/totals, /audit/payments/totals
 //   POST /audit/reconcile                            relayer records (JSON / NDJSON / CSV body)
+//   GET  /audit/reconcile                            the configured relayer records (the relayer's store)
 //   GET  /audit/verify                               events vs contract state (needs a chain reader)
 //   GET  /health
 // CORS: GraphQL answers the configured origins (by default any loopback origin, for a local webapp on
@@ -19,7 +20,7 @@ import { createHandler } from "graphql-http/lib/use/fastify";
 
 import { exportLedger, type ExportFormat } from "../audit/export.ts";
 import { AuditInputError, ledgerTotals, parseLedgerFilter } from "../audit/ledger.ts";
-import { parseRelayerRecords, reconcile } from "../audit/reconcile.ts";
+import { parseRelayerRecords, reconcile, type RelayerRecord } from "../audit/reconcile.ts";
 import { verify, type StateReader, type VerifyTargets } from "../audit/verify.ts";
 import type { QueryExecutor } from "./graphql/query-pool.ts";
 import type { HeadEvents } from "./headEvents.ts";
@@ -36,6 +37,8 @@ export interface ServerDeps {
   readonly schema: GeneratedSchema["schema"];
   readonly db: Database.Database;
   readonly verifier?: { readonly reader: StateReader; readonly targets: VerifyTargets };
+  /** The relayer's records for `GET /audit/reconcile` (e.g. read from its store); absent: that route answers 503. */
+  readonly relayerRecords?: () => Promise<readonly RelayerRecord[]>;
   readonly status?: () => Record<string, unknown>;
   /**
    * Browser origins allowed to call the server (e.g. the webapp's `http://127.0.0.1:5173`). GraphQL
@@ -222,7 +225,10 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
           : format === "ndjson"
             ? "application/x-ndjson"
             : "application/json",
-      ...(format === "csv" ? { "content-disposition": `attachment; filename="${table}.csv"` } : {}),
+      // CSV always downloads; `download=1` makes JSON and NDJSON downloads too (a link from another origin).
+      ...(format === "csv" || query.download === "1"
+        ? { "content-disposition": `attachment; filename="${table}.${format}"` }
+        : {}),
     });
     const abort = new AbortController();
     response.once("close", () => abort.abort());
@@ -243,6 +249,15 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
   app.post("/audit/reconcile", { bodyLimit: MAX_RECORDS_BODY }, async (request, reply) => {
     const body = typeof request.body === "string" ? request.body : JSON.stringify(request.body ?? "");
     const records = parseRelayerRecords(body);
+    const query = request.query as Record<string, string>;
+    const sources = query.sources ? query.sources.split(",").map((s) => s.trim().toUpperCase()) : undefined;
+    return reply.type("application/json; charset=utf-8").send(bigintJson(reconcile(deps.db, records, { sources })));
+  });
+  app.get("/audit/reconcile", async (request, reply) => {
+    if (!deps.relayerRecords) {
+      throw new HttpError(503, "reconcile needs the relayer's records, which this server was not given: POST them");
+    }
+    const records = await deps.relayerRecords();
     const query = request.query as Record<string, string>;
     const sources = query.sources ? query.sources.split(",").map((s) => s.trim().toUpperCase()) : undefined;
     return reply.type("application/json; charset=utf-8").send(bigintJson(reconcile(deps.db, records, { sources })));

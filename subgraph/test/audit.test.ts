@@ -103,6 +103,24 @@ describe("ledger API", () => {
     expect(((await bad.json()) as any).error).toMatch(/creator must be/);
   });
 
+  it("filters by a list of sources, and downloads JSON when asked", async () => {
+    const base = `${indexer.baseUrl}/audit/tips?creator=${creator()}`;
+    const rows = async (query: string) => (await (await fetch(`${base}${query}`)).json()) as any[];
+    const all = await rows("");
+    const mesiOrFiat = await rows("&source=mesi,FIAT");
+    expect(new Set(mesiOrFiat.map((r) => r.source))).toEqual(new Set(["MESI", "FIAT"]));
+    expect(mesiOrFiat).toHaveLength(all.filter((r) => r.source === "MESI" || r.source === "FIAT").length);
+    const bad = await fetch(`${base}&source=MESI,gold`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).error).toMatch(/source must be one of/);
+    const download = await fetch(`${indexer.baseUrl}/audit/tips.json?download=1&creator=${creator()}`);
+    expect(download.headers.get("content-disposition")).toBe('attachment; filename="tips.json"');
+    expect(((await download.json()) as any[]).length).toBe(all.length);
+    const inline = await fetch(`${indexer.baseUrl}/audit/tips.json?creator=${creator()}`);
+    expect(inline.headers.get("content-disposition")).toBeNull();
+    await inline.body?.cancel();
+  });
+
   it("totals tips and payments per source and kind with exact sums", async () => {
     const totals = (await (await fetch(`${indexer.baseUrl}/audit/tips/totals?creator=${creator()}`)).json()) as any;
     expect(totals.count).toBe(7);
@@ -175,6 +193,11 @@ describe("fiat reconciliation", () => {
     );
     expect(report.mismatches).toHaveLength(5);
     expect(report.matched).toBe(2);
+    // The matches are listed too: the settled credit with its on-chain row, the pending one without.
+    expect(report.matches.map((m) => [m.relayer.paymentRef, m.chain?.status ?? null])).toEqual([
+      ["pi_settled", "CLEARED"],
+      ["pi_pending", null],
+    ]);
     expect(report.summary.unknown_on_chain).toBe(1);
   });
 
@@ -252,6 +275,27 @@ describe("reconcile against the relayer's own store", () => {
     expect(report.mismatches).toEqual([]);
     expect(report.relayerRecords).toBe(5);
     expect(report.matched).toBe(5);
+
+    // The same store, read by the API's GET /audit/reconcile when the indexer is given it.
+    expect((await fetch(`${indexer.baseUrl}/audit/reconcile`)).status).toBe(503);
+    const withRecords = await startIndexer({
+      client: chain.publicClient as never,
+      deployment: mesi.targets as never,
+      databasePath: join(dir, "index-with-records.sqlite"),
+      relayerRecords: storePath,
+      build: false,
+    });
+    try {
+      await withRecords.ready;
+      const fromApi = (await (await fetch(`${withRecords.baseUrl}/audit/reconcile`)).json()) as any;
+      expect(fromApi.mismatches).toEqual([]);
+      expect(fromApi.matched).toBe(5);
+      expect(fromApi.matches.find((m: any) => m.paymentRef === chainPaymentRef("pi_reversed")).chain.status).toBe(
+        "REVERSED",
+      );
+    } finally {
+      await withRecords.stop();
+    }
   });
 });
 
@@ -265,6 +309,17 @@ describe("verify", () => {
     const report = await verify(indexer.core.store.db, chain.publicClient as never, targets());
     expect(report.ok).toBe(true);
     expect(report.vault.fromEvents.owed).toBe(report.vault.onChain.balanceOfVault);
+    // Every creator is listed with both sides, equal.
+    expect(report.creators).toHaveLength(report.creatorsChecked);
+    const mine = report.creators.find((c) => c.creator === creator());
+    expect(mine?.ok).toBe(true);
+    expect(mine?.fromEvents).toEqual(mine?.onChain);
+    // Not a comparison of zeros: some account holds earnings or fees on-chain.
+    expect(
+      report.creators.some(
+        (c) => BigInt(c.onChain.cleared) + BigInt(c.onChain.pending) + BigInt(c.onChain.feesOwed) > 0n,
+      ),
+    ).toBe(true);
   });
 
   it("reports a difference, with the events that explain it, when the index is wrong", async () => {
@@ -281,6 +336,7 @@ describe("verify", () => {
     const report = await verify(db, chain.publicClient as never, targets());
     db.close();
     expect(report.ok).toBe(false);
+    expect(report.creators.filter((c) => !c.ok).map((c) => c.creator)).toEqual([creator()]);
     const cleared = report.differences.find((d) => d.subject === creator() && d.quantity === "cleared");
     expect(cleared).toBeDefined();
     expect(BigInt(cleared!.fromEvents) - BigInt(cleared!.onChain!)).toBe(parseEther("1"));

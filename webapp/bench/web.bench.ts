@@ -5,7 +5,11 @@
 //   until `load`, each gzipped (level 9, as the server's precompressed files);
 // - Lighthouse performance and accessibility of both pages (Lighthouse's default mobile run, Debian's chromium);
 // - from the block that includes a tip to the tip showing on the creator's open profile page (p95 of 20 tips);
-// - server render of the profile page, p95 at 50 concurrent requests.
+// - server render of the profile page, p95 at 50 concurrent requests;
+// - the auditor explorer (/audit): first-load JavaScript, Lighthouse accessibility, and with 10,000 tips loaded
+//   (seeded straight on the chain by bench/seedTips.ts) the time from a filter change to the next painted frame
+//   of the updated table, and the frame rate while its table scrolls — both timed inside the page with
+//   performance.now(), requestAnimationFrame and a PerformanceObserver of long tasks.
 import { createServer } from "node:net";
 import { gzipSync } from "node:zlib";
 
@@ -15,6 +19,7 @@ import { createPublicClient, createWalletClient, http, parseEther, zeroHash, typ
 import { privateKeyToAccount } from "viem/accounts";
 
 import { encodeTipData } from "../src/lib/tips/tipData.ts";
+import { seedTips } from "./seedTips.ts";
 import { CHROMIUM_FLAGS, ensureChromium } from "../e2e/support/browser.ts";
 import { startStack } from "../e2e/support/stack.ts";
 import { toDeployment, type ChainAddresses } from "@mesi/deployments";
@@ -122,6 +127,122 @@ async function ssrP95(
   return Math.round(percentile(latencies, 95) * 10) / 10;
 }
 
+/** In the page: changes a filter the way a person does and resolves with the ms until the updated table is painted. */
+const FILTER_CHANGE = (selector: string, value: string, expectKey: string): string => `(async () => {
+  const el = document.querySelector(${JSON.stringify(selector)});
+  const results = document.querySelector('[data-testid="audit-results"]');
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+  observer.observe({ type: "longtask" });
+  const started = performance.now();
+  el.value = ${JSON.stringify(value)};
+  // A select reports "change"; a text field "input" as it is pasted into, then "change" as it loses focus.
+  if (el.tagName !== "SELECT") el.dispatchEvent(new Event("input", { bubbles: true }));
+  el.dispatchEvent(new Event("change", { bubbles: true }));
+  await new Promise((resolve) => {
+    const check = () => {
+      const key = results.dataset.key || "";
+      if (results.dataset.state === "ready" && key.includes(${JSON.stringify(expectKey)})) requestAnimationFrame(() => resolve());
+      else requestAnimationFrame(check);
+    };
+    check();
+  });
+  const ms = performance.now() - started;
+  observer.disconnect();
+  return { ms, longest: Math.max(0, ...longTasks), rows: Number(document.querySelector('[data-testid="audit-table"]')?.dataset.rows ?? 0) };
+})()`;
+
+/** In the page: scrolls the explorer's table for `seconds`, one step per frame; resolves with frames per second. */
+const SCROLL_FPS = (seconds: number): string => `(async () => {
+  const scroller = document.querySelector('[data-testid="audit-scroller"]');
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+  observer.observe({ type: "longtask" });
+  const stamps = [];
+  await new Promise((resolve) => {
+    const step = (now) => {
+      stamps.push(now);
+      scroller.scrollTop += 240;
+      if (scroller.scrollTop + scroller.clientHeight >= scroller.scrollHeight - 1) scroller.scrollTop = 0;
+      if (now - stamps[0] < ${seconds * 1000}) requestAnimationFrame(step);
+      else resolve();
+    };
+    requestAnimationFrame(step);
+  });
+  observer.disconnect();
+  const elapsed = stamps[stamps.length - 1] - stamps[0];
+  let worst = 0;
+  for (let i = 1; i < stamps.length; i++) worst = Math.max(worst, stamps[i] - stamps[i - 1]);
+  return { fps: ((stamps.length - 1) * 1000) / elapsed, worstFrameMs: worst, longTasks: longTasks.length };
+})()`;
+
+async function auditBench(mesi: ReturnType<typeof toDeployment>): Promise<void> {
+  const auditUrl = `${stack.urls.webapp}/audit`;
+  await (await fetch(auditUrl)).text();
+  const auditJs = await firstLoadJs(browser, auditUrl);
+  target("audit_first_load_js_gzip", auditJs.kB, "<=", 150, "kB");
+  const auditScores = await lighthouseScores(debugPort, auditUrl);
+  console.log(`  /audit lighthouse performance ${auditScores.performance}`);
+  target("audit_lighthouse_accessibility", auditScores.accessibility, ">=", 95);
+
+  const seeded = 10_000;
+  const alice = stack.accounts.creatorAlice.address;
+  const bob = stack.accounts.creatorBob.address;
+  const started = Date.now();
+  await seedTips({
+    rpcUrl: stack.urls.chain,
+    mesi,
+    fans: [stack.accounts.fan1.address, stack.accounts.fan2.address, stack.accounts.fan3.address],
+    creators: [alice, bob],
+    count: seeded,
+  });
+  const auditApi = `${new URL(stack.urls.indexer).origin}/audit`;
+  let indexed = 0;
+  while (indexed < seeded) {
+    indexed = ((await (await fetch(`${auditApi}/tips/totals`)).json()) as { count: number }).count;
+    if (Date.now() - started > 600_000) throw new Error(`only ${indexed} tips indexed after 10 minutes`);
+    if (indexed < seeded) await new Promise((r) => setTimeout(r, 500));
+  }
+  console.log(
+    `  seeded ${seeded} tips and indexed them in ${((Date.now() - started) / 1000).toFixed(1)} s (${indexed} tips in the index)`,
+  );
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(auditUrl, { waitUntil: "load" });
+  await page.locator('[data-testid="audit-results"][data-state="ready"]').waitFor({ timeout: 60_000 });
+  const loaded = Number(await page.getByTestId("audit-table").getAttribute("data-rows"));
+  console.log(`  /audit holds ${loaded} tips`);
+  const changes: number[] = [];
+  const steps: [string, string, string][] = [
+    ['[data-testid="audit-creator"]', alice, `creator=${alice.toLowerCase()}`],
+    ['[data-testid="audit-creator"]', bob, `creator=${bob.toLowerCase()}`],
+    ['[data-testid="audit-source"]', "mesi", "source=MESI"],
+    ['[data-testid="audit-creator"]', "", "tips?source=MESI|"],
+    ['[data-testid="audit-source"]', "", "tips?|"],
+  ];
+  for (let round = 0; round < 2; round += 1) {
+    for (const [selector, value, key] of steps) {
+      const result = (await page.evaluate(FILTER_CHANGE(selector, value, key))) as {
+        ms: number;
+        longest: number;
+        rows: number;
+      };
+      changes.push(result.ms);
+      console.log(
+        `  filter ${key}: ${result.ms.toFixed(1)} ms to the painted table (${result.rows} rows, longest task ${result.longest.toFixed(0)} ms)`,
+      );
+    }
+  }
+  target("audit_filter_rerender_10k_p95", Math.round(percentile(changes, 95)), "<=", 200, "ms");
+  const scroll = (await page.evaluate(SCROLL_FPS(3))) as { fps: number; worstFrameMs: number; longTasks: number };
+  console.log(`  scroll: worst frame ${scroll.worstFrameMs.toFixed(1)} ms, ${scroll.longTasks} long tasks`);
+  target("audit_scroll_fps_10k", Math.round(scroll.fps * 10) / 10, ">=", 50, "fps");
+  await context.close();
+}
+
+class SkipRest extends Error {}
+
 const log = (line: string): void => {
   if (process.env.BENCH_VERBOSE) console.log(`[stack] ${line}`);
 };
@@ -135,6 +256,11 @@ const browser = await chromium.launch({
   headless: true,
 });
 try {
+  // BENCH_ONLY=audit measures the auditor explorer alone (a quicker run while working on it).
+  if (process.env.BENCH_ONLY === "audit") {
+    await auditBench(mesi);
+    throw new SkipRest();
+  }
   const profileUrl = `${stack.urls.webapp}/c/alice`;
   const tipUrl = `${stack.urls.webapp}/tip/alice?amount=5`;
 
@@ -215,6 +341,10 @@ try {
   // the shared render without signing in). Shown for what it is, not a target.
   const uncached = await ssrP95(profileUrl, 50, 1000, { cookie: "mesi_session=bench-not-a-session" });
   console.log(`INFO profile_ssr_uncached_p95_c50 measured=${uncached}ms (every request rendered)`);
+
+  await auditBench(mesi);
+} catch (error) {
+  if (!(error instanceof SkipRest)) throw error;
 } finally {
   await browser.close();
   await stack.stop();
