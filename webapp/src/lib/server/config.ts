@@ -38,7 +38,12 @@ export interface ServerConfig {
 /** Where profile documents and pictures go: the embedded SQLite store, or an IPFS node plus a pinning service. */
 export type ContentStoreConfig =
   | { readonly kind: "local" }
-  | { readonly kind: "pinning"; readonly ipfsApiUrl: string; readonly pinningApiUrl: string; readonly pinningApiToken: string };
+  | {
+      readonly kind: "pinning";
+      readonly ipfsApiUrl: string;
+      readonly pinningApiUrl: string;
+      readonly pinningApiToken: string;
+    };
 
 function contentStoreConfig(): ContentStoreConfig {
   if (MESI_CONTENT_STORE === "local") return { kind: "local" };

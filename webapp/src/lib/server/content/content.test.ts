@@ -82,9 +82,7 @@ describe("profile pictures", () => {
         (error: unknown) => (error instanceof PictureError ? error.problem : String(error)),
       );
     expect(await problem(new TextEncoder().encode("<svg onload=alert(1)>"))).toBe("notImage");
-    expect(await problem(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]))).toBe(
-      "unreadable",
-    );
+    expect(await problem(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]))).toBe("unreadable");
     expect(await problem(new Uint8Array())).toBe("empty");
     const huge = new Uint8Array(MAX_PICTURE_BYTES + 1);
     huge.set([0xff, 0xd8, 0xff]);
@@ -114,7 +112,7 @@ describe("pinning store (IPFS RPC add + Pinning Service API, over HTTP)", () => 
         const request = new Request(`http://x${req.url}`, {
           method: "POST",
           headers: req.headers as HeadersInit,
-          body: await body(req),
+          body: new Uint8Array(await body(req)),
         });
         const file = (await request.formData()).get("file") as File;
         const bytes = Buffer.from(await file.arrayBuffer());

@@ -14,9 +14,7 @@ export function createLocalContentStore(file: string): ContentStore & { close():
     bytes BLOB NOT NULL,
     created_at INTEGER NOT NULL
   )`);
-  const insert = db.prepare(
-    "INSERT OR IGNORE INTO objects (cid, content_type, bytes, created_at) VALUES (?, ?, ?, ?)",
-  );
+  const insert = db.prepare("INSERT OR IGNORE INTO objects (cid, content_type, bytes, created_at) VALUES (?, ?, ?, ?)");
   const select = db.prepare<[string], { content_type: string; bytes: Buffer }>(
     "SELECT content_type, bytes FROM objects WHERE cid = ?",
   );

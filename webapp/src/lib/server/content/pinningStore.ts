@@ -53,7 +53,7 @@ export function createPinningContentStore(options: PinningStoreOptions): Content
       }
       const cid = await cidOf(bytes);
       const form = new FormData();
-      form.append("file", new Blob([bytes], { type: contentType }), cid);
+      form.append("file", new Blob([new Uint8Array(bytes)], { type: contentType }), cid);
       const added = await call(
         `${trimSlash(options.ipfsApiUrl)}/api/v0/add?cid-version=1&raw-leaves=true&pin=true`,
         { method: "POST", body: form },
