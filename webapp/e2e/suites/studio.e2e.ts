@@ -10,7 +10,16 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { parseEther, type Address, type Hex } from "viem";
 
-import { chainClients, connectWallet, DESKTOP, graph, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import {
+  chainClients,
+  connectWallet,
+  DESKTOP,
+  graph,
+  openWithWallet,
+  PHONE,
+  screenshot,
+  waitFor,
+} from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -79,7 +88,8 @@ describe("creator studio", () => {
     const send = async (profile: object, picture?: { bytes: Buffer; name: string }) => {
       const form = new FormData();
       form.append("profile", JSON.stringify(profile));
-      if (picture) form.append("picture", new Blob([new Uint8Array(picture.bytes)], { type: "image/png" }), picture.name);
+      if (picture)
+        form.append("picture", new Blob([new Uint8Array(picture.bytes)], { type: "image/png" }), picture.name);
       const response = await fetch(`${stack.urls.webapp}/api/studio/profile`, {
         method: "POST",
         headers: { cookie, origin: stack.urls.webapp },
@@ -113,7 +123,11 @@ describe("creator studio", () => {
     await page.getByTestId("studio-view-page").waitFor({ timeout: 60_000 });
 
     assert.equal(
-      await publicClient.readContract({ ...mesi.CreatorRegistry, functionName: "isRegistered", args: [creator.address] }),
+      await publicClient.readContract({
+        ...mesi.CreatorRegistry,
+        functionName: "isRegistered",
+        args: [creator.address],
+      }),
       true,
     );
     const indexed = await waitFor("the index to hold the profile URI", async () => {
