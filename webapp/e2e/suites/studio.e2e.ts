@@ -8,7 +8,10 @@ import { before, describe, it } from "node:test";
 import type { Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
-import { parseEther, type Address, type Hex } from "viem";
+import { parseEther, zeroHash, type Address, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { encodeTipData, TipChannel } from "../../src/lib/tips/tipData.ts";
 
 import {
   chainClients,
@@ -171,6 +174,138 @@ describe("creator studio", () => {
     assert.ok(await page.locator(`img.avatar[src*="${pictureCid}"]`).count(), "the picture is kept");
     await tab.context.close();
   });
-});
+  it("a creator blocks a fan, who then can't tip and is told why", async () => {
+    const { publicClient } = chainClients(stack);
+    const creator = await freshCreator(`blk_${Date.now().toString(36)}`);
+    const fan = await freshFan(stack, mesi, parseEther("100"));
 
-export { freshCreator, parseEther };
+    const tab = await openWithWallet(browser, stack, creator.key);
+    await tab.page.goto(`${stack.urls.webapp}/studio/blocked`);
+    await connectWallet(tab.page);
+    await tab.page.getByRole("heading", { name: "What blocking does" }).waitFor({ timeout: 15_000 });
+    // A mistyped address is refused before anything is sent.
+    await tab.page.getByLabel("Fan's wallet address").fill(fan.address.slice(0, 30));
+    await tab.page.getByTestId("block-fan").click();
+    await tab.page.getByTestId("block-field-error").waitFor();
+    await tab.page.getByLabel("Fan's wallet address").fill(fan.address);
+    await tab.page.getByTestId("block-fan").click();
+    await tab.page.getByTestId("blocked-done").waitFor({ timeout: 60_000 });
+    await tab.page.locator(`[data-testid="blocked-row"][data-fan="${fan.address.toLowerCase()}"]`).waitFor();
+    assert.equal(
+      await publicClient.readContract({
+        ...mesi.MesiVault,
+        functionName: "isBlocked",
+        args: [creator.address, fan.address],
+      }),
+      true,
+    );
+    await bothWidths(tab.page, "studio-blocked");
+    await tab.context.close();
+
+    // The fan tries to tip from the creator's page: refused, with the reason, and nothing leaves the wallet.
+    const balance = () =>
+      publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [fan.address] });
+    const before = await balance();
+    const fanTab = await openWithWallet(browser, stack, fan.key);
+    await fanTab.page.goto(`${stack.urls.webapp}/c/${creator.address}`);
+    await connectWallet(fanTab.page);
+    await fanTab.page.getByTestId("open-tip").click();
+    await fanTab.page.getByLabel(/Amount/).fill("10");
+    await fanTab.page.getByTestId("send-tip").click();
+    await fanTab.page.getByTestId("tip-error").waitFor({ timeout: 60_000 });
+    assert.match((await fanTab.page.getByTestId("tip-error").textContent())!, /blocked you/);
+    await screenshot(fanTab.page, "studio-blocked-fan-desktop");
+    assert.equal(await balance(), before, "the blocked fan paid nothing");
+    await fanTab.context.close();
+  });
+
+  it("a creator claims cleared earnings to another address; nothing cleared and a bad address send nothing", async () => {
+    const { publicClient } = chainClients(stack);
+    const creator = await freshCreator(`clm_${Date.now().toString(36)}`);
+    const tab = await openWithWallet(browser, stack, creator.key);
+    await tab.page.goto(`${stack.urls.webapp}/studio/earnings`);
+    await connectWallet(tab.page);
+    await tab.page.getByTestId("earnings-cleared").filter({ hasText: "MESI" }).waitFor({ timeout: 15_000 });
+
+    // Nothing cleared yet: a clear message and no transaction.
+    const nonce = () => publicClient.getTransactionCount({ address: creator.address });
+    const nonceBefore = await nonce();
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("earnings-error").waitFor();
+    assert.match((await tab.page.getByTestId("earnings-error").textContent())!, /Nothing has cleared yet/);
+    assert.equal(await nonce(), nonceBefore, "no transaction was sent");
+
+    // A fan tips 40 MESI (ERC-1363 transferAndCall through the vault).
+    const fan = await freshFan(stack, mesi, parseEther("100"));
+    const { walletClient } = chainClients(stack, fan.key);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...mesi.MesiToken,
+        chain: null,
+        functionName: "transferAndCall",
+        args: [
+          mesi.MesiVault.address,
+          parseEther("40"),
+          encodeTipData(creator.address, TipChannel.Profile, zeroHash, zeroHash),
+        ],
+      }),
+    });
+    const [cleared] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [creator.address],
+    });
+    assert.ok(cleared > 0n && cleared < parseEther("40"), `cleared ${cleared} is the tip minus the fee`);
+
+    await tab.page.reload();
+    await tab.page.getByTestId("claim-all").filter({ hasText: "Claim 3" }).waitFor({ timeout: 15_000 });
+    await tab.page.getByTestId("earnings-chart").waitFor({ timeout: 15_000 });
+    // Another address, mistyped: refused, nothing sent.
+    await tab.page.getByTestId("claim-to-other").check();
+    await tab.page.getByLabel("Wallet address to receive the $MESI").fill("0x12345");
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("claim-field-error").waitFor();
+    assert.equal(await nonce(), nonceBefore, "no transaction was sent");
+
+    const recipient = privateKeyToAccount(generatePrivateKey()).address;
+    await tab.page.getByRole("radio", { name: "Another address" }).waitFor();
+    await tab.page.getByLabel("Wallet address to receive the $MESI").fill(recipient.toLowerCase());
+    await bothWidths(tab.page, "studio-earnings");
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("claim-done").waitFor({ timeout: 60_000 });
+    assert.equal(
+      await publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [recipient] }),
+      cleared,
+      "the other address received exactly the cleared earnings",
+    );
+    const [clearedAfter] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [creator.address],
+    });
+    assert.equal(clearedAfter, 0n);
+
+    // Tiers: a zero price is refused before sending; a real tier is created, then paused, on chain.
+    await tab.page.goto(`${stack.urls.webapp}/studio/tiers`);
+    await tab.page.getByTestId("no-tiers").waitFor({ timeout: 15_000 });
+    await tab.page.getByLabel("Name").fill("Gold");
+    await tab.page.getByLabel("Price per 30 days (MESI)").fill("0");
+    const tiersBefore = await nonce();
+    await tab.page.getByTestId("create-tier").click();
+    await tab.page.getByText("Enter a price above zero").waitFor();
+    assert.equal(await nonce(), tiersBefore, "no transaction was sent");
+    await tab.page.getByLabel("Price per 30 days (MESI)").fill("12.5");
+    await tab.page.getByTestId("create-tier").click();
+    await tab.page.getByTestId("tier-row").waitFor({ timeout: 60_000 });
+    await tab.page.getByTestId("tier-toggle").click();
+    await tab.page.getByTestId("tier-state").filter({ hasText: "Paused" }).waitFor({ timeout: 60_000 });
+    const tier = await publicClient.readContract({
+      ...mesi.CreatorRegistry,
+      functionName: "tierOf",
+      args: [creator.address, 1],
+    });
+    assert.deepEqual([tier.pricePer30Days, tier.active], [parseEther("12.5"), false]);
+    await bothWidths(tab.page, "studio-tiers");
+    await tab.context.close();
+  });
+});
