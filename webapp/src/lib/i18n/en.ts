@@ -67,6 +67,7 @@ export const en = {
     oneToOneFrom: (amount: string, min: number, max: number) => `From ${amount} · ${min}–${max} minutes`,
     oneToOneOff: "Not taking one-to-one calls right now.",
     inCallUntil: (time: string) => `In a one-to-one call, ends about ${time}`,
+    recentTips: "Recent tips",
     noTips: "No tips yet — be the first.",
     notFound: "We couldn't find this creator.",
     fans: (n: string) => `${n} followers`,
