@@ -1,8 +1,7 @@
 // Daily earnings by source from the index's day buckets, filled so every day in the range has a value, and
 // stacked for a bar chart (each source drawn on top of the ones before it).
-import { formatUnits } from "viem";
-
 import { MESI_DECIMALS } from "$lib/amounts";
+import { formatUnits } from "$lib/amounts/units";
 
 import type { DayRow } from "./queries";
 

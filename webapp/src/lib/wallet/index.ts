@@ -1,4 +1,3 @@
 export { wallet, loadWallet, WalletState } from "./wallet.svelte";
-export { hasRecentConnection } from "./wagmiConfig";
-export { mesiChain } from "./chain";
+export { hasRecentConnection } from "./recent";
 export type { WalletRuntime } from "./runtime";
