@@ -162,6 +162,10 @@ describe("creator studio", () => {
     assert.ok(src, "the profile page shows the uploaded picture");
     await page.getByText("Synth jams every Friday.").waitFor();
     await bothWidths(page, "studio-public-profile");
+    // The home page's creator card too.
+    await page.goto(`${stack.urls.webapp}/?q=${handle}`);
+    await page.locator(`[data-testid="creator-grid"] img.avatar[src*="${pictureCid}"]`).waitFor();
+    await page.locator('[data-testid="creator-grid"]').getByText("Synth jams every Friday.").waitFor();
 
     // Editing: the form holds the saved profile; a new bio gets a new CID on chain.
     await page.goto(`${stack.urls.webapp}/studio/profile`);
