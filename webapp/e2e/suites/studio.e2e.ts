@@ -153,6 +153,9 @@ describe("creator studio", () => {
     assert.equal(pictureResponse.headers.get("content-type"), "image/webp");
     const avatar = await sharp(Buffer.from(await pictureResponse.arrayBuffer())).metadata();
     assert.deepEqual([avatar.width, avatar.height], [512, 512], "the upload was cropped to a square avatar");
+    await page.getByRole("heading", { level: 1, name: "Hi, Studio Tester" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("stat-followers").filter({ hasText: "0" }).waitFor({ timeout: 15_000 });
+    await page.locator(`.side img.avatar[src*="${pictureCid}"]`).waitFor();
     await bothWidths(page, "studio-overview");
 
     // The public page shows the picture and the bio, by handle.
