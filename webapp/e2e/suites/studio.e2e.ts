@@ -156,6 +156,11 @@ describe("creator studio", () => {
     await page.getByRole("heading", { level: 1, name: "Hi, Studio Tester" }).waitFor({ timeout: 15_000 });
     await page.getByTestId("stat-followers").filter({ hasText: "0" }).waitFor({ timeout: 15_000 });
     await page.locator(`.side img.avatar[src*="${pictureCid}"]`).waitFor();
+    // The tipping link with its QR code, for the creator's handle; a suggested amount goes into the link.
+    const tipLink = page.getByTestId("tip-link");
+    await tipLink.getByLabel(/Suggested amount/).fill("5");
+    await tipLink.locator('img[src^="data:image"]').waitFor();
+    assert.equal(await tipLink.getByTestId("share-link").inputValue(), `${stack.urls.webapp}/tip/${handle}?amount=5`);
     await bothWidths(page, "studio-overview");
 
     // The public page shows the picture and the bio, by handle.
