@@ -52,12 +52,11 @@ function addressesFromBanner(output: string): ChainAddresses {
   return Object.fromEntries(entries) as unknown as ChainAddresses;
 }
 
-/** gzip bytes of every script a fresh browser context downloads for `url` until the load event. */
-async function firstLoadJs(
-  browser: Browser,
-  url: string,
-  options: { untilHydrated?: boolean } = {},
-): Promise<{ kB: number; files: number }> {
+/**
+ * gzip bytes of every script a fresh browser context downloads for `url` until the page is interactive: hydrated
+ * (the layout marks `html[data-hydrated]`) and the network quiet, so late module loads count too.
+ */
+async function firstLoadJs(browser: Browser, url: string): Promise<{ kB: number; files: number }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const scripts = new Map<string, Promise<Buffer | null>>();
@@ -69,13 +68,9 @@ async function firstLoadJs(
       );
     }
   });
-  await page.goto(url, { waitUntil: "load" });
-  // The page's own chunks are imported by SvelteKit's start script and may arrive after "load": wait until the
-  // app says it is interactive, then for the network to go quiet.
-  if (options.untilHydrated) {
-    await page.locator("html[data-hydrated=true]").waitFor({ timeout: 15_000 });
-    await page.waitForLoadState("networkidle");
-  }
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.locator("html[data-hydrated=true]").waitFor({ timeout: 30_000 });
+  await page.waitForLoadState("networkidle");
   const bodies = await Promise.all(scripts.values());
   await context.close();
   const sizes = [...scripts.keys()].map((file, i) => {
@@ -148,9 +143,9 @@ try {
   // The creator studio as it first loads (wallet code and the earnings chart load later, on demand).
   const studioUrl = `${stack.urls.webapp}/studio`;
   await (await fetch(studioUrl)).text();
-  const studioJs = await firstLoadJs(browser, studioUrl, { untilHydrated: true });
+  const studioJs = await firstLoadJs(browser, studioUrl);
   target("studio_first_load_js_gzip", studioJs.kB, "<=", 150, "kB");
-  const earningsJs = await firstLoadJs(browser, `${stack.urls.webapp}/studio/earnings`, { untilHydrated: true });
+  const earningsJs = await firstLoadJs(browser, `${stack.urls.webapp}/studio/earnings`);
   target("studio_earnings_first_load_js_gzip", earningsJs.kB, "<=", 150, "kB");
 
   for (const [name, url] of [
