@@ -271,6 +271,13 @@ try {
   target("profile_first_load_js_gzip", profileJs.kB, "<=", 100, "kB");
   const tipJs = await firstLoadJs(browser, tipUrl);
   target("tip_first_load_js_gzip", tipJs.kB, "<=", 100, "kB");
+  // The creator studio as it first loads (wallet code and the earnings chart load later, on demand).
+  const studioUrl = `${stack.urls.webapp}/studio`;
+  await (await fetch(studioUrl)).text();
+  const studioJs = await firstLoadJs(browser, studioUrl);
+  target("studio_first_load_js_gzip", studioJs.kB, "<=", 150, "kB");
+  const earningsJs = await firstLoadJs(browser, `${stack.urls.webapp}/studio/earnings`);
+  target("studio_earnings_first_load_js_gzip", earningsJs.kB, "<=", 150, "kB");
 
   for (const [name, url] of [
     ["profile", profileUrl],
@@ -280,6 +287,7 @@ try {
     target(`${name}_lighthouse_performance`, scores.performance, ">=", 90);
     target(`${name}_lighthouse_accessibility`, scores.accessibility, ">=", 95);
   }
+  target("studio_lighthouse_accessibility", (await lighthouseScores(debugPort, studioUrl)).accessibility, ">=", 95);
 
   // Tip → shown on the open profile page, with a block every 2 s.
   const publicClient = createPublicClient({ transport: http(stack.urls.chain) });

@@ -40,6 +40,14 @@ export const variables = defineEnvVars({
   MESI_SESSION_SECRET: { schema: z.string().min(32) },
   /** Where the webapp's server keeps report evidence (SQLite + files). */
   MESI_WEBAPP_DATA_DIR: { schema: z.string().min(1).default(".mesi/webapp") },
+  /** Where profile documents and pictures are stored: `local` (SQLite under the data dir, served at /ipfs/<cid>) or `pinning`. */
+  MESI_CONTENT_STORE: { schema: z.enum(["local", "pinning"]).default("local") },
+  /** `pinning` only: an IPFS node's RPC base URL that uploads go to (`/api/v0/add`). */
+  MESI_IPFS_API_URL: { schema: url.optional() },
+  /** `pinning` only: the IPFS Pinning Service API base URL (the part before `/pins`). */
+  MESI_PINNING_API_URL: { schema: url.optional() },
+  /** `pinning` only: the pinning service's bearer token. */
+  MESI_PINNING_API_TOKEN: { schema: z.string().min(1).optional() },
   /** How many blocks the index may trail the chain before pages say their numbers may be stale. */
   MESI_STALE_AFTER_BLOCKS: { schema: positiveInt.default("5") },
 });

@@ -5,8 +5,40 @@ import { normalizeProfile, resolveUri, shortAddress, type Profile } from "./prof
 const cache = new Map<string, { profile: Profile; at: number }>();
 const TTL_MS = 60_000;
 const MAX_BYTES = 64 * 1024;
+/** Documents by CID: content under a CID never changes, so they are kept (up to this many) without expiry. */
+const documents = new Map<string, unknown>();
+const MAX_DOCUMENTS = 2_000;
 
-async function fetchDocument(uri: string, ipfsGateway: string, fetcher: typeof fetch): Promise<unknown> {
+/** Reads `ipfs://` content without HTTP when this server stores it (the embedded content store); null otherwise. */
+export type IpfsReader = (cid: string) => Promise<Uint8Array | null>;
+
+async function fetchIpfs(uri: string, ipfsGateway: string, fetcher: typeof fetch, readIpfs?: IpfsReader) {
+  const cid = uri.slice("ipfs://".length).replace(/^ipfs\//, "");
+  if (documents.has(cid)) return documents.get(cid);
+  const local = readIpfs ? await readIpfs(cid).catch(() => null) : null;
+  let text: string | null = null;
+  if (local !== null) text = new TextDecoder().decode(local.subarray(0, MAX_BYTES));
+  else {
+    const url = resolveUri(uri, ipfsGateway);
+    if (url === null) return {};
+    const response = await fetcher(url, { signal: AbortSignal.timeout(2_000) });
+    // A gateway that can't find it now may find it later: only documents actually read are kept.
+    if (!response.ok) return {};
+    text = (await response.text()).slice(0, MAX_BYTES);
+  }
+  const doc: unknown = JSON.parse(text);
+  if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value as string);
+  documents.set(cid, doc);
+  return doc;
+}
+
+async function fetchDocument(
+  uri: string,
+  ipfsGateway: string,
+  fetcher: typeof fetch,
+  readIpfs?: IpfsReader,
+): Promise<unknown> {
+  if (uri.startsWith("ipfs://")) return fetchIpfs(uri, ipfsGateway, fetcher, readIpfs);
   if (uri.startsWith("data:application/json")) {
     const comma = uri.indexOf(",");
     const header = uri.slice(0, comma);
@@ -36,12 +68,13 @@ export async function loadProfile(
   uri: string | null,
   ipfsGateway: string,
   fetcher: typeof fetch = fetch,
+  readIpfs?: IpfsReader,
 ): Promise<Profile> {
   const key = `${address}:${uri ?? ""}`;
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < TTL_MS) return hit.profile;
   let raw: unknown = {};
-  if (uri) raw = await fetchDocument(uri, ipfsGateway, fetcher).catch(() => ({}));
+  if (uri) raw = await fetchDocument(uri, ipfsGateway, fetcher, readIpfs).catch(() => ({}));
   const profile = normalizeProfile(raw, shortAddress(address), ipfsGateway);
   cache.set(key, { profile, at: Date.now() });
   return profile;

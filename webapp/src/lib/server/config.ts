@@ -5,6 +5,10 @@ import { isAddress } from "viem";
 
 import {
   MESI_ADDRESSES_JSON,
+  MESI_CONTENT_STORE,
+  MESI_IPFS_API_URL,
+  MESI_PINNING_API_TOKEN,
+  MESI_PINNING_API_URL,
   MESI_SESSION_SECRET,
   MESI_STALE_AFTER_BLOCKS,
   MESI_WEBAPP_DATA_DIR,
@@ -32,6 +36,32 @@ export interface ServerConfig {
   readonly sessionSecret: string;
   readonly dataDir: string;
   readonly staleAfterBlocks: number;
+  readonly contentStore: ContentStoreConfig;
+}
+
+/** Where profile documents and pictures go: the embedded SQLite store, or an IPFS node plus a pinning service. */
+export type ContentStoreConfig =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "pinning";
+      readonly ipfsApiUrl: string;
+      readonly pinningApiUrl: string;
+      readonly pinningApiToken: string;
+    };
+
+function contentStoreConfig(): ContentStoreConfig {
+  if (MESI_CONTENT_STORE === "local") return { kind: "local" };
+  if (MESI_IPFS_API_URL === undefined || MESI_PINNING_API_URL === undefined || MESI_PINNING_API_TOKEN === undefined) {
+    throw new ConfigError(
+      "MESI_CONTENT_STORE=pinning needs MESI_IPFS_API_URL, MESI_PINNING_API_URL and MESI_PINNING_API_TOKEN",
+    );
+  }
+  return {
+    kind: "pinning",
+    ipfsApiUrl: MESI_IPFS_API_URL,
+    pinningApiUrl: MESI_PINNING_API_URL,
+    pinningApiToken: MESI_PINNING_API_TOKEN,
+  };
 }
 
 let cached: ServerConfig | undefined;
@@ -78,6 +108,7 @@ export function serverConfig(): ServerConfig {
     sessionSecret: MESI_SESSION_SECRET,
     dataDir: MESI_WEBAPP_DATA_DIR,
     staleAfterBlocks: MESI_STALE_AFTER_BLOCKS,
+    contentStore: Object.freeze(contentStoreConfig()),
   });
   return cached;
 }

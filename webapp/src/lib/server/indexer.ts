@@ -6,12 +6,17 @@ import { graphRequest, IndexerError } from "$lib/graph/client";
 import { CreatorQuery, CreatorsQuery, CreatorTipsQuery } from "$lib/graph/queries";
 import type { CreatorDetail, CreatorSummary, Hex, Meta, TipRow } from "$lib/graph/types";
 import { mesiContracts } from "$lib/contracts/mesi";
-import { loadProfile, loadStreamTitle } from "$lib/profiles/loadProfile";
+import { loadProfile, loadStreamTitle, type IpfsReader } from "$lib/profiles/loadProfile";
 import type { Profile } from "$lib/profiles";
 
 import { serverConfig } from "./config";
 import { canBePaid, emptyAccount } from "./accountProfile";
 import { chainHead } from "./chainHead";
+import { contentStore } from "./content";
+
+/** Profile documents this server stores are read from its content store, not over HTTP from itself. */
+const readIpfs: IpfsReader = async (cid) =>
+  serverConfig().contentStore.kind === "local" ? ((await contentStore().get(cid))?.bytes ?? null) : null;
 
 export interface IndexStatus {
   /** Blocks the index trails the chain by, when that is more than the configured tolerance. */
@@ -39,7 +44,10 @@ export async function loadCreators(
   try {
     const data = await graphRequest(config.indexerUrl, CreatorsQuery, { first: 200 }, { fetch: fetcher });
     const cards = await Promise.all(
-      data.creators.map(async (c) => ({ ...c, profile: await loadProfile(c.id, c.profileURI, config.ipfsGateway) })),
+      data.creators.map(async (c) => ({
+        ...c,
+        profile: await loadProfile(c.id, c.profileURI, config.ipfsGateway, fetch, readIpfs),
+      })),
     );
     const q = query.trim().toLowerCase().replace(/^@/, "");
     const creators =
@@ -93,7 +101,7 @@ export async function loadCreatorPage(id: string, fetcher: typeof fetch): Promis
     return {
       streamTitles: Object.fromEntries(titles.filter((entry): entry is readonly [string, string] => entry[1] !== null)),
       creator,
-      profile: await loadProfile(creator.id, creator.profileURI, config.ipfsGateway),
+      profile: await loadProfile(creator.id, creator.profileURI, config.ipfsGateway, fetch, readIpfs),
       feeBps: data.vault?.feeBps ?? "0",
       tips: tips.tips,
       status: await statusOf(data._meta),

@@ -1,0 +1,323 @@
+// The creator studio in a real headless Chromium against `npm start`: a new wallet registers as a creator with a
+// picture (stored at its CID, its URI on chain, the public page shows it), bad input is refused with nothing stored;
+// a creator blocks a fan who then can't tip; a creator claims cleared earnings (balances checked on-chain).
+// Screenshots at 390 px and 1280 px.
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+
+import type { Deployment } from "@mesi/deployments";
+import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
+import { parseEther, zeroHash, type Address, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+
+import { encodeTipData, TipChannel } from "../../src/lib/tips/tipData.ts";
+
+import {
+  chainClients,
+  connectWallet,
+  DESKTOP,
+  graph,
+  openWithWallet,
+  PHONE,
+  screenshot,
+  waitFor,
+} from "../support/fixtures.ts";
+import { freshFan, siweCookie } from "../support/people.ts";
+import { shared } from "../support/shared.ts";
+import type { Stack } from "../support/stack.ts";
+
+let stack: Stack;
+let browser: Browser;
+let mesi: Deployment;
+
+async function bothWidths(page: Page, name: string): Promise<void> {
+  await page.setViewportSize(PHONE);
+  await screenshot(page, `${name}-phone`);
+  await page.setViewportSize(DESKTOP);
+  await screenshot(page, `${name}-desktop`);
+}
+
+async function picturePng(): Promise<Buffer> {
+  // A picture with detail, not a flat colour, so the avatar crop is visible in screenshots.
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#6d28d9"/><circle cx="400" cy="300" r="200" fill="#f59e0b"/></svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** A registered creator made from a fresh wallet, straight on chain (for the suites that need one fast). */
+async function freshCreator(handle: string): Promise<{ key: Hex; address: Address }> {
+  const creator = await freshFan(stack, mesi, 0n);
+  const { publicClient, walletClient } = chainClients(stack, creator.key);
+  const uri = `data:application/json;base64,${Buffer.from(JSON.stringify({ name: `Creator ${handle}`, handle })).toString("base64")}`;
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.CreatorRegistry,
+      chain: null,
+      functionName: "register",
+      args: [uri],
+    }),
+  });
+  return creator;
+}
+
+describe("creator studio", () => {
+  before(async () => {
+    ({ stack, browser, mesi } = await shared());
+  });
+
+  it("a new creator registers with a picture; bad input is refused and stores nothing; the public page shows it", async () => {
+    const { publicClient } = chainClients(stack);
+    const creator = await freshFan(stack, mesi, 0n);
+    const handle = `e2e_${creator.address.slice(2, 10).toLowerCase()}`;
+    const tab = await openWithWallet(browser, stack, creator.key);
+    const page = tab.page;
+    await page.goto(`${stack.urls.webapp}/studio`);
+    await page.getByTestId("studio-connect").waitFor();
+    await bothWidths(page, "studio-connect");
+    await connectWallet(page);
+    await page.getByTestId("studio-become").waitFor({ timeout: 15_000 });
+
+    // Not a picture (text named .png): refused by its bytes, in the browser…
+    await page.getByTestId("picture-input").setInputFiles({
+      name: "me.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("<svg onload=alert(1)>"),
+    });
+    await page.getByTestId("picture-error").waitFor();
+    assert.match((await page.getByTestId("picture-error").textContent())!, /isn't a picture/);
+
+    // …and by the server, which stores nothing for a bad picture or a taken handle.
+    const cookie = await siweCookie(stack, creator.key);
+    const send = async (profile: object, picture?: { bytes: Buffer; name: string }) => {
+      const form = new FormData();
+      form.append("profile", JSON.stringify(profile));
+      if (picture)
+        form.append("picture", new Blob([new Uint8Array(picture.bytes)], { type: "image/png" }), picture.name);
+      const response = await fetch(`${stack.urls.webapp}/api/studio/profile`, {
+        method: "POST",
+        headers: { cookie, origin: stack.urls.webapp },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const notImage = await send({ name: "X", handle }, { bytes: Buffer.from("GIF89a not really"), name: "x.png" });
+    assert.deepEqual([notImage.status, notImage.body.picture], [400, "notImage"]);
+    const tooBig = await send({ name: "X", handle }, { bytes: Buffer.alloc(6 * 1024 * 1024, 0xff), name: "big.jpg" });
+    assert.equal(tooBig.status, 413);
+    const taken = await send({ name: "X", handle: "alice" }, { bytes: await picturePng(), name: "ok.png" });
+    assert.deepEqual([taken.status, taken.body.issues], [409, [{ field: "handle", problem: "taken" }]]);
+    const invalid = await send({ name: "X", handle: "no spaces" });
+    assert.deepEqual([invalid.status, invalid.body.issues], [400, [{ field: "handle", problem: "invalid" }]]);
+
+    // The real form: picture, name, handle, bio, a link.
+    await page.getByTestId("picture-input").setInputFiles({
+      name: "portrait.png",
+      mimeType: "image/png",
+      buffer: await picturePng(),
+    });
+    assert.equal(await page.getByTestId("picture-error").count(), 0);
+    await page.getByLabel("Display name").fill("Studio Tester");
+    await page.getByLabel("Handle").fill(handle);
+    await page.getByLabel("Bio").fill("Synth jams every Friday. Tips keep the lights on.");
+    await page.getByRole("button", { name: "Add link" }).click();
+    await page.getByLabel("URL 1").fill("https://example.com/music");
+    await bothWidths(page, "studio-become");
+    await page.getByTestId("save-profile").click();
+    await page.getByTestId("studio-view-page").waitFor({ timeout: 60_000 });
+
+    assert.equal(
+      await publicClient.readContract({
+        ...mesi.CreatorRegistry,
+        functionName: "isRegistered",
+        args: [creator.address],
+      }),
+      true,
+    );
+    const indexed = await waitFor("the index to hold the profile URI", async () => {
+      const data = await graph<{ creator: { profileURI: string | null } | null }>(
+        stack,
+        "query ($id: ID!) { creator(id: $id) { profileURI } }",
+        { id: creator.address.toLowerCase() },
+      );
+      return data.creator?.profileURI?.startsWith("ipfs://") ? data.creator.profileURI : undefined;
+    });
+    const cid = indexed.slice("ipfs://".length);
+    const docResponse = await fetch(`${stack.urls.webapp}/ipfs/${cid}`);
+    assert.equal(docResponse.status, 200);
+    assert.match(docResponse.headers.get("cache-control")!, /immutable/);
+    assert.match(docResponse.headers.get("content-type")!, /^application\/json/);
+    const doc = (await docResponse.json()) as { name: string; handle: string; bio: string; picture: string };
+    assert.deepEqual([doc.name, doc.handle], ["Studio Tester", handle]);
+    const pictureCid = doc.picture.slice("ipfs://".length);
+    const pictureResponse = await fetch(`${stack.urls.webapp}/ipfs/${pictureCid}`);
+    assert.equal(pictureResponse.headers.get("content-type"), "image/webp");
+    const avatar = await sharp(Buffer.from(await pictureResponse.arrayBuffer())).metadata();
+    assert.deepEqual([avatar.width, avatar.height], [512, 512], "the upload was cropped to a square avatar");
+    await page.getByRole("heading", { level: 1, name: "Hi, Studio Tester" }).waitFor({ timeout: 15_000 });
+    await page.getByTestId("stat-followers").filter({ hasText: "0" }).waitFor({ timeout: 15_000 });
+    await page.locator(`.side img.avatar[src*="${pictureCid}"]`).waitFor();
+    // The tipping link with its QR code, for the creator's handle; a suggested amount goes into the link.
+    const tipLink = page.getByTestId("tip-link");
+    await tipLink.getByLabel(/Suggested amount/).fill("5");
+    await tipLink.locator('img[src^="data:image"]').waitFor();
+    assert.equal(await tipLink.getByTestId("share-link").inputValue(), `${stack.urls.webapp}/tip/${handle}?amount=5`);
+    await bothWidths(page, "studio-overview");
+
+    // The public page shows the picture and the bio, by handle.
+    await page.goto(`${stack.urls.webapp}/c/${handle}`);
+    await page.getByRole("heading", { level: 1, name: "Studio Tester" }).waitFor();
+    const src = await page.locator(`img.avatar[src*="${pictureCid}"]`).first().getAttribute("src");
+    assert.ok(src, "the profile page shows the uploaded picture");
+    await page.getByText("Synth jams every Friday.").waitFor();
+    await bothWidths(page, "studio-public-profile");
+    // The home page's creator card too.
+    await page.goto(`${stack.urls.webapp}/?q=${handle}`);
+    await page.locator(`[data-testid="creator-grid"] img.avatar[src*="${pictureCid}"]`).waitFor();
+    await page.locator('[data-testid="creator-grid"]').getByText("Synth jams every Friday.").waitFor();
+
+    // Editing: the form holds the saved profile; a new bio gets a new CID on chain.
+    await page.goto(`${stack.urls.webapp}/studio/profile`);
+    await page.getByLabel("Bio").fill("Now also on Sundays.");
+    await bothWidths(page, "studio-profile-edit");
+    await page.getByTestId("save-profile").click();
+    await page.getByTestId("profile-saved").waitFor({ timeout: 60_000 });
+    await page.goto(`${stack.urls.webapp}/c/${handle}`);
+    await page.getByText("Now also on Sundays.").waitFor();
+    assert.ok(await page.locator(`img.avatar[src*="${pictureCid}"]`).count(), "the picture is kept");
+    await tab.context.close();
+  });
+  it("a creator blocks a fan, who then can't tip and is told why", async () => {
+    const { publicClient } = chainClients(stack);
+    const creator = await freshCreator(`blk_${Date.now().toString(36)}`);
+    const fan = await freshFan(stack, mesi, parseEther("100"));
+
+    const tab = await openWithWallet(browser, stack, creator.key);
+    await tab.page.goto(`${stack.urls.webapp}/studio/blocked`);
+    await connectWallet(tab.page);
+    await tab.page.getByRole("heading", { name: "What blocking does" }).waitFor({ timeout: 15_000 });
+    // A mistyped address is refused before anything is sent.
+    await tab.page.getByLabel("Fan's wallet address").fill(fan.address.slice(0, 30));
+    await tab.page.getByTestId("block-fan").click();
+    await tab.page.getByTestId("block-field-error").waitFor();
+    await tab.page.getByLabel("Fan's wallet address").fill(fan.address);
+    await tab.page.getByTestId("block-fan").click();
+    await tab.page.getByTestId("blocked-done").waitFor({ timeout: 60_000 });
+    await tab.page.locator(`[data-testid="blocked-row"][data-fan="${fan.address.toLowerCase()}"]`).waitFor();
+    assert.equal(
+      await publicClient.readContract({
+        ...mesi.MesiVault,
+        functionName: "isBlocked",
+        args: [creator.address, fan.address],
+      }),
+      true,
+    );
+    await bothWidths(tab.page, "studio-blocked");
+    await tab.context.close();
+
+    // The fan tries to tip from the creator's page: refused, with the reason, and nothing leaves the wallet.
+    const balance = () =>
+      publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [fan.address] });
+    const before = await balance();
+    const fanTab = await openWithWallet(browser, stack, fan.key);
+    await fanTab.page.goto(`${stack.urls.webapp}/c/${creator.address}`);
+    await connectWallet(fanTab.page);
+    await fanTab.page.getByTestId("open-tip").click();
+    await fanTab.page.getByLabel(/Amount/).fill("10");
+    await fanTab.page.getByTestId("send-tip").click();
+    await fanTab.page.getByTestId("tip-error").waitFor({ timeout: 60_000 });
+    assert.match((await fanTab.page.getByTestId("tip-error").textContent())!, /blocked you/);
+    await screenshot(fanTab.page, "studio-blocked-fan-desktop");
+    assert.equal(await balance(), before, "the blocked fan paid nothing");
+    await fanTab.context.close();
+  });
+
+  it("a creator claims cleared earnings to another address; nothing cleared and a bad address send nothing", async () => {
+    const { publicClient } = chainClients(stack);
+    const creator = await freshCreator(`clm_${Date.now().toString(36)}`);
+    const tab = await openWithWallet(browser, stack, creator.key);
+    await tab.page.goto(`${stack.urls.webapp}/studio/earnings`);
+    await connectWallet(tab.page);
+    await tab.page.getByTestId("earnings-cleared").filter({ hasText: "MESI" }).waitFor({ timeout: 15_000 });
+
+    // Nothing cleared yet: a clear message and no transaction.
+    const nonce = () => publicClient.getTransactionCount({ address: creator.address });
+    const nonceBefore = await nonce();
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("earnings-error").waitFor();
+    assert.match((await tab.page.getByTestId("earnings-error").textContent())!, /Nothing has cleared yet/);
+    assert.equal(await nonce(), nonceBefore, "no transaction was sent");
+
+    // A fan tips 40 MESI (ERC-1363 transferAndCall through the vault).
+    const fan = await freshFan(stack, mesi, parseEther("100"));
+    const { walletClient } = chainClients(stack, fan.key);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...mesi.MesiToken,
+        chain: null,
+        functionName: "transferAndCall",
+        args: [
+          mesi.MesiVault.address,
+          parseEther("40"),
+          encodeTipData(creator.address, TipChannel.Profile, zeroHash, zeroHash),
+        ],
+      }),
+    });
+    const [cleared] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [creator.address],
+    });
+    assert.ok(cleared > 0n && cleared < parseEther("40"), `cleared ${cleared} is the tip minus the fee`);
+
+    await tab.page.reload();
+    await tab.page.getByTestId("claim-all").filter({ hasText: "Claim 3" }).waitFor({ timeout: 15_000 });
+    await tab.page.getByTestId("earnings-chart").waitFor({ timeout: 15_000 });
+    // Another address, mistyped: refused, nothing sent.
+    await tab.page.getByTestId("claim-to-other").check();
+    await tab.page.getByLabel("Wallet address to receive the $MESI").fill("0x12345");
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("claim-field-error").waitFor();
+    assert.equal(await nonce(), nonceBefore, "no transaction was sent");
+
+    const recipient = privateKeyToAccount(generatePrivateKey()).address;
+    await tab.page.getByRole("radio", { name: "Another address" }).waitFor();
+    await tab.page.getByLabel("Wallet address to receive the $MESI").fill(recipient.toLowerCase());
+    await bothWidths(tab.page, "studio-earnings");
+    await tab.page.getByTestId("claim-all").click();
+    await tab.page.getByTestId("claim-done").waitFor({ timeout: 60_000 });
+    assert.equal(
+      await publicClient.readContract({ ...mesi.MesiToken, functionName: "balanceOf", args: [recipient] }),
+      cleared,
+      "the other address received exactly the cleared earnings",
+    );
+    const [clearedAfter] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [creator.address],
+    });
+    assert.equal(clearedAfter, 0n);
+
+    // Tiers: a zero price is refused before sending; a real tier is created, then paused, on chain.
+    await tab.page.goto(`${stack.urls.webapp}/studio/tiers`);
+    await tab.page.getByTestId("no-tiers").waitFor({ timeout: 15_000 });
+    await tab.page.getByLabel("Name").fill("Gold");
+    await tab.page.getByLabel("Price per 30 days (MESI)").fill("0");
+    const tiersBefore = await nonce();
+    await tab.page.getByTestId("create-tier").click();
+    await tab.page.getByText("Enter a price above zero").waitFor();
+    assert.equal(await nonce(), tiersBefore, "no transaction was sent");
+    await tab.page.getByLabel("Price per 30 days (MESI)").fill("12.5");
+    await tab.page.getByTestId("create-tier").click();
+    await tab.page.getByTestId("tier-row").waitFor({ timeout: 60_000 });
+    await tab.page.getByTestId("tier-toggle").click();
+    await tab.page.getByTestId("tier-state").filter({ hasText: "Paused" }).waitFor({ timeout: 60_000 });
+    const tier = await publicClient.readContract({
+      ...mesi.CreatorRegistry,
+      functionName: "tierOf",
+      args: [creator.address, 1],
+    });
+    assert.deepEqual([tier.pricePer30Days, tier.active], [parseEther("12.5"), false]);
+    await bothWidths(tab.page, "studio-tiers");
+    await tab.context.close();
+  });
+});

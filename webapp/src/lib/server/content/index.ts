@@ -1,0 +1,28 @@
+// The content store configuration chooses (local SQLite or IPFS + pinning service), built once per process.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import { serverConfig } from "../config";
+
+import { createLocalContentStore } from "./localStore";
+import { createPinningContentStore } from "./pinningStore";
+import type { ContentStore } from "./types";
+
+export { cidOf, matchesCid, parseCid, InvalidCidError, MAX_OBJECT_BYTES } from "./cid";
+export { toAvatar, PictureError, MAX_PICTURE_BYTES, AVATAR_SIZE } from "./picture";
+export { ContentStoreError, type ContentStore, type StoredObject } from "./types";
+
+let store: ContentStore | undefined;
+
+export function contentStore(): ContentStore {
+  if (store !== undefined) return store;
+  const config = serverConfig();
+  const chosen = config.contentStore;
+  if (chosen.kind === "local") {
+    mkdirSync(config.dataDir, { recursive: true });
+    store = createLocalContentStore(join(config.dataDir, "content.sqlite"));
+  } else {
+    store = createPinningContentStore({ ...chosen, gatewayUrl: config.public.ipfsGateway });
+  }
+  return store;
+}

@@ -1,0 +1,92 @@
+// Stores a signed-in creator's profile: a multipart form with the profile as JSON (field "profile") and, when it
+// changes, a new picture (field "picture"). Everything is checked first — the fields, the handle being free, the
+// picture's bytes and size — and only then are the avatar and the document put in the content store. Answers the
+// document's `ipfs://` URI for the creator to put on chain (register or updateProfile). Bad input stores nothing.
+import { error, json } from "@sveltejs/kit";
+
+import { contentStore, MAX_PICTURE_BYTES, PictureError, toAvatar } from "$lib/server/content";
+import { loadCreators } from "$lib/server/indexer";
+import {
+  checkProfileInput,
+  encodeProfileDocument,
+  type ProfileInput,
+  type ProfileIssue,
+} from "$lib/studio/profileInput";
+
+import type { RequestHandler } from "./$types";
+
+/** A placeholder that passes the document check while the new picture's CID is not known yet. */
+const PENDING_PICTURE = "ipfs://bafkreiaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+function asInput(raw: unknown): ProfileInput | null {
+  if (raw === null || typeof raw !== "object") return null;
+  const r = raw as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === "string" ? v : null);
+  if (str(r.name) === null || str(r.handle) === null) return null;
+  const links = Array.isArray(r.links) ? (r.links as unknown[]) : [];
+  return {
+    name: str(r.name)!,
+    handle: str(r.handle)!,
+    bio: str(r.bio) ?? "",
+    picture: str(r.picture),
+    links: links.map((link) => {
+      const l = (link ?? {}) as Record<string, unknown>;
+      return { label: str(l.label) ?? "", url: str(l.url) ?? "" };
+    }),
+  };
+}
+
+const refuse = (issues: ProfileIssue[], status = 400) => json({ issues }, { status });
+
+export const POST: RequestHandler = async ({ request, locals, fetch }) => {
+  if (locals.session === null) error(401, "Sign in with your wallet first.");
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_PICTURE_BYTES + 128 * 1024) {
+    return json({ picture: "tooBig", message: "The picture is larger than 5 MB." }, { status: 413 });
+  }
+  const form = await request.formData().catch(() => null);
+  if (form === null) error(400, "Send a multipart form with the profile as JSON in the field “profile”.");
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(String(form.get("profile") ?? ""));
+  } catch {
+    parsed = null;
+  }
+  const input = asInput(parsed);
+  if (input === null) error(400, "The field “profile” must be JSON with at least a name and a handle.");
+  const file = form.get("picture");
+  const newPicture = file instanceof File ? new Uint8Array(await file.arrayBuffer()) : null;
+
+  const checked = checkProfileInput(newPicture ? { ...input, picture: PENDING_PICTURE } : input);
+  if (!checked.ok) return refuse(checked.issues);
+  const me = locals.session.address.toLowerCase();
+  const { creators, status } = await loadCreators("", fetch);
+  if (status.unavailable) error(503, "We can't reach Mesi's index to check the handle. Try again in a moment.");
+  if (creators.some((c) => c.profile.handle === checked.document.handle && c.id.toLowerCase() !== me)) {
+    return refuse([{ field: "handle", problem: "taken" }], 409);
+  }
+  let document = checked.document;
+  if (newPicture === null && document.picture !== null) {
+    // A kept picture must be an image this store holds, not any CID a client names.
+    const kept = await contentStore()
+      .get(document.picture.slice("ipfs://".length))
+      .catch(() => null);
+    if (kept === null || !kept.contentType.startsWith("image/"))
+      return refuse([{ field: "picture", problem: "invalid" }]);
+  }
+  if (newPicture !== null) {
+    let avatar: Awaited<ReturnType<typeof toAvatar>>;
+    try {
+      avatar = await toAvatar(newPicture);
+    } catch (cause) {
+      if (!(cause instanceof PictureError)) throw cause;
+      return json(
+        { picture: cause.problem, message: cause.message },
+        { status: cause.problem === "tooBig" ? 413 : 400 },
+      );
+    }
+    const pictureCid = await contentStore().put(avatar.bytes, avatar.contentType);
+    document = { ...document, picture: `ipfs://${pictureCid}` };
+  }
+  const cid = await contentStore().put(encodeProfileDocument(document), "application/json");
+  return json({ cid, uri: `ipfs://${cid}`, document }, { status: 201 });
+};
