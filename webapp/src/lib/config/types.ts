@@ -17,4 +17,8 @@ export interface PublicConfig {
   readonly origin: string;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
+  /** The media server (local Livepeer-compatible server, or Livepeer's) for live video; null: video off. */
+  readonly mediaUrl: string | null;
+  /** The stream access gate (decisions, removal events, invites, one-to-one call signaling); null: off. */
+  readonly streamGateUrl: string | null;
 }

@@ -16,9 +16,11 @@ import {
   PUBLIC_EXPLORER_URL,
   PUBLIC_INDEXER_URL,
   PUBLIC_IPFS_GATEWAY,
+  PUBLIC_MEDIA_URL,
   PUBLIC_ORIGIN,
   PUBLIC_RELAYER_URL,
   PUBLIC_RPC_URL,
+  PUBLIC_STREAM_GATE_URL,
 } from "$app/env/public";
 
 import type { PublicConfig } from "$lib/config/types";
@@ -66,6 +68,8 @@ export function serverConfig(): ServerConfig {
       devPayments: PUBLIC_DEV_PAYMENTS === "true",
       origin: (PUBLIC_ORIGIN ?? "").replace(/\/$/, ""),
       addresses: chainAddresses(PUBLIC_CHAIN_ID),
+      mediaUrl: PUBLIC_MEDIA_URL?.replace(/\/$/, "") ?? null,
+      streamGateUrl: PUBLIC_STREAM_GATE_URL?.replace(/\/$/, "") ?? null,
     }),
     sessionSecret: MESI_SESSION_SECRET,
     dataDir: MESI_WEBAPP_DATA_DIR,
