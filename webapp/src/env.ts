@@ -29,6 +29,8 @@ export const variables = defineEnvVars({
   PUBLIC_STREAM_GATE_URL: { public: true, schema: url.optional() },
   /** The local message hub (the development transport; XMTP in production). */
   PUBLIC_MESSAGE_HUB_URL: { public: true, schema: url.optional() },
+  /** The KYF verifier (registration data, consent-gated disclosure to creators). */
+  PUBLIC_KYF_URL: { public: true, schema: url.optional() },
   /**
    * The contracts' addresses as JSON (`{ "MesiVault": { "address": "0x…", "blockNumber": 8 }, … }`) when the chain's
    * deployment is not (yet) in @mesi/deployments — a local chain started by \`npm start\` or a test.
