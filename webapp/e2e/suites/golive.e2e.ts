@@ -231,7 +231,14 @@ describe("creator studio: streams, sales and going live", () => {
         .waitFor({ state: "attached", timeout: 30_000 });
       return BigInt(await page.getByTestId("stream-select").inputValue());
     })();
-    await page.locator('[data-testid="broadcast-preview"][data-previewing="true"]').waitFor({ timeout: 30_000 });
+    await page
+      .locator('[data-testid="broadcast-preview"][data-previewing="true"]')
+      .waitFor({ timeout: 45_000 })
+      .catch(async (error: Error) => {
+        await screenshot(page, "golive-live-failure");
+        const shown = await page.locator('[role="alert"]').allTextContents();
+        throw new Error(`no camera preview (${shown.join(" | ") || "no message on the page"}): ${error.message}`);
+      });
     // A wrong stream key is refused by the media server with a clear message.
     const wrong = await fetch(`${mediaUrl}/webrtc/${streamId}-${"0".repeat(32)}`, {
       method: "POST",
