@@ -21,8 +21,8 @@ export interface PublicConfig {
   readonly kyfUrl?: string | null;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
-  /** The media server (local Livepeer-compatible server, or Livepeer's) for live video; null: video off. */
+  /** Live video: the media server's base URL (the local Livepeer-compatible server, or Livepeer's); null: no video. */
   readonly mediaUrl: string | null;
-  /** The stream access gate (decisions, removal events, invites, one-to-one call signaling); null: off. */
+  /** Live video: the stream access gate (decisions and removal events); null: no video. */
   readonly streamGateUrl: string | null;
 }

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+
+import { clockTime, refusalOf, removalOf } from "./reasons";
+import type { GateAnswer } from "./types";
+
+const answer = (over: Partial<GateAnswer>): GateAnswer => ({
+  allow: false,
+  reason: "private",
+  streamId: "7",
+  viewer: "0x0000000000000000000000000000000000000001",
+  ...over,
+});
+
+describe("the sentence a refused or removed viewer reads", () => {
+  it("follower-only private stream: follow to join (signed in), sign in first (not signed in)", () => {
+    const followers = answer({
+      reason: "private",
+      criteria: { followers: true, minTierRank: 0, minTipped: "0", invites: false },
+    });
+    expect(refusalOf(followers, true)).toEqual({
+      message: "This stream is for followers — follow to join.",
+      action: "follow",
+    });
+    expect(refusalOf(followers, false).action).toBe("sign_in");
+  });
+
+  it("private by tier, by tipped total, by invite only", () => {
+    const c = { followers: false, minTierRank: 0, minTipped: "0", invites: false };
+    expect(refusalOf(answer({ criteria: { ...c, minTierRank: 2 } }), true)).toMatchObject({
+      action: "subscribe",
+      message: expect.stringContaining("tier 2"),
+    });
+    expect(refusalOf(answer({ criteria: { ...c, minTipped: "5" } }), true).action).toBe("tip");
+    expect(refusalOf(answer({ criteria: { ...c, invites: true } }), true).message).toMatch(/invite link/);
+  });
+
+  it("ticket-only: buy a ticket; removal names ticket-only", () => {
+    expect(refusalOf(answer({ reason: "ticket_only" }), true)).toEqual({
+      message: "Ticket-only — buy a ticket to watch.",
+      action: "buy_ticket",
+    });
+    expect(removalOf(answer({ reason: "ticket_only" }), true).message).toMatch(
+      /^You were removed because the stream went ticket-only/,
+    );
+  });
+
+  it("one-to-one: says when it ends (HH:MM)", () => {
+    const endsAt = 1_800_000_000;
+    const text = refusalOf(answer({ reason: "in_one_to_one", oneToOneEndsAt: endsAt }), true).message;
+    expect(text).toContain(clockTime(endsAt));
+    expect(clockTime(endsAt)).toMatch(/^\d{2}:\d{2}$/);
+  });
+
+  it("every gate reason has its own sentence, never an empty one", () => {
+    for (const reason of [
+      "blocked",
+      "kyf_required",
+      "kyf_expired",
+      "kyf_level_too_low",
+      "unknown_stream",
+      "index_unavailable",
+      "bad_access_key",
+    ] as const) {
+      const { message } = refusalOf(answer({ reason }), true);
+      expect(message.length).toBeGreaterThan(10);
+      expect(message).not.toBe("You can't watch this stream right now.");
+    }
+  });
+});
