@@ -52,3 +52,6 @@ export {
   type ProvisionedStream,
   type VideoService,
 } from "./livepeer/studio.ts";
+export { CallSignaling, type CallSignalingOptions, type IceServer } from "./call/callSignaling.ts";
+export { decideCall, CALL_REFUSALS, type CallDecision, type CallRole } from "./call/decideCall.ts";
+export { mintCallKey, verifyCallKey, callAudience, CallKeyError, MAX_CALL_KEY_TTL } from "./call/callKey.ts";

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createPublicClient, http } from "viem";
 import { z } from "zod";
 
+import { CallSignaling } from "./call/callSignaling.ts";
 import { AccessWatcher } from "./gate/accessWatcher.ts";
 import { AccessGate } from "./gate/gate.ts";
 import { createGateServer } from "./gate/gateServer.ts";
@@ -72,6 +73,7 @@ export interface RunningStreaming {
   readonly gate: AccessGate;
   readonly media: MediaServer;
   readonly cache: IndexCache;
+  readonly calls: CallSignaling;
   /** Provisions a Mesi stream for broadcasting: Livepeer Studio when configured, else the local media server. */
   readonly video: VideoService;
   stop(): Promise<void>;
@@ -112,7 +114,14 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     iceServers: config.iceServers,
     goneAfterMs: config.goneAfterMs,
   });
+  const calls = new CallSignaling({
+    cache,
+    secret: config.secret,
+    logger: child("calls"),
+    iceServers: config.iceServers,
+  });
   const gateServer = createGateServer({
+    calls,
     gate,
     watcher,
     secret: config.secret,
@@ -146,10 +155,12 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
       gate,
       media,
       cache,
+      calls,
       video,
       stop: () =>
         (stopped ??= (async () => {
           await media.close();
+          calls.close();
           watcher.close();
           await Promise.all(servers.map(close));
           await cache.stop();
@@ -157,6 +168,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     };
   } catch (error) {
     await media.close();
+    calls.close();
     watcher.close();
     await Promise.all(servers.map(close));
     await cache.stop();

@@ -9,6 +9,7 @@
 //   GET  /directory                   live streams (on-chain flag): mode, rules, one-to-one end, viewers
 //   GET  /live                         live state from those webhooks: {streams: {<streamId>: {live, at}}}
 //   GET  /health                       the index cache's freshness
+//   GET  /calls/<id>/events, POST /calls/<id>/signal   one-to-one call signaling (../call/callSignaling.ts)
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 
 import { isHex, type Address } from "viem";
@@ -22,6 +23,7 @@ import {
 import { mesiStreamIdOfName } from "../livepeer/studio.ts";
 import { BodyTooLargeError, jsonReplacer, readBody, sendJson } from "../http.ts";
 import { AccessKeyError, verifyAccessKey } from "./accessKey.ts";
+import type { CallSignaling } from "../call/callSignaling.ts";
 import type { AccessWatcher } from "./accessWatcher.ts";
 import { AccessGate, GateInputError, type GateAnswer } from "./gate.ts";
 
@@ -36,6 +38,8 @@ export interface GateServerOptions {
   readonly logger: Logger;
   /** Viewers now watching a stream (the local media server's count); absent: directory entries carry null. */
   readonly viewerCount?: (streamId: bigint) => number | null;
+  /** One-to-one call signaling; absent: /calls/… answers 404. */
+  readonly calls?: CallSignaling;
   /** SSE keep-alive comment interval. Default 15 s. */
   readonly keepAliveMs?: number;
 }
@@ -219,6 +223,9 @@ export function createGateServer(options: GateServerOptions): Server {
         if (request.method === "OPTIONS") {
           response.writeHead(204);
           return response.end();
+        }
+        if (options.calls !== undefined && url.pathname.startsWith("/calls/")) {
+          if (await options.calls.handle(request, response, url)) return;
         }
         const eventsMatch = /^\/streams\/([^/]+)\/events$/.exec(url.pathname);
         if (request.method === "GET" && eventsMatch !== null) {

@@ -15,8 +15,10 @@ export interface InviteDomain {
   readonly registry: Address;
 }
 
-const domainOf = (d: InviteDomain) =>
+/** The EIP-712 domain of invites and revocations (the studio signs with it from the creator's wallet). */
+export const inviteEip712Domain = (d: InviteDomain) =>
   ({ name: "Mesi Stream Invite", version: "1", chainId: d.chainId, verifyingContract: d.registry }) as const;
+const domainOf = inviteEip712Domain;
 
 export const inviteTypes = {
   StreamInvite: [
@@ -53,8 +55,16 @@ export async function signInvite(signer: LocalAccount, domain: InviteDomain, cla
     primaryType: "StreamInvite",
     message: { ...claims, expiresAt: BigInt(claims.expiresAt) },
   });
+  return encodeInviteToken(claims, signature);
+}
+
+/** The link token of signed claims (base64url JSON); works in browsers too (no Buffer). */
+export function encodeInviteToken(claims: InviteClaims, signature: Hex): string {
   const body = { s: claims.streamId.toString(), i: claims.invitee, e: claims.expiresAt, d: claims.id, sig: signature };
-  return Buffer.from(JSON.stringify(body)).toString("base64url");
+  const bytes = new TextEncoder().encode(JSON.stringify(body));
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 /** Decodes a link token and recovers who signed it; throws {@link InviteFormatError} on a malformed token. */

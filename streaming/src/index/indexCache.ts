@@ -152,6 +152,12 @@ export class IndexCache extends EventEmitter {
     return Math.floor((this.#clock() + this.#chainOffsetMs) / 1000);
   }
 
+  /** The accepted one-to-one session `sessionId`, if it is its creator's current call (ended ones included). */
+  call(sessionId: bigint): (OneToOneCall & { readonly creator: Address }) | undefined {
+    for (const call of this.#calls.values()) if (call.sessionId === sessionId) return call;
+    return undefined;
+  }
+
   freshness(): CacheFreshness {
     return {
       block: this.#block?.number ?? null,
