@@ -17,4 +17,11 @@ export interface PublicConfig {
   readonly origin: string;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
+  /** The messenger's transport: the local hub (development, not end-to-end encrypted) or XMTP. */
+  readonly messenger: {
+    readonly transport: "hub" | "xmtp";
+    readonly hubUrl: string | null;
+    readonly xmtpEnv: "local" | "dev" | "production";
+    readonly attachmentUploadUrl: string | null;
+  };
 }
