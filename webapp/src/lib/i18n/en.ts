@@ -242,6 +242,8 @@ export const en = {
     title: (name: string) => `Report ${name}`,
     aboutSession: (id: string) => `About your one-to-one call #${id}`,
     aboutPayment: (hash: string) => `About your payment ${hash}`,
+    aboutConversation: (id: string) => `About your chat ${id.slice(0, 8)}…`,
+    conversationPrefill: (id: string) => `Messenger conversation ${id}: `,
     signInNeeded: "Sign in with your wallet so that only you and Mesi's moderators can read your report.",
     signIn: "Sign in",
     signingIn: "Check your wallet…",
