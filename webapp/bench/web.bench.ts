@@ -54,11 +54,7 @@ function addressesFromBanner(output: string): ChainAddresses {
 }
 
 /** gzip bytes of every script a fresh browser context downloads for `url` until the load event. */
-async function firstLoadJs(
-  browser: Browser,
-  url: string,
-  cookie?: string,
-): Promise<{ kB: number; files: number }> {
+async function firstLoadJs(browser: Browser, url: string, cookie?: string): Promise<{ kB: number; files: number }> {
   const context = await browser.newContext();
   if (cookie !== undefined) {
     const [name, value] = cookie.split("=") as [string, string];

@@ -2,7 +2,13 @@
 export const en = {
   appName: "Mesi",
   tagline: "Support the creators you love — tips, tickets and one-to-one calls, paid on-chain.",
-  nav: { discover: "Discover", activity: "My activity", account: "My account", messages: "Messages", skip: "Skip to content" },
+  nav: {
+    discover: "Discover",
+    activity: "My activity",
+    account: "My account",
+    messages: "Messages",
+    skip: "Skip to content",
+  },
   wallet: {
     connect: "Connect wallet",
     connecting: "Connecting…",
@@ -408,11 +414,11 @@ export const en = {
       leaveEmpty: "Add at least one member.",
     },
     preview: {
-      image: () => "📷 Photo",
-      audio: () => "🎤 Voice message",
-      video: () => "🎬 Video",
-      file: (name: string) => `📎 ${name}`,
-      tip: "💸 Tip",
+      image: () => "Photo",
+      audio: () => "Voice message",
+      video: () => "Video",
+      file: (name: string) => `File: ${name}`,
+      tip: "Tip",
       reaction: (emoji: string) => `Reacted ${emoji}`,
     },
     attachment: {
@@ -442,7 +448,8 @@ export const en = {
       blocked: "This creator has blocked you, so your message wasn't delivered.",
       group_full: "Groups can have at most 250 members.",
       attachment_too_large: "That file is too large to send.",
-      attachment_type: "That file type can't be sent (pictures, video, audio, PDF and text files only — checked by content).",
+      attachment_type:
+        "That file type can't be sent (pictures, video, audio, PDF and text files only — checked by content).",
       unavailable: "The message service isn't reachable right now. Try again in a moment.",
       internal: "Something went wrong on the message service. Try again.",
       notConfigured: "Messaging isn't set up on this site.",

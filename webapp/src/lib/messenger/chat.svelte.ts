@@ -12,7 +12,7 @@ import {
 } from "@mesi/messaging";
 import { isAddressEqual, type Address } from "viem";
 
-import { applyMessage, conversationTitle, previewOf, upsertConversation } from "./conversations";
+import { applyMessage, conversationTitle, previewOf, upsertConversation, type People } from "./conversations";
 import { mergeMessages } from "./timeline";
 
 const PAGE_SIZE = 50;
@@ -33,6 +33,8 @@ export class ChatState {
   removed = $state.raw<ReadonlySet<string>>(new Set());
 
   readonly messenger: Messenger;
+  /** Known names (creators), for notification titles. */
+  people: People = {};
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #lastTypingSent = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
@@ -194,7 +196,11 @@ export class ChatState {
           }
           const conversation = this.conversation(message.conversationId);
           if (conversation !== undefined && document.visibilityState === "hidden") {
-            this.onIncoming?.(message, conversationTitle(conversation, this.me), previewOf(message, this.me));
+            this.onIncoming?.(
+              message,
+              conversationTitle(conversation, this.me, this.people),
+              previewOf(message, this.me),
+            );
           }
         }
         return;

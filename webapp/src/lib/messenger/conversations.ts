@@ -11,11 +11,24 @@ export function shortAddress(address: string): string {
   return `${address.slice(0, 6)}…${address.slice(-4)}`;
 }
 
-export function conversationTitle(conversation: Conversation, me: Address): string {
+/** Names and pictures of the people we know (creators, from the index), by lower-case address. */
+export type People = Readonly<Record<string, { readonly name: string; readonly picture: string | null }>>;
+
+/** A creator's name when known, else the short address. */
+export function displayName(address: string, people: People = {}): string {
+  return people[address.toLowerCase()]?.name ?? shortAddress(address);
+}
+
+/** The other party of a direct conversation. */
+export function peerOf(conversation: Conversation, me: Address): Address | undefined {
+  if (conversation.kind !== "direct") return undefined;
+  return conversation.peer ?? conversation.members.find((member) => !isAddressEqual(member.address, me))?.address;
+}
+
+export function conversationTitle(conversation: Conversation, me: Address, people: People = {}): string {
   if (conversation.kind === "group") return conversation.name ?? m.messenger.untitledGroup;
-  const peer =
-    conversation.peer ?? conversation.members.find((member) => !isAddressEqual(member.address, me))?.address;
-  return peer === undefined ? m.messenger.untitledGroup : shortAddress(peer);
+  const peer = peerOf(conversation, me);
+  return peer === undefined ? m.messenger.untitledGroup : displayName(peer, people);
 }
 
 export type AttachmentKind = "image" | "audio" | "video" | "file";

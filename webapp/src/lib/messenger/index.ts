@@ -5,12 +5,15 @@ export {
   applyMessage,
   attachmentKind,
   conversationTitle,
+  displayName,
+  peerOf,
   previewOf,
   shortAddress,
   sortConversations,
   totalUnread,
   upsertConversation,
   type AttachmentKind,
+  type People,
 } from "./conversations";
 export { buildTimeline, compareCursors, hasMyReaction, mergeMessages, type TimelineEntry } from "./timeline";
 export { describeMessengerError } from "./describeMessengerError";

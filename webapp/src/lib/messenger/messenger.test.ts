@@ -87,15 +87,16 @@ describe("conversation list", () => {
   it("titles a DM by the other party and a group by its name", () => {
     expect(conversationTitle(conversation(), ME)).toBe("0x2222…2222");
     expect(conversationTitle(conversation({ kind: "group", name: "Crew" }), ME)).toBe("Crew");
+    expect(conversationTitle(conversation(), ME, { [ANA.toLowerCase()]: { name: "Ana", picture: null } })).toBe("Ana");
   });
 
   it("previews each kind of message, prefixing mine", () => {
     expect(previewOf(message(ANA, text("yo")), ME)).toBe("yo");
     expect(previewOf(message(ME, text("yo")), ME)).toBe("You: yo");
     const file = { url: "u", filename: "a.pdf", mimeType: "application/pdf", size: 3 };
-    expect(previewOf(message(ANA, { type: "attachment", attachment: file }), ME)).toBe("📎 a.pdf");
+    expect(previewOf(message(ANA, { type: "attachment", attachment: file }), ME)).toBe("File: a.pdf");
     expect(previewOf(message(ANA, { type: "attachment", attachment: { ...file, mimeType: "image/png" } }), ME)).toBe(
-      "📷 Photo",
+      "Photo",
     );
     expect(previewOf(undefined, ME)).toBe("No messages yet");
   });
