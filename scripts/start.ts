@@ -79,6 +79,7 @@ interface PlatformContext {
   webappPort?: number;
   relayerUrl?: string;
   indexerUrl?: string;
+  indexerBlocksUrl?: string;
   mediaUrl?: string;
   gateUrl?: string;
   hubUrl?: string;
@@ -189,6 +190,7 @@ const indexerService: Service<PlatformContext> = {
     await indexer.ready;
     log(`caught up at block ${indexer.status().indexedBlock ?? "?"}`);
     context.indexerUrl = indexer.url;
+    context.indexerBlocksUrl = indexer.blocksUrl;
     return {
       url: indexer.url,
       details: [`auditor API ${indexer.baseUrl}/audit/ (npm run audit -w @mesi/subgraph -- --help)`],
@@ -279,6 +281,7 @@ const webappService: Service<PlatformContext> = {
       devPayments: true,
       sessionSecret: context.sessionSecret,
       extraEnv: {
+        PUBLIC_INDEXER_BLOCKS_URL: required(context.indexerBlocksUrl, "the indexer"),
         PUBLIC_MEDIA_URL: required(context.mediaUrl, "the media server"),
         PUBLIC_STREAM_GATE_URL: required(context.gateUrl, "the stream gate"),
         PUBLIC_MESSAGE_HUB_URL: required(context.hubUrl, "the message hub"),

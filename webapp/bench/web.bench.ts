@@ -53,7 +53,11 @@ function addressesFromBanner(output: string): ChainAddresses {
   return Object.fromEntries(entries) as unknown as ChainAddresses;
 }
 
-/** gzip bytes of every script a fresh browser context downloads for `url` until the load event. */
+/**
+ * gzip bytes of every script a fresh browser context downloads for `url` until the page is interactive: hydrated
+ * (the layout marks `html[data-hydrated]`) and the network quiet, so late module loads count too. `cookie` (a
+ * session, "name=value") for pages behind sign-in.
+ */
 async function firstLoadJs(browser: Browser, url: string, cookie?: string): Promise<{ kB: number; files: number }> {
   const context = await browser.newContext();
   if (cookie !== undefined) {
@@ -70,7 +74,9 @@ async function firstLoadJs(browser: Browser, url: string, cookie?: string): Prom
       );
     }
   });
-  await page.goto(url, { waitUntil: "load" });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.locator("html[data-hydrated=true]").waitFor({ timeout: 30_000 });
+  await page.waitForLoadState("networkidle");
   const bodies = await Promise.all(scripts.values());
   await context.close();
   const sizes = [...scripts.keys()].map((file, i) => {

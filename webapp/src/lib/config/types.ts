@@ -7,6 +7,8 @@ export interface PublicConfig {
   readonly rpcUrl: string;
   /** The subgraph's GraphQL endpoint (The Graph's dialect). */
   readonly indexerUrl: string;
+  /** Newly indexed blocks as server-sent events, when the index offers them (the embedded indexer does). */
+  readonly indexerBlocksUrl: string | null;
   readonly relayerUrl: string;
   /** The gateway that serves `ipfs://` profile documents and pictures. */
   readonly ipfsGateway: string;

@@ -1,8 +1,3 @@
-export {
-  decodeRevert,
-  describeError,
-  RelayerRequestError,
-  RelayerUnreachableError,
-  WalletDisconnectedError,
-  type DescribedError,
-} from "./describeError";
+export { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
+export { decodeRevert, describeError, type DescribedError } from "./describeError";
+export { describeErrorLater } from "./describeLater";
