@@ -149,7 +149,7 @@ describe("messenger", () => {
       await fanPage.getByTestId("sign-in").click();
       await fanPage.waitForURL(/\/messages\/[^?]+$/, { timeout: 30_000 });
       const conversationId = conversationIdOf(fanPage);
-      await fanPage.getByTestId("conversation-title").filter({ hasText: "0x" }).waitFor();
+      await fanPage.getByTestId("conversation-title").filter({ hasText: "Alice Demo" }).waitFor();
       assert.match(
         (await fanPage.getByTestId("transport-notice").textContent()) ?? "",
         /not end-to-end encrypted/,
