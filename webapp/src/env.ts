@@ -35,6 +35,8 @@ export const variables = defineEnvVars({
   PUBLIC_XMTP_ENV: { public: true, schema: z.enum(["local", "dev", "production"]).default("production") },
   /** Where XMTP's encrypted attachments are uploaded (POST raw bytes, answers `{ url }` with an https URL). */
   PUBLIC_ATTACHMENT_UPLOAD_URL: { public: true, schema: url.optional() },
+  /** The KYF verifier (registration data, consent-gated disclosure to creators). */
+  PUBLIC_KYF_URL: { public: true, schema: url.optional() },
   /**
    * The contracts' addresses as JSON (`{ "MesiVault": { "address": "0x…", "blockNumber": 8 }, … }`) when the chain's
    * deployment is not (yet) in @mesi/deployments — a local chain started by \`npm start\` or a test.

@@ -17,6 +17,8 @@ export interface PublicConfig {
   readonly devPayments: boolean;
   /** The public origin of the webapp, for share links and Open Graph tags. */
   readonly origin: string;
+  /** The KYF verifier's base URL (absent when this deployment runs none). */
+  readonly kyfUrl?: string | null;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
   /** The messenger's transport: the local hub (development, not end-to-end encrypted) or XMTP. */

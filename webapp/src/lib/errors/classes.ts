@@ -24,3 +24,13 @@ export class RelayerUnreachableError extends Error {
 export class WalletDisconnectedError extends Error {
   override readonly name = "WalletDisconnectedError";
 }
+
+/** The connected wallet lacks MODERATOR_ROLE on the contract that decides; nothing was sent. */
+export class NotModeratorError extends Error {
+  override readonly name = "NotModeratorError";
+}
+
+/** A moderator's split outside 0–10,000 basis points; nothing was sent. */
+export class InvalidSplitError extends Error {
+  override readonly name = "InvalidSplitError";
+}

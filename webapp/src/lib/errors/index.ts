@@ -1,3 +1,9 @@
-export { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
+export {
+  InvalidSplitError,
+  NotModeratorError,
+  RelayerRequestError,
+  RelayerUnreachableError,
+  WalletDisconnectedError,
+} from "./classes";
 export { decodeRevert, describeError, type DescribedError } from "./describeError";
 export { describeErrorLater } from "./describeLater";

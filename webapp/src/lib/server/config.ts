@@ -21,6 +21,7 @@ import {
   PUBLIC_MESSAGE_HUB_URL,
   PUBLIC_MESSENGER_TRANSPORT,
   PUBLIC_XMTP_ENV,
+  PUBLIC_KYF_URL,
   PUBLIC_ORIGIN,
   PUBLIC_RELAYER_URL,
   PUBLIC_RPC_URL,
@@ -71,6 +72,7 @@ export function serverConfig(): ServerConfig {
       explorerUrl: PUBLIC_EXPLORER_URL ?? null,
       devPayments: PUBLIC_DEV_PAYMENTS === "true",
       origin: (PUBLIC_ORIGIN ?? "").replace(/\/$/, ""),
+      kyfUrl: PUBLIC_KYF_URL?.replace(/\/$/, "") ?? null,
       addresses: chainAddresses(PUBLIC_CHAIN_ID),
       messenger: Object.freeze({
         transport: PUBLIC_MESSENGER_TRANSPORT,
