@@ -598,6 +598,7 @@ export const en = {
       internal: "Something went wrong on the message service. Try again.",
       notConfigured: "Messaging isn't set up on this site.",
     },
+  },
   kyf: {
     title: "Verified identity",
     accountLink: "Verify once, then choose which creators may see your details →",
