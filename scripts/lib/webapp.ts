@@ -20,7 +20,8 @@ function buildInputs(): string[] {
       else files.push(path);
     }
   };
-  for (const dir of ["webapp/src", "webapp/static", "deployments/src", "auth/src"]) walk(join(root, dir));
+  for (const dir of ["webapp/src", "webapp/static", "deployments/src", "auth/src", "messaging/src"])
+    walk(join(root, dir));
   for (const file of ["webapp/vite.config.ts", "webapp/package.json", "package-lock.json"])
     files.push(join(root, file));
   return files.sort();

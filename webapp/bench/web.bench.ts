@@ -21,6 +21,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { encodeTipData } from "../src/lib/tips/tipData.ts";
 import { seedTips } from "./seedTips.ts";
 import { CHROMIUM_FLAGS, ensureChromium } from "../e2e/support/browser.ts";
+import { siweCookie } from "../e2e/support/people.ts";
 import { startStack } from "../e2e/support/stack.ts";
 import { toDeployment, type ChainAddresses } from "@mesi/deployments";
 
@@ -59,10 +60,15 @@ function addressesFromBanner(output: string): ChainAddresses {
 
 /**
  * gzip bytes of every script a fresh browser context downloads for `url` until the page is interactive: hydrated
- * (the layout marks `html[data-hydrated]`) and the network quiet, so late module loads count too.
+ * (the layout marks `html[data-hydrated]`) and the network quiet, so late module loads count too. `cookie` (a
+ * session, "name=value") for pages behind sign-in.
  */
-async function firstLoadJs(browser: Browser, url: string): Promise<{ kB: number; files: number }> {
+async function firstLoadJs(browser: Browser, url: string, cookie?: string): Promise<{ kB: number; files: number }> {
   const context = await browser.newContext();
+  if (cookie !== undefined) {
+    const [name, value] = cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url }]);
+  }
   const page = await context.newPage();
   const scripts = new Map<string, Promise<Buffer | null>>();
   page.on("response", (response) => {
@@ -278,6 +284,22 @@ try {
   target("studio_first_load_js_gzip", studioJs.kB, "<=", 150, "kB");
   const earningsJs = await firstLoadJs(browser, `${stack.urls.webapp}/studio/earnings`);
   target("studio_earnings_first_load_js_gzip", earningsJs.kB, "<=", 150, "kB");
+
+  // The messenger, signed in, on an open conversation (the local hub; XMTP's SDK and wasm load only when
+  // PUBLIC_MESSENGER_TRANSPORT=xmtp, on messenger pages).
+  const fanCookie = await siweCookie(stack, stack.accounts.fan1.privateKey);
+  const opener = await browser.newContext();
+  {
+    const [name, value] = fanCookie.split("=") as [string, string];
+    await opener.addCookies([{ name, value, url: stack.urls.webapp }]);
+  }
+  const openerPage = await opener.newPage();
+  await openerPage.goto(`${stack.urls.webapp}/messages?to=${stack.accounts.creatorAlice.address}`);
+  await openerPage.waitForURL(/\/messages\/[^?]+$/, { timeout: 30_000 });
+  const conversationUrl = openerPage.url();
+  await opener.close();
+  const messengerJs = await firstLoadJs(browser, conversationUrl, fanCookie);
+  target("messenger_first_load_js_gzip", messengerJs.kB, "<=", 150, "kB");
 
   for (const [name, url] of [
     ["profile", profileUrl],

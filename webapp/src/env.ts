@@ -29,6 +29,12 @@ export const variables = defineEnvVars({
   PUBLIC_STREAM_GATE_URL: { public: true, schema: url.optional() },
   /** The local message hub (the development transport; XMTP in production). */
   PUBLIC_MESSAGE_HUB_URL: { public: true, schema: url.optional() },
+  /** Which messenger transport the pages use: the local hub (development, the default) or XMTP (production). */
+  PUBLIC_MESSENGER_TRANSPORT: { public: true, schema: z.enum(["hub", "xmtp"]).default("hub") },
+  /** XMTP's network when PUBLIC_MESSENGER_TRANSPORT=xmtp. */
+  PUBLIC_XMTP_ENV: { public: true, schema: z.enum(["local", "dev", "production"]).default("production") },
+  /** Where XMTP's encrypted attachments are uploaded (POST raw bytes, answers `{ url }` with an https URL). */
+  PUBLIC_ATTACHMENT_UPLOAD_URL: { public: true, schema: url.optional() },
   /** The KYF verifier (registration data, consent-gated disclosure to creators). */
   PUBLIC_KYF_URL: { public: true, schema: url.optional() },
   /**

@@ -25,4 +25,11 @@ export interface PublicConfig {
   readonly mediaUrl: string | null;
   /** Live video: the stream access gate (decisions and removal events); null: no video. */
   readonly streamGateUrl: string | null;
+  /** The messenger's transport: the local hub (development, not end-to-end encrypted) or XMTP. */
+  readonly messenger: {
+    readonly transport: "hub" | "xmtp";
+    readonly hubUrl: string | null;
+    readonly xmtpEnv: "local" | "dev" | "production";
+    readonly attachmentUploadUrl: string | null;
+  };
 }

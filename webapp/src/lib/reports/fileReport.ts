@@ -24,7 +24,7 @@ export async function localEvidenceHash(text: string, files: readonly File[]): P
 
 export async function uploadEvidence(form: {
   subject: Address;
-  target: { kind: "session" | "payment"; ref: string };
+  target: { kind: "session" | "payment" | "conversation"; ref: string };
   text: string;
   files: readonly File[];
 }): Promise<StoredEvidence> {
@@ -46,7 +46,7 @@ export interface OnChainReport {
   readonly chainId: number;
   readonly subject: Address;
   readonly category: number;
-  readonly target: { kind: "session" | "payment"; ref: string };
+  readonly target: { kind: "session" | "payment" | "conversation"; ref: string };
   readonly evidenceHash: Hex;
   /** For a call in its dispute window: the escrow's report with the session's record (freezes the funds). */
   readonly escrowReport?: () => Promise<Hex>;

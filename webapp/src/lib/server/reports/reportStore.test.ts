@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { evidenceHash, fileHash } from "$lib/reports";
+import { conversationRef } from "$lib/reports/conversationRef";
 
 import { ReportFileError, ReportStore } from "./reportStore";
 
@@ -45,6 +46,20 @@ describe("ReportStore (real SQLite file and files on disk)", () => {
     expect(store.recomputeHash(again)).toBe(report.evidenceHash);
     expect(store.listByReporter(reporter).map((r) => r.id)).toEqual([report.id]);
     expect(store.file(again, fileHash(PNG))?.type).toBe("image/png");
+  });
+
+  it("keeps a messenger conversation as the report's target across a reopen (not read back as a payment)", () => {
+    const ref = conversationRef("dm-1234");
+    const report = store.create({
+      reporter,
+      subject,
+      target: { kind: "conversation", ref },
+      text: "Threats.",
+      files: [],
+    });
+    store.close();
+    store = new ReportStore({ dataDir: dir });
+    expect(store.get(report.id)!.target).toEqual({ kind: "conversation", ref });
   });
 
   it("finds a report by the evidence hash a dispute carries on chain, in any hex case", () => {

@@ -11,7 +11,10 @@ import type { Address, Hex } from "viem";
 import { evidenceHash, fileHash, sniffImageType, type EvidenceFile } from "$lib/reports";
 
 export type ReportTarget =
-  { readonly kind: "session"; readonly ref: string } | { readonly kind: "payment"; readonly ref: Hex };
+  | { readonly kind: "session"; readonly ref: string }
+  | { readonly kind: "payment"; readonly ref: Hex }
+  /** A messenger conversation: `ref` is the hash of its id (see reports/conversationRef). */
+  | { readonly kind: "conversation"; readonly ref: Hex };
 
 export interface StoredReport {
   readonly id: string;
@@ -180,7 +183,7 @@ function fromRow(row: Row): StoredReport {
     target:
       row.target_kind === "session"
         ? { kind: "session", ref: row.target_ref }
-        : { kind: "payment", ref: row.target_ref as Hex },
+        : { kind: row.target_kind === "conversation" ? "conversation" : "payment", ref: row.target_ref as Hex },
     text: row.text,
     files: JSON.parse(row.files) as EvidenceFile[],
     evidenceHash: row.evidence_hash as Hex,

@@ -12,6 +12,10 @@ import type { RequestHandler } from "./$types";
 const Fields = z.discriminatedUnion("targetKind", [
   z.object({ targetKind: z.literal("session"), targetRef: z.string().regex(/^\d{1,78}$/) }),
   z.object({ targetKind: z.literal("payment"), targetRef: z.string().refine((v) => isHex(v) && v.length === 66) }),
+  z.object({
+    targetKind: z.literal("conversation"),
+    targetRef: z.string().refine((v) => isHex(v) && v.length === 66),
+  }),
 ]);
 
 export const POST: RequestHandler = async ({ request, locals }) => {
@@ -21,7 +25,9 @@ export const POST: RequestHandler = async ({ request, locals }) => {
   const subject = String(form.get("subject") ?? "");
   if (!isAddress(subject)) error(400, "subject must be an address");
   const target = Fields.safeParse({ targetKind: form.get("targetKind"), targetRef: form.get("targetRef") });
-  if (!target.success) error(400, "targetKind must be session (with a session id) or payment (with a 32-byte hash)");
+  if (!target.success) {
+    error(400, "targetKind must be session (with a session id), or payment or conversation (with a 32-byte hash)");
+  }
   const text = String(form.get("text") ?? "");
   const files = form.getAll("files").filter((f): f is File => f instanceof File && f.size > 0);
   const problems = checkReport(
@@ -43,7 +49,7 @@ export const POST: RequestHandler = async ({ request, locals }) => {
       target:
         target.data.targetKind === "session"
           ? { kind: "session", ref: target.data.targetRef }
-          : { kind: "payment", ref: target.data.targetRef as Hex },
+          : { kind: target.data.targetKind, ref: target.data.targetRef as Hex },
       text,
       files: await Promise.all(files.map(async (f) => new Uint8Array(await f.arrayBuffer()))),
     });

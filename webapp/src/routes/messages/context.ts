@@ -1,0 +1,18 @@
+// The messenger layout hands its state to the conversation page through Svelte context.
+import { getContext, setContext } from "svelte";
+
+import type { ChatState } from "$lib/messenger";
+
+const KEY = Symbol("messenger");
+
+export interface MessengerContext {
+  readonly chat: ChatState | null;
+}
+
+export function provideMessenger(context: MessengerContext): void {
+  setContext(KEY, context);
+}
+
+export function useMessenger(): MessengerContext {
+  return getContext<MessengerContext>(KEY);
+}
