@@ -9,7 +9,6 @@ export const en = {
     skip: "Skip to content",
     audit: "Audit",
     messages: "Messages",
-    skip: "Skip to content",
   },
   wallet: {
     connect: "Connect wallet",
@@ -1044,6 +1043,8 @@ export const en = {
       events: "from events",
       chain: "on-chain",
       vault: "Vault holds what it owes",
+    },
+  },
   golive: {
     salesTitle: "Streams & tickets",
     salesLead: "Create streams with their access rules, sell tickets, and switch a stream to ticket-only.",
