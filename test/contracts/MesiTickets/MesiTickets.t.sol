@@ -307,7 +307,7 @@ contract TicketsHandler is Test {
     }
 
     /// @dev A quantity the sale has left and the fan can pay in $MESI (1..8), or 0 when the fan cannot buy now.
-    function _quantity(address fan, uint256 streamId, uint32 seed) private returns (uint32) {
+    function _quantity(address fan, uint256 streamId, uint32 seed) private view returns (uint32) {
         if (!_open(fan, streamId)) return 0;
         IMesiTickets.Sale memory sale = tickets.saleOf(streamId);
         uint256 left = sale.supply - sale.sold;
