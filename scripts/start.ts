@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 
 import { randomBytes } from "node:crypto";
 
+import { startKyf } from "@mesi/kyf";
 import { startMessageHub } from "@mesi/messaging/hub";
 import { startLocalRelayer } from "@mesi/relayer";
 import { startStreaming } from "@mesi/streaming";
@@ -44,6 +45,13 @@ const Options = z.object({
   dataDir: z.string().min(1).default(join(root, ".mesi")),
   /** Mine a block every N seconds, as an L2 does, instead of one per transaction. */
   blockTime: z.coerce.number().int().min(1).max(60).optional(),
+  /** Where KYF registration data comes from: the local form (default) or Persona's signed webhook. */
+  kyfProvider: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("embedded") }),
+      z.object({ kind: z.literal("persona"), webhookSecret: z.string().min(16) }),
+    ])
+    .default({ kind: "embedded" }),
 });
 type Options = z.infer<typeof Options>;
 
@@ -64,6 +72,11 @@ function parseOptions(argv: readonly string[]): Options {
     seed: !values["no-seed"],
     dataDir: values["data-dir"],
     blockTime: values["block-time"],
+    // MESI_KYF_PROVIDER=persona with MESI_KYF_PERSONA_WEBHOOK_SECRET points the verifier at Persona's webhook.
+    kyfProvider:
+      process.env.MESI_KYF_PROVIDER === "persona"
+        ? { kind: "persona", webhookSecret: process.env.MESI_KYF_PERSONA_WEBHOOK_SECRET }
+        : undefined,
   });
 }
 
@@ -79,9 +92,11 @@ interface PlatformContext {
   webappPort?: number;
   relayerUrl?: string;
   indexerUrl?: string;
+  indexerBlocksUrl?: string;
   mediaUrl?: string;
   gateUrl?: string;
   hubUrl?: string;
+  kyfUrl?: string;
   /** Signs the webapp's sessions; the stream gate and the message hub verify the tokens minted from them. */
   readonly sessionSecret: string;
 }
@@ -189,6 +204,7 @@ const indexerService: Service<PlatformContext> = {
     await indexer.ready;
     log(`caught up at block ${indexer.status().indexedBlock ?? "?"}`);
     context.indexerUrl = indexer.url;
+    context.indexerBlocksUrl = indexer.blocksUrl;
     return {
       url: indexer.url,
       details: [`auditor API ${indexer.baseUrl}/audit/ (npm run audit -w @mesi/subgraph -- --help)`],
@@ -263,6 +279,42 @@ const messagingService: Service<PlatformContext> = {
   },
 };
 
+const kyfService: Service<PlatformContext> = {
+  name: "kyf",
+  async start(context, log) {
+    const chain = required(context.chain, "the chain");
+    const deployment = required(context.deployment, "the deployment");
+    context.webappPort ??= await freePort();
+    const logs = serviceLogger(context, "kyf");
+    log("starting the KYF verifier (embedded: encrypted SQLite, attests with the verifier role)…");
+    // The deploy grants VERIFIER_ROLE to the verifier account; the service signs its attestations with that key.
+    const kyf = await startKyf({
+      dataDir: join(context.options.dataDir, "kyf"),
+      secret: context.sessionSecret,
+      // A fresh key per start: the data directory (and the chain) are wiped at every start anyway.
+      encryptionKey: randomBytes(32).toString("hex"),
+      rpcUrl: chain.url,
+      chainId: chain.chainId,
+      registry: deployment.contracts.KyfRegistry.address,
+      verifierPrivateKey: context.accounts.verifier.privateKey,
+      provider: context.options.kyfProvider,
+      corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      logger: logs.logger,
+    });
+    context.kyfUrl = kyf.url;
+    return {
+      url: kyf.url,
+      details: [
+        kyf.provider === "persona"
+          ? `KYF verifier (Persona): signed webhooks at ${kyf.url}/webhooks/persona; attests as ${context.accounts.verifier.address}`
+          : `KYF verifier (embedded form): registration data encrypted at rest, attests as ${context.accounts.verifier.address}; MESI_KYF_PROVIDER=persona for Persona's webhook`,
+        `log: ${logs.file}`,
+      ],
+      stop: () => kyf.stop(),
+    };
+  },
+};
+
 const webappService: Service<PlatformContext> = {
   name: "webapp",
   async start(context, log) {
@@ -279,9 +331,11 @@ const webappService: Service<PlatformContext> = {
       devPayments: true,
       sessionSecret: context.sessionSecret,
       extraEnv: {
+        PUBLIC_INDEXER_BLOCKS_URL: required(context.indexerBlocksUrl, "the indexer"),
         PUBLIC_MEDIA_URL: required(context.mediaUrl, "the media server"),
         PUBLIC_STREAM_GATE_URL: required(context.gateUrl, "the stream gate"),
         PUBLIC_MESSAGE_HUB_URL: required(context.hubUrl, "the message hub"),
+        PUBLIC_KYF_URL: required(context.kyfUrl, "the KYF verifier"),
       },
       onOutput: log,
     });
@@ -301,6 +355,7 @@ const services: readonly Service<PlatformContext>[] = [
   indexerService,
   streamingService,
   messagingService,
+  kyfService,
   webappService,
 ];
 

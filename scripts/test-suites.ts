@@ -111,4 +111,12 @@ export const suites: readonly Suite[] = [
     kind: "tests",
     cwd: "messaging",
   },
+  {
+    // Encryption at rest, the disclosure decision and the Persona webhook adapter (documented wire format) as unit
+    // tests; the service over real HTTP and SQLite against anvil with Mesi deployed (attest, consent, revoke).
+    name: "kyf: typecheck + vitest",
+    command: ["sh", "-c", "tsc -p tsconfig.json && vitest run"],
+    kind: "tests",
+    cwd: "kyf",
+  },
 ];

@@ -8,7 +8,7 @@ export default defineConfig({
       adapter: adapter({ out: "build", precompress: true }),
       alias: { $lib: "src/lib" },
       csp: {
-        mode: "auto",
+        mode: "hash",
         directives: {
           "default-src": ["self"],
           "script-src": ["self"],

@@ -19,6 +19,7 @@ import { QueryPool, type QueryExecutor } from "./graphql/query-pool.ts";
 import { buildQuerySchema } from "./graphql/schema.ts";
 import { InProcessQueries, QueryService } from "./graphql/service.ts";
 import { DEFAULT_SCHEMA_PATH, IndexerCore, type DeploymentTargets } from "./indexer.ts";
+import { BLOCKS_PATH_SUFFIX, HeadEvents } from "./headEvents.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "./server.ts";
 
 export { IndexerCore, type DeploymentTargets } from "./indexer.ts";
@@ -65,6 +66,8 @@ export interface RunningIndexer {
   readonly url: string;
   /** Base URL of the server (audit API under /audit/). */
   readonly baseUrl: string;
+  /** Server-sent events: the number of each newly indexed block (for pages that show live data). */
+  readonly blocksUrl: string;
   /** Resolves when the index has caught up with the chain once. */
   readonly ready: Promise<void>;
   readonly core: IndexerCore;
@@ -138,12 +141,14 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     eventsProcessed: core.follower.eventsProcessed,
     halted,
   });
+  const headEvents = new HeadEvents();
   const server = await createIndexServer({
+    headEvents,
     queries,
     schema: buildQuerySchema(core.schema).schema,
     corsOrigins: deps.corsOrigins,
     db: core.store.db,
-    status: () => ({ ...status() }),
+    status: () => ({ ...status(), blockListeners: headEvents.subscribers }),
     verifier: {
       reader: deps.client as never,
       targets: {
@@ -165,6 +170,8 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     while (!controller.signal.aborted) {
       try {
         await core.follower.syncOnce(controller.signal);
+        const indexed = core.store.cursor()?.number;
+        if (indexed !== undefined) headEvents.publish(indexed);
         resolveReady();
         backoff = pollInterval;
       } catch (error) {
@@ -191,6 +198,7 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
     stopped = true;
     controller.abort();
     await loop;
+    headEvents.close();
     await server.close();
     await queries.close();
     core.close();
@@ -198,5 +206,13 @@ export async function startIndexer(deps: StartIndexerDeps): Promise<RunningIndex
   deps.signal?.addEventListener("abort", () => void stop(), { once: true });
 
   logger.info({ url: `${baseUrl}${GRAPHQL_PATH}`, database: deps.databasePath }, "indexer listening");
-  return { url: `${baseUrl}${GRAPHQL_PATH}`, baseUrl, ready, core, status, stop };
+  return {
+    url: `${baseUrl}${GRAPHQL_PATH}`,
+    baseUrl,
+    blocksUrl: `${baseUrl}${GRAPHQL_PATH}${BLOCKS_PATH_SUFFIX}`,
+    ready,
+    core,
+    status,
+    stop,
+  };
 }

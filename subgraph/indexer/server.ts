@@ -22,6 +22,7 @@ import { AuditInputError, ledgerTotals, parseLedgerFilter } from "../audit/ledge
 import { parseRelayerRecords, reconcile } from "../audit/reconcile.ts";
 import { verify, type StateReader, type VerifyTargets } from "../audit/verify.ts";
 import type { QueryExecutor } from "./graphql/query-pool.ts";
+import type { HeadEvents } from "./headEvents.ts";
 import type { GeneratedSchema } from "./graphql/schema.ts";
 
 export const GRAPHQL_PATH = "/subgraphs/name/mesi";
@@ -41,6 +42,8 @@ export interface ServerDeps {
    * also allows any loopback origin when none is configured; the audit routes allow only these.
    */
   readonly corsOrigins?: readonly string[];
+  /** Indexed-block notifications (SSE at `<GRAPHQL_PATH>/blocks`); none when absent. */
+  readonly headEvents?: HeadEvents;
 }
 
 class HttpError extends Error {
@@ -194,6 +197,8 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
       .header("cache-control", "public, max-age=86400")
       .send(readFileSync(packageFile(asset.pkg, asset.file)));
   });
+
+  deps.headEvents?.register(app, GRAPHQL_PATH);
 
   // ── audit ──
   app.get("/audit/:ledger", async (request, reply) => {

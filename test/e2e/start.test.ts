@@ -413,6 +413,21 @@ describe("npm start (scripts/start.ts)", () => {
     assert.ok(tooMany.errors !== undefined && tooMany.errors.length > 0, "first beyond 1000 is an error");
   });
 
+  it("runs the KYF verifier: its URL in the banner, the embedded form, attesting as the verifier account", async () => {
+    const match = /^\s+kyf\s+(http:\/\/127\.0\.0\.1:\d+)\s/m.exec(platform.output());
+    assert.ok(match?.[1], `no kyf URL in:\n${platform.output()}`);
+    const response = await fetch(`${match[1]}/health`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(await response.json(), { ok: true, provider: "embedded", verifier: accounts.verifier.address });
+    // Registration needs a session token minted by the webapp: without one, nothing is taken.
+    const anonymous = await fetch(`${match[1]}/v1/registration`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ legalName: "Ada Lovelace", dateOfBirth: "1990-01-31", country: "GB" }),
+    });
+    assert.equal(anonymous.status, 401);
+  });
+
   it("refuses a second start on the same port and leaves nothing behind", async () => {
     const marker = randomUUID();
     const second = runStart(

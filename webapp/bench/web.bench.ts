@@ -52,7 +52,10 @@ function addressesFromBanner(output: string): ChainAddresses {
   return Object.fromEntries(entries) as unknown as ChainAddresses;
 }
 
-/** gzip bytes of every script a fresh browser context downloads for `url` until the load event. */
+/**
+ * gzip bytes of every script a fresh browser context downloads for `url` until the page is interactive: hydrated
+ * (the layout marks `html[data-hydrated]`) and the network quiet, so late module loads count too.
+ */
 async function firstLoadJs(browser: Browser, url: string): Promise<{ kB: number; files: number }> {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -65,7 +68,9 @@ async function firstLoadJs(browser: Browser, url: string): Promise<{ kB: number;
       );
     }
   });
-  await page.goto(url, { waitUntil: "load" });
+  await page.goto(url, { waitUntil: "networkidle" });
+  await page.locator("html[data-hydrated=true]").waitFor({ timeout: 30_000 });
+  await page.waitForLoadState("networkidle");
   const bodies = await Promise.all(scripts.values());
   await context.close();
   const sizes = [...scripts.keys()].map((file, i) => {
@@ -94,14 +99,19 @@ async function lighthouseScores(port: number, url: string): Promise<{ performanc
   };
 }
 
-async function ssrP95(url: string, concurrency: number, total: number): Promise<number> {
+async function ssrP95(
+  url: string,
+  concurrency: number,
+  total: number,
+  headers: Record<string, string> = {},
+): Promise<number> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < total) {
       next += 1;
       const started = performance.now();
-      const response = await fetch(url);
+      const response = await fetch(url, { headers });
       await response.text();
       if (!response.ok) throw new Error(`${url} answered ${response.status}`);
       latencies.push(performance.now() - started);
@@ -199,7 +209,12 @@ try {
   await context.close();
   target("tip_block_to_profile_p95", Math.round(percentile(delays, 95)), "<=", 1000, "ms");
 
+  // As anonymous visitors get it (they share one render per second: src/lib/server/anonymousPages.ts) …
   target("profile_ssr_p95_c50", await ssrP95(profileUrl, 50, 1000), "<=", 50, "ms");
+  // … and rendered for every request, as a signed-in visitor's page is (a cookie the server doesn't accept skips
+  // the shared render without signing in). Shown for what it is, not a target.
+  const uncached = await ssrP95(profileUrl, 50, 1000, { cookie: "mesi_session=bench-not-a-session" });
+  console.log(`INFO profile_ssr_uncached_p95_c50 measured=${uncached}ms (every request rendered)`);
 } finally {
   await browser.close();
   await stack.stop();

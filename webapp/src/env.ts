@@ -12,6 +12,11 @@ export const variables = defineEnvVars({
   PUBLIC_RPC_URL: { public: true, schema: url },
   /** The subgraph's GraphQL endpoint (The Graph's dialect). */
   PUBLIC_INDEXER_URL: { public: true, schema: url },
+  /**
+   * Server-sent events of newly indexed blocks (the embedded indexer's `<indexer>/blocks`): live lists query once
+   * per block. Unset (The Graph, graph-node), they poll the index every second instead.
+   */
+  PUBLIC_INDEXER_BLOCKS_URL: { public: true, schema: url.optional() },
   PUBLIC_RELAYER_URL: { public: true, schema: url },
   PUBLIC_IPFS_GATEWAY: { public: true, schema: url.default("https://ipfs.io") },
   PUBLIC_EXPLORER_URL: { public: true, schema: url.optional() },
@@ -24,6 +29,8 @@ export const variables = defineEnvVars({
   PUBLIC_STREAM_GATE_URL: { public: true, schema: url.optional() },
   /** The local message hub (the development transport; XMTP in production). */
   PUBLIC_MESSAGE_HUB_URL: { public: true, schema: url.optional() },
+  /** The KYF verifier (registration data, consent-gated disclosure to creators). */
+  PUBLIC_KYF_URL: { public: true, schema: url.optional() },
   /**
    * The contracts' addresses as JSON (`{ "MesiVault": { "address": "0x…", "blockNumber": 8 }, … }`) when the chain's
    * deployment is not (yet) in @mesi/deployments — a local chain started by \`npm start\` or a test.

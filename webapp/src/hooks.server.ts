@@ -1,10 +1,20 @@
 import type { Handle, HandleServerError } from "@sveltejs/kit/hooks";
 
+import { anonymousPageCache, isCacheable } from "$lib/server/anonymousPages";
 import { readSession, SESSION_COOKIE } from "$lib/server/session";
 
+const publicPages = anonymousPageCache();
+
 export const handle: Handle = async ({ event, resolve }) => {
-  event.locals.session = readSession(event.cookies.get(SESSION_COOKIE));
-  const response = await resolve(event);
+  const cookie = event.cookies.get(SESSION_COOKIE);
+  event.locals.session = readSession(cookie);
+  const shared = isCacheable({
+    method: event.request.method,
+    url: event.url,
+    isDataRequest: event.isDataRequest,
+    signedIn: cookie !== undefined,
+  });
+  const response = shared ? await publicPages.serve(event.url, () => resolve(event)) : await resolve(event);
   response.headers.set("x-content-type-options", "nosniff");
   response.headers.set("referrer-policy", "strict-origin-when-cross-origin");
   response.headers.set("permissions-policy", "camera=(self), microphone=(self), geolocation=()");

@@ -22,8 +22,8 @@ export const addresses: Readonly<Record<string, ChainAddresses>> = /* addresses:
       "blockNumber": 8
     },
     "CreatorRegistry": {
-      "address": "0x8A791620dd6260079BF849Dc5567aDC3F2FdC318",
-      "blockNumber": 10
+      "address": "0x610178dA211FEF7D417bC0e6FeD39F05609AD788",
+      "blockNumber": 11
     },
     "KyfRegistry": {
       "address": "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512",
@@ -34,12 +34,12 @@ export const addresses: Readonly<Record<string, ChainAddresses>> = /* addresses:
       "blockNumber": 1
     },
     "MesiTickets": {
-      "address": "0xA51c1fc2f0D1a1b8494Ed1FE312d7C3a78Ed91C0",
-      "blockNumber": 13
+      "address": "0x0DCd1Bf9A1b36cE34237eEaFef220932846BCD82",
+      "blockNumber": 14
     },
     "OneToOneEscrow": {
-      "address": "0x9A676e781A523b5d0C0e43731313A708CB607508",
-      "blockNumber": 15
+      "address": "0x0B306BF915C4d645ff596e518fAf3F9669b97016",
+      "blockNumber": 16
     }
   }
 } /* addresses:end */;

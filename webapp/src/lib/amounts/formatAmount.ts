@@ -1,5 +1,5 @@
-// Amounts shown to a person: exact decimal strings from formatUnits, grouped and rounded by Intl, never floats.
-import { formatUnits } from "viem";
+// Amounts shown to a person: exact decimal strings from formatUnits (./units), grouped and rounded by Intl, never floats.
+import { formatUnits } from "./units";
 
 export interface FormatAmountOptions {
   readonly locale?: string;
@@ -9,12 +9,29 @@ export interface FormatAmountOptions {
 
 type IntlDecimalString = Parameters<Intl.NumberFormat["format"]>[0];
 
+// Building a NumberFormat costs far more than formatting with one: one per locale, precision and currency.
+const formats = new Map<string, Intl.NumberFormat>();
+function cached(key: string, make: () => Intl.NumberFormat): Intl.NumberFormat {
+  let format = formats.get(key);
+  if (format === undefined) {
+    format = make();
+    formats.set(key, format);
+  }
+  return format;
+}
+
 /** `1234567890000000000000n` with 18 decimals → `"1,234.5679"` (en). */
 export function formatAmount(value: bigint, decimals: number, options: FormatAmountOptions = {}): string {
-  const format = new Intl.NumberFormat(options.locale ?? "en-US", {
-    maximumFractionDigits: options.maxFractionDigits ?? 4,
-    roundingMode: "trunc",
-  } as Intl.NumberFormatOptions);
+  const locale = options.locale ?? "en-US";
+  const digits = options.maxFractionDigits ?? 4;
+  const format = cached(
+    `amount:${locale}:${digits}`,
+    () =>
+      new Intl.NumberFormat(locale, {
+        maximumFractionDigits: digits,
+        roundingMode: "trunc",
+      } as Intl.NumberFormatOptions),
+  );
   // Intl formats a decimal string exactly (no float conversion), whatever its size.
   return format.format(formatUnits(value, decimals) as IntlDecimalString);
 }
@@ -26,6 +43,10 @@ export function formatToken(value: bigint, decimals: number, symbol: string, opt
 
 /** Minor units of a fiat currency (e.g. cents) as money: `1250, "usd"` → `"$12.50"`. */
 export function formatFiat(minor: bigint, currency: string, minorDigits: number, locale = "en-US"): string {
-  const format = new Intl.NumberFormat(locale, { style: "currency", currency: currency.toUpperCase() });
+  const code = currency.toUpperCase();
+  const format = cached(
+    `fiat:${locale}:${code}`,
+    () => new Intl.NumberFormat(locale, { style: "currency", currency: code }),
+  );
   return format.format(formatUnits(minor, minorDigits) as IntlDecimalString);
 }

@@ -4,3 +4,4 @@ export { splitFee, BPS_DENOMINATOR, type FeeSplit } from "./fee";
 
 /** $MESI has 18 decimals, like ether. */
 export const MESI_DECIMALS = 18;
+export { formatUnits, parseUnits } from "./units";

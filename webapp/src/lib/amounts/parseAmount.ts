@@ -1,5 +1,5 @@
 // Amounts typed by a person become base-unit bigints here, exactly: no floats anywhere, no upper limit.
-import { parseUnits } from "viem";
+import { parseUnits } from "./units";
 
 export type AmountProblem = "empty" | "not_a_number" | "negative" | "zero" | "too_many_decimals";
 

@@ -7,6 +7,8 @@ export interface PublicConfig {
   readonly rpcUrl: string;
   /** The subgraph's GraphQL endpoint (The Graph's dialect). */
   readonly indexerUrl: string;
+  /** Newly indexed blocks as server-sent events, when the index offers them (the embedded indexer does). */
+  readonly indexerBlocksUrl: string | null;
   readonly relayerUrl: string;
   /** The gateway that serves `ipfs://` profile documents and pictures. */
   readonly ipfsGateway: string;
@@ -15,6 +17,8 @@ export interface PublicConfig {
   readonly devPayments: boolean;
   /** The public origin of the webapp, for share links and Open Graph tags. */
   readonly origin: string;
+  /** The KYF verifier's base URL (absent when this deployment runs none). */
+  readonly kyfUrl?: string | null;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
 }

@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 
 import { IndexerError } from "$lib/graph/client";
 
-import { describeError, RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./describeError";
+import { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
+import { describeError } from "./describeError";
 
 const fan = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" as const;
 const creator = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" as const;

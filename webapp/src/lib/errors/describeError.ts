@@ -14,32 +14,16 @@ import {
 } from "viem";
 
 import { IndexerError } from "$lib/graph/client";
+import { KyfFanNotAttestedError, KyfServiceError, KyfUnavailableError } from "$lib/kyf/errors";
 import { m } from "$lib/i18n";
 
-/** An answer from the relayer's HTTP API that was not 2xx: `{ error, message }`. */
-export class RelayerRequestError extends Error {
-  override readonly name = "RelayerRequestError";
-  readonly status: number;
-  readonly code: string;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-}
-
-/** The relayer could not be reached at all. */
-export class RelayerUnreachableError extends Error {
-  override readonly name = "RelayerUnreachableError";
-}
-
-/** The wallet went away in the middle of a flow. */
-export class WalletDisconnectedError extends Error {
-  override readonly name = "WalletDisconnectedError";
-}
+import {
+  InvalidSplitError,
+  NotModeratorError,
+  RelayerRequestError,
+  RelayerUnreachableError,
+  WalletDisconnectedError,
+} from "./classes";
 
 export interface DescribedError {
   /** A sentence for the person. */
@@ -81,6 +65,8 @@ function findRevertData(error: BaseError): Hex | undefined {
 export function describeError(error: unknown): DescribedError {
   if (error instanceof WalletDisconnectedError) return { message: m.errors.disconnected, retryable: true };
   if (error instanceof RelayerUnreachableError) return { message: m.errors.relayerDown, retryable: true };
+  if (error instanceof NotModeratorError) return { message: m.errors.notModerator, retryable: false };
+  if (error instanceof InvalidSplitError) return { message: m.errors.invalidSplit, retryable: false };
   if (error instanceof RelayerRequestError) {
     if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };
     if (error.code === "quote_expired") return { message: m.errors.quoteExpired, retryable: false };
@@ -89,6 +75,13 @@ export function describeError(error: unknown): DescribedError {
     return { message: error.message, retryable: error.status >= 500 };
   }
   if (error instanceof IndexerError) return { message: m.indexDown, retryable: error.retryable };
+  if (error instanceof KyfFanNotAttestedError) return { message: m.kyf.fanNotAttested, retryable: false };
+  if (error instanceof KyfUnavailableError) return { message: m.kyf.unavailable, retryable: false };
+  if (error instanceof KyfServiceError) {
+    if (error.code === "forbidden") return { message: m.kyf.refused, retryable: false };
+    if (error.code === "unauthenticated") return { message: m.kyf.signInAgain, retryable: true };
+    return { message: error.message, retryable: error.status >= 500 };
+  }
   if (error instanceof BaseError) {
     if (error.walk((e) => e instanceof UserRejectedRequestError))
       return { message: m.errors.rejected, retryable: true };

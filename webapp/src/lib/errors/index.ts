@@ -1,8 +1,9 @@
 export {
-  decodeRevert,
-  describeError,
+  InvalidSplitError,
+  NotModeratorError,
   RelayerRequestError,
   RelayerUnreachableError,
   WalletDisconnectedError,
-  type DescribedError,
-} from "./describeError";
+} from "./classes";
+export { decodeRevert, describeError, type DescribedError } from "./describeError";
+export { describeErrorLater } from "./describeLater";

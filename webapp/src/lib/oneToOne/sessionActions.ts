@@ -1,6 +1,9 @@
 // What a fan does with a one-to-one on chain: request (ERC-1363, one transaction, no approval), cancel before
-// acceptance, consent to a KYF disclosure, report within the dispute window. Calls after the request take the
-// session's record, rebuilt from the escrow's events (@mesi/deployments' readSessionState).
+// acceptance, consent to a KYF disclosure, report within the dispute window; and what the creator does: set the
+// one-to-one settings, accept or decline a request, release a session once its dispute window has passed (claiming
+// is $lib/account/actions' claimEarnings).
+// Calls after the request take the session's record, rebuilt from the escrow's events (@mesi/deployments'
+// readSessionState).
 import { getAccount, getPublicClient, waitForTransactionReceipt, writeContract, type Config } from "@wagmi/core";
 import { readSessionState, sessionIdOf, type ChainAddresses, type Deployment } from "@mesi/deployments";
 import type { Address, Hex } from "viem";
@@ -17,6 +20,7 @@ export interface SessionContext {
   readonly onSubmitted?: (hash: Hex) => void;
 }
 
+/** The connected wallet (the fan or, for creator calls, the creator). */
 function connectedFan(context: SessionContext): Address {
   const account = getAccount(context.wagmi);
   if (account.address === undefined || account.status !== "connected") {
@@ -60,33 +64,32 @@ export async function sessionRecord(context: SessionContext, fan: Address, creat
   return state.record;
 }
 
-type EscrowCall = "cancel" | "report";
+type EscrowCall = "cancel" | "report" | "accept" | "decline" | "release" | "expire";
 
 async function withRecord(
   context: SessionContext,
-  creator: Address,
+  pair: { fan: Address; creator: Address },
   seq: bigint,
   call: EscrowCall,
   evidenceHash?: Hex,
 ): Promise<Hex> {
-  const fan = connectedFan(context);
-  const record = await sessionRecord(context, fan, creator, seq);
+  const record = await sessionRecord(context, pair.fan, pair.creator, seq);
   const escrow = { ...context.mesi.OneToOneEscrow, chainId: context.chainId } as const;
   const hash =
-    call === "cancel"
-      ? await writeContract(context.wagmi, { ...escrow, functionName: "cancel", args: [record] })
-      : await writeContract(context.wagmi, { ...escrow, functionName: "report", args: [record, evidenceHash!] });
+    call === "report"
+      ? await writeContract(context.wagmi, { ...escrow, functionName: "report", args: [record, evidenceHash!] })
+      : await writeContract(context.wagmi, { ...escrow, functionName: call, args: [record] });
   return confirmed(context, hash);
 }
 
 /** Withdraws a request the creator has not accepted (or gets an expired one's refund): the escrow refunds. */
 export function cancelSession(context: SessionContext, creator: Address, seq: bigint): Promise<Hex> {
-  return withRecord(context, creator, seq, "cancel");
+  return withRecord(context, { fan: connectedFan(context), creator }, seq, "cancel");
 }
 
 /** Reports an accepted session within its dispute window (also when blocked): the funds freeze for a moderator. */
 export function reportSession(context: SessionContext, creator: Address, seq: bigint, evidenceHash: Hex): Promise<Hex> {
-  return withRecord(context, creator, seq, "report", evidenceHash);
+  return withRecord(context, { fan: connectedFan(context), creator }, seq, "report", evidenceHash);
 }
 
 /** Consents to share the fan's verified registration data with `creator`, as the creator asked. */
@@ -99,4 +102,39 @@ export async function consentKyf(context: SessionContext, creator: Address): Pro
     args: [creator],
   });
   return confirmed(context, hash);
+}
+
+/** The creator accepts a fan's request: the call's clock starts now. */
+export function acceptSession(context: SessionContext, fan: Address, seq: bigint): Promise<Hex> {
+  return withRecord(context, { fan, creator: connectedFan(context) }, seq, "accept");
+}
+
+/** The creator declines a fan's request: the escrow refunds the fan. */
+export function declineSession(context: SessionContext, fan: Address, seq: bigint): Promise<Hex> {
+  return withRecord(context, { fan, creator: connectedFan(context) }, seq, "decline");
+}
+
+/** Moves a finished session's escrow to the creator's earnings, once its dispute window has passed. */
+export function releaseSession(context: SessionContext, fan: Address, seq: bigint): Promise<Hex> {
+  return withRecord(context, { fan, creator: connectedFan(context) }, seq, "release");
+}
+
+/** Saves the creator's one-to-one settings (checked beforehand with checkSettings). */
+export async function saveSettings(
+  context: SessionContext,
+  settings: { enabled: boolean; minAmount: bigint; minMinutes: number; maxMinutes: number },
+): Promise<Hex> {
+  connectedFan(context);
+  const hash = await writeContract(context.wagmi, {
+    ...context.mesi.OneToOneEscrow,
+    chainId: context.chainId,
+    functionName: "setSettings",
+    args: [settings],
+  });
+  return confirmed(context, hash);
+}
+
+/** Refunds a request its creator left unanswered past its time (the escrow lets anyone do this). */
+export function expireSession(context: SessionContext, fan: Address, seq: bigint): Promise<Hex> {
+  return withRecord(context, { fan, creator: connectedFan(context) }, seq, "expire");
 }

@@ -70,3 +70,55 @@ export function sessionView(session: SessionRow, nowSeconds: number): SessionVie
       return { ...closed, stage: "resolved" };
   }
 }
+
+/** Where a session stands for its creator, in the studio. */
+export type CreatorSessionStage =
+  "incoming" | "kyf" | "unanswered" | "running" | "inDisputeWindow" | "releasable" | "disputed" | "closed";
+
+export interface CreatorSessionView {
+  readonly stage: CreatorSessionStage;
+  /** Unix seconds the countdown runs to (answer, end of the call, release possible), if any. */
+  readonly until: number | null;
+  readonly canAccept: boolean;
+  readonly canDecline: boolean;
+  /** The escrow's `release` succeeds: the dispute window has passed (`now > disputeEndsAt`) and no report froze it. */
+  readonly canRelease: boolean;
+  /** Unanswered past its time: the escrow's `expire` (anyone may call it) refunds the fan. */
+  readonly canExpire: boolean;
+}
+
+/**
+ * The creator's side of {@link sessionView}: answer a request before it expires, watch the call, then release once
+ * the dispute window has passed. `nowSeconds` should be the chain's time (release is judged by the block's time).
+ */
+export function creatorSessionView(session: SessionRow, nowSeconds: number): CreatorSessionView {
+  const none = { until: null, canAccept: false, canDecline: false, canRelease: false, canExpire: false } as const;
+  switch (session.status) {
+    case "REQUESTED": {
+      const kyfDeadline = n(session.kyfDeadline);
+      const expiresAt = Math.max(n(session.expiresAt), kyfDeadline);
+      // Past its time only `expire` works (a refund anyone may trigger); the creator can no longer answer.
+      if (expiresAt <= nowSeconds) return { ...none, stage: "unanswered", canExpire: true };
+      return {
+        stage: kyfDeadline > 0 ? "kyf" : "incoming",
+        until: expiresAt,
+        canAccept: true,
+        canDecline: true,
+        canRelease: false,
+        canExpire: false,
+      };
+    }
+    case "ACCEPTED": {
+      const endsAt = n(session.endsAt);
+      const disputeEndsAt = n(session.disputeEndsAt);
+      if (nowSeconds < endsAt) return { ...none, stage: "running", until: endsAt };
+      // The escrow releases only strictly after the window's last second.
+      if (nowSeconds <= disputeEndsAt) return { ...none, stage: "inDisputeWindow", until: disputeEndsAt + 1 };
+      return { ...none, stage: "releasable", canRelease: true };
+    }
+    case "DISPUTED":
+      return { ...none, stage: "disputed" };
+    default:
+      return { ...none, stage: "closed" };
+  }
+}

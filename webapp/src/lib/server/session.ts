@@ -75,7 +75,7 @@ export function endSession(cookies: Cookies): void {
 }
 
 /** Services that accept a token minted from the session. */
-export const SERVICE_AUDIENCES = ["stream-gate", "message-hub"] as const;
+export const SERVICE_AUDIENCES = ["stream-gate", "message-hub", "kyf-verifier"] as const;
 export type ServiceAudience = (typeof SERVICE_AUDIENCES)[number];
 
 /** A token (≤ 60 s) that vouches for the signed-in wallet to one other Mesi service. */

@@ -1,6 +1,7 @@
 // The ways a fan buys tickets for a stream in $MESI. Each returns the hash of the purchase transaction once the
 // network has it; every failure is thrown as-is for describeError to explain.
 import { getAccount, readContract, signTypedData, waitForTransactionReceipt, writeContract } from "@wagmi/core";
+import { buyAuthorizationTypes, permitTypes } from "@mesi/deployments";
 import { maxUint256, parseSignature, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
@@ -54,15 +55,7 @@ async function vaultPermitIfNeeded(context: TicketContext, fan: Address, amount:
   const permitDeadline = deadline();
   const signature = await signTypedData(context.wagmi, {
     domain: await domainOf(context, token.address),
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: permitTypes,
     primaryType: "Permit",
     message: { owner: fan, spender: vault, value: maxUint256, nonce, deadline: permitDeadline },
   });
@@ -107,16 +100,7 @@ export async function buyTicketsGasless(context: TicketContext, purchase: Ticket
   };
   const signature = await signTypedData(context.wagmi, {
     domain: await domainOf(context, tickets.address),
-    types: {
-      BuyAuthorization: [
-        { name: "fan", type: "address" },
-        { name: "streamId", type: "uint256" },
-        { name: "quantity", type: "uint32" },
-        { name: "maxTotalPrice", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
+    types: buyAuthorizationTypes,
     primaryType: "BuyAuthorization",
     message: auth,
   });

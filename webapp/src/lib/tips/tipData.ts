@@ -1,9 +1,9 @@
 // The on-chain shape of a tip: its channel, the channel's reference and the memo's hash.
 import { encodeAbiParameters, keccak256, stringToBytes, zeroHash, type Address, type Hex } from "viem";
 
-/** Where a tip was given (MesiTypes.TipChannel). */
-export const TipChannel = { Profile: 0, Messenger: 1, Stream: 2, TipLink: 3 } as const;
-export type TipChannel = (typeof TipChannel)[keyof typeof TipChannel];
+import type { TipChannel } from "./channel";
+
+export { TipChannel } from "./channel";
 
 /** Memos are kept off-chain; the tip carries their hash. An empty memo is the zero hash. */
 export function memoHashOf(memo: string): Hex {

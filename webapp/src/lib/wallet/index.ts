@@ -1,4 +1,4 @@
 export { wallet, loadWallet, WalletState } from "./wallet.svelte";
-export { hasRecentConnection } from "./wagmiConfig";
-export { mesiChain } from "./chain";
+export { readyWallet } from "./ready";
+export { hasRecentConnection } from "./recent";
 export type { WalletRuntime } from "./runtime";

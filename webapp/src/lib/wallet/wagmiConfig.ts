@@ -5,8 +5,7 @@ import { createConfig, createStorage, http, type Config } from "@wagmi/core";
 import type { PublicConfig } from "$lib/config/types";
 
 import { mesiChain } from "./chain";
-
-export const WALLET_STORAGE_KEY = "mesi.wallet";
+import { WALLET_STORAGE_KEY } from "./recent";
 
 export function createWagmiConfig(config: PublicConfig): Config {
   const chain = mesiChain(config);
@@ -19,13 +18,4 @@ export function createWagmiConfig(config: PublicConfig): Config {
     storage: createStorage({ storage: window.localStorage, key: WALLET_STORAGE_KEY }),
     pollingInterval: 1_000,
   });
-}
-
-/** True when this browser connected a wallet before, so the page should reconnect it on load. */
-export function hasRecentConnection(): boolean {
-  try {
-    return window.localStorage.getItem(`${WALLET_STORAGE_KEY}.recentConnectorId`) !== null;
-  } catch {
-    return false;
-  }
 }

@@ -47,6 +47,20 @@ describe("ReportStore (real SQLite file and files on disk)", () => {
     expect(store.file(again, fileHash(PNG))?.type).toBe("image/png");
   });
 
+  it("finds a report by the evidence hash a dispute carries on chain, in any hex case", () => {
+    const report = store.create({
+      reporter,
+      subject,
+      target: { kind: "session", ref: "7" },
+      text: "Blocked me.",
+      files: [],
+    });
+    expect(store.findByEvidenceHash(report.evidenceHash.toUpperCase().replace("0X", "0x") as `0x${string}`)?.id).toBe(
+      report.id,
+    );
+    expect(store.findByEvidenceHash(`0x${"00".repeat(32)}`)).toBeNull();
+  });
+
   it("refuses a file that is not really an image, storing nothing", () => {
     expect(() =>
       store.create({

@@ -132,6 +132,14 @@ export class ReportStore {
     return rows.map(fromRow);
   }
 
+  /** The stored report whose evidence hash is `hash` (what a dispute or an AbuseReports report carries on chain). */
+  findByEvidenceHash(hash: Hex): StoredReport | null {
+    const row = this.#db
+      .prepare(`SELECT * FROM reports WHERE evidence_hash = ? ORDER BY created_at ASC LIMIT 1`)
+      .get(hash.toLowerCase()) as Row | undefined;
+    return row === undefined ? null : fromRow(row);
+  }
+
   /** Records the transaction that carried the evidence hash; only the first one counts. */
   setTransaction(id: string, txHash: Hex): void {
     this.#db.prepare(`UPDATE reports SET tx_hash = ? WHERE id = ? AND tx_hash IS NULL`).run(txHash.toLowerCase(), id);

@@ -1,8 +1,10 @@
 import { error } from "@sveltejs/kit";
+import type { Address } from "viem";
 
 import { MESI_DECIMALS, parseAmount } from "$lib/amounts";
 import { loadCreatorPage, resolveCreatorId } from "$lib/server/indexer";
 import { serverConfig } from "$lib/server/config";
+import { tipLinkRef } from "$lib/tips/tipData";
 
 import type { PageServerLoad } from "./$types";
 
@@ -20,6 +22,8 @@ export const load: PageServerLoad = async ({ params, url, fetch }) => {
     feeBps: page.feeBps,
     amount: parsed?.ok ? amountText : "",
     linkAmount: parsed?.ok ? parsed.value.toString() : null,
+    // The link's id, computed here so the page needs no hashing code on first load.
+    channelRef: tipLinkRef(page.creator.id as Address, parsed?.ok ? parsed.value : undefined),
     memo: (url.searchParams.get("memo") ?? "").slice(0, 140),
     pageUrl: `${serverConfig().public.origin || url.origin}${url.pathname}${url.search}`,
   };

@@ -1,0 +1,36 @@
+// The errors Mesi's own code raises. No imports: any page may throw or test for them without loading viem.
+
+/** An answer from the relayer's HTTP API that was not 2xx: `{ error, message }`. */
+export class RelayerRequestError extends Error {
+  override readonly name = "RelayerRequestError";
+  readonly status: number;
+  readonly code: string;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** The relayer could not be reached at all. */
+export class RelayerUnreachableError extends Error {
+  override readonly name = "RelayerUnreachableError";
+}
+
+/** The wallet went away in the middle of a flow. */
+export class WalletDisconnectedError extends Error {
+  override readonly name = "WalletDisconnectedError";
+}
+
+/** The connected wallet lacks MODERATOR_ROLE on the contract that decides; nothing was sent. */
+export class NotModeratorError extends Error {
+  override readonly name = "NotModeratorError";
+}
+
+/** A moderator's split outside 0–10,000 basis points; nothing was sent. */
+export class InvalidSplitError extends Error {
+  override readonly name = "InvalidSplitError";
+}
