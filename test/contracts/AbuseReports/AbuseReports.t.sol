@@ -7,8 +7,11 @@ import { StdInvariant } from "forge-std/StdInvariant.sol";
 import { AbuseReports } from "../../../contracts/AbuseReports.sol";
 import { IAbuseReports } from "../../../contracts/interfaces/IAbuseReports.sol";
 
-/// @notice Files reports from random reporters and resolves random ids (including resolved and unknown ones),
-/// counting successful resolutions per id.
+/// @notice Files reports from random reporters and resolves them, counting successful resolutions per id and keeping
+/// each report as filed (reporter, subject, category, evidence, time) to compare with what the contract stores.
+/// @dev Bounded: a resolution picks an open report (the first from a random start), so that it must succeed; a second
+/// resolution and a resolution of an unknown id are attempted on purpose and must be refused. The counts are asserted
+/// after each run (see the invariant test).
 contract ReportsHandler is Test {
     AbuseReports internal immutable reports;
     address internal immutable moderator;
@@ -16,36 +19,108 @@ contract ReportsHandler is Test {
     uint256 public ghostFiled;
     mapping(uint256 reportId => uint256) public ghostResolutions;
     mapping(uint256 reportId => bool) public ghostUpheld;
+    /// @notice Each report as filed, and when it was resolved.
+    mapping(uint256 reportId => IAbuseReports.Report) internal _filed;
+    mapping(uint256 reportId => uint64) public ghostResolvedAt;
+    /// @notice Resolutions that went through although they had to be refused (must stay 0).
+    uint256 public wronglyAccepted;
+    uint256 public reachedUpheld;
+    uint256 public reachedDismissed;
+    uint256 public refusedAlreadyResolved;
+    uint256 public refusedUnknown;
+    uint256 public calls;
+    uint256 public idle;
+
+    modifier counted() {
+        ++calls;
+        _;
+    }
+
+    function filedAs(uint256 reportId) external view returns (IAbuseReports.Report memory) {
+        return _filed[reportId];
+    }
 
     constructor(AbuseReports reports_, address moderator_) {
         reports = reports_;
         moderator = moderator_;
     }
 
-    function file(address reporter, address subject, uint8 category, bytes32 relatedRef, bytes32 evidence) external {
-        vm.assume(subject != address(0) && subject != reporter && evidence != bytes32(0));
+    function file(
+        address reporter,
+        address subject,
+        uint8 category,
+        bytes32 relatedRef,
+        bytes32 evidence
+    ) external counted {
+        if (subject == address(0) || subject == reporter) subject = address(uint160(reporter) ^ 1);
+        if (subject == address(0)) subject = address(2);
+        if (evidence == bytes32(0)) evidence = keccak256(abi.encode(reporter, relatedRef));
+        IAbuseReports.Category cat = IAbuseReports.Category(bound(category, 0, 5));
         vm.prank(reporter);
-        uint256 id = reports.fileReport(subject, IAbuseReports.Category(bound(category, 0, 5)), relatedRef, evidence);
+        uint256 id = reports.fileReport(subject, cat, relatedRef, evidence);
         assertEq(id, ++ghostFiled);
+        _filed[id] = IAbuseReports.Report({
+            reporter: reporter,
+            subject: subject,
+            category: cat,
+            status: IAbuseReports.Status.Open,
+            filedAt: uint64(block.timestamp),
+            resolvedAt: 0,
+            relatedRef: relatedRef,
+            evidenceHash: evidence
+        });
     }
 
-    function resolve(uint256 reportId, bool upheld, bytes32 note) external {
-        reportId = bound(reportId, 0, ghostFiled + 1);
-        vm.prank(moderator);
-        try reports.resolveReport(reportId, upheld, note) {
-            ++ghostResolutions[reportId];
-            ghostUpheld[reportId] = upheld;
-        } catch {
+    function resolve(uint256 seed, bool upheld, bytes32 note) external counted {
+        uint256 count = ghostFiled;
+        for (uint256 k; k < count; ++k) {
+            uint256 id = (((seed % count) + k) % count) + 1;
+            if (ghostResolutions[id] != 0) continue;
+            vm.prank(moderator);
+            reports.resolveReport(id, upheld, note);
+            ++ghostResolutions[id];
+            ghostUpheld[id] = upheld;
+            ghostResolvedAt[id] = uint64(block.timestamp);
+            if (upheld) ++reachedUpheld;
+            else ++reachedDismissed;
             return;
+        }
+        ++idle;
+    }
+
+    /// @dev Resolves a resolved report again, or an id that does not exist (0 or past the count): refused.
+    function resolveRefused(uint256 seed, bool upheld) external counted {
+        uint256 id = bound(seed, 0, ghostFiled + 1);
+        bool known = id != 0 && id <= ghostFiled;
+        if (known && ghostResolutions[id] == 0) {
+            ++idle;
+            return;
+        }
+        vm.prank(moderator);
+        try reports.resolveReport(id, upheld, 0) {
+            ++wronglyAccepted;
+        } catch (bytes memory reason) {
+            if (known) {
+                IAbuseReports.Status status =
+                    ghostUpheld[id] ? IAbuseReports.Status.Upheld : IAbuseReports.Status.Dismissed;
+                assertEq(reason, abi.encodeWithSelector(IAbuseReports.Reports_AlreadyResolved.selector, id, status));
+                ++refusedAlreadyResolved;
+            } else {
+                assertEq(reason, abi.encodeWithSelector(IAbuseReports.Reports_UnknownReport.selector, id));
+                ++refusedUnknown;
+            }
         }
     }
 
-    function warp(uint256 seconds_) external {
+    function warp(uint256 seconds_) external counted {
         vm.warp(block.timestamp + bound(seconds_, 0, 30 days));
     }
 }
 
 contract AbuseReportsTest is StdInvariant, Test {
+    /// @dev Written by afterInvariant, read by scripts/test-contracts.ts (hardhat.config.ts allows this one file).
+    string internal constant INVARIANT_DEPTH_LOG = "cache/invariant-depth.log";
+
     AbuseReports internal reports;
     ReportsHandler internal handler;
     address internal moderator = makeAddr("moderator");
@@ -145,6 +220,8 @@ contract AbuseReportsTest is StdInvariant, Test {
     }
 
     /// @dev Each report is resolved at most once, and its stored status agrees with that one resolution.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_ReportsResolvedAtMostOnce() public view {
         uint256 count = reports.reportCount();
         assertEq(count, handler.ghostFiled());
@@ -165,8 +242,47 @@ contract AbuseReportsTest is StdInvariant, Test {
             assertTrue(r.evidenceHash != bytes32(0));
             assertTrue(r.subject != address(0) && r.subject != r.reporter);
         }
+        assertEq(handler.wronglyAccepted(), 0, "a resolution that had to be refused went through");
         // Ids 0 and past the count never exist.
         assertEq(uint8(reports.reportOf(0).status), uint8(IAbuseReports.Status.None));
         assertEq(uint8(reports.reportOf(count + 1).status), uint8(IAbuseReports.Status.None));
+    }
+
+    /// @dev Every report is stored as it was filed (reporter, subject, category, evidence, related reference, time)
+    /// and, once resolved, with the time of its one resolution.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
+    function invariant_ReportsKeptAsFiled() public view {
+        uint256 count = reports.reportCount();
+        for (uint256 id = 1; id <= count; ++id) {
+            IAbuseReports.Report memory stored = reports.reportOf(id);
+            IAbuseReports.Report memory filed = handler.filedAs(id);
+            assertEq(stored.reporter, filed.reporter, "reporter");
+            assertEq(stored.subject, filed.subject, "subject");
+            assertEq(uint8(stored.category), uint8(filed.category), "category");
+            assertEq(stored.filedAt, filed.filedAt, "filedAt");
+            assertEq(stored.relatedRef, filed.relatedRef, "relatedRef");
+            assertEq(stored.evidenceHash, filed.evidenceHash, "evidence");
+            assertEq(stored.resolvedAt, handler.ghostResolvedAt(id), "resolvedAt");
+        }
+    }
+
+    /// @dev After every run (500 calls): reports filed, upheld, dismissed and refused often enough to mean something.
+    function afterInvariant() public {
+        ReportsHandler h = handler;
+        string memory counts = string.concat("AbuseReports run: calls ", vm.toString(h.calls()));
+        counts = string.concat(counts, ", idle ", vm.toString(h.idle()));
+        counts = string.concat(counts, ", filed ", vm.toString(h.ghostFiled()));
+        counts = string.concat(counts, ", upheld ", vm.toString(h.reachedUpheld()));
+        counts = string.concat(counts, ", dismissed ", vm.toString(h.reachedDismissed()));
+        counts = string.concat(counts, ", refused resolved ", vm.toString(h.refusedAlreadyResolved()));
+        counts = string.concat(counts, ", refused unknown ", vm.toString(h.refusedUnknown()));
+        vm.writeLine(INVARIANT_DEPTH_LOG, counts);
+        assertGe(h.ghostFiled(), 60, counts);
+        assertGe(h.reachedUpheld(), 25, counts);
+        assertGe(h.reachedDismissed(), 25, counts);
+        assertGe(h.refusedAlreadyResolved(), 20, counts);
+        assertGe(h.refusedUnknown(), 3, counts);
+        assertLe(h.idle() * 2, h.calls(), counts);
     }
 }

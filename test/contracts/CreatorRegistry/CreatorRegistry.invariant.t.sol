@@ -8,9 +8,15 @@ import { CreatorRegistry } from "../../../contracts/CreatorRegistry.sol";
 import { MesiToken } from "../../../contracts/MesiToken.sol";
 import { MesiVault } from "../../../contracts/MesiVault.sol";
 import { ICreatorRegistry } from "../../../contracts/interfaces/ICreatorRegistry.sol";
+import { IMesiVault } from "../../../contracts/interfaces/IMesiVault.sol";
 import { RegistrySetup } from "./RegistrySetup.sol";
 
 /// @notice Drives subscriptions, renewals, tier switches, price and activity changes, blocks and time.
+/// @dev Bounded: a subscription picks an active tier and a fan who is not blocked, so that it must succeed; a blocked
+/// fan's and an inactive tier's subscriptions are attempted on purpose and must be refused. The handler keeps its own
+/// model of every fan's subscription (tier, rank, expiry), computed from the product's rules — a first subscription to
+/// a tier with a trial is free for its trial days; otherwise `periods` × 30 days are paid at the tier's price, from the
+/// current expiry when renewing the tier still held, from now otherwise — never read back from the registry.
 contract SubscriptionHandler is Test {
     CreatorRegistry internal immutable registry;
     MesiToken internal immutable mesi;
@@ -31,6 +37,27 @@ contract SubscriptionHandler is Test {
     bool public ghostExpiryDecreased;
     /// @notice Set if a subscription ever ended before now + its paid or trial length.
     bool public ghostExpiryTooShort;
+    /// @notice The model: each fan's tier, rank and expiry as the rules say they must be.
+    mapping(address fan => ICreatorRegistry.Subscription) internal _model;
+    /// @notice Set if a subscription charged other than price × periods (or anything for a trial).
+    bool public ghostWrongCharge;
+    /// @notice Subscriptions that went through although they had to be refused (must stay 0).
+    uint256 public wronglyAccepted;
+    /// @notice How often each path was taken in this run.
+    uint256 public reachedTrials;
+    uint256 public reachedFirstPaid;
+    uint256 public reachedRenewalsActive;
+    uint256 public reachedRenewalsLapsed;
+    uint256 public reachedTierSwitches;
+    uint256 public refusedBlocked;
+    uint256 public refusedInactive;
+    uint256 public calls;
+    uint256 public idle;
+
+    modifier counted() {
+        ++calls;
+        _;
+    }
 
     constructor(
         CreatorRegistry registry_,
@@ -54,50 +81,151 @@ contract SubscriptionHandler is Test {
         return fans[i];
     }
 
-    function subscribe(uint256 fanSeed, uint256 tierSeed, uint256 periodsSeed) external {
+    function modelOf(address fan) external view returns (ICreatorRegistry.Subscription memory) {
+        return _model[fan];
+    }
+
+    /// @dev An active tier (the first from a random start) and an unblocked fan: the subscription must succeed.
+    function subscribe(uint256 fanSeed, uint256 tierSeed, uint256 periodsSeed) external counted {
         address fan = fans[fanSeed % fans.length];
-        uint32 tierId = uint32(bound(tierSeed, 1, TIERS));
-        uint16 periods = uint16(bound(periodsSeed, 1, 24));
+        if (vault.isBlocked(creator, fan)) return _idle();
+        uint32 tierId;
+        for (uint32 k; k < TIERS; ++k) {
+            uint32 candidate = uint32(((tierSeed % TIERS) + k) % TIERS) + 1;
+            if (registry.tierOf(creator, candidate).active) {
+                tierId = candidate;
+                break;
+            }
+        }
+        if (tierId == 0) return _idle();
+        // Mostly short (so that subscriptions lapse between calls), up to the 24-period maximum one time in four.
+        uint16 periods = uint16(bound(periodsSeed, 1, periodsSeed % 4 == 0 ? 24 : 2));
         ICreatorRegistry.Subscription memory before = registry.subscriptionOf(creator, fan);
+        ICreatorRegistry.Tier memory tier = registry.tierOf(creator, tierId);
         uint256 balanceBefore = mesi.balanceOf(fan);
 
         vm.prank(fan);
-        try registry.subscribe(creator, tierId, periods) {
-            ++ghostSubscriptions;
-            ghostPaid += balanceBefore - mesi.balanceOf(fan);
-            ICreatorRegistry.Subscription memory afterwards = registry.subscriptionOf(creator, fan);
-            if (before.tierId == tierId) {
-                ++ghostRenewals;
-                if (afterwards.expiresAt < before.expiresAt) ghostExpiryDecreased = true;
+        registry.subscribe(creator, tierId, periods);
+        ++ghostSubscriptions;
+        uint256 charged = balanceBefore - mesi.balanceOf(fan);
+        ghostPaid += charged;
+        _apply(fan, tierId, tier, periods, charged);
+        ICreatorRegistry.Subscription memory afterwards = registry.subscriptionOf(creator, fan);
+        if (before.tierId == tierId) {
+            ++ghostRenewals;
+            if (afterwards.expiresAt < before.expiresAt) ghostExpiryDecreased = true;
+        }
+        // Every subscription lasts at least one trial day (a paid one at least a period) from now.
+        if (afterwards.expiresAt < block.timestamp + 1 days) ghostExpiryTooShort = true;
+    }
+
+    /// @dev A blocked fan (blocked first if needed) or an inactive tier (deactivated first if needed): refused with
+    /// the error that names it, and nothing moves.
+    function subscribeRefused(uint256 fanSeed, uint256 tierSeed, bool blocked) external counted {
+        address fan = fans[fanSeed % fans.length];
+        uint32 tierId = uint32(bound(tierSeed, 1, TIERS));
+        ICreatorRegistry.Tier memory tier = registry.tierOf(creator, tierId);
+        bytes memory expected;
+        if (blocked) {
+            if (!vault.isBlocked(creator, fan)) {
+                vm.prank(creator);
+                vault.blockFan(fan);
             }
-            // Every subscription lasts at least one trial day (a paid one at least a period) from now.
-            if (afterwards.expiresAt < block.timestamp + 1 days) ghostExpiryTooShort = true;
-        } catch {
-            ++ghostRejected;
+            if (!tier.active) return _idle();
+            expected = abi.encodeWithSelector(IMesiVault.Vault_Blocked.selector, creator, fan);
+        } else {
+            if (tier.active) {
+                vm.prank(creator);
+                registry.updateTier(tierId, tier.pricePer30Days, false);
+            }
+            expected = abi.encodeWithSelector(ICreatorRegistry.Registry_TierInactive.selector, creator, tierId);
+        }
+        // A blocked fan's trial is refused by the registry, a paid subscription by the vault: the same error.
+        vm.prank(fan);
+        try registry.subscribe(creator, tierId, 1) {
+            ++wronglyAccepted;
+        } catch (bytes memory reason) {
+            assertEq(reason, expected);
+            if (blocked) ++refusedBlocked;
+            else ++refusedInactive;
         }
     }
 
-    function updateTier(uint256 tierSeed, uint256 price, bool active) external {
+    function _apply(
+        address fan,
+        uint32 tierId,
+        ICreatorRegistry.Tier memory tier,
+        uint16 periods,
+        uint256 charged
+    ) private {
+        ICreatorRegistry.Subscription memory m = _model[fan];
+        if (m.tierId == 0 && tier.trialDays != 0) {
+            ++reachedTrials;
+            if (charged != 0) ghostWrongCharge = true;
+            _model[fan] = ICreatorRegistry.Subscription(
+                tierId,
+                tier.rank,
+                uint64(block.timestamp + tier.trialDays * 1 days)
+            );
+            return;
+        }
+        if (charged != uint256(tier.pricePer30Days) * periods) ghostWrongCharge = true;
+        uint256 start = block.timestamp;
+        if (m.tierId == 0) ++reachedFirstPaid;
+        else if (m.tierId != tierId) ++reachedTierSwitches;
+        else if (m.expiresAt > block.timestamp) {
+            ++reachedRenewalsActive;
+            start = m.expiresAt;
+        } else {
+            ++reachedRenewalsLapsed;
+        }
+        _model[fan] = ICreatorRegistry.Subscription(tierId, tier.rank, uint64(start + uint256(periods) * 30 days));
+    }
+
+    function _idle() private {
+        ++idle;
+    }
+
+    /// @dev Re-prices a tier; deactivates one time in four (an inactive tier is re-activated by the next update).
+    function updateTier(uint256 tierSeed, uint256 price, bool active) external counted {
         uint32 tierId = uint32(bound(tierSeed, 1, TIERS));
         price = bound(price, 1, 50e18);
+        active = active || price % 4 != 0;
         vm.prank(creator);
         registry.updateTier(tierId, price, active);
     }
 
-    function toggleBlock(uint256 fanSeed) external {
+    /// @dev Unblocks a blocked fan; blocks one time in three.
+    function toggleBlock(uint256 fanSeed) external counted {
         address fan = fans[fanSeed % fans.length];
+        bool blocked = vault.isBlocked(creator, fan);
+        if (!blocked && fanSeed % 3 != 0) return _idle();
         vm.prank(creator);
-        if (vault.isBlocked(creator, fan)) vault.unblockFan(fan);
+        if (blocked) vault.unblockFan(fan);
         else vault.blockFan(fan);
     }
 
-    function warp(uint256 seconds_) external {
-        vm.warp(block.timestamp + bound(seconds_, 0, 120 days));
+    /// @dev Up to 60 days a step, so that subscriptions both lapse and are renewed while active.
+    function warp(uint256 seconds_) external counted {
+        vm.warp(block.timestamp + bound(seconds_, 0, 60 days));
     }
 }
 
 /// @notice Invariants of subscriptions (see test/contracts/invariant/README.md).
 contract CreatorRegistryInvariantTest is StdInvariant, RegistrySetup {
+    /// @dev Written by afterInvariant, read by scripts/test-contracts.ts (hardhat.config.ts allows this one file).
+    string internal constant INVARIANT_DEPTH_LOG = "cache/invariant-depth.log";
+    /// @dev What every run of 500 calls must reach (about 60 % of the least a run reached when these were set).
+    /// Four fans: each starts once, with a trial or paid.
+    uint256 internal constant MIN_TRIALS = 1;
+    uint256 internal constant MIN_FIRST_SUBSCRIPTIONS = 3;
+    uint256 internal constant MIN_RENEWALS_ACTIVE = 3;
+    uint256 internal constant MIN_RENEWALS_LAPSED = 1;
+    uint256 internal constant MIN_RENEWALS = 8;
+    uint256 internal constant MIN_TIER_SWITCHES = 10;
+    uint256 internal constant MIN_REFUSED_BLOCKED = 10;
+    uint256 internal constant MIN_REFUSED_INACTIVE = 10;
+
     SubscriptionHandler internal handler;
 
     function setUp() public override {
@@ -114,14 +242,20 @@ contract CreatorRegistryInvariantTest is StdInvariant, RegistrySetup {
         targetContract(address(handler));
     }
 
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_RenewalNeverDecreasesExpiry() public view {
         assertFalse(handler.ghostExpiryDecreased());
     }
 
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_SubscriptionLastsAtLeastItsLength() public view {
         assertFalse(handler.ghostExpiryTooShort());
     }
 
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_VaultHoldsExactlyWhatFansPaid() public view {
         assertEq(mesi.balanceOf(address(vault)), handler.ghostPaid());
         // The vault's conservation law, with the parts subscriptions never touch at zero.
@@ -131,6 +265,8 @@ contract CreatorRegistryInvariantTest is StdInvariant, RegistrySetup {
         assertEq(pending, 0);
     }
 
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_SubscriptionMatchesItsTier() public view {
         for (uint256 i; i < handler.fanCount(); ++i) {
             address fan = handler.fanAt(i);
@@ -144,5 +280,51 @@ contract CreatorRegistryInvariantTest is StdInvariant, RegistrySetup {
             assertEq(registry.isSubscribed(creator, fan, s.rank), s.expiresAt > block.timestamp);
             assertFalse(registry.isSubscribed(creator, fan, s.rank + 1));
         }
+    }
+
+    /// @dev Every fan's subscription is exactly what the rules give (the handler's model: trial days, or periods × 30
+    /// days from the current expiry when renewing the tier held and still running, from now otherwise), every
+    /// subscription charged exactly price × periods (a trial nothing), and every refused subscription was refused.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
+    function invariant_SubscriptionFollowsTheRules() public view {
+        for (uint256 i; i < handler.fanCount(); ++i) {
+            address fan = handler.fanAt(i);
+            ICreatorRegistry.Subscription memory s = registry.subscriptionOf(creator, fan);
+            ICreatorRegistry.Subscription memory m = handler.modelOf(fan);
+            assertEq(s.tierId, m.tierId, "tier");
+            assertEq(s.rank, m.rank, "rank");
+            assertEq(s.expiresAt, m.expiresAt, "expiry");
+        }
+        assertFalse(handler.ghostWrongCharge(), "charged price x periods (a trial: nothing)");
+        assertEq(handler.wronglyAccepted(), 0, "a subscription that had to be refused went through");
+    }
+
+    /// @dev After every run: the run reached each path the invariants speak about, often enough to mean something.
+    function afterInvariant() public {
+        SubscriptionHandler h = handler;
+        string memory counts = _reachedCounts();
+        vm.writeLine(INVARIANT_DEPTH_LOG, counts);
+        assertGe(h.reachedTrials(), MIN_TRIALS, counts);
+        assertGe(h.reachedTrials() + h.reachedFirstPaid(), MIN_FIRST_SUBSCRIPTIONS, counts);
+        assertGe(h.reachedRenewalsActive(), MIN_RENEWALS_ACTIVE, counts);
+        assertGe(h.reachedRenewalsLapsed(), MIN_RENEWALS_LAPSED, counts);
+        assertGe(h.reachedRenewalsActive() + h.reachedRenewalsLapsed(), MIN_RENEWALS, counts);
+        assertGe(h.reachedTierSwitches(), MIN_TIER_SWITCHES, counts);
+        assertGe(h.refusedBlocked(), MIN_REFUSED_BLOCKED, counts);
+        assertGe(h.refusedInactive(), MIN_REFUSED_INACTIVE, counts);
+        assertLe(h.idle() * 2, h.calls(), counts);
+    }
+
+    function _reachedCounts() internal view returns (string memory out) {
+        SubscriptionHandler h = handler;
+        out = string.concat("CreatorRegistry run: calls ", vm.toString(h.calls()), ", idle ", vm.toString(h.idle()));
+        out = string.concat(out, ", trials ", vm.toString(h.reachedTrials()));
+        out = string.concat(out, ", first paid ", vm.toString(h.reachedFirstPaid()));
+        out = string.concat(out, ", renewals active ", vm.toString(h.reachedRenewalsActive()));
+        out = string.concat(out, ", renewals lapsed ", vm.toString(h.reachedRenewalsLapsed()));
+        out = string.concat(out, ", tier switches ", vm.toString(h.reachedTierSwitches()));
+        out = string.concat(out, ", refused blocked ", vm.toString(h.refusedBlocked()));
+        out = string.concat(out, ", refused inactive ", vm.toString(h.refusedInactive()));
     }
 }

@@ -9,7 +9,11 @@ import { IKyfRegistry } from "../../../contracts/interfaces/IKyfRegistry.sol";
 import { KyfSetup } from "./KyfSetup.sol";
 
 /// @notice Drives requests (direct and by the requester), consents, revocations, attestations and time over a
-/// small set of creators and fans, and keeps a model of which pairs consented to their latest request.
+/// small set of creators and fans, and keeps a model of which pairs consented to their latest request and of every
+/// wallet's attestation (level and expiry as attested, cleared by a revocation), never read back from the registry.
+/// @dev Bounded: a consent is given by a fan with a pending request and a valid attestation, a revocation by one who
+/// consented, so that they succeed; a consent without a request or without a valid attestation is attempted on
+/// purpose and must be refused. The counts are asserted after each run (see the invariant test).
 contract KyfHandler is Test {
     KyfRegistry internal immutable kyf;
     address internal immutable verifier;
@@ -20,6 +24,25 @@ contract KyfHandler is Test {
     mapping(address creator => mapping(address fan => bool)) public modelConsented;
     uint256 public ghostConsents;
     uint256 public ghostRevocations;
+    /// @notice The model of each wallet's attestation: level and expiry as last attested (0, 0 after a revocation).
+    mapping(address wallet => uint8) public modelLevel;
+    mapping(address wallet => uint64) public modelExpiresAt;
+    /// @notice Model: a request is pending for the pair (made and never cleared; consents and revocations keep it).
+    mapping(address creator => mapping(address fan => bool)) public modelRequested;
+    /// @notice Consents that went through although they had to be refused (must stay 0).
+    uint256 public wronglyAccepted;
+    uint256 public reachedRequests;
+    uint256 public reachedConsentRevocations;
+    uint256 public reachedExpiredConsents;
+    uint256 public refusedNoRequest;
+    uint256 public refusedNotAttested;
+    uint256 public calls;
+    uint256 public idle;
+
+    modifier counted() {
+        ++calls;
+        _;
+    }
 
     constructor(KyfRegistry kyf_, address verifier_, address requester_, address[] memory actors_) {
         kyf = kyf_;
@@ -36,9 +59,9 @@ contract KyfHandler is Test {
         return actors[i];
     }
 
-    function request(uint256 creatorSeed, uint256 fanSeed, bool viaRequester) external {
+    function request(uint256 creatorSeed, uint256 fanSeed, bool viaRequester) external counted {
         (address creator, address fan) = (_actor(creatorSeed), _actor(fanSeed));
-        if (creator == fan) return;
+        if (creator == fan) fan = actors[((fanSeed % actors.length) + 1) % actors.length];
         if (viaRequester) {
             vm.prank(requester);
             kyf.requestDisclosureFor(creator, fan);
@@ -47,48 +70,101 @@ contract KyfHandler is Test {
             kyf.requestDisclosure(fan);
         }
         modelConsented[creator][fan] = false;
+        modelRequested[creator][fan] = true;
+        ++reachedRequests;
     }
 
-    function consent(uint256 creatorSeed, uint256 fanSeed) external {
-        (address creator, address fan) = (_actor(creatorSeed), _actor(fanSeed));
-        vm.prank(fan);
-        try kyf.consent(creator) {
+    /// @dev A pair (the first from a random start) whose fan has a pending request not yet answered and a valid
+    /// attestation, by the model: the consent must succeed.
+    function consent(uint256 seed) external counted {
+        uint256 n = actors.length;
+        for (uint256 k; k < n * n; ++k) {
+            uint256 pair = ((seed % (n * n)) + k) % (n * n);
+            (address creator, address fan) = (actors[pair / n], actors[pair % n]);
+            if (!modelRequested[creator][fan] || modelConsented[creator][fan] || !_modelAttested(fan)) continue;
+            vm.prank(fan);
+            kyf.consent(creator);
             modelConsented[creator][fan] = true;
             ++ghostConsents;
-        } catch {
-            // No request, already consented or not attested: the model is unchanged.
             return;
         }
+        _idle();
     }
 
-    function revokeConsent(uint256 creatorSeed, uint256 fanSeed) external {
+    /// @dev A consent the model says must be refused: no request (Kyf_NoRequest) or no valid attestation
+    /// (Kyf_NotAttested). Nothing changes.
+    function consentRefused(uint256 creatorSeed, uint256 fanSeed) external counted {
         (address creator, address fan) = (_actor(creatorSeed), _actor(fanSeed));
+        if (creator == fan || modelConsented[creator][fan]) return _idle();
+        bytes memory expected;
+        if (!modelRequested[creator][fan]) {
+            expected = abi.encodeWithSelector(IKyfRegistry.Kyf_NoRequest.selector, creator, fan);
+        } else if (!_modelAttested(fan)) {
+            expected = abi.encodeWithSelector(IKyfRegistry.Kyf_NotAttested.selector, fan);
+        } else {
+            return _idle();
+        }
         vm.prank(fan);
-        try kyf.revokeConsent(creator) {
-            modelConsented[creator][fan] = false;
-        } catch {
-            return;
+        try kyf.consent(creator) {
+            ++wronglyAccepted;
+        } catch (bytes memory reason) {
+            assertEq(reason, expected);
+            if (modelRequested[creator][fan]) ++refusedNotAttested;
+            else ++refusedNoRequest;
         }
     }
 
-    function attest(uint256 walletSeed, uint8 level, uint256 ttl) external {
+    function revokeConsent(uint256 seed) external counted {
+        uint256 n = actors.length;
+        for (uint256 k; k < n * n; ++k) {
+            uint256 pair = ((seed % (n * n)) + k) % (n * n);
+            (address creator, address fan) = (actors[pair / n], actors[pair % n]);
+            if (!modelConsented[creator][fan]) continue;
+            vm.prank(fan);
+            kyf.revokeConsent(creator);
+            modelConsented[creator][fan] = false;
+            ++reachedConsentRevocations;
+            return;
+        }
+        _idle();
+    }
+
+    function attest(uint256 walletSeed, uint8 level, uint256 ttl) external counted {
         level = uint8(bound(level, 1, 3));
         ttl = bound(ttl, 1, 60 days);
+        address wallet = _actor(walletSeed);
         vm.prank(verifier);
-        kyf.attest(_actor(walletSeed), level, uint64(block.timestamp + ttl));
+        kyf.attest(wallet, level, uint64(block.timestamp + ttl));
+        modelLevel[wallet] = level;
+        modelExpiresAt[wallet] = uint64(block.timestamp + ttl);
     }
 
-    function revoke(uint256 walletSeed) external {
+    function revoke(uint256 walletSeed) external counted {
+        address wallet = _actor(walletSeed);
+        if (modelLevel[wallet] == 0) return _idle();
         vm.prank(verifier);
-        try kyf.revoke(_actor(walletSeed)) {
-            ++ghostRevocations;
-        } catch {
-            return;
+        kyf.revoke(wallet);
+        modelLevel[wallet] = 0;
+        modelExpiresAt[wallet] = 0;
+        ++ghostRevocations;
+    }
+
+    function warp(uint256 seconds_) external counted {
+        uint256 n = actors.length;
+        vm.warp(block.timestamp + bound(seconds_, 0, 20 days));
+        // Consents whose fan's attestation has lapsed meanwhile (hasConsented must now be false).
+        for (uint256 i; i < n * n; ++i) {
+            (address creator, address fan) = (actors[i / n], actors[i % n]);
+            if (modelConsented[creator][fan] && modelLevel[fan] != 0 && !_modelAttested(fan)) ++reachedExpiredConsents;
         }
     }
 
-    function warp(uint256 seconds_) external {
-        vm.warp(block.timestamp + bound(seconds_, 0, 20 days));
+    function _modelAttested(address wallet) private view returns (bool) {
+        return modelLevel[wallet] != 0 && modelExpiresAt[wallet] > block.timestamp;
+    }
+
+    function _idle() private {
+        ++idle;
     }
 
     function _actor(uint256 seed) private view returns (address) {
@@ -98,6 +174,18 @@ contract KyfHandler is Test {
 
 /// @notice Invariants of disclosure consent (see test/contracts/invariant/README.md).
 contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
+    /// @dev Written by afterInvariant, read by scripts/test-contracts.ts (hardhat.config.ts allows this one file).
+    string internal constant INVARIANT_DEPTH_LOG = "cache/invariant-depth.log";
+    /// @dev What every run of 500 calls must reach (about 60 % of the least a run reached when these were set).
+    /// (least when set: consents 36, consent revocations 29, attestation revocations 28, lapsed consents 11, refused
+    /// for no request 3, for no attestation 17).
+    uint256 internal constant MIN_CONSENTS = 22;
+    uint256 internal constant MIN_CONSENT_REVOCATIONS = 17;
+    uint256 internal constant MIN_ATTESTATION_REVOCATIONS = 17;
+    uint256 internal constant MIN_EXPIRED_CONSENTS = 6;
+    uint256 internal constant MIN_REFUSED_NO_REQUEST = 2;
+    uint256 internal constant MIN_REFUSED_NOT_ATTESTED = 10;
+
     KyfHandler internal handler;
 
     function setUp() public override {
@@ -111,6 +199,8 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
     }
 
     /// @dev hasConsented == consented to the latest request (per the model) and attestation valid now.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_HasConsentedMatchesModel() public view {
         uint256 n = handler.actorCount();
         for (uint256 i; i < n; ++i) {
@@ -123,6 +213,8 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
     }
 
     /// @dev A recorded consent never predates the pending request, and consent needs a request.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_ConsentNeverPredatesRequest() public view {
         uint256 n = handler.actorCount();
         for (uint256 i; i < n; ++i) {
@@ -138,6 +230,8 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
     }
 
     /// @dev levelOf is the attested level while unexpired, else 0, and always within 0..3.
+    /// forge-config: default.invariant.runs = 4
+    /// forge-config: default.invariant.depth = 500
     function invariant_LevelMatchesAttestation() public view {
         for (uint256 i; i < handler.actorCount(); ++i) {
             address wallet = handler.actorAt(i);
@@ -145,6 +239,34 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
             uint8 level = kyf.levelOf(wallet);
             assertLe(level, 3);
             assertEq(level, a.expiresAt > block.timestamp ? a.level : 0);
+            // The stored attestation and the level are the ones the model says, not only self-consistent.
+            assertEq(a.level, handler.modelLevel(wallet), "attested level");
+            assertEq(a.expiresAt, handler.modelExpiresAt(wallet), "attested expiry");
+            uint8 expected = handler.modelExpiresAt(wallet) > block.timestamp ? handler.modelLevel(wallet) : 0;
+            assertEq(level, expected, "level follows the modelled expiry");
         }
+        assertEq(handler.wronglyAccepted(), 0, "a consent that had to be refused went through");
+    }
+
+    /// @dev After every run: the run reached each state the invariants speak about, often enough to mean something.
+    function afterInvariant() public {
+        KyfHandler h = handler;
+        string memory counts = string.concat("KyfRegistry run: calls ", vm.toString(h.calls()));
+        counts = string.concat(counts, ", idle ", vm.toString(h.idle()));
+        counts = string.concat(counts, ", requests ", vm.toString(h.reachedRequests()));
+        counts = string.concat(counts, ", consents ", vm.toString(h.ghostConsents()));
+        counts = string.concat(counts, ", consent revocations ", vm.toString(h.reachedConsentRevocations()));
+        counts = string.concat(counts, ", attestation revocations ", vm.toString(h.ghostRevocations()));
+        counts = string.concat(counts, ", lapsed consents ", vm.toString(h.reachedExpiredConsents()));
+        counts = string.concat(counts, ", refused no request ", vm.toString(h.refusedNoRequest()));
+        counts = string.concat(counts, ", refused not attested ", vm.toString(h.refusedNotAttested()));
+        vm.writeLine(INVARIANT_DEPTH_LOG, counts);
+        assertGe(h.ghostConsents(), MIN_CONSENTS, counts);
+        assertGe(h.reachedConsentRevocations(), MIN_CONSENT_REVOCATIONS, counts);
+        assertGe(h.ghostRevocations(), MIN_ATTESTATION_REVOCATIONS, counts);
+        assertGe(h.reachedExpiredConsents(), MIN_EXPIRED_CONSENTS, counts);
+        assertGe(h.refusedNoRequest(), MIN_REFUSED_NO_REQUEST, counts);
+        assertGe(h.refusedNotAttested(), MIN_REFUSED_NOT_ATTESTED, counts);
+        assertLe(h.idle() * 2, h.calls(), counts);
     }
 }
