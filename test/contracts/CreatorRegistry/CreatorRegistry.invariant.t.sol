@@ -86,12 +86,24 @@ contract SubscriptionHandler is Test {
     }
 
     /// @dev An active tier (the first from a random start) and an unblocked fan: the subscription must succeed.
+    /// Fans 0 and 2 start on a tier with a trial (Bronze or Gold; re-activated first if it was paused), so that every
+    /// run reaches trials whatever the seeds; fans 1 and 3 start wherever the seed lands.
     function subscribe(uint256 fanSeed, uint256 tierSeed, uint256 periodsSeed) external counted {
-        address fan = fans[fanSeed % fans.length];
+        uint256 index = fanSeed % fans.length;
+        address fan = fans[index];
         if (vault.isBlocked(creator, fan)) return _idle();
+        uint256 first = tierSeed % TIERS;
+        if (index % 2 == 0 && _model[fan].tierId == 0) {
+            first = tierSeed % 2 == 0 ? 0 : 2;
+            ICreatorRegistry.Tier memory trialTier = registry.tierOf(creator, uint32(first + 1));
+            if (!trialTier.active) {
+                vm.prank(creator);
+                registry.updateTier(uint32(first + 1), trialTier.pricePer30Days, true);
+            }
+        }
         uint32 tierId;
         for (uint32 k; k < TIERS; ++k) {
-            uint32 candidate = uint32(((tierSeed % TIERS) + k) % TIERS) + 1;
+            uint32 candidate = uint32((first + k) % TIERS) + 1;
             if (registry.tierOf(creator, candidate).active) {
                 tierId = candidate;
                 break;
