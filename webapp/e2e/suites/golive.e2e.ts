@@ -9,7 +9,15 @@ import type { Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
 import { encodeAbiParameters, parseEther, type Address, type Hex } from "viem";
 
-import { chainClients, connectWallet, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import {
+  chainClients,
+  connectWallet,
+  moveChainClock,
+  openWithWallet,
+  PHONE,
+  screenshot,
+  waitFor,
+} from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -363,11 +371,7 @@ describe("creator studio: streams, sales and going live", () => {
       ).json()) as { data: { oneToOneSessions: { endsAt: string | null }[] } };
       return d.data.oneToOneSessions[0]?.endsAt ?? undefined;
     });
-    await publicClient.request({
-      method: "evm_increaseTime" as never,
-      params: [Number(session) - Number(block.timestamp) + 1] as never,
-    });
-    await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+    await moveChainClock(stack, Number(session) - Number(block.timestamp) + 1);
     await Promise.all([
       studio.page.getByTestId("call-ended").waitFor({ timeout: 20_000 }),
       fanPage.page.getByTestId("call-ended").waitFor({ timeout: 20_000 }),

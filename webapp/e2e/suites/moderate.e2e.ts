@@ -16,7 +16,7 @@ import {
   DESKTOP,
   openWithWallet,
   PHONE,
-  screenshot as fullPageShot,
+  screenshot,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
@@ -24,12 +24,6 @@ import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
 let stack: Stack;
-
-/** A full-page screenshot from the top (a focused field scrolls the page; the sticky header would land mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await fullPageShot(page, name);
-}
 
 let browser: Browser;
 let mesi: Deployment;

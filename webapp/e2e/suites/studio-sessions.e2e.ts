@@ -15,9 +15,10 @@ import {
   chainClients,
   connectWallet,
   DESKTOP,
+  moveChainClock,
   openWithWallet,
   PHONE,
-  screenshot as fullPageShot,
+  screenshot,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan } from "../support/people.ts";
@@ -26,31 +27,8 @@ import type { Stack } from "../support/stack.ts";
 
 let stack: Stack;
 
-/** A full-page screenshot from the top (a focused field scrolls the page; the sticky header would land mid-page). */
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await fullPageShot(page, name);
-}
-
 let browser: Browser;
 let mesi: Deployment;
-
-async function rpc(method: string, params: unknown[]): Promise<unknown> {
-  const response = await fetch(stack.urls.chain, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  if (body.error) throw new Error(`${method}: ${body.error.message}`);
-  return body.result;
-}
-
-/** Moves the local chain's clock `seconds` ahead and mines a block at the new time. */
-async function moveChainClock(seconds: number): Promise<void> {
-  await rpc("evm_increaseTime", [seconds]);
-  await rpc("evm_mine", []);
-}
 
 async function send(
   key: Hex,
@@ -199,7 +177,7 @@ describe("studio: one-to-one calls", () => {
     await page.setViewportSize(DESKTOP);
 
     // The call ends: the money waits out the dispute window, with the time until release shown, no button yet.
-    await moveChainClock(5 * 60 + 5);
+    await moveChainClock(stack, 5 * 60 + 5);
     const releaseRow = page.locator(`[data-testid="session-release-row"][data-session="${sessionId}"]`);
     await releaseRow.and(page.locator('[data-stage="inDisputeWindow"]')).waitFor({ timeout: 30_000 });
     await releaseRow
@@ -211,7 +189,7 @@ describe("studio: one-to-one calls", () => {
 
     // Past the dispute window (read from the session's record): release, then claim.
     const disputeWindow = Number(state.record.disputeWindow);
-    await moveChainClock(disputeWindow + 5);
+    await moveChainClock(stack, disputeWindow + 5);
     await releaseRow.and(page.locator('[data-stage="releasable"]')).waitFor({ timeout: 30_000 });
     await screenshot(page, "studio-sessions-releasable");
     const ignoredRow = page.locator(`[data-testid="session-request-row"][data-session="${ignoredId}"]`);

@@ -11,7 +11,7 @@ import { readSessionState, sessionIdOf, type Deployment } from "@mesi/deployment
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { maxUint256, pad, parseEther, toHex, zeroAddress, zeroHash, type Address, type Hex } from "viem";
 
-import { chainClients, DESKTOP, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import { chainClients, DESKTOP, moveChainClock, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -185,13 +185,8 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
       args: [stack.accounts.creatorAlice.address],
     });
     const head = await publicClient.getBlock();
-    if (BigInt(busyUntil) >= head.timestamp) {
-      await publicClient.request({
-        method: "evm_increaseTime" as never,
-        params: [Number(BigInt(busyUntil) - head.timestamp) + 1] as never,
-      });
-      await publicClient.request({ method: "evm_mine" as never, params: [] as never });
-    }
+    if (BigInt(busyUntil) >= head.timestamp)
+      await moveChainClock(stack, Number(BigInt(busyUntil) - head.timestamp) + 1);
   });
   after(async () => {
     for (const context of contexts) await context.close().catch(() => {});

@@ -39,7 +39,9 @@ export async function openWithWallet(
   return { context, page, wallet };
 }
 
+/** A full-page screenshot from the top (a focused field scrolls the page; the sticky header would land mid-page). */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
@@ -93,3 +95,10 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 }
 
 export type { Address };
+
+/** Moves the local chain's clock `seconds` ahead and mines a block at the new time (anvil). */
+export async function moveChainClock(stack: Stack, seconds: number): Promise<void> {
+  const { publicClient } = chainClients(stack);
+  await publicClient.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
+  await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+}
