@@ -61,6 +61,8 @@ export interface SqliteStoreOptions {
   /** How long writes gather in one synced commit (group commit). */
   groupWindowMs?: number;
   maxGroupSize?: number;
+  /** How long a write waits for another process's lock before it fails. */
+  busyTimeoutMs?: number;
 }
 
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
@@ -69,7 +71,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   const db = new Kysely<Database>({
     dialect: new SqliteWorkerDialect({
       path,
-      busyTimeoutMs: 10_000,
+      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
       groupWindowMs: options.groupWindowMs ?? 2,
       maxGroupSize: options.maxGroupSize ?? 500,
     }),

@@ -56,6 +56,13 @@ let held: SqliteWorkerAnswer[] = [];
 /** Since when the writer has been waiting for another process's write lock (requests queue meanwhile). */
 let lockWaitSince: number | undefined;
 const LOCK_RETRY_MS = 5;
+/**
+ * After a synced commit the writer leaves the lock free for one window before it opens the next group, so another
+ * process (the requeue command, a second relayer on the same file) can take it instead of starving behind a busy
+ * relayer; the requests that arrive meanwhile join the next group.
+ */
+let nextGroupAt = 0;
+let pausing = false;
 
 function answer(message: SqliteWorkerAnswer): void {
   port.postMessage(message);
@@ -77,6 +84,11 @@ class LockWait extends Error {}
 
 function openGroup(): void {
   if (groupOpen) return;
+  if (Date.now() < nextGroupAt) {
+    pausing = true;
+    throw new LockWait();
+  }
+  pausing = false;
   try {
     writer.exec("BEGIN IMMEDIATE");
   } catch (error) {
@@ -101,6 +113,7 @@ function commitGroup(): void {
   groupDue = false;
   if (!groupOpen) return;
   groupOpen = false;
+  nextGroupAt = Date.now() + data.groupWindowMs;
   const answers = held;
   held = [];
   try {
@@ -134,9 +147,10 @@ function retryLock(): void {
   const queued = waiting;
   waiting = [];
   const first = queued.shift();
+  pausing = false; // openGroup sets it again while the pause lasts
   if (first !== undefined) handle(first, true);
   waiting.push(...queued);
-  if (lockWaitSince === undefined && active === undefined) idle();
+  if (lockWaitSince === undefined && !pausing && active === undefined) idle();
 }
 
 function handle(request: SqliteWorkerRequest, retrying = false): void {
@@ -165,7 +179,7 @@ function handle(request: SqliteWorkerRequest, retrying = false): void {
       }
     }
   }
-  if ((active !== undefined && !mine) || (lockWaitSince !== undefined && !retrying)) {
+  if ((active !== undefined && !mine) || ((lockWaitSince !== undefined || pausing) && !retrying)) {
     waiting.push(request);
     return;
   }
@@ -206,7 +220,7 @@ function handle(request: SqliteWorkerRequest, retrying = false): void {
     if (error instanceof LockWait) {
       // Another process holds the write lock: this request goes first once it is free; reads go on meanwhile.
       waiting.unshift(request);
-      setTimeout(retryLock, LOCK_RETRY_MS);
+      setTimeout(retryLock, pausing ? Math.max(1, nextGroupAt - Date.now()) : LOCK_RETRY_MS);
       return;
     }
     answer(failure(request.id, error));
