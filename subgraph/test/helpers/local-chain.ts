@@ -52,8 +52,14 @@ export interface DeployedMesi extends MesiDeployment {
   readonly targets: DeploymentTargets;
 }
 
-/** Deploys Mesi with account 0 as admin, 1 relayer, 2 moderator, 3 verifier. */
-export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> {
+/**
+ * Deploys Mesi with account 0 as admin, 1 relayer, 2 moderator, 3 verifier. `adminDelay` (seconds, default 0) is
+ * the delay a module change or a stablecoin listing waits; with one, TestUSDC's listing is only scheduled.
+ */
+export async function deployLocalMesi(
+  chain: LocalChain,
+  options: { readonly adminDelay?: number } = {},
+): Promise<DeployedMesi> {
   const [admin, relayer, moderator, verifier] = chain.accounts as [Account, Account, Account, Account];
   const deployment = await deployMesi({
     walletClient: chain.wallet(admin),
@@ -61,6 +67,7 @@ export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> 
     relayer: relayer.address,
     moderator: moderator.address,
     verifier: verifier.address,
+    adminDelay: options.adminDelay,
   });
   // Payments go only to open Mesi accounts (Vault_NoAccount): every test account opens its own, as a user would.
   for (const account of chain.accounts.slice(4)) {
