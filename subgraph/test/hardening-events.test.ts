@@ -16,7 +16,7 @@ import { verify } from "../audit/verify.ts";
 import { QueryService } from "../indexer/graphql/service.ts";
 import { IndexerCore } from "../indexer/indexer.ts";
 import { dumpIndex } from "./helpers/index-dump.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
+import { deployLocalMesi, sendCall, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
 import { actorsOf } from "./helpers/scenario.ts";
 
 const ADMIN_DELAY = 3600;
@@ -30,17 +30,7 @@ let indexer: IndexerCore;
 const lower = (a: string): string => a.toLowerCase();
 
 async function send(from: Account, contract: keyof typeof abis, functionName: string, args: readonly unknown[] = []) {
-  const { request } = await chain.publicClient.simulateContract({
-    account: from,
-    address: mesi.contracts[contract].address,
-    abi: abis[contract] as never,
-    functionName: functionName as never,
-    args: args as never,
-  });
-  const hash = await chain.wallet(from).writeContract(request as never);
-  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-  if (receipt.status !== "success") throw new Error(`${contract}.${functionName} reverted`);
-  return receipt;
+  return sendCall(chain, mesi, from, contract, functionName, args);
 }
 
 async function read<T>(contract: keyof typeof abis, functionName: string, args: readonly unknown[] = []): Promise<T> {

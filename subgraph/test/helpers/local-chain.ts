@@ -2,6 +2,7 @@
 // launcher (scripts/lib/local-chain.ts) on a free 127.0.0.1 port, with viem clients for its default accounts and a
 // complete Mesi deployment (scripts/lib/deploy.ts).
 import {
+  type TransactionReceipt,
   createPublicClient,
   createTestClient,
   createWalletClient,
@@ -85,4 +86,26 @@ export async function deployLocalMesi(
     ]),
   ) as unknown as DeploymentTargets;
   return { ...deployment, targets };
+}
+
+/** Sends one call of a Mesi contract from `from` (simulated first: a revert throws, decoded) and waits for it. */
+export async function sendCall(
+  chain: LocalChain,
+  mesi: MesiDeployment,
+  from: Account,
+  contract: keyof typeof abis,
+  functionName: string,
+  args: readonly unknown[] = [],
+): Promise<TransactionReceipt> {
+  const { request } = await chain.publicClient.simulateContract({
+    account: from,
+    address: mesi.contracts[contract].address,
+    abi: abis[contract] as never,
+    functionName: functionName as never,
+    args: args as never,
+  });
+  const hash = await chain.wallet(from).writeContract(request as never);
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== "success") throw new Error(`${contract}.${functionName} reverted`);
+  return receipt;
 }
