@@ -29,7 +29,7 @@ interface Snapshot {
   readonly status: number;
   readonly headers: [string, string][];
   /** Encoded once, so each visitor's answer costs a copy, not an encoding of the whole page. */
-  readonly body: Uint8Array;
+  readonly body: ArrayBuffer;
 }
 
 /** A rendered answer that must not be shared (an error page, a redirect, a cookie). */
@@ -43,7 +43,7 @@ async function snapshotOf(response: Response): Promise<Snapshot> {
   return {
     status: response.status,
     headers: [...response.headers],
-    body: new Uint8Array(await response.arrayBuffer()),
+    body: await response.arrayBuffer(),
   };
 }
 
