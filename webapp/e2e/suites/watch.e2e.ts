@@ -13,6 +13,7 @@ import { maxUint256, pad, parseEther, toHex, zeroAddress, zeroHash, type Address
 
 import { chainClients, DESKTOP, moveChainClock, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
+import { publishFromPage } from "../support/publish.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -23,31 +24,6 @@ let mediaUrl: string;
 let gateUrl: string;
 const contexts: BrowserContext[] = [];
 const measured: Record<string, unknown> = {};
-
-// The broadcaster's page client: WHIP as @livepeer/core-web's Broadcast does it (HEAD, then a complete offer).
-const PUBLISH = async (whipUrl: string) => {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === "complete") return resolve();
-    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve());
-    setTimeout(resolve, 2000);
-  });
-  const head = await fetch(whipUrl, { method: "HEAD" });
-  if (!head.ok) throw new Error(`HEAD ${head.status}`);
-  const response = await fetch(whipUrl, {
-    method: "POST",
-    headers: { "content-type": "application/sdp" },
-    body: pc.localDescription!.sdp,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`WHIP ${response.status}: ${text}`);
-  await pc.setRemoteDescription({ type: "answer", sdp: text });
-  (window as unknown as { publisher: RTCPeerConnection }).publisher = pc;
-  return response.status;
-};
 
 const rulesOf = (over: Partial<{ isPrivate: boolean; followers: boolean }> = {}) =>
   ({
@@ -123,7 +99,7 @@ async function broadcast(streamId: string): Promise<void> {
   });
   assert.equal(ingest.status, 200, await ingest.clone().text());
   const { whipUrl } = (await ingest.json()) as { whipUrl: string };
-  assert.equal(await page.evaluate(PUBLISH, whipUrl), 201);
+  assert.equal(await page.evaluate(publishFromPage, whipUrl), 201);
   await waitFor(`stream ${streamId} broadcasting`, async () => {
     const stats = (await (await fetch(`${mediaUrl}/stats`)).json()) as {
       streams: { streamId: string; videoCodec: string | null }[];
