@@ -210,9 +210,12 @@ describe("creator studio: streams, sales and going live", () => {
       const [name, value] = (await siweCookie(stack, stranger.key)).split(/=(.*)/s) as [string, string];
       await viewer.addCookies([{ name, value, url: stack.urls.webapp }]);
       const strangerPage = await viewer.newPage();
-      await strangerPage.goto(`${stack.urls.webapp}/live/${streamId}`);
-      await strangerPage.getByTestId("watch-refused").waitFor({ timeout: 15_000 });
-      assert.match((await strangerPage.getByTestId("watch-reason").textContent())!, /need an invite link/);
+      if (viewport === DESKTOP) {
+        // (Once presented, the gate keeps the invite for the wallet until it expires: only the first visit is refused.)
+        await strangerPage.goto(`${stack.urls.webapp}/live/${streamId}`);
+        await strangerPage.getByTestId("watch-refused").waitFor({ timeout: 15_000 });
+        assert.match((await strangerPage.getByTestId("watch-reason").textContent())!, /need an invite link/);
+      }
       await strangerPage.goto(link.replace(new URL(link).origin, stack.urls.webapp));
       await strangerPage.waitForFunction(
         () => {
