@@ -12,6 +12,7 @@ import { encodeAbiParameters, parseEther, type Address, type Hex } from "viem";
 import {
   chainClients,
   connectWallet,
+  DESKTOP,
   moveChainClock,
   openWithWallet,
   PHONE,
@@ -19,6 +20,7 @@ import {
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
+import { publishFromPage } from "../support/publish.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -53,16 +55,6 @@ async function freshCreator(): Promise<{ key: Hex; address: Address }> {
     }),
   );
   return creator;
-}
-
-async function gateAccess(streamId: bigint, accessKey?: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${gateUrl}/access`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ streamId: streamId.toString(), accessKey }),
-  });
-  assert.equal(response.status, 200);
-  return (await response.json()) as Record<string, unknown>;
 }
 
 async function accessKeyFor(cookie: string, streamId: bigint): Promise<string> {
@@ -186,7 +178,7 @@ describe("creator studio: streams, sales and going live", () => {
     await context.close();
   });
 
-  it("an invite link admits a fan to a private stream until the creator revokes it (the gate's decision)", async () => {
+  it("an invite link opened by a stranger plays the stream until the creator revokes it; then the stranger is removed with the reason", async () => {
     const creator = await freshCreator();
     const { context, page } = await openWithWallet(browser, stack, creator.key);
     await page.goto(`${stack.urls.webapp}/studio/sales`);
@@ -195,31 +187,79 @@ describe("creator studio: streams, sales and going live", () => {
     const card = page.locator(`[data-testid="studio-stream"][data-stream-id="${streamId}"]`);
     await card.getByTestId("invite-create").click();
     const link = (await card.getByTestId("invite-link").first().textContent({ timeout: 15_000 }))!;
-    const invite = new URL(link).searchParams.get("invite")!;
-    assert.ok(invite.length > 40, "the link carries the signed invite");
+    assert.ok(new URL(link).searchParams.get("invite")!.length > 40, "the link carries the signed invite");
 
-    const fan = await freshFan(stack, mesi, parseEther("1"));
-    const key = await accessKeyFor(await siweCookie(stack, fan.key), streamId);
-    await waitFor("the gate to know the stream", async () =>
-      (await gateAccess(streamId, key)).reason === "private" ? true : undefined,
-    );
-    const redeem = await fetch(`${gateUrl}/invites/redeem`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ invite, accessKey: key }),
+    // The creator broadcasts her fake camera to the stream (stream key from the media server, for her key only).
+    const creatorKey = await accessKeyFor(await siweCookie(stack, creator.key), streamId);
+    const ingest = await waitFor("the media server to know the stream", async () => {
+      const response = await fetch(`${mediaUrl}/ingest/${streamId}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ accessKey: creatorKey }),
+      });
+      return response.ok ? ((await response.json()) as { whipUrl: string }) : undefined;
     });
-    assert.equal(redeem.status, 200);
-    assert.deepEqual(
-      [(await redeem.json()).allow, (await gateAccess(streamId, key)).reason],
-      [true, "invite"],
-      "the invite admits",
-    );
+    const publisher = await context.newPage();
+    await publisher.goto(`${stack.urls.webapp}/`);
+    assert.equal(await publisher.evaluate(publishFromPage, ingest.whipUrl), 201);
 
-    await card.getByTestId("invite-revoke").click();
-    await card.getByTestId("invite-row").filter({ hasText: "Revoked" }).waitFor({ timeout: 15_000 });
-    const after = await gateAccess(streamId, key);
-    assert.equal(after.allow, false);
-    assert.equal(after.inviteProblem, "revoked");
+    // Without the link a stranger is refused; with it (signed in), the gate admits and the player decodes frames.
+    const stranger = await freshFan(stack, mesi, parseEther("1"));
+    for (const viewport of [DESKTOP, PHONE]) {
+      const viewer = await browser.newContext({ viewport });
+      const [name, value] = (await siweCookie(stack, stranger.key)).split(/=(.*)/s) as [string, string];
+      await viewer.addCookies([{ name, value, url: stack.urls.webapp }]);
+      const strangerPage = await viewer.newPage();
+      if (viewport === DESKTOP) {
+        // (Once presented, the gate keeps the invite for the wallet until it expires: only the first visit is refused.)
+        await strangerPage.goto(`${stack.urls.webapp}/live/${streamId}`);
+        await strangerPage.getByTestId("watch-refused").waitFor({ timeout: 15_000 });
+        assert.match((await strangerPage.getByTestId("watch-reason").textContent())!, /need an invite link/);
+      }
+      await strangerPage.goto(link.replace(new URL(link).origin, stack.urls.webapp));
+      await strangerPage.waitForFunction(
+        () => {
+          const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+          return video !== null && video.getVideoPlaybackQuality().totalVideoFrames > 0;
+        },
+        undefined,
+        { timeout: 30_000 },
+      );
+      const tag = viewport === PHONE ? "phone" : "desktop";
+      await screenshot(strangerPage, `golive-invite-watching-${tag}`);
+      if (viewport === DESKTOP) {
+        await viewer.close();
+        continue;
+      }
+      // The creator revokes the link in the studio: the watching stranger loses the video within 5 s, with the reason.
+      await card.getByTestId("invite-revoke").click();
+      const revoked = Date.now();
+      await strangerPage.getByTestId("watch-removed").waitFor({ timeout: 5_000 });
+      assert.ok(Date.now() - revoked <= 5_000);
+      assert.equal(
+        (await strangerPage.getByTestId("watch-reason").textContent())!.trim(),
+        "You were removed from the stream. The creator revoked your invite link.",
+      );
+      assert.equal(await strangerPage.locator('[data-testid="player-video"]').count(), 0, "the player is unmounted");
+      await card.getByTestId("invite-row").filter({ hasText: "Revoked" }).waitFor({ timeout: 15_000 });
+      await screenshot(strangerPage, "golive-invite-removed-phone");
+      // Opening the revoked link again: refused, with the reason.
+      await strangerPage.reload();
+      await strangerPage.getByTestId("watch-refused").waitFor({ timeout: 15_000 });
+      assert.equal(
+        (await strangerPage.getByTestId("watch-reason").textContent())!.trim(),
+        "The creator revoked your invite link.",
+      );
+      await viewer.close();
+    }
+    // The media server refuses the stranger too (the same gate), whatever the page does.
+    const strangerKey = await accessKeyFor(await siweCookie(stack, stranger.key), streamId);
+    const refused = await fetch(`${mediaUrl}/webrtc/${streamId}`, {
+      method: "POST",
+      headers: { "content-type": "application/sdp", "livepeer-access-key": strangerKey },
+      body: "v=0\r\n",
+    });
+    assert.equal(refused.status, 403);
     await screenshot(page, "golive-invites-desktop");
     await context.close();
   });

@@ -13,6 +13,7 @@ import { maxUint256, pad, parseEther, toHex, zeroAddress, zeroHash, type Address
 
 import { chainClients, DESKTOP, moveChainClock, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
+import { publishFromPage } from "../support/publish.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -23,31 +24,6 @@ let mediaUrl: string;
 let gateUrl: string;
 const contexts: BrowserContext[] = [];
 const measured: Record<string, unknown> = {};
-
-// The broadcaster's page client: WHIP as @livepeer/core-web's Broadcast does it (HEAD, then a complete offer).
-const PUBLISH = async (whipUrl: string) => {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise<void>((resolve) => {
-    if (pc.iceGatheringState === "complete") return resolve();
-    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve());
-    setTimeout(resolve, 2000);
-  });
-  const head = await fetch(whipUrl, { method: "HEAD" });
-  if (!head.ok) throw new Error(`HEAD ${head.status}`);
-  const response = await fetch(whipUrl, {
-    method: "POST",
-    headers: { "content-type": "application/sdp" },
-    body: pc.localDescription!.sdp,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`WHIP ${response.status}: ${text}`);
-  await pc.setRemoteDescription({ type: "answer", sdp: text });
-  (window as unknown as { publisher: RTCPeerConnection }).publisher = pc;
-  return response.status;
-};
 
 const rulesOf = (over: Partial<{ isPrivate: boolean; followers: boolean }> = {}) =>
   ({
@@ -123,7 +99,7 @@ async function broadcast(streamId: string): Promise<void> {
   });
   assert.equal(ingest.status, 200, await ingest.clone().text());
   const { whipUrl } = (await ingest.json()) as { whipUrl: string };
-  assert.equal(await page.evaluate(PUBLISH, whipUrl), 201);
+  assert.equal(await page.evaluate(publishFromPage, whipUrl), 201);
   await waitFor(`stream ${streamId} broadcasting`, async () => {
     const stats = (await (await fetch(`${mediaUrl}/stats`)).json()) as {
       streams: { streamId: string; videoCodec: string | null }[];
@@ -335,6 +311,10 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
       functionName: "request",
       args: [alice.address, parseEther("200"), 5],
     });
+    // A viewer has Live now open: the call's badge arrives with the next indexed block, without a reload.
+    const { page } = await signedInContext((await freshFan(stack, mesi, 1n)).key, PHONE);
+    await page.goto(`${stack.urls.webapp}/live`);
+    await page.locator(`[data-testid="live-card"][data-stream="${streamId}"]`).waitFor();
     const { publicClient } = chainClients(stack);
     const { record } = await readSessionState(
       publicClient,
@@ -347,7 +327,6 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
       functionName: "busyUntil",
       args: [alice.address],
     });
-    const { page } = await signedInContext((await freshFan(stack, mesi, 1n)).key, PHONE);
     const endsAt = await page.evaluate(
       (at) =>
         new Intl.DateTimeFormat("en-US", { hour: "2-digit", minute: "2-digit", hour12: false }).format(
@@ -355,12 +334,10 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
         ),
       Number(busyUntil),
     );
-    await waitFor("the call in the directory", async () => {
-      await page.goto(`${stack.urls.webapp}/live`);
-      const badge = page.locator(`[data-testid="live-card"][data-stream="${streamId}"] [data-testid="live-in-call"]`);
-      return (await badge.count()) > 0 ? true : undefined;
-    });
     const badge = page.locator(`[data-testid="live-card"][data-stream="${streamId}"] [data-testid="live-in-call"]`);
+    const accepted = Date.now();
+    await badge.waitFor({ timeout: 10_000 });
+    measured.directoryUpdateMs = Date.now() - accepted;
     assert.equal((await badge.textContent())!.trim(), `In a one-to-one, ends about ${endsAt}`);
     await screenshot(page, "live-now-one-to-one-phone");
     await page.goto(`${stack.urls.webapp}/live/${streamId}`);

@@ -2,9 +2,12 @@
 import { graphql } from "./client";
 import type { CreatorDetail, CreatorSummary, Meta, SessionRow, TicketHoldingRow, TipRow } from "./types";
 
-const META = `_meta { block { number timestamp } hasIndexingErrors }`;
+export const META = `_meta { block { number timestamp } hasIndexingErrors }`;
+/** A stream's rules, state and ticket sale ({@link StreamRow}): the one selection every stream read shares. */
+export const STREAM_FIELDS = `id streamId metadataURI live isPrivate followers minTierRank minTipped kyfLevel ticketOnly
+  sale { price supply sold transferable endsAt closed ticketOnly }`;
 const TIP_FIELDS = `id fan { id } creator { id } source amount fee channel memoHash timestamp blockNumber transactionHash`;
-const SESSION_FIELDS = `id sessionId seq fan { id } creator { id } amount minutes status requestedAt expiresAt kyfDeadline startedAt endsAt disputeEndsAt closedAt`;
+export const SESSION_FIELDS = `id sessionId seq fan { id } creator { id } amount minutes status requestedAt expiresAt kyfDeadline startedAt endsAt disputeEndsAt closedAt`;
 
 export const CreatorsQuery = graphql<
   { creators: CreatorSummary[]; _meta: Meta },
@@ -24,10 +27,7 @@ export const CreatorQuery = graphql<
     id registered profileURI registeredAt tipCount tipVolume followerCount
     oneToOneEnabled oneToOneMinAmount oneToOneMinMinutes oneToOneMaxMinutes
     tiers(first: 20, orderBy: rank, orderDirection: asc) { id tierId pricePer30Days rank trialDays metadataURI active }
-    streams(first: 50, orderBy: createdAt, orderDirection: desc) {
-      id streamId metadataURI live isPrivate followers minTierRank minTipped kyfLevel ticketOnly
-      sale { price supply sold transferable endsAt closed ticketOnly }
-    }
+    streams(first: 50, orderBy: createdAt, orderDirection: desc) { ${STREAM_FIELDS} }
     activeSessions: sessions(first: 1, where: { status: ACCEPTED }, orderBy: endsAt, orderDirection: desc) { endsAt }
   }
   vault(id: $vault) { feeBps }

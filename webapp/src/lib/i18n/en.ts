@@ -530,6 +530,11 @@ export const en = {
       tippers: "This stream is for fans who have tipped this creator — tip to join.",
       inviteOnly: "This stream is private — you need an invite link from the creator.",
       signInPrivate: "This stream is private. Sign in with your wallet to see if you can join.",
+      signInInvite: "You have an invite to this private stream. Sign in with your wallet to join.",
+      inviteRevoked: "The creator revoked your invite link.",
+      inviteExpired: "Your invite link has expired. Ask the creator for a new one.",
+      inviteOtherWallet: "This invite link was made for another wallet.",
+      inviteInvalid: "This invite link isn't valid for this stream.",
       ticketOnly: "Ticket-only — buy a ticket to watch.",
       inOneToOne: (at: string | null) =>
         at === null ? "The creator is in a one-to-one call." : `The creator is in a one-to-one call, ends about ${at}.`,

@@ -1,5 +1,6 @@
 // The index reads of the watch pages (typed GraphQL documents; values only as variables).
 import { graphql } from "$lib/graph/client";
+import { META, STREAM_FIELDS } from "$lib/graph/queries";
 import type { Meta, StreamRow, TierRow } from "$lib/graph/types";
 
 export const LiveCreatorsQuery = graphql<
@@ -11,13 +12,7 @@ export const LiveCreatorsQuery = graphql<
       id
       profileURI
     }
-    _meta {
-      block {
-        number
-        timestamp
-      }
-      hasIndexingErrors
-    }
+    ${META}
   }
 `);
 
@@ -41,26 +36,8 @@ export const WatchStreamQuery = graphql<
 >(`
   query WatchStream($id: ID!, $vault: ID!) {
     stream(id: $id) {
-      id
-      streamId
-      metadataURI
-      live
-      isPrivate
-      followers
-      minTierRank
-      minTipped
-      kyfLevel
-      ticketOnly
+      ${STREAM_FIELDS}
       createdAt
-      sale {
-        price
-        supply
-        sold
-        transferable
-        endsAt
-        closed
-        ticketOnly
-      }
       creator {
         id
         profileURI
@@ -83,13 +60,7 @@ export const WatchStreamQuery = graphql<
     vault(id: $vault) {
       feeBps
     }
-    _meta {
-      block {
-        number
-        timestamp
-      }
-      hasIndexingErrors
-    }
+    ${META}
   }
 `);
 

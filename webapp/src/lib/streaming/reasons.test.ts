@@ -66,4 +66,21 @@ describe("the sentence a refused or removed viewer reads", () => {
       expect(message).not.toBe("You can't watch this stream right now.");
     }
   });
+
+  it("an invite that no longer admits says why; removal by a revoked invite says so; a signed-out invitee signs in", () => {
+    const c = { followers: false, minTierRank: 0, minTipped: "0", invites: true };
+    expect(refusalOf(answer({ criteria: c, inviteProblem: "revoked" }), true).message).toBe(
+      "The creator revoked your invite link.",
+    );
+    expect(refusalOf(answer({ criteria: c, inviteProblem: "expired" }), true).message).toMatch(/expired/);
+    expect(refusalOf(answer({ criteria: c, inviteProblem: "other_wallet" }), true).message).toMatch(/another wallet/);
+    expect(refusalOf(answer({ criteria: c, inviteProblem: "wrong_signer" }), true).message).toMatch(/isn't valid/);
+    expect(removalOf(answer({ criteria: c, inviteProblem: "revoked" }), true).message).toBe(
+      "You were removed from the stream. The creator revoked your invite link.",
+    );
+    expect(refusalOf(answer({ criteria: c }), false, true)).toEqual({
+      message: "You have an invite to this private stream. Sign in with your wallet to join.",
+      action: "sign_in",
+    });
+  });
 });

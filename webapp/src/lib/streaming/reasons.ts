@@ -18,12 +18,34 @@ export function clockTime(unixSeconds: number): string {
   return clock.format(new Date(unixSeconds * 1000));
 }
 
-/** Why `answer` refuses, for a viewer who is (or is not) signed in. */
-export function refusalOf(answer: GateAnswer, signedIn: boolean): Refusal {
+/** Why the invite link a viewer presented does not admit them. */
+function inviteSentence(answer: GateAnswer): string | null {
+  const t = m.watch.refused;
+  switch (answer.inviteProblem) {
+    case undefined:
+      return null;
+    case "revoked":
+      return t.inviteRevoked;
+    case "expired":
+      return t.inviteExpired;
+    case "other_wallet":
+      return t.inviteOtherWallet;
+    default:
+      return t.inviteInvalid;
+  }
+}
+
+/**
+ * Why `answer` refuses, for a viewer who is (or is not) signed in; `hasInvite`: the viewer came through an invite
+ * link (without a session it asks them to sign in to use it).
+ */
+export function refusalOf(answer: GateAnswer, signedIn: boolean, hasInvite = false): Refusal {
   const t = m.watch.refused;
   switch (answer.reason) {
     case "private": {
-      if (!signedIn) return { message: t.signInPrivate, action: "sign_in" };
+      if (!signedIn) return { message: hasInvite ? t.signInInvite : t.signInPrivate, action: "sign_in" };
+      const invite = inviteSentence(answer);
+      if (invite !== null) return { message: invite, action: "none" };
       const c = answer.criteria;
       if (c?.followers) return { message: t.followers, action: "follow" };
       if (c !== undefined && c.minTierRank > 0) return { message: t.subscribers(c.minTierRank), action: "subscribe" };

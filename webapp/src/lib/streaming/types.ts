@@ -21,6 +21,9 @@ export type GateReason =
   | "index_unavailable"
   | "bad_access_key";
 
+/** Why a presented invite did not admit (decideAccess's `InviteProblem`). */
+export type InviteProblem = "wrong_signer" | "other_stream" | "other_wallet" | "expired" | "revoked" | "invites_off";
+
 export interface PrivateCriteria {
   readonly followers: boolean;
   readonly minTierRank: number;
@@ -39,6 +42,8 @@ export interface GateAnswer {
   /** Unix seconds. */
   readonly oneToOneEndsAt?: number;
   readonly criteria?: PrivateCriteria;
+  /** For `private`: why the invite link the viewer presented did not admit. */
+  readonly inviteProblem?: InviteProblem;
   readonly keyProblem?: string;
 }
 

@@ -112,4 +112,58 @@ describe("watching a stream: access keys and the gate's events", () => {
     expect(FakeEventSource.opened[0]!.url.searchParams.has("accessKey")).toBe(false);
     stop();
   });
+
+  it("an invite link is presented to the gate with the key before each event stream opens; a refused token is reported", async () => {
+    let minted = 0;
+    const calls: string[] = [];
+    const fetchStub = async (url: string, init?: RequestInit) => {
+      calls.push(`${url} ${init?.body ?? ""}`);
+      if (url.endsWith("/invites/redeem")) {
+        return new Response(JSON.stringify({ error: "invite signature is malformed" }), { status: 400 });
+      }
+      return new Response(JSON.stringify({ accessKey: `key-${++minted}` }));
+    };
+    const rejected: string[] = [];
+    const stop = watchStream({
+      gateUrl: "http://127.0.0.1:1",
+      streamId: "9",
+      signedIn: true,
+      invite: "tok",
+      fetch: fetchStub as unknown as typeof fetch,
+      onAccess: () => {},
+      onRemoved: () => {},
+      onKey: () => {},
+      onInviteRejected: (error) => rejected.push(error),
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toEqual([
+      "/live/9/key ",
+      `http://127.0.0.1:1/invites/redeem ${JSON.stringify({ invite: "tok", accessKey: "key-1" })}`,
+    ]);
+    expect(rejected).toEqual(["invite signature is malformed"]);
+    expect(FakeEventSource.opened).toHaveLength(1);
+    FakeEventSource.opened[0]!.onerror?.();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(calls.at(-1)).toContain('"accessKey":"key-2"');
+    expect(FakeEventSource.opened).toHaveLength(2);
+    stop();
+  });
+
+  it("without a session an invite is not presented (there is no wallet to keep it for)", async () => {
+    const fetchStub = vi.fn();
+    const stop = watchStream({
+      gateUrl: "http://127.0.0.1:1",
+      streamId: "9",
+      signedIn: false,
+      invite: "tok",
+      fetch: fetchStub as unknown as typeof fetch,
+      onAccess: () => {},
+      onRemoved: () => {},
+      onKey: () => {},
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetchStub).not.toHaveBeenCalled();
+    expect(FakeEventSource.opened).toHaveLength(1);
+    stop();
+  });
 });
