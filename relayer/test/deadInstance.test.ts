@@ -55,7 +55,7 @@ test("an instance SIGKILLed for good holding a claim: the other releases it afte
       tx: lease,
       batching: { maxBatchSize: 100, maxWaitMs: 300, maxInFlight: 4 },
     }),
-    { env: { MESI_RELAYER_CRASH_POINTS: "engine:after-claim@1" } },
+    { crash: { point: "engine:after-claim", hit: 1 } },
   );
   const deadUrl = await dead.url;
   const creator = await mesi.newFundedAccount();

@@ -15,6 +15,7 @@ import { keccak256, type Hex, type TransactionReceipt } from "viem";
 import { backoffDelay } from "../backoff.ts";
 import type { Clock } from "../clock.ts";
 import type { RelayerConfig } from "../config.ts";
+import type { CrashHook } from "../crashPoints.ts";
 import type { Logger } from "../logger.ts";
 import type { RelayerMetrics } from "../metrics.ts";
 import { operations, type Operation, type OperationContext, type Verdicts } from "../outbox/operations.ts";
@@ -46,16 +47,9 @@ export interface TxEngineDeps {
   readonly store: Store;
   readonly chain: ChainClients;
   readonly metrics: RelayerMetrics;
-  /** Fault injection for crash tests: called at named points; a test build may kill the process there. */
-  readonly crashPoint?: (point: CrashPoint) => void;
+  /** Fault injection for crash tests (crashPoints.ts): only the test entry installs one. */
+  readonly crashPoint?: CrashHook;
 }
-
-export type CrashPoint =
-  | "engine:after-claim"
-  | "engine:before-broadcast"
-  | "engine:after-broadcast"
-  | "engine:before-confirm"
-  | "webhook:after-commit";
 
 const SINGLE_KINDS: readonly OutboxKind[] = ["ticket", "reverse", "tipBySig", "stablecoinTip", "ticketBySig"];
 const REBROADCAST_CHECK_MS = 2_000;
@@ -692,7 +686,7 @@ export class TxEngine {
     while (slots > 0) {
       const rows = await this.#claimNext();
       if (rows === undefined) break;
-      this.#deps.crashPoint?.("engine:after-claim");
+      this.#deps.crashPoint?.("engine:after-claim", { rows: rows.length });
       const didSend = await this.#process(rows);
       if (didSend) {
         slots--;
@@ -929,9 +923,9 @@ export class TxEngine {
     });
     metrics.transactionsSent.inc({ kind: operation.kind });
     this.#log.debug({ kind: operation.kind, nonce, hash, rows: rows.length, gas }, "sending");
-    this.#deps.crashPoint?.("engine:before-broadcast");
+    this.#deps.crashPoint?.("engine:before-broadcast", { rows: rows.length });
     await this.#broadcast(raw, nonce);
-    this.#deps.crashPoint?.("engine:after-broadcast");
+    this.#deps.crashPoint?.("engine:after-broadcast", { rows: rows.length });
   }
 }
 
