@@ -249,8 +249,7 @@ describe.each(["sqlite", "postgres"] as const)("crash points on %s", (storeKind)
         const wave2Refs = [...new Set(wave2.map((delivery) => delivery.quote.paymentRef))];
         await waitFor(
           "the credits to be refunded on-chain",
-          async () =>
-            (await Promise.all(wave2Refs.map(creditStatus))).every((status) => status === CreditStatus.Held),
+          async () => (await Promise.all(wave2Refs.map(creditStatus))).every((status) => status === CreditStatus.Held),
           60_000,
           100,
         );
@@ -353,9 +352,9 @@ describe.each(["sqlite", "postgres"] as const)("crash points on %s", (storeKind)
         expect(receipts.filter((receipt) => receipt.status !== "success")).toEqual([]);
         expect(receipts.length).toBeGreaterThan(0);
         const storeTxStates = await storeDb.selectFrom("transactions").select("state").distinct().execute();
-        expect(storeTxStates.map((row) => row.state).filter((state) => state !== "confirmed" && state !== "final")).toEqual(
-          [],
-        );
+        expect(
+          storeTxStates.map((row) => row.state).filter((state) => state !== "confirmed" && state !== "final"),
+        ).toEqual([]);
         // Nor did the relayer find work already done on-chain (a duplicate caught by the contract's check).
         const duplicates = await storeDb
           .selectFrom("outbox")
