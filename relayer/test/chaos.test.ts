@@ -213,7 +213,7 @@ describe.each(["sqlite", "postgres"] as const)("crash points on %s", (storeKind)
               fan: `0x${(0xc4a0_0000 + index * 1000 + i).toString(16).padStart(40, "0")}`,
               creator: creators[i % creators.length]!,
               purpose: "tip",
-              mesiAmount: parseEther(String(20 + i)).toString(),
+              mesiAmount: parseEther(String(50 + i)).toString(),
             }),
           ),
         );
