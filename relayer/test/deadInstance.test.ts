@@ -90,9 +90,14 @@ test("an instance SIGKILLed for good holding a claim: the other releases it afte
   );
   for (const quote of undelivered) expect((await payQuote(survivor.url, quote)).response.status).toBe(200);
   const db = survivor.store.db;
-  const held = await db.selectFrom("outbox").select(["claimed_by"]).where("state", "=", "claimed").execute();
+  // The dead instance's claim is still there (the survivor may meanwhile be claiming the payments it took itself).
+  const held = await db
+    .selectFrom("outbox")
+    .select(["claimed_by"])
+    .where("state", "=", "claimed")
+    .where("claimed_by", "=", "relayer-1")
+    .execute();
   expect(held.length).toBeGreaterThan(0);
-  expect(new Set(held.map((row) => row.claimed_by))).toEqual(new Set(["relayer-1"]));
 
   await waitFor(
     "every payment credited on-chain",
