@@ -12,7 +12,7 @@ import { z } from "zod";
 import { mesiAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError, RelayerError } from "../errors.ts";
 import { gaslessSeatsId, type TicketBySigPayload } from "../outbox/operations.ts";
-import { lockHeldSeats } from "../quotes/seats.ts";
+import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
 import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
@@ -45,17 +45,6 @@ export const ticketRequestSchema = z
     permit: permitSchema.optional(),
   })
   .strict();
-
-function soldOut(streamId: bigint, available: number): BadRequestError {
-  return new BadRequestError(
-    "sold_out",
-    available <= 0
-      ? `stream ${streamId} is sold out (all seats sold or held by payments in progress)`
-      : `only ${available} ticket(s) left for stream ${streamId}`,
-    { remaining: Math.max(0, available) },
-    409,
-  );
-}
 
 export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(ticketRequestSchema, body, "invalid_ticket_request");
@@ -149,7 +138,7 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
       409,
     );
   const unsold = sale.supply - sale.sold;
-  if (auth.quantity > unsold) throw soldOut(streamId, unsold);
+  if (auth.quantity > unsold) throw soldOutError(streamId, unsold);
   const total = sale.price * BigInt(auth.quantity);
   if (total > auth.maxTotalPrice) {
     throw new BadRequestError(
@@ -226,7 +215,7 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
     async hold(trx, rowId, nowMs) {
       const held = await lockHeldSeats(trx, dialect, streamId.toString());
       const available = unsold - held;
-      if (auth.quantity > available) throw soldOut(streamId, available);
+      if (auth.quantity > available) throw soldOutError(streamId, available);
       await trx
         .insertInto("ticket_reservations")
         .values({
