@@ -182,6 +182,8 @@ export const configSchema = z.object({
     .object({
       /** Below this $MESI float (base units) the relayer logs a warning. */
       lowFloatWarning: bigintString.default(10n ** 21n),
+      /** Below this native balance (wei) of the hot wallet the relayer logs an error: it pays every credit's gas. */
+      lowHotWalletWarning: bigintString.default(5n * 10n ** 16n),
       checkIntervalMs: z.coerce.number().int().min(100).default(15_000),
       /**
        * A credit the float cannot cover (Vault_FloatInsufficient) waits this long before it is tried again; waiting
@@ -288,7 +290,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
       },
       pricing: { fiatPerMesi: get("FIAT_PER_MESI"), quoteTtlSeconds: get("QUOTE_TTL_SECONDS") },
       sponsorship: { monthlyGasPerFan: get("SPONSOR_GAS_PER_MONTH"), monthlyWeiPerFan: get("SPONSOR_WEI_PER_MONTH") },
-      float: { lowFloatWarning: get("LOW_FLOAT_WARNING") },
+      float: { lowFloatWarning: get("LOW_FLOAT_WARNING"), lowHotWalletWarning: get("LOW_HOT_WALLET_WARNING") },
       dev: { simulator: get("DEV_SIMULATOR") },
     }),
   );

@@ -4,10 +4,12 @@
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-import type { Address, Hex } from "viem";
+import { formatUnits, type Address, type Hex } from "viem";
 
-import { parseConfig } from "./config.ts";
+import { parseConfig, type RelayerConfig } from "./config.ts";
 import { createLogger } from "./logger.ts";
+import { formatMinor } from "./quotes/currencies.ts";
+import { MESI_DECIMALS } from "./quotes/pricing.ts";
 import { startRelayer, type Relayer } from "./relayer.ts";
 
 /** The webhook secret of local development. Never a real Stripe secret. */
@@ -33,6 +35,20 @@ export interface LocalRelayer {
   /** Lines for a banner: URL, simulator, log file. */
   readonly details: readonly string[];
   stop(): Promise<void>;
+}
+
+/** The exchange rate and card limits in force, as banner lines. */
+export function cardTerms(config: RelayerConfig): string[] {
+  const { currency, minChargeMinor, maxChargeMinor } = config.stripe;
+  const { fiatPerMesi, quoteTtlSeconds } = config.pricing;
+  const code = currency.toUpperCase();
+  const mesiPerUnit = (fiatPerMesi.denominator * 10n ** MESI_DECIMALS) / fiatPerMesi.numerator;
+  return [
+    `card rate: 1 MESI = ${fiatPerMesi.text} ${code} (1 ${code} = ${formatUnits(mesiPerUnit, Number(MESI_DECIMALS))} MESI)`,
+    `card limits: ${formatMinor(BigInt(minChargeMinor), currency)} to ${formatMinor(BigInt(maxChargeMinor), currency)}` +
+      ` a charge; a quote holds ${quoteTtlSeconds} s; per fan ${config.quotes.maxOpenPerFan} open quotes and` +
+      ` ${config.quotes.perFanPerMinute} a minute; ${config.http.quotesPerClientPerMinute} quotes a minute per client`,
+  ];
 }
 
 export async function startLocalRelayer(options: LocalRelayerOptions): Promise<LocalRelayer> {
@@ -64,6 +80,7 @@ export async function startLocalRelayer(options: LocalRelayerOptions): Promise<L
     details: [
       `hot wallet ${relayer.chain.account.address}, store ${config.store.kind === "sqlite" ? config.store.path : "postgres"}`,
       "Stripe: LOCAL stand-in (no network, nothing is charged)",
+      ...cardTerms(config),
       `DEV ONLY payment simulator: POST ${relayer.url}/dev/simulate-payment {"quoteId": "…"}` +
         ` or npm run simulate-payment -w @mesi/relayer -- --url ${relayer.url} --quote <id>`,
       `log: ${logPath}`,

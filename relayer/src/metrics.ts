@@ -20,6 +20,8 @@ export interface RelayerMetrics {
   readonly floatInsufficient: Gauge;
   readonly creditsWaitingForFloat: Counter;
   readonly hotWalletBalance: Gauge<"address">;
+  /** 1 while the hot wallet's native balance is below float.lowHotWalletWarning. */
+  readonly hotWalletLow: Gauge<"address">;
   readonly sponsoredGas: Counter;
 }
 
@@ -122,6 +124,12 @@ export function createMetrics(
     hotWalletBalance: new Gauge({
       name: "relayer_hot_wallet_balance_ether",
       help: "Native balance of this instance's hot wallet (whole ether)",
+      labelNames: ["address"] as const,
+      registers: [registry],
+    }),
+    hotWalletLow: new Gauge({
+      name: "relayer_hot_wallet_low",
+      help: "1 while this instance's hot wallet holds less native gas money than float.lowHotWalletWarning (fund it)",
       labelNames: ["address"] as const,
       registers: [registry],
     }),

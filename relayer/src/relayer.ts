@@ -131,7 +131,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
         await refundUncreditable({ store, gateway, logger, now: () => clock.now() });
         if (clock.now() - lastBalances >= config.float.checkIntervalMs) {
           lastBalances = clock.now();
-          await checkBalances(chain, metrics, log, config.float.lowFloatWarning);
+          await checkBalances(chain, metrics, log, config.float);
         }
       } catch (error) {
         metrics.maintenanceFailures.inc();

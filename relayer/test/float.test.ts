@@ -5,7 +5,7 @@
 // themselves once the float is topped up, each exactly once. Rows that did
 // fail for good can be queued again by the operator command (`requeue`),
 // idempotently.
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -57,13 +57,18 @@ async function creditedOnChain(refs: Hex[]): Promise<number> {
   return records.filter((record) => record[0] !== 0).length;
 }
 
-function requeueCommand(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(
-    process.execPath,
-    ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "requeue.ts"), "--store", storePath, ...args],
-    { encoding: "utf8" },
-  );
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+// Asynchronous on purpose: the relayer under test shares this event loop, and a transaction it has open on the
+// SQLite worker must be able to finish while the command waits for the write lock.
+function requeueCommand(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ["--import", "tsx", join(import.meta.dirname, "..", "src", "cli", "requeue.ts"), "--store", storePath, ...args],
+      { encoding: "utf8" },
+      (error, stdout, stderr) =>
+        resolve({ status: error === null ? 0 : ((error as { code?: number }).code ?? 1), stdout, stderr }),
+    );
+  });
 }
 
 describe("an empty float", () => {
@@ -121,15 +126,15 @@ describe("an empty float", () => {
       .set({ status: "flagged", reason: "credit failed: gave up" })
       .where("payment_ref", "in", [a!.payment_ref!, b!.payment_ref!])
       .execute();
-    const dryRun = requeueCommand(["--all-failed", "--dry-run"]);
+    const dryRun = await requeueCommand(["--all-failed", "--dry-run"]);
     expect(dryRun.status, dryRun.stderr).toBe(0);
     expect(dryRun.stdout).toContain("2 row(s) would be requeued");
     expect((await db.selectFrom("outbox").select("id").where("state", "=", "failed").execute()).length).toBe(2);
-    const first = requeueCommand(["--all-failed", "--operator", "test-operator"]);
+    const first = await requeueCommand(["--all-failed", "--operator", "test-operator"]);
     expect(first.status, first.stderr).toBe(0);
     expect(first.stdout).toContain("2 row(s) requeued");
     expect(first.stdout).toContain('"operator":"test-operator"');
-    const second = requeueCommand(["--all-failed"]);
+    const second = await requeueCommand(["--all-failed"]);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stdout).toContain("0 row(s) requeued");
 

@@ -50,6 +50,12 @@ afterAll(async () => {
   await node?.stop();
 });
 
+test("the banner states the card rate and limits in force", () => {
+  const details = local.details.join("\n");
+  expect(details).toContain("card rate: 1 MESI = 0.01 USD (1 USD = 100 MESI)");
+  expect(details).toContain("card limits: 0.50 USD to 999,999.99 USD a charge; a quote holds 900 s");
+});
+
 test("the simulator CLI pays a quote with a signed Stripe-format event; the tip is credited", async () => {
   expect(local.details.join("\n")).toMatch(/DEV ONLY payment simulator/);
   const creator = await mesi.newFundedAccount();

@@ -1,6 +1,7 @@
 // Watches the vault's $MESI float and this instance's hot-wallet balance:
-// gauges for Prometheus and a warning in the log when the float runs low
-// (fiat credits stop once the float cannot cover them).
+// gauges for Prometheus and an alert in the log when the float runs low
+// (fiat credits stop once the float cannot cover them) or the hot wallet runs
+// out of gas money (every credit and gasless request stops).
 import type { Logger } from "../logger.ts";
 import { toUnits, type RelayerMetrics } from "../metrics.ts";
 import type { ChainClients } from "./clients.ts";
@@ -23,8 +24,9 @@ export async function checkBalances(
   chain: ChainClients,
   metrics: RelayerMetrics,
   logger: Logger,
-  lowFloatWarning: bigint,
+  thresholds: { readonly lowFloatWarning: bigint; readonly lowHotWalletWarning: bigint },
 ): Promise<Balances> {
+  const { lowFloatWarning, lowHotWalletWarning } = thresholds;
   const balances = await readBalances(chain);
   metrics.floatBalance.set(toUnits(balances.float));
   metrics.hotWalletBalance.set({ address: chain.account.address }, toUnits(balances.hotWallet));
@@ -32,6 +34,14 @@ export async function checkBalances(
     logger.warn(
       { float: balances.float, threshold: lowFloatWarning },
       "the vault's $MESI float is low: fund it (MesiVault.fundFloat) or fiat credits will wait",
+    );
+  }
+  const hotWalletLow = balances.hotWallet < lowHotWalletWarning;
+  metrics.hotWalletLow.set({ address: chain.account.address }, hotWalletLow ? 1 : 0);
+  if (hotWalletLow) {
+    logger.error(
+      { hotWallet: chain.account.address, balance: balances.hotWallet, threshold: lowHotWalletWarning },
+      "the hot wallet's gas money is low: fund it or credits and gasless requests stop",
     );
   }
   return balances;

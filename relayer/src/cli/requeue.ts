@@ -40,7 +40,8 @@ for (const ref of values.ref ?? []) {
 const logger = createLogger({ level: "info", name: "relayer-requeue" });
 const store = values.store.startsWith("postgres")
   ? await openPostgresStore(values.store, 2)
-  : await openSqliteStore(values.store);
+  : // A running relayer commits often on the same file: the operator's command waits longer for its turn.
+    await openSqliteStore(values.store, { busyTimeoutMs: 60_000 });
 try {
   const result = await requeueFailed(store, logger, {
     ...(values.ref === undefined ? {} : { paymentRefs: values.ref }),

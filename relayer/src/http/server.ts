@@ -36,6 +36,8 @@ declare module "fastify" {
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
+/** An oversized body is read (and dropped) up to this size before its 413, so the client sees the answer. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 
 function parseJson(request: FastifyRequest): unknown {
   const raw = request.rawBody;
@@ -45,6 +47,21 @@ function parseJson(request: FastifyRequest): unknown {
   } catch (error) {
     throw new BadRequestError("malformed_json", `body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Reads and drops what is left of a request body, up to `limit` bytes (then the connection is dropped). */
+function drainRequest(raw: NodeJS.ReadableStream & { destroy(): void }, limit: number): Promise<void> {
+  return new Promise((resolve) => {
+    let read = 0;
+    raw.on("data", (chunk: Buffer) => {
+      read += chunk.length;
+      if (read > limit) raw.destroy();
+    });
+    raw.once("end", resolve);
+    raw.once("close", resolve);
+    raw.once("error", resolve);
+    raw.resume();
+  });
 }
 
 export function buildServer(deps: HttpDeps): FastifyInstance {
@@ -82,6 +99,15 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
       return;
     }
     const status = (error as { statusCode?: number }).statusCode;
+    if (status === 413) {
+      // Fastify refuses by the declared length before reading; answering then and closing would cut the client off
+      // mid-upload (a broken pipe instead of the 413). Read the rest, then answer and close.
+      const body = { error: "body_too_large", message: `request body above ${MAX_BODY_BYTES} bytes` };
+      void drainRequest(request.raw, MAX_DRAINED_BYTES).then(() =>
+        reply.status(413).header("connection", "close").send(body),
+      );
+      return;
+    }
     if (status !== undefined && status >= 400 && status < 500) {
       void reply
         .status(status)

@@ -1,21 +1,23 @@
 // SQLite store (the embedded default): one file, WAL journal so readers never
-// block the writer; every commit survives a killed process.
+// block the writer; every commit is synced (synchronous=FULL) and survives a
+// power loss. The connections live in a worker thread (sqliteWorker.ts) that
+// gathers concurrent writes into one synced commit, so neither the fsync nor a
+// wait on another process's lock runs on the event loop that answers webhooks.
 //
-// better-sqlite3 is synchronous, so a WAL checkpoint (copying pages back into
-// the database file and syncing it) would stall the event loop — and every
-// webhook acknowledgement — for tens to hundreds of milliseconds. Automatic
-// checkpoints are therefore off on the main connection and a worker thread with
-// its own connection checkpoints in the background.
+// A WAL checkpoint (copying pages back into the database file and syncing it)
+// takes tens to hundreds of milliseconds: automatic checkpoints are off and a
+// second worker with its own connection checkpoints in the background, so
+// commits never wait for one.
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely } from "kysely";
 
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
+import { SqliteWorkerDialect } from "./sqliteWorkerDialect.ts";
 import { createStore, type Store } from "./store.ts";
 
 const CHECKPOINT_INTERVAL_MS = 1_000;
@@ -55,37 +57,25 @@ function startCheckpointer(path: string): () => Promise<void> {
   };
 }
 
-/**
- * Kysely prepares every query afresh; the relayer runs the same few dozen SQL
- * texts over and over, so keep their prepared statements (bounded, by text).
- */
-function cachePreparedStatements(database: SqliteDatabase.Database, limit = 256): void {
-  const prepare = database.prepare.bind(database);
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  database.prepare = ((source: string) => {
-    let statement = cache.get(source);
-    if (statement === undefined) {
-      statement = prepare(source);
-      if (cache.size >= limit) cache.delete(cache.keys().next().value!);
-      cache.set(source, statement);
-    }
-    return statement;
-  }) as typeof database.prepare;
+export interface SqliteStoreOptions {
+  /** How long writes gather in one synced commit (group commit). */
+  groupWindowMs?: number;
+  maxGroupSize?: number;
+  /** How long a write waits for another process's lock before it fails. */
+  busyTimeoutMs?: number;
 }
 
-export async function openSqliteStore(path: string): Promise<Store> {
+export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const database = new SqliteDatabase(path);
-  database.pragma("journal_mode = WAL");
-  // NORMAL in WAL mode loses nothing when the process dies (only on power loss).
-  database.pragma("synchronous = NORMAL");
-  database.pragma("busy_timeout = 10000");
-  database.pragma("foreign_keys = ON");
-  if (!inMemory) database.pragma("wal_autocheckpoint = 0");
-  database.defaultSafeIntegers(false);
-  cachePreparedStatements(database);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteWorkerDialect({
+      path,
+      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+      groupWindowMs: options.groupWindowMs ?? 2,
+      maxGroupSize: options.maxGroupSize ?? 500,
+    }),
+  });
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
   const stopCheckpointer = inMemory ? async () => undefined : startCheckpointer(path);
   return createStore("sqlite", db, async () => {

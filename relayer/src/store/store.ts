@@ -1,8 +1,8 @@
 // The relayer's store: one Kysely database over SQLite (default) or
-// PostgreSQL (several instances), with a transaction helper that takes the
-// write lock up front on SQLite (BEGIN IMMEDIATE) so a read-then-write
-// transaction never races another process.
-import { sql, type Kysely, type Transaction } from "kysely";
+// PostgreSQL (several instances), with a transaction helper; on SQLite every
+// transaction holds the write lock from its start (see sqliteWorker.ts) so a
+// read-then-write transaction never races another process.
+import type { Kysely, Transaction } from "kysely";
 
 import type { Database } from "./schema.ts";
 
@@ -19,32 +19,13 @@ export interface Store {
 }
 
 export function createStore(dialect: Dialect, db: Kysely<Database>, close: () => Promise<void>): Store {
-  if (dialect === "postgres") {
-    return {
-      dialect,
-      db,
-      transaction: (fn) => db.transaction().execute((trx) => fn(trx)),
-      close,
-    };
-  }
+  // On SQLite the worker's driver (sqliteWorkerDialect.ts) runs each transaction inside the writer's BEGIN
+  // IMMEDIATE group, so it is the single writer across processes too (another process waits on busy_timeout),
+  // and its commit resolves once the group is synced.
   return {
     dialect,
     db,
-    // Kysely's SQLite driver serialises use of its single connection; the
-    // explicit BEGIN IMMEDIATE makes the transaction the single writer across
-    // processes too (another process waits on busy_timeout).
-    transaction: (fn) =>
-      db.connection().execute(async (connection) => {
-        await sql`begin immediate`.execute(connection);
-        try {
-          const result = await fn(connection);
-          await sql`commit`.execute(connection);
-          return result;
-        } catch (error) {
-          await sql`rollback`.execute(connection).catch(() => undefined);
-          throw error;
-        }
-      }),
+    transaction: (fn) => db.transaction().execute((trx) => fn(trx)),
     close,
   };
 }
