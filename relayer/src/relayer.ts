@@ -9,9 +9,10 @@ import type { FastifyInstance } from "fastify";
 import { createChainClients, type ChainClients } from "./chain/clients.ts";
 import { vaultAbi } from "./chain/contracts.ts";
 import { checkBalances } from "./chain/floatMonitor.ts";
-import { TxEngine, type CrashPoint } from "./chain/txEngine.ts";
+import { TxEngine } from "./chain/txEngine.ts";
 import { systemClock, type Clock } from "./clock.ts";
 import type { RelayerConfig } from "./config.ts";
+import type { CrashHook } from "./crashPoints.ts";
 import { buildServer } from "./http/server.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import { createMetrics, type RelayerMetrics } from "./metrics.ts";
@@ -34,8 +35,8 @@ export interface RelayerDeps {
   readonly gateway: StripeGateway;
   readonly clock?: Clock;
   readonly metrics?: RelayerMetrics;
-  /** Fault injection for crash tests only. */
-  readonly crashPoint?: (point: CrashPoint) => void;
+  /** Fault injection for crash tests only (crashPoints.ts); installed by test/support/crashing-main.ts. */
+  readonly crashPoint?: CrashHook;
 }
 
 export interface Relayer {
@@ -233,7 +234,7 @@ export function createGateway(config: RelayerConfig): StripeGateway {
 /** Opens the store and clients the configuration names, and starts a relayer. For `npm start` and main.ts. */
 export async function startRelayer(
   config: RelayerConfig,
-  options: { logger?: Logger; clock?: Clock; crashPoint?: (point: CrashPoint) => void } = {},
+  options: { logger?: Logger; clock?: Clock; crashPoint?: CrashHook } = {},
 ): Promise<Relayer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   const store = await openStore(config.store);

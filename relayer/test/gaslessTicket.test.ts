@@ -469,7 +469,7 @@ describe("crash safety", () => {
         sponsorship: { monthlyGasPerFan: MONTHLY_GAS.toString() },
       });
       const fan = await fanWithMesi(parseEther("1000"));
-      const doomed = spawnRelayer(config, { env: { MESI_RELAYER_CRASH_POINTS: `${point}@1` } });
+      const doomed = spawnRelayer(config, { crash: { point, hit: 1 } });
       try {
         const response = await postJson(`${await doomed.url}/relay/ticket`, await signTicket(fan, { quantity: 2 }));
         expect(response.status).toBe(202);
@@ -504,7 +504,7 @@ describe("crash safety", () => {
     });
     const fan = await fanWithMesi(parseEther("1000"));
     // The relayer dies with the purchase signed and recorded but not broadcast...
-    const doomed = spawnRelayer(config, { env: { MESI_RELAYER_CRASH_POINTS: "engine:before-broadcast@1" } });
+    const doomed = spawnRelayer(config, { crash: { point: "engine:before-broadcast", hit: 1 } });
     const first = await postJson(
       `${await doomed.url}/relay/ticket`,
       await signTicket(fan, { stream: limited, quantity: 2 }),

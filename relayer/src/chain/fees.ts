@@ -44,3 +44,10 @@ export function isReplacementBump(previous: Fees, next: Fees): boolean {
     next.maxPriorityFeePerGas >= raise(previous.maxPriorityFeePerGas, 10)
   );
 }
+
+/** The configured fee ceiling (tx.maxFeePerGas, tx.maxPriorityFeePerGas): no transaction is signed above it. */
+export function feeCeilingOf(config: {
+  readonly tx: { readonly maxFeePerGas: bigint; readonly maxPriorityFeePerGas: bigint };
+}): Fees {
+  return { maxFeePerGas: config.tx.maxFeePerGas, maxPriorityFeePerGas: config.tx.maxPriorityFeePerGas };
+}

@@ -107,10 +107,15 @@ export async function claim(store: Store, parameters: ClaimParameters): Promise<
       .orderBy("id")
       .limit(limit);
     if (store.dialect === "postgres") candidates = candidates.forUpdate().skipLocked();
+    // The ids are read first, then updated: as a subquery (`id in (select … limit n for update skip locked)`)
+    // PostgreSQL claimed more than `limit` rows (14 credits in a batch of at most 8; eight reversals for a
+    // one-row kind, all booked reversed while only the first went on-chain: test/chaos.test.ts on PostgreSQL).
+    const ids = (await candidates.execute()).map((row) => row.id);
+    if (ids.length === 0) return [];
     const rows = await trx
       .updateTable("outbox")
       .set({ state: "claimed", claimed_by: instanceId, claimed_at: now, updated_at: now })
-      .where("id", "in", candidates)
+      .where("id", "in", ids)
       .where("state", "=", "queued")
       .returningAll()
       .execute();

@@ -5,6 +5,7 @@
 // on-chain and `released` when the payment fails or expires.
 import { sql, type Kysely } from "kysely";
 
+import { BadRequestError } from "../errors.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 
@@ -29,4 +30,16 @@ export async function lockHeldSeats(
     .where("status", "=", "active")
     .executeTakeFirstOrThrow();
   return Number(held.quantity);
+}
+
+/** 409 `sold_out`: fewer than the asked-for seats are left (sold, or held by payments in progress). */
+export function soldOutError(streamId: bigint | string, available: number): BadRequestError {
+  return new BadRequestError(
+    "sold_out",
+    available <= 0
+      ? `stream ${streamId} is sold out (all seats sold or held by payments in progress)`
+      : `only ${available} ticket(s) left for stream ${streamId}`,
+    { remaining: Math.max(0, available) },
+    409,
+  );
 }

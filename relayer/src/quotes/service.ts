@@ -22,7 +22,7 @@ import type { StripeGateway } from "../stripe/gateway.ts";
 import { paymentRefOf } from "../stripe/webhook.ts";
 import { formatMinor, minorUnitsOf } from "./currencies.ts";
 import { fiatMinorFor } from "./pricing.ts";
-import { lockHeldSeats } from "./seats.ts";
+import { lockHeldSeats, soldOutError } from "./seats.ts";
 import { verifyQuoteSignature } from "./quoteSignature.ts";
 import { simulateCardCredit } from "./simulateCredit.ts";
 
@@ -441,16 +441,7 @@ export class QuoteService {
     // One writer per stream (see lockHeldSeats); seats held by gasless purchases count too.
     const held = await lockHeldSeats(trx, this.#deps.store.dialect, streamId);
     const remaining = sale.supply - sale.sold - held;
-    if (quantity > remaining) {
-      throw new BadRequestError(
-        "sold_out",
-        remaining <= 0
-          ? `stream ${streamId} is sold out (all seats sold or held by payments in progress)`
-          : `only ${remaining} ticket(s) left for stream ${streamId}`,
-        { remaining: Math.max(0, remaining) },
-        409,
-      );
-    }
+    if (quantity > remaining) throw soldOutError(streamId, remaining);
     await trx
       .insertInto("ticket_reservations")
       .values({

@@ -13,11 +13,11 @@ import { keccak256, toBytes, type Hex } from "viem";
 import type { Kysely } from "kysely";
 
 import type { Clock } from "../clock.ts";
+import type { CrashHook } from "../crashPoints.ts";
 import type { RelayerConfig } from "../config.ts";
 import type { Logger } from "../logger.ts";
 import type { RelayerMetrics } from "../metrics.ts";
 import { PaymentSource } from "../chain/contracts.ts";
-import type { CrashPoint } from "../chain/txEngine.ts";
 import { cancelQueued, enqueue } from "../outbox/outbox.ts";
 import type { CreditPayload, TicketPayload } from "../outbox/operations.ts";
 import type { Database, PaymentStatus } from "../store/schema.ts";
@@ -42,7 +42,7 @@ export interface WebhookDeps {
   readonly store: Store;
   readonly gateway: StripeGateway;
   readonly metrics: RelayerMetrics;
-  readonly crashPoint?: (point: CrashPoint) => void;
+  readonly crashPoint?: CrashHook;
 }
 
 type Outcome = { outcome: string; paymentRef?: Hex; reason?: string };
@@ -103,6 +103,7 @@ export class StripeWebhookHandler {
             })
             .where("event_id", "=", event.id)
             .execute();
+          this.#deps.crashPoint?.("webhook:before-commit");
           return outcome;
         });
       } catch (error) {

@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import type { Hex } from "viem";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { parseConfig, type RelayerConfig, type RelayerConfigInput } from "../../src/config.ts";
+import type { CrashPoint } from "../../src/crashPoints.ts";
 import { createLogger } from "../../src/logger.ts";
 import { quoteTypedData, type SignedQuoteFields } from "../../src/quotes/quoteSignature.ts";
 import { startRelayer, type Relayer } from "../../src/relayer.ts";
@@ -146,6 +147,17 @@ export async function waitFor<T>(
 }
 
 export const relayerMain = join(import.meta.dirname, "..", "..", "src", "main.ts");
+/** The test-only entry that arms one crash point (see crashing-main.ts). */
+export const crashingMain = join(import.meta.dirname, "crashing-main.ts");
+
+/** Kill the process (SIGKILL) on the `hit`th pass of `point`; `marker` receives a JSON line when it fires. */
+export interface CrashSpec {
+  readonly point: CrashPoint;
+  readonly hit: number;
+  /** Count only passes with at least this many outbox rows (2: a claim inside a batch). */
+  readonly minRows?: number;
+  readonly marker?: string;
+}
 
 export interface RelayerProcess {
   readonly child: ChildProcess;
@@ -153,15 +165,20 @@ export interface RelayerProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** The relayer as its own process (node --import tsx src/main.ts), configured by MESI_RELAYER_CONFIG. */
+/**
+ * The relayer as its own process (node --import tsx src/main.ts), configured by MESI_RELAYER_CONFIG; with
+ * `crash`, the test entry crashing-main.ts instead, which kills it at that crash point.
+ */
 export function spawnRelayer(
   config: RelayerConfigInput,
-  options: { logFile?: NodeJS.WritableStream; env?: Record<string, string> } = {},
+  options: { logFile?: NodeJS.WritableStream; env?: Record<string, string>; crash?: CrashSpec } = {},
 ): RelayerProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", relayerMain], {
+  const entry = options.crash === undefined ? relayerMain : crashingMain;
+  const child = spawn(process.execPath, ["--import", "tsx", entry], {
     env: {
       ...process.env,
       ...options.env,
+      ...(options.crash === undefined ? {} : { MESI_TEST_CRASH: JSON.stringify(options.crash) }),
       MESI_RELAYER_CONFIG: JSON.stringify(config, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
     },
     stdio: ["ignore", "pipe", "pipe"],
