@@ -217,8 +217,15 @@ export class TxSender {
       { requeueReady: false, why: "simulation" },
     );
     const now = this.#deps.clock.now();
+    // Only rows this instance still holds go back: one an operator (or a lease expiry) changed meanwhile keeps its state.
+    const onlyIfClaimedBy = this.#deps.config.instanceId;
     for (const entry of wait) {
-      await requeue(this.#deps.store.db, [entry.row.id], { now, error: entry.reason, notBefore: now + entry.delayMs });
+      await requeue(this.#deps.store.db, [entry.row.id], {
+        now,
+        error: entry.reason,
+        notBefore: now + entry.delayMs,
+        onlyIfClaimedBy,
+      });
     }
     if (floatShort.length > 0) await this.#waitForFloat(floatShort, now);
   }
@@ -232,6 +239,7 @@ export class TxSender {
         error: `waiting for the float: ${entry.reason}`,
         notBefore: now + config.float.retryMs,
         countAttempt: false,
+        onlyIfClaimedBy: config.instanceId,
       });
     }
     metrics.floatInsufficient.set(1);
