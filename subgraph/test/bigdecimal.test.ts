@@ -1,7 +1,7 @@
 // The indexer's BigDecimal (graph-node's: 34 significant digits, rounded half
 // to even, trailing zeros removed) checked against decimal.js set to the same
 // precision and rounding, over many generated operands.
-import Decimal from "decimal.js";
+import { Decimal } from "decimal.js";
 import { describe, expect, it } from "vitest";
 
 import * as decimal from "../indexer/wasm/bigdecimal.ts";
