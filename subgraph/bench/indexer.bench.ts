@@ -17,57 +17,18 @@ import { parseEther, zeroHash, type Account } from "viem";
 import { abis } from "@mesi/deployments";
 
 import { startIndexer } from "../indexer/index.ts";
-import { ChainFollower, type RoutedSource } from "../indexer/chain/follower.ts";
-import { DEFAULT_SCHEMA_PATH, IndexerCore, type DeploymentTargets } from "../indexer/indexer.ts";
-import { DATA_SOURCES, eventAbi } from "../indexer/manifest.ts";
-import type { Cursor } from "../indexer/store/store.ts";
+import { ChainFollower } from "../indexer/chain/follower.ts";
+import { DEFAULT_SCHEMA_PATH, IndexerCore } from "../indexer/indexer.ts";
 import { ensureSubgraphBuilt } from "../indexer/build.ts";
 import { QueryPool } from "../indexer/graphql/query-pool.ts";
 import { buildQuerySchema } from "../indexer/graphql/schema.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
 import { deployLocalMesi, startAnvil } from "../test/helpers/local-chain.ts";
+import { NullStore, routedSources } from "./bare-pipeline.ts";
 import { generateHistory } from "./generate.ts";
 
 const run = promisify(execFile);
 
-/** A store that keeps only the cursor: what the bare pipeline writes to. */
-class NullStore {
-  readonly reorgThreshold = 250n;
-  #cursor: Cursor | null = null;
-  #pending: Cursor | undefined;
-  cursor(): Cursor | null {
-    return this.#cursor;
-  }
-  beginBlock(): void {}
-  endBlock(): void {}
-  abortBlock(): void {}
-  advanceCursor(cursor: Cursor): void {
-    this.#pending = cursor;
-  }
-  flush(): void {
-    if (this.#pending) this.#cursor = this.#pending;
-    this.#pending = undefined;
-  }
-  discardPending(): void {
-    this.#pending = undefined;
-  }
-  lastPendingBlock(): undefined {
-    return undefined;
-  }
-  recordedBlocks(): [] {
-    return [];
-  }
-  setMeta(): void {}
-}
-
-function routedSources(deployment: DeploymentTargets): RoutedSource[] {
-  return DATA_SOURCES.map((source) => ({
-    name: source.contract,
-    address: deployment[source.contract].address,
-    startBlock: deployment[source.contract].blockNumber,
-    events: source.events.map(([event, handler]) => ({ abi: eventAbi(source.contract, event), handler })),
-  }));
-}
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const results: string[] = [];
 

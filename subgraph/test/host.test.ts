@@ -10,7 +10,7 @@ import { DATA_SOURCES } from "../indexer/manifest.ts";
 import { DEFAULT_BUILD_DIR } from "../indexer/indexer.ts";
 import { decodeBigInt, encodeBigInt, encodeBigIntLe } from "../indexer/store/values.ts";
 import * as decimal from "../indexer/wasm/bigdecimal.ts";
-import { bigIntFromSignedLe, bigIntToSignedLe } from "../indexer/wasm/heap.ts";
+import { AscHeap, bigIntFromSignedLe, bigIntToSignedLe, type AscExports } from "../indexer/wasm/heap.ts";
 import { buildImports, hostFunctions, MissingHostFunctionsError, type HostContext } from "../indexer/wasm/host.ts";
 
 const context = {} as HostContext;
@@ -134,5 +134,44 @@ describe("value encodings", () => {
     expect(decimal.toString(decimal.plus(decimal.fromString("1.50"), decimal.fromString("2.5")))).toBe("4");
     expect(decimal.toString(decimal.times(decimal.fromString("-0.25"), decimal.fromString("4e3")))).toBe("-1000");
     expect(decimal.equals(decimal.fromString("1.0"), decimal.fromString("1"))).toBe(true);
+  });
+});
+
+describe("type conversions through a built mapping's memory", () => {
+  /** A live instance of a built mapping with the host's functions, as the runtime sets one up. */
+  function liveHost(): { heap: AscHeap; host: ReturnType<typeof hostFunctions> } {
+    const source = DATA_SOURCES[0] as (typeof DATA_SOURCES)[number];
+    const file = join(DEFAULT_BUILD_DIR, source.contract, `${source.contract}.wasm`);
+    const module = new WebAssembly.Module(readFileSync(file));
+    const ctx = { dataSource: { address: new Uint8Array(20), network: "test", name: source.contract } } as HostContext;
+    const host = hostFunctions(ctx);
+    const instance = new WebAssembly.Instance(module, buildImports(module, file, host));
+    const heap = new AscHeap(instance.exports as unknown as AscExports);
+    (instance.exports._start as (() => void) | undefined)?.();
+    heap.markHeapBase();
+    ctx.heap = heap;
+    return { heap, host };
+  }
+
+  it("encodes bytes as base58 (Bitcoin's alphabet, leading zero bytes as 1s), as graph-node's bytesToBase58", () => {
+    const { heap, host } = liveHost();
+    const base58 = (hex: string): string =>
+      heap.readString(host["typeConversion.bytesToBase58"]!(heap.writeUint8Array(Buffer.from(hex, "hex"))) as number);
+    // Vectors from Bitcoin Core's base58_encode_decode.json.
+    const vectors: [string, string][] = [
+      ["", ""],
+      ["61", "2g"],
+      ["626262", "a3gV"],
+      ["636363", "aPEr"],
+      ["73696d706c792061206c6f6e6720737472696e67", "2cFupjhnEsSn59qHXstmK2ffpLv2"],
+      ["00eb15231dfceb60925886b67d065299925915aeb172c06647", "1NS17iag9jJgTHD1VXjvLCEnZuQ3rJDE9L"],
+      ["516b6fcd0f", "ABnLTmg"],
+      ["bf4f89001e670274dd", "3SEo3LWLoPntC"],
+      ["572e4794", "3EFU7m"],
+      ["ecac89cad93923c02321", "EJDM8drfXA6uyA"],
+      ["10c8511e", "Rt5zm"],
+      ["00000000000000000000", "1111111111"],
+    ];
+    for (const [hex, expected] of vectors) expect(base58(hex), hex).toBe(expected);
   });
 });

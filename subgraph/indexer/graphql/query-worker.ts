@@ -41,5 +41,12 @@ if (parentPort) {
     }
     port.postMessage({ id, body } satisfies QueryWorkerAnswer);
   });
+  // Warm the query path (parse, validate, execute) before taking queries: a replaced worker's first
+  // query would otherwise spend its time limit on cold code.
+  try {
+    service.execute({ query: "{ _meta { block { number } } }" });
+  } catch {
+    // an index without a head yet: the first real query answers for itself
+  }
   port.postMessage({ ready: true });
 }

@@ -58,8 +58,12 @@ export function dividedBy(a: Decimal, b: Decimal): Decimal {
   if (b.digits === 0n) throw new RangeError("Division by zero");
   // Scale the dividend so the quotient keeps more than the precision, then normalize (rounds).
   const scale = BigInt(DECIMAL_PRECISION + digitCount(b.digits) + 2);
-  const digits = (a.digits * TEN ** scale) / b.digits;
-  return normalize({ digits, exp: a.exp - b.exp - scale });
+  const dividend = a.digits * TEN ** scale;
+  const quotient = dividend / b.digits;
+  // The quotient is truncated: a sticky last digit keeps an inexact tail such as 5000…01 from looking
+  // like an exact tie (5000) to normalize's half-to-even rounding.
+  const sticky = dividend % b.digits === 0n ? 0n : a.digits < 0n !== b.digits < 0n ? -1n : 1n;
+  return normalize({ digits: quotient * TEN + sticky, exp: a.exp - b.exp - scale - 1n });
 }
 
 export function equals(a: Decimal, b: Decimal): boolean {

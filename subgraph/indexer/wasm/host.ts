@@ -3,6 +3,7 @@
 // Imports are matched by name (`store.get`, `bigInt.plus`, `abort`…) whatever
 // module AssemblyScript files them under; a module that imports a function
 // this host lacks is refused at load time with the list of what is missing.
+import bs58 from "bs58";
 import { keccak256 } from "viem";
 
 import * as decimal from "./bigdecimal.ts";
@@ -173,23 +174,6 @@ function writeJson(heap: AscHeap, value: unknown, raw?: string): number {
 
 type HostFunction = (...args: number[]) => number | bigint | void;
 
-const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-function base58(bytes: Uint8Array): string {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  let out = "";
-  while (value > 0n) {
-    out = (BASE58[Number(value % 58n)] as string) + out;
-    value /= 58n;
-  }
-  for (const byte of bytes) {
-    if (byte !== 0) break;
-    out = "1" + out;
-  }
-  return out;
-}
-
 function unsupported(name: string, why: string): HostFunction {
   return () => {
     throw new MappingError(`host function ${name} is not available in the embedded indexer: ${why}`);
@@ -292,7 +276,7 @@ export function hostFunctions(ctx: HostContext): Record<string, HostFunction> {
         throw new MappingError(`failed to convert string to Address/H160: '${text}'`);
       return h().writeUint8Array(Buffer.from(body, "hex"));
     },
-    "typeConversion.bytesToBase58": (bytes: number) => h().writeString(base58(h().readUint8Array(bytes))),
+    "typeConversion.bytesToBase58": (bytes: number) => h().writeString(bs58.encode(h().readUint8Array(bytes))),
 
     "crypto.keccak256": (bytes: number) => h().writeUint8Array(keccak256(h().readUint8Array(bytes), "bytes")),
 
