@@ -35,6 +35,11 @@ export const variables = defineEnvVars({
   PUBLIC_XMTP_ENV: { public: true, schema: z.enum(["local", "dev", "production"]).default("production") },
   /** Where XMTP's encrypted attachments are uploaded (POST raw bytes, answers `{ url }` with an https URL). */
   PUBLIC_ATTACHMENT_UPLOAD_URL: { public: true, schema: url.optional() },
+  /**
+   * The USDC the pages quote and pay in (listed on the chain's StableConverter). Required on every chain but a
+   * local one, where the deployment's TestUSDC is used.
+   */
+  PUBLIC_STABLECOIN_ADDRESS: { public: true, schema: z.string().optional() },
   /** The KYF verifier (registration data, consent-gated disclosure to creators). */
   PUBLIC_KYF_URL: { public: true, schema: url.optional() },
   /**

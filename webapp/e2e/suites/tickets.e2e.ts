@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
-import { parseEther, zeroAddress, type Address, type Hex } from "viem";
+import { parseEther, parseUnits, zeroAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { chainClients, connectWallet, graph, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
@@ -195,6 +195,87 @@ describe("fans' dApp: tickets", () => {
       (await ticketBalance(fan.address, streamId)) === 3n ? true : undefined,
     );
     await indexedHolding(fan.address, streamId, 3n);
+    await context.close();
+  });
+
+  it("buys tickets in USDC from the wallet at the converter's rate; USDC moves, tickets arrive, the index says STABLECOIN", async () => {
+    // 2 × 5 MESI at the local rate (1 USDC = 100 MESI): 0.1 USDC. The fan holds no $MESI at all.
+    const streamId = await aliceSale(parseEther("5"), 4);
+    const fan = await newFan(0n);
+    const usdc = mesi.TestUSDC!;
+    const { publicClient, walletClient } = chainClients(stack, fan.key);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...usdc,
+        chain: null,
+        functionName: "mint",
+        args: [fan.address, parseUnits("5", 6)],
+      }),
+    });
+    const expected = await publicClient.readContract({
+      ...mesi.StableConverter,
+      functionName: "quoteStableIn",
+      args: [usdc.address, parseEther("10")],
+    });
+    assert.equal(expected, parseUnits("0.1", 6));
+    const [creatorBefore] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [stack.accounts.creatorAlice.address],
+    });
+
+    const { context, page, wallet } = await openWithWallet(browser, stack, fan.key, { viewport: PHONE });
+    await openProfileWithSale(page, streamId);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await page.getByTestId("ticket-method-stablecoin").click();
+    await page.getByLabel("How many").fill("2");
+    await page.getByTestId("ticket-total").filter({ hasText: "10 MESI" }).waitFor();
+    await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.1 USDC" }).waitFor();
+    await page.getByText("Balance:").filter({ hasText: "5 USDC" }).waitFor();
+    await screenshot(page, "tickets-usdc-phone");
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
+    const hash = (await page.getByTestId("ticket-tx").textContent())!.trim() as Hex;
+    assert.equal((await publicClient.getTransactionReceipt({ hash })).status, "success");
+    assert.equal(
+      wallet.requests.filter((r) => r.method === "eth_sendTransaction").length,
+      2,
+      "approve USDC once, then buyWithStablecoin",
+    );
+
+    assert.equal(await ticketBalance(fan.address, streamId), 2n);
+    assert.equal(
+      await publicClient.readContract({ ...usdc, functionName: "balanceOf", args: [fan.address] }),
+      parseUnits("5", 6) - expected,
+      "exactly the converter's quote left the wallet",
+    );
+    const [creatorAfter] = await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "earningsOf",
+      args: [stack.accounts.creatorAlice.address],
+    });
+    assert.ok(creatorAfter > creatorBefore, "the creator was credited in $MESI");
+    await indexedHolding(fan.address, streamId, 2n);
+    const purchase = await waitFor("the USDC purchase in the index", async () => {
+      const d = await graph<{ ticketPurchases: { source: string; quantity: string; totalPrice: string }[] }>(
+        stack,
+        `query ($tx: Bytes!) { ticketPurchases(where: { transactionHash: $tx }) { source quantity totalPrice } }`,
+        { tx: hash },
+      );
+      return d.ticketPurchases[0];
+    });
+    assert.equal(purchase.source, "STABLECOIN");
+    assert.equal(purchase.quantity, "2");
+    assert.equal(BigInt(purchase.totalPrice) >= parseEther("10"), true, "at least the price in $MESI");
+
+    // Buying more in USDC quotes the new quantity; the desktop layout keeps the four methods on one row.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole("button", { name: "Buy more" }).click();
+    await page.getByTestId("ticket-method-stablecoin").click();
+    await page.getByLabel("How many").fill("1");
+    await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.05 USDC" }).waitFor();
+    await screenshot(page, "tickets-usdc-desktop");
     await context.close();
   });
 

@@ -1,5 +1,7 @@
 import type { ChainAddresses } from "@mesi/deployments";
 
+import type { StablecoinConfig } from "./stablecoin";
+
 /** The settings a browser needs, parsed on the server and handed to every page through the root layout. */
 export interface PublicConfig {
   readonly chainId: number;
@@ -21,6 +23,8 @@ export interface PublicConfig {
   readonly kyfUrl?: string | null;
   /** Where Mesi's contracts live on this chain: @mesi/deployments' entry, or the deployment named by configuration. */
   readonly addresses: ChainAddresses;
+  /** The stablecoin fans pay in: TestUSDC on a local chain, the configured USDC on a real one. */
+  readonly stablecoin: StablecoinConfig;
   /** Live video: the media server's base URL (the local Livepeer-compatible server, or Livepeer's); null: no video. */
   readonly mediaUrl: string | null;
   /** Live video: the stream access gate (decisions and removal events); null: no video. */

@@ -34,3 +34,11 @@ export class NotModeratorError extends Error {
 export class InvalidSplitError extends Error {
   override readonly name = "InvalidSplitError";
 }
+
+/** The converter has not quoted a USDC price yet, or this deployment lists no stablecoin; nothing was sent. */
+export class StablecoinUnavailableError extends Error {
+  override readonly name = "StablecoinUnavailableError";
+  constructor(message = "no stablecoin quote") {
+    super(message);
+  }
+}

@@ -22,6 +22,7 @@ import {
   NotModeratorError,
   RelayerRequestError,
   RelayerUnreachableError,
+  StablecoinUnavailableError,
   WalletDisconnectedError,
 } from "./classes";
 
@@ -67,6 +68,7 @@ export function describeError(error: unknown): DescribedError {
   if (error instanceof RelayerUnreachableError) return { message: m.errors.relayerDown, retryable: true };
   if (error instanceof NotModeratorError) return { message: m.errors.notModerator, retryable: false };
   if (error instanceof InvalidSplitError) return { message: m.errors.invalidSplit, retryable: false };
+  if (error instanceof StablecoinUnavailableError) return { message: m.errors.stablecoinUnavailable, retryable: true };
   if (error instanceof RelayerRequestError) {
     if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };
     if (error.code === "quote_expired") return { message: m.errors.quoteExpired, retryable: false };

@@ -3,6 +3,7 @@ export {
   NotModeratorError,
   RelayerRequestError,
   RelayerUnreachableError,
+  StablecoinUnavailableError,
   WalletDisconnectedError,
 } from "./classes";
 export { decodeRevert, describeError, type DescribedError } from "./describeError";

@@ -30,10 +30,15 @@ import {
   PUBLIC_ORIGIN,
   PUBLIC_RELAYER_URL,
   PUBLIC_RPC_URL,
+  PUBLIC_STABLECOIN_ADDRESS,
   PUBLIC_STREAM_GATE_URL,
 } from "$app/env/public";
 
+import { ConfigError } from "$lib/config/errors";
+import { parseStablecoinConfig } from "$lib/config/stablecoin";
 import type { PublicConfig } from "$lib/config/types";
+
+export { ConfigError };
 
 export interface ServerConfig {
   readonly public: PublicConfig;
@@ -70,10 +75,6 @@ function contentStoreConfig(): ContentStoreConfig {
 
 let cached: ServerConfig | undefined;
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /** The chain's deployment: from MESI_ADDRESSES_JSON when set, else from @mesi/deployments. */
 function chainAddresses(chainId: number): ChainAddresses {
   const raw: unknown = MESI_ADDRESSES_JSON ? JSON.parse(MESI_ADDRESSES_JSON) : knownAddresses[String(chainId)];
@@ -92,7 +93,9 @@ function chainAddresses(chainId: number): ChainAddresses {
 }
 
 export function serverConfig(): ServerConfig {
-  cached ??= Object.freeze({
+  if (cached !== undefined) return cached;
+  const addresses = chainAddresses(PUBLIC_CHAIN_ID);
+  cached = Object.freeze({
     public: Object.freeze({
       chainId: PUBLIC_CHAIN_ID,
       chainName: PUBLIC_CHAIN_NAME,
@@ -105,7 +108,14 @@ export function serverConfig(): ServerConfig {
       devPayments: PUBLIC_DEV_PAYMENTS === "true",
       origin: (PUBLIC_ORIGIN ?? "").replace(/\/$/, ""),
       kyfUrl: PUBLIC_KYF_URL?.replace(/\/$/, "") ?? null,
-      addresses: chainAddresses(PUBLIC_CHAIN_ID),
+      addresses,
+      stablecoin: Object.freeze(
+        parseStablecoinConfig({
+          chainId: PUBLIC_CHAIN_ID,
+          addresses,
+          configuredAddress: PUBLIC_STABLECOIN_ADDRESS,
+        }),
+      ),
       mediaUrl: PUBLIC_MEDIA_URL?.replace(/\/$/, "") ?? null,
       streamGateUrl: PUBLIC_STREAM_GATE_URL?.replace(/\/$/, "") ?? null,
       messenger: Object.freeze({

@@ -1,7 +1,7 @@
 // The ways a fan buys tickets for a stream in $MESI. Each returns the hash of the purchase transaction once the
 // network has it; every failure is thrown as-is for describeError to explain.
 import { getAccount, readContract, signTypedData, waitForTransactionReceipt, writeContract } from "@wagmi/core";
-import { buyAuthorizationTypes, permitTypes } from "@mesi/deployments";
+import { abis, buyAuthorizationTypes, permitTypes } from "@mesi/deployments";
 import { maxUint256, parseSignature, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
@@ -119,4 +119,41 @@ export async function buyTicketsGasless(context: TicketContext, purchase: Ticket
   });
   context.onSubmitted?.(undefined);
   return waitForRelayRequest(context.relayer, requestId);
+}
+
+export interface StablecoinTicketPurchase extends TicketPurchase {
+  /** A listed stablecoin (TestUSDC locally; the configured USDC on a real chain). */
+  readonly stablecoin: Address;
+  /** The most stablecoin the fan pays: the converter's quote plus a small margin (Tickets_PriceTooHigh beyond). */
+  readonly maxStableIn: bigint;
+}
+
+/**
+ * USDC from the wallet (the fan pays gas): approve the vault once if its allowance is short, then
+ * `buyWithStablecoin`. The contracts have no signed (EIP-3009) ticket purchase, so there is no gasless USDC path.
+ */
+export async function buyTicketsWithStablecoin(
+  context: TicketContext,
+  purchase: StablecoinTicketPurchase,
+): Promise<Hex> {
+  const fan = connectedFan(context);
+  const usdc = { address: purchase.stablecoin, abi: abis.TestUSDC, chainId: context.chainId } as const;
+  const vault = context.mesi.MesiVault.address;
+  const allowance = await readContract(context.wagmi, { ...usdc, functionName: "allowance", args: [fan, vault] });
+  if (allowance < purchase.maxStableIn) {
+    const approval = await writeContract(context.wagmi, {
+      ...usdc,
+      functionName: "approve",
+      args: [vault, purchase.maxStableIn],
+    });
+    await confirmed(context, approval);
+  }
+  const hash = await writeContract(context.wagmi, {
+    ...context.mesi.MesiTickets,
+    chainId: context.chainId,
+    functionName: "buyWithStablecoin",
+    args: [purchase.streamId, purchase.quantity, purchase.stablecoin, purchase.maxStableIn],
+  });
+  context.onSubmitted?.(hash);
+  return confirmed(context, hash);
 }
