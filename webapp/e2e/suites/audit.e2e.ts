@@ -281,6 +281,13 @@ describe("auditor explorer", () => {
     assert.equal(await row.getAttribute("data-cleared"), cleared.toString());
     assert.equal(await row.getAttribute("data-pending"), pending.toString());
     assert.equal(await row.getAttribute("data-fees"), fees.toString());
+    // The vault's own facts at that block: how many accounts are open (the vault's count).
+    const accounts = (await publicClient.readContract({
+      ...mesi.MesiVault,
+      functionName: "accountCount",
+      blockNumber: BigInt(block),
+    })) as bigint;
+    assert.equal((await page.getByTestId("verify-accounts").textContent())?.trim(), accounts.toString());
     await bothWidths(page, "audit-verify");
     await context.close();
   });

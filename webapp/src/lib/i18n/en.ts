@@ -1052,6 +1052,9 @@ export const en = {
       events: "from events",
       chain: "on-chain",
       vault: "Vault holds what it owes",
+      accounts: "Open accounts",
+      stranded: "Stranded $MESI (owed to no one)",
+      swept: "Swept to the treasury so far",
     },
   },
   golive: {
