@@ -1,8 +1,12 @@
-// `verify`: recompute every creator's earnings (cleared, pending, fees owed)
+// `verify`: recompute every account's earnings (cleared, pending, fees owed)
 // and the vault's holdings (float, fee pool, escrow, its $MESI balance) from
 // the indexed EVENTS alone, then compare them with the contracts' state read
 // at the same block — and with the subgraph's own aggregates. Every
 // difference comes with the events that explain that account's balance.
+// The vault holds at least what it owes: $MESI sent to it by a plain transfer
+// is stranded (owed to no one, swept to the treasury by `sweepExcess`), so the
+// balance above the recomputed ledger is reported as `stranded`, and only a
+// balance below it is a difference.
 import type Database from "better-sqlite3";
 import type { Abi, Address } from "viem";
 
@@ -313,6 +317,9 @@ interface IndexSnapshot {
   readonly vault: VaultHoldings;
   readonly aggregates: Map<string, Ledger>;
   readonly vaultRow: Row | undefined;
+  /** Accounts opened (Account rows) and Σ of the ExcessSweep events. */
+  readonly accountCount: number;
+  readonly excessSwept: bigint;
   /** The explaining events of every creator, read in the same snapshot (only shown for differences). */
   readonly explain: (creator: string) => { events: ExplainingEvent[]; count: number };
 }
@@ -332,9 +339,22 @@ function readSnapshot(db: Database.Database, vaultAddress: Address): IndexSnapsh
       aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
       if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
     }
+    // Every open account is checked, also one that never earned (its ledger must be empty on-chain too).
+    let accountCount = 0;
+    for (const row of db.prepare(`SELECT "id" FROM "Account"`).iterate() as Iterable<Row>) {
+      accountCount++;
+      const id = hex(row.id);
+      if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
+    }
+    let excessSwept = 0n;
+    for (const row of db.prepare(`SELECT "amount" FROM "ExcessSweep"`).iterate() as Iterable<Row>) {
+      excessSwept += big(row.amount);
+    }
     const vaultRow = db.prepare(`SELECT * FROM "Vault" WHERE "id" = ?`).get(hexToBytes(vaultAddress)) as
       Row | undefined;
     return {
+      accountCount,
+      excessSwept,
       blockNumber: BigInt(head.value),
       creators,
       vault,
@@ -351,7 +371,10 @@ export async function verify(
   reader: StateReader,
   targets: VerifyTargets,
 ): Promise<VerifyReport> {
-  const { blockNumber, creators, vault, aggregates, vaultRow, explain } = readSnapshot(db, targets.vault.address);
+  const { blockNumber, creators, vault, aggregates, vaultRow, accountCount, excessSwept, explain } = readSnapshot(
+    db,
+    targets.vault.address,
+  );
 
   const read = (functionName: string, args: readonly unknown[] = [], target = targets.vault): Promise<unknown> =>
     reader.readContract({ address: target.address, abi: target.abi, functionName, args, blockNumber });
@@ -360,12 +383,13 @@ export async function verify(
     const [cleared, pending, feesOwed] = (await read("earningsOf", [creator])) as readonly [bigint, bigint, bigint];
     return { cleared, pending, feesOwed };
   });
-  const [floatBalance, feePool, escrowed, balance] = (await Promise.all([
+  const [floatBalance, feePool, escrowed, balance, accountsOnChain] = (await Promise.all([
     read("floatBalance"),
     read("feePool"),
     read("escrowed"),
     read("balanceOf", [targets.vault.address], targets.token),
-  ])) as [bigint, bigint, bigint, bigint];
+    read("accountCount"),
+  ])) as [bigint, bigint, bigint, bigint, bigint];
 
   const differences: Difference[] = [];
   const checks: CreatorCheck[] = [];
@@ -424,12 +448,33 @@ export async function verify(
       });
     }
   }
-  // Conservation: the vault holds exactly what it owes.
-  const owed = sumCleared + sumPending + sumFees + vault.feePool + vault.floatBalance + vault.escrowed;
-  if (owed !== balance) {
+  const sweptAggregate = vaultRow?.excessSwept === undefined ? null : big(vaultRow.excessSwept);
+  if (sweptAggregate !== null && sweptAggregate !== excessSwept) {
     differences.push({
       subject: "vault",
-      quantity: "MESI.balanceOf(vault) = Σcleared + Σpending + ΣfeesOwed + feePool + float + escrowed",
+      quantity: "excessSwept",
+      fromEvents: excessSwept.toString(),
+      onChain: null,
+      indexAggregate: sweptAggregate.toString(),
+    });
+  }
+  const accountAggregate = vaultRow?.accountCount === undefined ? null : Number(vaultRow.accountCount);
+  if (BigInt(accountCount) !== accountsOnChain || (accountAggregate !== null && accountAggregate !== accountCount)) {
+    differences.push({
+      subject: "vault",
+      quantity: "accountCount",
+      fromEvents: accountCount.toString(),
+      onChain: accountsOnChain.toString(),
+      indexAggregate: accountAggregate?.toString() ?? null,
+    });
+  }
+  // Conservation: the vault holds what it owes, plus $MESI stranded by plain transfers (sweepable, owed to no one).
+  const owed = sumCleared + sumPending + sumFees + vault.feePool + vault.floatBalance + vault.escrowed;
+  const stranded = balance - owed;
+  if (stranded < 0n) {
+    differences.push({
+      subject: "vault",
+      quantity: "MESI.balanceOf(vault) ≥ Σcleared + Σpending + ΣfeesOwed + feePool + float + escrowed",
       fromEvents: owed.toString(),
       onChain: balance.toString(),
       indexAggregate: null,
@@ -447,12 +492,16 @@ export async function verify(
         feePool: vault.feePool.toString(),
         escrowed: vault.escrowed.toString(),
         owed: owed.toString(),
+        excessSwept: excessSwept.toString(),
+        accountCount: accountCount.toString(),
       },
       onChain: {
         floatBalance: floatBalance.toString(),
         feePool: feePool.toString(),
         escrowed: escrowed.toString(),
         balanceOfVault: balance.toString(),
+        stranded: (stranded > 0n ? stranded : 0n).toString(),
+        accountCount: accountsOnChain.toString(),
       },
     },
   };

@@ -53,6 +53,11 @@ export const DATA_SOURCES = [
       "CreatorFan",
       "CreatorDayData",
       "Vault",
+      "Account",
+      "ExcessSweep",
+      "VaultModule",
+      "ModuleChange",
+      "ModuleChangeEvent",
     ],
     events: handlers(
       "Tipped",
@@ -76,6 +81,14 @@ export const DATA_SOURCES = [
       "ConverterUpdated",
       "Paused",
       "Unpaused",
+      "AccountOpened",
+      "ExcessSwept",
+      "ModulesLocked",
+      "ModuleScheduled",
+      "ModuleScheduleCancelled",
+      "RoleGranted",
+      "RoleRevoked",
+      "EscrowModuleUpdated",
     ),
   },
   {
@@ -181,8 +194,8 @@ export const DATA_SOURCES = [
   {
     contract: "StableConverter",
     file: "converter.ts",
-    entities: ["Stablecoin", "RateChange", "ParameterChange"],
-    events: handlers("RateUpdated", "StablecoinDelisted", "MaxRateChangeUpdated"),
+    entities: ["Stablecoin", "StablecoinListing", "RateChange", "ParameterChange"],
+    events: handlers("ListingScheduled", "RateUpdated", "StablecoinDelisted", "MaxRateChangeUpdated"),
   },
 ] as const satisfies readonly DataSourceSpec[];
 

@@ -13,7 +13,7 @@ import { abis } from "@mesi/deployments";
 
 import { IndexerCore } from "../indexer/indexer.ts";
 import { dumpIndex } from "./helpers/index-dump.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
+import { deployLocalMesi, sendCall, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
 import { actorsOf, ref } from "./helpers/scenario.ts";
 
 let chain: LocalChain;
@@ -21,15 +21,7 @@ let mesi: DeployedMesi;
 let dir: string;
 
 async function send(from: Account, contract: keyof typeof abis, functionName: string, args: readonly unknown[]) {
-  const { request } = await chain.publicClient.simulateContract({
-    account: from,
-    address: mesi.contracts[contract].address,
-    abi: abis[contract] as never,
-    functionName: functionName as never,
-    args: args as never,
-  });
-  const hash = await chain.wallet(from).writeContract(request as never);
-  await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  await sendCall(chain, mesi, from, contract, functionName, args);
 }
 
 beforeAll(async () => {

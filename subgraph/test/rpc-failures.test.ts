@@ -14,7 +14,7 @@ import { abis } from "@mesi/deployments";
 import { ReorgTooDeepError } from "../indexer/chain/follower.ts";
 import { IndexerCore } from "../indexer/indexer.ts";
 import { dumpIndex } from "./helpers/index-dump.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
+import { deployLocalMesi, sendCall, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
 import { startRpcProxy, type RpcCall, type RpcProxy } from "./helpers/rpc-proxy.ts";
 import { actorsOf } from "./helpers/scenario.ts";
 
@@ -24,15 +24,7 @@ let proxy: RpcProxy;
 let dir: string;
 
 async function send(from: Account, contract: keyof typeof abis, functionName: string, args: readonly unknown[]) {
-  const { request } = await chain.publicClient.simulateContract({
-    account: from,
-    address: mesi.contracts[contract].address,
-    abi: abis[contract] as never,
-    functionName: functionName as never,
-    args: args as never,
-  });
-  const hash = await chain.wallet(from).writeContract(request as never);
-  await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  await sendCall(chain, mesi, from, contract, functionName, args);
 }
 
 async function tips(count: number, amount = "1"): Promise<void> {

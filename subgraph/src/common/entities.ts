@@ -105,6 +105,10 @@ export function loadVault(address: Address, block: ethereum.Block): Vault {
     vault.tipVolume = ZERO;
     vault.tipCount = ZERO;
     vault.feesWithdrawn = ZERO;
+    vault.accountCount = 0;
+    vault.excessSwept = ZERO;
+    vault.excessSweepCount = 0;
+    vault.modulesLocked = false;
   }
   vault.updatedAtBlock = block.number;
   return vault;

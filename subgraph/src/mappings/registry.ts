@@ -23,6 +23,8 @@ export function handleCreatorRegistered(event: CreatorRegistered): void {
   creator.registered = true;
   creator.profileURI = event.params.profileURI;
   creator.registeredAt = event.block.timestamp;
+  // The vault's AccountOpened of this same transaction, if any, was opened by this registration.
+  creator.registeredTransactionHash = event.transaction.hash;
   creator.save();
 }
 

@@ -2,11 +2,14 @@
 // float and the fee pool are recomputed here from the vault's events alone, so
 // that `verify` can compare them with the contract's state. Escrow movements
 // (the vault emits none) are booked from the escrow's events in escrow.ts.
-import { Address, BigInt, Bytes, ethereum } from "@graphprotocol/graph-ts";
+import { Address, BigInt, ByteArray, Bytes, crypto, ethereum } from "@graphprotocol/graph-ts";
 
 import {
+  Account,
   BlockChange,
   Claim,
+  Creator,
+  ExcessSweep,
   CreditReversal,
   CreditSettlement,
   FeeSweep,
@@ -19,11 +22,14 @@ import {
   Tip,
 } from "../../generated/schema";
 import {
+  AccountOpened,
   Claimed,
   ConverterUpdated,
   CreditReversed,
   CreditSettled,
   Credited,
+  EscrowModuleUpdated,
+  ExcessSwept,
   FanBlocked,
   FanUnblocked,
   FeeUpdated,
@@ -33,8 +39,13 @@ import {
   FloatWithdrawn,
   HoldPeriodUpdated,
   ModuleCredited,
+  ModuleScheduleCancelled,
+  ModuleScheduled,
+  ModulesLocked,
   ModuleStablecoinCredited,
   Paused,
+  RoleGranted,
+  RoleRevoked,
   StablecoinTipped,
   StablecoinWithdrawn,
   Tipped,
@@ -45,6 +56,7 @@ import { Books } from "../common/books";
 import { loadCreator, loadCreatorDay, loadCreatorFan, loadFan, loadVault, ONE } from "../common/entities";
 import { paymentSourceName, PURPOSE_TIP, SOURCE_FIAT, tipChannelName } from "../common/enums";
 import { eventId } from "../common/ids";
+import { closePendingChange, loadVaultModule, scheduleChange } from "../common/modules";
 import { recordParameterChange } from "../common/parameters";
 
 /** Creates the Tip and its Payment row and counts the tip in every aggregate. */
@@ -505,4 +517,98 @@ export function handleUnpaused(event: Unpaused): void {
   vault.paused = false;
   vault.save();
   recordParameterChange(event, "Unpaused", "", event.params.account.toHexString());
+}
+
+// ───────────────────────────── Accounts, stranded $MESI, modules ─────────────────────────────
+
+export function handleAccountOpened(event: AccountOpened): void {
+  const address = event.params.account;
+  const account = new Account(address);
+  // The registry emits CreatorRegistered just before it opens the creator's ledger, in the same transaction.
+  account.openedVia = "OPEN_ACCOUNT";
+  const creator = Creator.load(address);
+  if (creator != null) {
+    const registeredIn = creator.registeredTransactionHash;
+    // Bytes overloads `==`: test for null by truthiness.
+    if (registeredIn) {
+      if (registeredIn.equals(event.transaction.hash)) account.openedVia = "CREATOR_REGISTRATION";
+    }
+  }
+  account.openedBy = event.transaction.from;
+  account.openedAt = event.block.timestamp;
+  account.openedAtBlock = event.block.number;
+  account.openedTransactionHash = event.transaction.hash;
+  account.save();
+  const vault = loadVault(event.address, event.block);
+  vault.accountCount = vault.accountCount + 1;
+  vault.save();
+}
+
+export function handleExcessSwept(event: ExcessSwept): void {
+  const sweep = new ExcessSweep(eventId(event));
+  sweep.treasury = event.params.treasury;
+  sweep.amount = event.params.amount;
+  sweep.blockNumber = event.block.number;
+  sweep.timestamp = event.block.timestamp;
+  sweep.transactionHash = event.transaction.hash;
+  sweep.save();
+  // Stranded $MESI was never in the ledger: only the total swept changes.
+  const vault = loadVault(event.address, event.block);
+  vault.excessSwept = vault.excessSwept.plus(event.params.amount);
+  vault.excessSweepCount = vault.excessSweepCount + 1;
+  vault.save();
+}
+
+export function handleModulesLocked(event: ModulesLocked): void {
+  const vault = loadVault(event.address, event.block);
+  vault.modulesLocked = true;
+  vault.save();
+  recordParameterChange(event, "ModulesLocked", "false", "true");
+}
+
+export function handleModuleScheduled(event: ModuleScheduled): void {
+  const module = loadVaultModule(event.params.module);
+  scheduleChange(event, module, event.params.readyAt);
+  module.save();
+}
+
+export function handleModuleScheduleCancelled(event: ModuleScheduleCancelled): void {
+  const module = loadVaultModule(event.params.module);
+  closePendingChange(event, module, "CANCELLED", null);
+  module.save();
+}
+
+/** Once modules are locked, making an address a module uses up its due schedule (the vault reverts without one). */
+function executeModuleChange(event: ethereum.Event, moduleAddress: Address, kind: string, enable: boolean): void {
+  const module = loadVaultModule(moduleAddress);
+  if (kind == "CREDIT_MODULE") module.creditModule = enable;
+  else module.escrowModule = enable;
+  if (enable && loadVault(event.address, event.block).modulesLocked) {
+    closePendingChange(event, module, "EXECUTED", kind);
+  }
+  module.save();
+}
+
+function moduleRole(): Bytes {
+  return Bytes.fromByteArray(crypto.keccak256(ByteArray.fromUTF8("MODULE_ROLE")));
+}
+
+export function handleRoleGranted(event: RoleGranted): void {
+  if (!event.params.role.equals(moduleRole())) return;
+  executeModuleChange(event, event.params.account, "CREDIT_MODULE", true);
+}
+
+export function handleRoleRevoked(event: RoleRevoked): void {
+  if (!event.params.role.equals(moduleRole())) return;
+  executeModuleChange(event, event.params.account, "CREDIT_MODULE", false);
+}
+
+export function handleEscrowModuleUpdated(event: EscrowModuleUpdated): void {
+  const p = event.params;
+  if (p.oldModule.notEqual(Address.zero())) executeModuleChange(event, p.oldModule, "ESCROW_MODULE", false);
+  if (p.newModule.notEqual(Address.zero())) executeModuleChange(event, p.newModule, "ESCROW_MODULE", true);
+  const vault = loadVault(event.address, event.block);
+  if (p.newModule.equals(Address.zero())) vault.escrowModule = null;
+  else vault.escrowModule = p.newModule;
+  vault.save();
 }

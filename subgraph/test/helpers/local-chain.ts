@@ -2,6 +2,7 @@
 // launcher (scripts/lib/local-chain.ts) on a free 127.0.0.1 port, with viem clients for its default accounts and a
 // complete Mesi deployment (scripts/lib/deploy.ts).
 import {
+  type TransactionReceipt,
   createPublicClient,
   createTestClient,
   createWalletClient,
@@ -52,8 +53,14 @@ export interface DeployedMesi extends MesiDeployment {
   readonly targets: DeploymentTargets;
 }
 
-/** Deploys Mesi with account 0 as admin, 1 relayer, 2 moderator, 3 verifier. */
-export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> {
+/**
+ * Deploys Mesi with account 0 as admin, 1 relayer, 2 moderator, 3 verifier. `adminDelay` (seconds, default 0) is
+ * the delay a module change or a stablecoin listing waits; with one, TestUSDC's listing is only scheduled.
+ */
+export async function deployLocalMesi(
+  chain: LocalChain,
+  options: { readonly adminDelay?: number } = {},
+): Promise<DeployedMesi> {
   const [admin, relayer, moderator, verifier] = chain.accounts as [Account, Account, Account, Account];
   const deployment = await deployMesi({
     walletClient: chain.wallet(admin),
@@ -61,6 +68,7 @@ export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> 
     relayer: relayer.address,
     moderator: moderator.address,
     verifier: verifier.address,
+    adminDelay: options.adminDelay,
   });
   // Payments go only to open Mesi accounts (Vault_NoAccount): every test account opens its own, as a user would.
   for (const account of chain.accounts.slice(4)) {
@@ -78,4 +86,26 @@ export async function deployLocalMesi(chain: LocalChain): Promise<DeployedMesi> 
     ]),
   ) as unknown as DeploymentTargets;
   return { ...deployment, targets };
+}
+
+/** Sends one call of a Mesi contract from `from` (simulated first: a revert throws, decoded) and waits for it. */
+export async function sendCall(
+  chain: LocalChain,
+  mesi: MesiDeployment,
+  from: Account,
+  contract: keyof typeof abis,
+  functionName: string,
+  args: readonly unknown[] = [],
+): Promise<TransactionReceipt> {
+  const { request } = await chain.publicClient.simulateContract({
+    account: from,
+    address: mesi.contracts[contract].address,
+    abi: abis[contract] as never,
+    functionName: functionName as never,
+    args: args as never,
+  });
+  const hash = await chain.wallet(from).writeContract(request as never);
+  const receipt = await chain.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+  if (receipt.status !== "success") throw new Error(`${contract}.${functionName} reverted`);
+  return receipt;
 }
