@@ -13,6 +13,12 @@ import { configVariable, defineConfig } from "hardhat/config";
 const require = createRequire(import.meta.url);
 const soljsonPath = require.resolve("solc/soljson.js");
 const coverageRun = process.argv.includes("--coverage");
+// A sweep over fuzz seeds (scripts/invariant-seeds.ts) sets MESI_FUZZ_SEED; every other run keeps Hardhat's fixed
+// default seed, so that fuzz gas figures stay reproducible.
+const fuzzSeed = process.env.MESI_FUZZ_SEED;
+if (fuzzSeed !== undefined && !/^0x[0-9a-fA-F]{64}$/.test(fuzzSeed)) {
+  throw new Error(`MESI_FUZZ_SEED must be a 32-byte 0x-prefixed hex number, got "${fuzzSeed}"`);
+}
 
 export default defineConfig({
   plugins: [
@@ -73,7 +79,7 @@ export default defineConfig({
     // Kept modest so the suite stays fast on two cores. Hardhat's default fuzz
     // seed is fixed, so fuzz gas figures in .gas-snapshot are reproducible.
     solidity: {
-      fuzz: { runs: 256 },
+      fuzz: { runs: 256, ...(fuzzSeed === undefined ? {} : { seed: fuzzSeed }) },
       invariant: { runs: 64, depth: 32, failOnRevert: false },
       // Invariant suites append how deep each run went (scripts/test-contracts.ts prints it).
       fsPermissions: { writeFile: ["cache/invariant-depth.log"] },

@@ -34,6 +34,8 @@ contract KyfHandler is Test {
     uint256 public reachedRequests;
     uint256 public reachedConsentRevocations;
     uint256 public reachedExpiredConsents;
+    /// @notice Consents made to lapse on purpose (`lapse`): the fan's attestation expired under a standing consent.
+    uint256 public reachedLapses;
     uint256 public refusedNoRequest;
     uint256 public refusedNotAttested;
     uint256 public calls;
@@ -62,6 +64,10 @@ contract KyfHandler is Test {
     function request(uint256 creatorSeed, uint256 fanSeed, bool viaRequester) external counted {
         (address creator, address fan) = (_actor(creatorSeed), _actor(fanSeed));
         if (creator == fan) fan = actors[((fanSeed % actors.length) + 1) % actors.length];
+        _request(creator, fan, viaRequester);
+    }
+
+    function _request(address creator, address fan, bool viaRequester) private {
         if (viaRequester) {
             vm.prank(requester);
             kyf.requestDisclosureFor(creator, fan);
@@ -130,9 +136,39 @@ contract KyfHandler is Test {
     }
 
     function attest(uint256 walletSeed, uint8 level, uint256 ttl) external counted {
+        _attest(_actor(walletSeed), level, bound(ttl, 1, 60 days));
+    }
+
+    /// @dev A consent whose fan's attestation lapses, made on purpose: a pair that consented while attested (the
+    /// first from a random start; when none is, one is made: the fan attested for up to 20 days, a request, a
+    /// consent), then time moves to the fan's expiry, the first second `levelOf` answers 0. `hasConsented` must now be
+    /// false (`invariant_HasConsentedMatchesModel`).
+    function lapse(uint256 seed, uint8 level, uint256 ttl) external counted {
+        uint256 n = actors.length;
+        address creator;
+        address fan;
+        for (uint256 k; k < n * n && creator == address(0); ++k) {
+            uint256 pair = ((seed % (n * n)) + k) % (n * n);
+            (address c, address f) = (actors[pair / n], actors[pair % n]);
+            if (modelConsented[c][f] && _modelAttested(f)) (creator, fan) = (c, f);
+        }
+        if (creator == address(0)) {
+            (creator, fan) = (_actor(seed), _actor((seed % n) + 1));
+            if (!_modelAttested(fan)) _attest(fan, level, bound(ttl, 1 hours, 20 days));
+            if (!modelConsented[creator][fan]) {
+                if (!modelRequested[creator][fan]) _request(creator, fan, false);
+                vm.prank(fan);
+                kyf.consent(creator);
+                modelConsented[creator][fan] = true;
+                ++ghostConsents;
+            }
+        }
+        vm.warp(modelExpiresAt[fan]);
+        ++reachedLapses;
+    }
+
+    function _attest(address wallet, uint8 level, uint256 ttl) private {
         level = uint8(bound(level, 1, 3));
-        ttl = bound(ttl, 1, 60 days);
-        address wallet = _actor(walletSeed);
         vm.prank(verifier);
         kyf.attest(wallet, level, uint64(block.timestamp + ttl));
         modelLevel[wallet] = level;
@@ -184,6 +220,8 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
     uint256 internal constant MIN_CONSENT_REVOCATIONS = 17;
     uint256 internal constant MIN_ATTESTATION_REVOCATIONS = 17;
     uint256 internal constant MIN_EXPIRED_CONSENTS = 2;
+    /// @dev `lapse` (one handler of nine, about 55 calls a run) makes one every call.
+    uint256 internal constant MIN_LAPSES = 25;
     uint256 internal constant MIN_REFUSED_NO_REQUEST = 2;
     uint256 internal constant MIN_REFUSED_NOT_ATTESTED = 10;
 
@@ -259,6 +297,7 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
         counts = string.concat(counts, ", consent revocations ", vm.toString(h.reachedConsentRevocations()));
         counts = string.concat(counts, ", attestation revocations ", vm.toString(h.ghostRevocations()));
         counts = string.concat(counts, ", lapsed consents ", vm.toString(h.reachedExpiredConsents()));
+        counts = string.concat(counts, ", lapses made ", vm.toString(h.reachedLapses()));
         counts = string.concat(counts, ", refused no request ", vm.toString(h.refusedNoRequest()));
         counts = string.concat(counts, ", refused not attested ", vm.toString(h.refusedNotAttested()));
         vm.writeLine(INVARIANT_DEPTH_LOG, counts);
@@ -266,6 +305,7 @@ contract KyfRegistryInvariantTest is StdInvariant, KyfSetup {
         assertGe(h.reachedConsentRevocations(), MIN_CONSENT_REVOCATIONS, counts);
         assertGe(h.ghostRevocations(), MIN_ATTESTATION_REVOCATIONS, counts);
         assertGe(h.reachedExpiredConsents(), MIN_EXPIRED_CONSENTS, counts);
+        assertGe(h.reachedLapses(), MIN_LAPSES, counts);
         assertGe(h.refusedNoRequest(), MIN_REFUSED_NO_REQUEST, counts);
         assertGe(h.refusedNotAttested(), MIN_REFUSED_NOT_ATTESTED, counts);
         assertLe(h.idle() * 2, h.calls(), counts);
