@@ -33,7 +33,7 @@ describe("anonymousPageCache", () => {
   it("renders once for a burst of visitors and again after the time to live", async () => {
     let clock = 0;
     let renders = 0;
-    const cache = anonymousPageCache(1_000, 10, () => clock);
+    const cache = anonymousPageCache(1_000, 10, () => clock, 0);
     const url = new URL("http://127.0.0.1/c/alice");
     const render = async () => html(`render ${++renders}`);
     const burst = await Promise.all(Array.from({ length: 50 }, () => cache.serve(url, render)));
@@ -41,6 +41,21 @@ describe("anonymousPageCache", () => {
     clock = 999;
     expect(await (await cache.serve(url, render)).text()).toBe("render 1");
     clock = 1_000;
+    expect(await (await cache.serve(url, render)).text()).toBe("render 2");
+  });
+
+  it("answers the page a visitor saw a moment ago while one render replaces it, without making anyone wait", async () => {
+    let clock = 0;
+    let renders = 0;
+    const cache = anonymousPageCache(1_000, 10, () => clock, 2_000);
+    const url = new URL("http://127.0.0.1/c/alice");
+    const render = async () => html(`render ${++renders}`);
+    expect(await (await cache.serve(url, render)).text()).toBe("render 1");
+    clock = 1_500;
+    const burst = await Promise.all(Array.from({ length: 20 }, () => cache.serve(url, render)));
+    expect(new Set(await Promise.all(burst.map((r) => r.text())))).toEqual(new Set(["render 1"]));
+    expect(renders).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 0)); // the background render lands
     expect(await (await cache.serve(url, render)).text()).toBe("render 2");
   });
 

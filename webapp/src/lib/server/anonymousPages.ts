@@ -7,6 +7,9 @@ import { microCache } from "./microCache";
 
 const PUBLIC_PAGES = /^\/(?:c\/[^/]+|tip\/[^/]+)?$/;
 const TTL_MS = 1_000;
+// Past its second, a page is still answered for this long while one render replaces it in the background: under
+// a burst, no visitor waits for a render (and its index reads) after the first one.
+const STALE_MS = 2_000;
 
 export interface PageRequest {
   readonly method: string;
@@ -25,7 +28,8 @@ export function isCacheable(request: PageRequest): boolean {
 interface Snapshot {
   readonly status: number;
   readonly headers: [string, string][];
-  readonly body: string;
+  /** Encoded once, so each visitor's answer costs a copy, not an encoding of the whole page. */
+  readonly body: Uint8Array;
 }
 
 /** A rendered answer that must not be shared (an error page, a redirect, a cookie). */
@@ -36,14 +40,18 @@ class NotShareable extends Error {
 }
 
 async function snapshotOf(response: Response): Promise<Snapshot> {
-  return { status: response.status, headers: [...response.headers], body: await response.text() };
+  return {
+    status: response.status,
+    headers: [...response.headers],
+    body: new Uint8Array(await response.arrayBuffer()),
+  };
 }
 
 const toResponse = (snapshot: Snapshot): Response =>
   new Response(snapshot.body, { status: snapshot.status, headers: snapshot.headers });
 
-export function anonymousPageCache(ttlMs = TTL_MS, maxEntries = 500, now: () => number = Date.now) {
-  const cache = microCache<Snapshot>(ttlMs, maxEntries, now);
+export function anonymousPageCache(ttlMs = TTL_MS, maxEntries = 500, now: () => number = Date.now, staleMs = STALE_MS) {
+  const cache = microCache<Snapshot>(ttlMs, { maxEntries, now, staleMs });
   return {
     /** The page for `url`, rendered by `render` at most once per `ttlMs` for all anonymous visitors together. */
     async serve(url: URL, render: () => Promise<Response>): Promise<Response> {
