@@ -483,8 +483,92 @@ describe("messenger", () => {
       });
       assert.equal(filed?.args.relatedRef, conversationRef(conversationId));
       assert.equal(filed?.args.subject.toLowerCase(), alice.address.toLowerCase());
+
+      // Only someone in the conversation may report it: a stranger's report of it is refused, and the hash on
+      // chain must be this conversation's.
+      const stranger = await freshFan(stack, mesi, parseEther("1"));
+      const outsider = await signedIn(stranger.key, stranger.address, PHONE);
+      const reportAs = (context: typeof outsider.context, targetRef: string) =>
+        context.request.post(`${stack.urls.webapp}/api/reports`, {
+          headers: { origin: new URL(stack.urls.webapp).origin },
+          multipart: {
+            subject: alice.address,
+            targetKind: "conversation",
+            targetRef,
+            conversationId,
+            text: "I was never in this conversation but report it anyway.",
+          },
+        });
+      const refused = await reportAs(outsider.context, conversationRef(conversationId));
+      assert.equal(refused.status(), 403, await refused.text());
+      assert.match(await refused.text(), /not a member of this conversation/);
+      const mismatched = await reportAs(fan.context, conversationRef("some-other-conversation"));
+      assert.equal(mismatched.status(), 400, await mismatched.text());
+      await outsider.context.close();
       await fan.context.close();
       await creator.context.close();
+    }),
+  );
+  it(
+    "a creator lets only followers message them: a stranger's message lands in Requests, and accepting moves it to Chats",
+    withShots("requests", async () => {
+      const bob = stack.accounts.creatorBob;
+      const creator = await signedIn(bob.privateKey, bob.address);
+      try {
+        await openMessages(creator);
+        await creator.page.getByTestId("incoming-rule").click();
+        const form = creator.page.getByTestId("incoming-rule-form");
+        await form.waitFor();
+        await creator.page.getByTestId("rule-save").and(creator.page.locator(":enabled")).waitFor();
+        await creator.page.getByTestId("rule-chosen").check();
+        await creator.page.getByTestId("rule-followers").check();
+        if (await creator.page.getByTestId("rule-subscribers").isChecked()) {
+          await creator.page.getByTestId("rule-subscribers").uncheck();
+        }
+        if (await creator.page.getByTestId("rule-tipped").isChecked()) {
+          await creator.page.getByTestId("rule-tipped").uncheck();
+        }
+        await screenshot(creator.page, "messenger-incoming-rule-desktop");
+        await creator.page.getByTestId("rule-save").click();
+        await creator.page.getByTestId("rule-save").filter({ hasText: "Saved" }).waitFor({ timeout: 10_000 });
+        // What the hub now holds, read back as the creator.
+        const hub = await hubClientFor(bob.privateKey, bob.address);
+        assert.deepEqual(await hub.incomingRule(), { followers: true });
+        await hub.close();
+        await creator.page.keyboard.press("Escape");
+
+        // A stranger (follows no one) writes to the creator: it lands in Requests, not in Chats.
+        const { key, address } = await freshFan(stack, mesi, parseEther("1"));
+        const stranger = await signedIn(key, address, PHONE);
+        await openMessages(stranger, `/messages?to=${bob.address}`);
+        await stranger.page.waitForURL(/\/messages\/[^?]+$/);
+        const conversationId = conversationIdOf(stranger.page);
+        await send(stranger.page, "Hi Bob, can I ask you something?");
+
+        await creator.page.getByTestId("requests-tab").waitFor({ timeout: 15_000 });
+        const inChats = creator.page.locator(`[data-testid="conversation-row"][data-conversation="${conversationId}"]`);
+        assert.equal(await inChats.count(), 0, "the stranger's chat is not among the creator's chats");
+        await creator.page.getByTestId("requests-tab").click();
+        await inChats.waitFor();
+        await screenshot(creator.page, "messenger-requests-desktop");
+        await inChats.click();
+        await creator.page.getByTestId("request-banner").waitFor();
+        await creator.page.getByTestId("message-text").filter({ hasText: "can I ask you" }).waitFor();
+        await creator.page.getByTestId("accept-request").click();
+        await creator.page.getByTestId("request-banner").waitFor({ state: "detached" });
+        // Accepted: back in Chats (the Requests tab goes once it is empty).
+        await creator.page.getByTestId("requests-tab").waitFor({ state: "detached" });
+        await inChats.waitFor();
+        await send(creator.page, "Sure, go ahead");
+        await stranger.page.getByTestId("message-text").filter({ hasText: "Sure, go ahead" }).waitFor();
+        await stranger.context.close();
+      } finally {
+        // Leave the creator open to everyone for other suites.
+        const hub = await hubClientFor(bob.privateKey, bob.address);
+        await hub.setIncomingRule(null);
+        await hub.close();
+        await creator.context.close();
+      }
     }),
   );
 });

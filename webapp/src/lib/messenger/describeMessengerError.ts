@@ -1,7 +1,9 @@
 // A messenger failure as a sentence (the transport's error code picks it), with the report hint kept for a block.
+// Anything else goes to the app's describer, loaded only once such an error happens (it brings viem and the
+// contracts' error ABI, which the messenger's first load does without).
 import { MessengerError, type ReportHint } from "@mesi/messaging";
 
-import { describeError } from "$lib/errors";
+import { describeErrorLater } from "$lib/errors/describeLater";
 import { m } from "$lib/i18n";
 
 export interface MessengerProblem {
@@ -11,7 +13,7 @@ export interface MessengerProblem {
   readonly report?: ReportHint;
 }
 
-export function describeMessengerError(error: unknown): MessengerProblem {
+export async function describeMessengerError(error: unknown): Promise<MessengerProblem> {
   if (error instanceof MessengerError) {
     return {
       message: m.messenger.errors[error.code],
@@ -19,5 +21,5 @@ export function describeMessengerError(error: unknown): MessengerProblem {
       ...(error.report === undefined ? {} : { report: error.report }),
     };
   }
-  return { message: describeError(error).message };
+  return { message: (await describeErrorLater(error)).message };
 }

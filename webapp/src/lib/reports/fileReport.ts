@@ -27,12 +27,15 @@ export async function uploadEvidence(form: {
   target: { kind: "session" | "payment" | "conversation"; ref: string };
   text: string;
   files: readonly File[];
+  /** A conversation report: the conversation's id (the server checks the reporter is in it). */
+  conversationId?: string | null;
 }): Promise<StoredEvidence> {
   const body = new FormData();
   body.set("subject", form.subject);
   body.set("targetKind", form.target.kind);
   body.set("targetRef", form.target.ref);
   body.set("text", form.text);
+  if (form.conversationId) body.set("conversationId", form.conversationId);
   for (const file of form.files) body.append("files", file);
   const response = await fetch("/api/reports", { method: "POST", body, credentials: "same-origin" });
   const json = (await response.json().catch(() => ({}))) as { message?: string } & Partial<StoredEvidence>;
