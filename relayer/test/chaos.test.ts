@@ -217,7 +217,7 @@ describe.each(["sqlite", "postgres"] as const)("crash points on %s", (storeKind)
             }),
           ),
         );
-        const firstBlock = await publicClient.getBlockNumber();
+        const firstBlock = await publicClient.getBlockNumber({ cacheTime: 0 });
 
         // Wave 1: each success, some redelivered under the same event id or a new one, and refunds that may
         // come before their success. Wave 2, once those credits are on-chain: refunds and disputes to reverse.
@@ -339,7 +339,7 @@ describe.each(["sqlite", "postgres"] as const)("crash points on %s", (storeKind)
         expect(outcomes.reversed).toBeGreaterThanOrEqual(wave2Refs.length);
 
         // No transaction from the hot wallet reverted, whatever the store says.
-        const head = await publicClient.getBlockNumber();
+        const head = await publicClient.getBlockNumber({ cacheTime: 0 });
         const blocks = await Promise.all(
           Array.from({ length: Number(head - firstBlock) + 1 }, (_, k) =>
             publicClient.getBlock({ blockNumber: firstBlock + BigInt(k), includeTransactions: true }),
