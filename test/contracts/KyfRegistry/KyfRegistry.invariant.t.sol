@@ -98,17 +98,19 @@ contract KyfHandler is Test {
     }
 
     /// @dev A consent the model says must be refused: no request (Kyf_NoRequest) or no valid attestation
-    /// (Kyf_NotAttested). Nothing changes.
+    /// (Kyf_NotAttested). Nothing changes. Requests are never withdrawn, so once every pair of actors has one, a
+    /// creator who never asked (an address outside the actors) stands in for "no request": the refusal is reached
+    /// on every call by construction, not by the chance of an unrequested pair.
     function consentRefused(uint256 creatorSeed, uint256 fanSeed) external counted {
         (address creator, address fan) = (_actor(creatorSeed), _actor(fanSeed));
-        if (creator == fan || modelConsented[creator][fan]) return _idle();
+        if (creator == fan || modelConsented[creator][fan] || (modelRequested[creator][fan] && _modelAttested(fan))) {
+            creator = address(uint160(uint256(keccak256(abi.encode("never asked", creatorSeed)))));
+        }
         bytes memory expected;
         if (!modelRequested[creator][fan]) {
             expected = abi.encodeWithSelector(IKyfRegistry.Kyf_NoRequest.selector, creator, fan);
-        } else if (!_modelAttested(fan)) {
-            expected = abi.encodeWithSelector(IKyfRegistry.Kyf_NotAttested.selector, fan);
         } else {
-            return _idle();
+            expected = abi.encodeWithSelector(IKyfRegistry.Kyf_NotAttested.selector, fan);
         }
         vm.prank(fan);
         try kyf.consent(creator) {
