@@ -51,3 +51,43 @@ export function onIndexedBlock(
     document.removeEventListener("visibilitychange", onVisible);
   };
 }
+
+/**
+ * Runs `load` now and again whenever the index may hold something new (see `onIndexedBlock`), one run at a time:
+ * a block that arrives during a run asks for exactly one more run when it ends, so a slow query is never stacked
+ * and the last block is never missed. `load` gets `stopped()` to check before it writes state after an await, and
+ * handles its own errors (the next block tries again). `immediate: false` skips the first run, for lists the server
+ * already rendered. Returns the function that stops it.
+ */
+export function followIndex(
+  config: Pick<PublicConfig, "indexerBlocksUrl">,
+  load: (stopped: () => boolean) => Promise<void>,
+  options: { readonly pollMs?: number; readonly immediate?: boolean } = {},
+): () => void {
+  let stopped = false;
+  let running = false;
+  let again = false;
+  const isStopped = (): boolean => stopped;
+  const run = async (): Promise<void> => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      do {
+        again = false;
+        await load(isStopped).catch(() => undefined);
+      } while (again && !stopped);
+    } finally {
+      running = false;
+    }
+  };
+  if (options.immediate !== false) void run();
+  const stop = onIndexedBlock(config, () => void run(), options);
+  return () => {
+    stopped = true;
+    stop();
+  };
+}

@@ -5,7 +5,7 @@ import { pad, toHex } from "viem";
 
 import type { PublicConfig } from "$lib/config/types";
 import { graphRequest } from "$lib/graph/client";
-import { onIndexedBlock } from "$lib/graph/indexedBlocks";
+import { followIndex } from "$lib/graph/indexedBlocks";
 
 import { StreamTipsQuery, type StreamTipRow } from "./queries";
 
@@ -21,35 +21,18 @@ export function watchStreamTips(options: {
   readonly onTip: (tip: StreamTipRow) => void;
 }): () => void {
   const seen = new Set<string>();
-  let stopped = false;
-  let running = false;
-  let again = false;
-  const read = async (): Promise<void> => {
-    if (running) return void (again = true);
-    running = true;
-    try {
-      const { tips } = await graphRequest(options.config.indexerUrl, StreamTipsQuery, {
-        creator: options.creator.toLowerCase(),
-        ref: streamChannelRef(options.streamId),
-        since: String(options.since),
-      });
-      for (const tip of [...tips].reverse()) {
-        if (seen.has(tip.id)) continue;
-        seen.add(tip.id);
-        if (!stopped) options.onTip(tip);
-      }
-    } catch {
-      // the index is briefly unreachable: the next block (or poll) tries again
-    } finally {
-      running = false;
-      if (again && !stopped) ((again = false), void read());
+  // Each newly indexed block (the embedded indexer streams them; a 1 s poll otherwise) may hold a new tip; a read
+  // that fails (the index briefly unreachable) is tried again on the next one.
+  return followIndex(options.config, async (stopped) => {
+    const { tips } = await graphRequest(options.config.indexerUrl, StreamTipsQuery, {
+      creator: options.creator.toLowerCase(),
+      ref: streamChannelRef(options.streamId),
+      since: String(options.since),
+    });
+    for (const tip of [...tips].reverse()) {
+      if (seen.has(tip.id)) continue;
+      seen.add(tip.id);
+      if (!stopped()) options.onTip(tip);
     }
-  };
-  void read();
-  // Each newly indexed block (the embedded indexer streams them; a 1 s poll otherwise) may hold a new tip.
-  const stop = onIndexedBlock(options.config, () => void read());
-  return () => {
-    stopped = true;
-    stop();
-  };
+  });
 }
