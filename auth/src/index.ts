@@ -7,3 +7,4 @@ export {
   type SignSessionTokenParameters,
   type VerifySessionTokenParameters,
 } from "./sessionToken.ts";
+export { isServiceToken, serviceToken } from "./serviceToken.ts";

@@ -1,11 +1,12 @@
 // The hub over real HTTP, WebSockets and SQLite, driven through the browser-safe client.
-import { signSessionToken } from "@mesi/auth";
+import { serviceToken, signSessionToken } from "@mesi/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MessengerError } from "../src/errors.ts";
 import type { MessengerEvent } from "../src/messenger.ts";
+import { GROUP_STREAMS_PURPOSE } from "../src/hub/startMessageHub.ts";
 import { HUB_AUDIENCE } from "../src/protocol.ts";
-import { isMessage, isText, recorder, startTestHub, tokenFor, wallets } from "./helpers/hub.ts";
+import { isMessage, isText, recorder, SECRET, startTestHub, tokenFor, wallets } from "./helpers/hub.ts";
 
 const [alice, bob, carol, dave] = wallets as [`0x${string}`, `0x${string}`, `0x${string}`, `0x${string}`];
 
@@ -212,6 +213,42 @@ describe("local message hub", () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(cEvents.messages()).not.toContain("after carol left");
     expect((await c.listConversations()).map((x) => x.id)).not.toContain(group.id);
+  });
+
+  it("links a group to a live stream (admins only) and tells the stream gate its members over a service token", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const group = await a.createGroup({ name: "live crew", members: [bob, carol] });
+    const link = (who: `0x${string}`, streamId: string) =>
+      fetch(`${hub.url}/v1/conversations/${group.id}/live`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokenFor(who)}`, "content-type": "application/json" },
+        body: JSON.stringify({ streamId }),
+      });
+    const byMember = await link(bob, "41");
+    expect(byMember.status).toBe(403);
+    expect(await byMember.json()).toMatchObject({ error: "not_admin" });
+    expect((await link(alice, "0x29")).status).toBe(400);
+    expect(await (await link(alice, "41")).json()).toMatchObject({ streamId: "41", linkedBy: alice });
+
+    const poll = (token?: string) =>
+      fetch(
+        `${hub.url}/internal/v1/group-streams`,
+        token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } },
+      );
+    expect((await poll()).status).toBe(401);
+    expect((await poll(tokenFor(alice))).status).toBe(401); // a session token is not a service token
+    expect((await poll(serviceToken(SECRET, "other"))).status).toBe(401);
+    const links = async () =>
+      (
+        (await (await poll(serviceToken(SECRET, GROUP_STREAMS_PURPOSE))).json()) as {
+          links: { streamId: string; members: string[] }[];
+        }
+      ).links.find((l) => l.streamId === "41");
+    expect((await links())?.members).toEqual([alice, bob, carol]);
+    await a.removeMembers(group.id, [carol]);
+    expect((await links())?.members).toEqual([alice, bob]);
+    void b;
   });
 
   it("refuses a group beyond 250 members", async () => {

@@ -15,7 +15,7 @@ import {
 } from "../model.ts";
 import type { ServerEvent } from "../protocol.ts";
 import { FanStandingReader, IndexerUnavailableError, passesRule } from "./fanStanding.ts";
-import type { HubStore } from "./store.ts";
+import type { GroupStreamLink, HubStore } from "./store.ts";
 
 /** A connected client; `send` must not throw. `serialized` is the event's JSON when the caller already has it. */
 export interface Connection {
@@ -208,6 +208,26 @@ export class HubService {
       current.filter((m) => !removed.includes(m)),
     );
     return this.#store.conversationFor(conversationId, me);
+  }
+
+  /**
+   * Group → live: an admin links the private stream they created on-chain to the group, so the stream gate admits
+   * the group's members. The hub cannot see the chain; the gate honours the link only when `me` is the stream's
+   * creator, so linking someone else's stream grants nothing.
+   */
+  linkLiveStream(me: Address, conversationId: string, streamId: string): GroupStreamLink {
+    this.#requireAdmin(conversationId, me);
+    if (!/^[1-9]\d{0,76}$/.test(streamId)) {
+      throw new MessengerError("invalid_input", `stream id must be a positive decimal integer, got ${streamId}`);
+    }
+    const link = this.#store.linkStream(streamId, conversationId, me);
+    this.#logger.info({ conversationId, streamId, by: me }, "group linked to a live stream");
+    return link;
+  }
+
+  /** Every group-linked stream with its members now (for the stream gate's internal poll). */
+  groupStreams(): GroupStreamLink[] {
+    return this.#store.groupStreams();
   }
 
   rename(me: Address, conversationId: string, name: string): Conversation {

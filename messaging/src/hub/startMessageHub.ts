@@ -8,7 +8,7 @@ import { join } from "node:path";
 
 import cors from "@fastify/cors";
 import websocket from "@fastify/websocket";
-import { SessionTokenError, verifySessionToken } from "@mesi/auth";
+import { isServiceToken, SessionTokenError, verifySessionToken } from "@mesi/auth";
 import Fastify, { type FastifyReply, type FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import type { Address } from "viem";
@@ -69,6 +69,8 @@ export interface RunningMessageHub {
 }
 
 const MAX_PAGE = 200;
+/** The service-token purpose of the stream gate's membership poll (see @mesi/auth serviceToken). */
+export const GROUP_STREAMS_PURPOSE = "group-streams";
 const MAX_REPLAY = 5_000;
 
 const pageQuery = z.object({
@@ -223,6 +225,22 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     if (action === "accept") return service.acceptRequest(me, idParam(request));
     service.ignoreRequest(me, idParam(request));
     return reply.status(204).send();
+  });
+  app.post("/v1/conversations/:id/live", async (request) => {
+    const me = who(request);
+    const { streamId } = z.object({ streamId: z.string() }).parse(request.body);
+    return service.linkLiveStream(me, idParam(request), streamId);
+  });
+  // Internal: the stream gate polls who may watch group-linked streams, with a token derived from the shared secret.
+  app.get("/internal/v1/group-streams", async (request, reply) => {
+    const header = request.headers.authorization;
+    const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
+    if (!isServiceToken(token, config.secret, GROUP_STREAMS_PURPOSE)) {
+      return reply
+        .status(401)
+        .send({ error: "unauthenticated", message: "a service token for group-streams is required" });
+    }
+    return { links: service.groupStreams() };
   });
   app.get("/v1/unread", async (request) => service.unreadCounts(who(request)));
   app.get("/v1/consent/:peer", async (request) => {

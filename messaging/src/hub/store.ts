@@ -29,6 +29,12 @@ CREATE TABLE IF NOT EXISTS conversations (
   created_at INTEGER NOT NULL,
   direct_key TEXT UNIQUE
 );
+CREATE TABLE IF NOT EXISTS group_streams (
+  stream_id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id),
+  linked_by TEXT NOT NULL,
+  linked_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS members (
   conversation_id TEXT NOT NULL REFERENCES conversations(id),
   address TEXT NOT NULL,
@@ -497,4 +503,51 @@ export class HubStore {
       .get(attachmentId, viewer);
     return row !== undefined;
   }
+
+  // ── group → live ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Links an on-chain stream to a group (a stream belongs to one group; linking again moves it). */
+  linkStream(streamId: string, conversationId: string, linkedBy: Address): GroupStreamLink {
+    const linkedAt = Date.now();
+    this.#sql(
+      `INSERT INTO group_streams (stream_id, conversation_id, linked_by, linked_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (stream_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+         linked_by = excluded.linked_by, linked_at = excluded.linked_at`,
+    ).run(streamId, conversationId, linkedBy, linkedAt);
+    return {
+      streamId,
+      conversationId,
+      linkedBy,
+      linkedAt,
+      members: this.activeMembers(conversationId).map((m) => m.address),
+    };
+  }
+
+  /** Every stream linked to a group, with the group's active members now. */
+  groupStreams(): GroupStreamLink[] {
+    const links = this.#sql("SELECT * FROM group_streams ORDER BY linked_at").all() as {
+      stream_id: string;
+      conversation_id: string;
+      linked_by: Address;
+      linked_at: number;
+    }[];
+    return links.map((row) => ({
+      streamId: row.stream_id,
+      conversationId: row.conversation_id,
+      linkedBy: row.linked_by,
+      linkedAt: row.linked_at,
+      members: this.activeMembers(row.conversation_id).map((m) => m.address),
+    }));
+  }
+}
+
+/** A stream switched from a group: its members may watch (the stream gate reads these). */
+export interface GroupStreamLink {
+  readonly streamId: string;
+  readonly conversationId: string;
+  /** The admin who linked it; the gate honours the link only when this is the stream's on-chain creator. */
+  readonly linkedBy: Address;
+  /** Unix milliseconds. */
+  readonly linkedAt: number;
+  readonly members: readonly Address[];
 }

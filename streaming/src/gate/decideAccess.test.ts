@@ -69,6 +69,10 @@ const privateAll = {
 
 const call = { sessionId: 1n, fan, startedAt: NOW - 60, endsAt: NOW + 540 };
 
+/** A stream switched from a messenger group: private, no on-chain criterion, members of the group admitted. */
+const groupStream = (membershipKnown = true, rules: Partial<StreamRules> = {}) =>
+  stream({ rules: { isPrivate: true, ...rules }, group: { conversationId: "g-1", membershipKnown } });
+
 interface Row {
   readonly name: string;
   readonly stream: StreamAccessState;
@@ -425,6 +429,76 @@ const rows: Row[] = [
     viewer: viewer({ following: true }),
     expect: "deny:kyf_required",
   },
+  // member of the linked messenger group (group → live)
+  {
+    name: "group: a member is admitted",
+    stream: groupStream(),
+    viewer: viewer({ groupMember: true }),
+    expect: "allow:group_member",
+  },
+  { name: "group: a non-member is refused", stream: groupStream(), viewer: viewer(), expect: "deny:private" },
+  {
+    name: "group: a viewer without a wallet is refused",
+    stream: groupStream(),
+    viewer: strangerFacts(null),
+    expect: "deny:private",
+  },
+  {
+    name: "group: a blocked member is refused",
+    stream: groupStream(),
+    viewer: viewer({ groupMember: true, blocked: true }),
+    expect: "deny:blocked",
+  },
+  {
+    name: "group: KYF still applies to a member",
+    stream: groupStream(true, { kyfLevel: 2 }),
+    viewer: viewer({ groupMember: true }),
+    expect: "deny:kyf_required",
+  },
+  {
+    name: "group: a member with the KYF level is admitted",
+    stream: groupStream(true, { kyfLevel: 2 }),
+    viewer: viewer({ groupMember: true, kyf: { level: 2, expiresAt: NOW + 60, revoked: false } }),
+    expect: "allow:group_member",
+  },
+  {
+    name: "group: membership unknown (hub unreachable) never admits, says why",
+    stream: groupStream(false),
+    viewer: viewer({ groupMember: true }),
+    expect: "deny:group_unavailable",
+  },
+  {
+    name: "group: membership unknown, an on-chain criterion still admits",
+    stream: groupStream(false, { followers: true }),
+    viewer: viewer({ following: true }),
+    expect: "allow:follower",
+  },
+  {
+    name: "group: ticket-only overrides membership",
+    stream: stream({
+      ticketOnly: true,
+      rules: { isPrivate: true },
+      group: { conversationId: "g-1", membershipKnown: true },
+    }),
+    viewer: viewer({ groupMember: true }),
+    expect: "deny:ticket_only",
+  },
+  {
+    name: "group: a one-to-one admits only its fan, not members",
+    stream: stream({
+      oneToOne: call,
+      rules: { isPrivate: true },
+      group: { conversationId: "g-1", membershipKnown: true },
+    }),
+    viewer: viewer({ address: otherFan, groupMember: true }),
+    expect: "deny:in_one_to_one",
+  },
+  {
+    name: "group: membership means nothing without a link",
+    stream: stream({ rules: { isPrivate: true } }),
+    viewer: viewer({ groupMember: true }),
+    expect: "deny:private",
+  },
   {
     name: "the live flag does not change access",
     stream: stream({ live: false }),
@@ -450,7 +524,12 @@ describe("decideAccess: the decision table", () => {
     assert.deepEqual(denied, {
       allow: false,
       reason: "private",
-      criteria: { followers: true, minTierRank: 2, minTipped: 100n, invites: true },
+      criteria: { followers: true, minTierRank: 2, minTipped: 100n, invites: true, group: false },
+    });
+    assert.deepEqual(decideAccess(groupStream(), viewer(), NOW), {
+      allow: false,
+      reason: "private",
+      criteria: { followers: false, minTierRank: 0, minTipped: 0n, invites: false, group: true },
     });
     assert.deepEqual(decideAccess(stream({ oneToOne: call }), viewer({ address: otherFan }), NOW), {
       allow: false,
@@ -478,6 +557,13 @@ describe("decideAccess: every combination", () => {
   const calls = [null, call, { ...call, endsAt: NOW - 1 }];
   const subs = [null, { rank: 1, expiresAt: NOW + 10 }, { rank: 2, expiresAt: NOW + 10 }, { rank: 3, expiresAt: NOW }];
   const invites = [null, invite({ invitee: zeroAddress }), invite({ invitee: zeroAddress, revoked: true })];
+  // No link; linked and the viewer is / is not a member; linked, membership unknown (the viewer is a member).
+  const groups = [
+    { link: null, member: false },
+    { link: { conversationId: "g-1", membershipKnown: true }, member: true },
+    { link: { conversationId: "g-1", membershipKnown: true }, member: false },
+    { link: { conversationId: "g-1", membershipKnown: false }, member: true },
+  ];
 
   it("keeps every stated rule in every combination", () => {
     let cases = 0;
@@ -497,62 +583,66 @@ describe("decideAccess: every combination", () => {
                             for (const minTipped of [0n, 100n])
                               for (const tippedTotal of [0n, 100n])
                                 for (const invitesOn of [false, true])
-                                  for (const presented of invites) {
-                                    const s = stream({
-                                      oneToOne,
-                                      ticketOnly,
-                                      rules: {
-                                        isPrivate,
-                                        followers,
-                                        minTierRank,
-                                        minTipped,
-                                        kyfLevel,
-                                        inviteSigner: invitesOn ? inviteSigner : zeroAddress,
-                                      },
-                                    });
-                                    const v: ViewerFacts = {
-                                      address,
-                                      blocked: address !== null && blocked,
-                                      following: address !== null && following,
-                                      tippedTotal: address === null ? 0n : tippedTotal,
-                                      subscription: address === null ? null : subscription,
-                                      ticketBalance: address === null ? 0n : ticketBalance,
-                                      kyf: address === null ? null : kyf,
-                                      invite: presented,
-                                    };
-                                    const d = decideAccess(s, v, NOW);
-                                    cases++;
-                                    seen.add(label(d).split(":").slice(0, 2).join(":"));
-                                    const kyfOk =
-                                      kyfLevel === 0 ||
-                                      (v.kyf !== null &&
-                                        !v.kyf.revoked &&
-                                        v.kyf.expiresAt > NOW &&
-                                        v.kyf.level >= kyfLevel);
-                                    const inCall = oneToOne !== null && oneToOne.endsAt > NOW;
-                                    const criterionMet =
-                                      (followers && v.following) ||
-                                      (minTierRank > 0 &&
-                                        v.subscription !== null &&
-                                        v.subscription.rank >= minTierRank &&
-                                        v.subscription.expiresAt > NOW) ||
-                                      (minTipped > 0n && v.tippedTotal >= minTipped) ||
-                                      (invitesOn && presented !== null && !presented.revoked);
-                                    const expected =
-                                      v.blocked || !kyfOk
-                                        ? false
-                                        : inCall
-                                          ? address === fan
-                                          : ticketOnly
-                                            ? v.ticketBalance > 0n
-                                            : !isPrivate || criterionMet;
-                                    if (d.allow !== expected) {
-                                      assert.fail(
-                                        `case ${cases}: ${JSON.stringify({ s, v, d }, (_, x) => (typeof x === "bigint" ? `${x}n` : x))}`,
-                                      );
+                                  for (const presented of invites)
+                                    for (const group of groups) {
+                                      const s = stream({
+                                        group: group.link,
+                                        oneToOne,
+                                        ticketOnly,
+                                        rules: {
+                                          isPrivate,
+                                          followers,
+                                          minTierRank,
+                                          minTipped,
+                                          kyfLevel,
+                                          inviteSigner: invitesOn ? inviteSigner : zeroAddress,
+                                        },
+                                      });
+                                      const v: ViewerFacts = {
+                                        address,
+                                        blocked: address !== null && blocked,
+                                        following: address !== null && following,
+                                        tippedTotal: address === null ? 0n : tippedTotal,
+                                        subscription: address === null ? null : subscription,
+                                        ticketBalance: address === null ? 0n : ticketBalance,
+                                        kyf: address === null ? null : kyf,
+                                        invite: presented,
+                                        groupMember: address !== null && group.member,
+                                      };
+                                      const d = decideAccess(s, v, NOW);
+                                      cases++;
+                                      seen.add(label(d).split(":").slice(0, 2).join(":"));
+                                      const kyfOk =
+                                        kyfLevel === 0 ||
+                                        (v.kyf !== null &&
+                                          !v.kyf.revoked &&
+                                          v.kyf.expiresAt > NOW &&
+                                          v.kyf.level >= kyfLevel);
+                                      const inCall = oneToOne !== null && oneToOne.endsAt > NOW;
+                                      const criterionMet =
+                                        (followers && v.following) ||
+                                        (minTierRank > 0 &&
+                                          v.subscription !== null &&
+                                          v.subscription.rank >= minTierRank &&
+                                          v.subscription.expiresAt > NOW) ||
+                                        (minTipped > 0n && v.tippedTotal >= minTipped) ||
+                                        (invitesOn && presented !== null && !presented.revoked) ||
+                                        (group.link !== null && group.link.membershipKnown && v.groupMember);
+                                      const expected =
+                                        v.blocked || !kyfOk
+                                          ? false
+                                          : inCall
+                                            ? address === fan
+                                            : ticketOnly
+                                              ? v.ticketBalance > 0n
+                                              : !isPrivate || criterionMet;
+                                      if (d.allow !== expected) {
+                                        assert.fail(
+                                          `case ${cases}: ${JSON.stringify({ s, v, d }, (_, x) => (typeof x === "bigint" ? `${x}n` : x))}`,
+                                        );
+                                      }
                                     }
-                                  }
-    assert.equal(cases, 3 * 2 * 2 * 5 * 3 * 2 * 2 * 2 * 2 * 2 * 2 * 4 * 2 * 2 * 2 * 3);
+    assert.equal(cases, 3 * 2 * 2 * 5 * 3 * 2 * 2 * 2 * 2 * 2 * 2 * 4 * 2 * 2 * 2 * 3 * 4);
     // Every reason was reached somewhere in the sweep.
     for (const reason of [
       "allow:one_to_one_fan",
@@ -562,6 +652,7 @@ describe("decideAccess: every combination", () => {
       "allow:subscriber",
       "allow:tipped",
       "allow:invite",
+      "allow:group_member",
       "deny:blocked",
       "deny:kyf_required",
       "deny:kyf_expired",
@@ -569,6 +660,7 @@ describe("decideAccess: every combination", () => {
       "deny:in_one_to_one",
       "deny:ticket_only",
       "deny:private",
+      "deny:group_unavailable",
     ]) {
       assert.ok(seen.has(reason), `no combination reached ${reason}`);
     }

@@ -12,7 +12,9 @@
 //   4. the creator is in a one-to-one call: only its fan          → allow / deny
 //   5. ticket-only: holders of a ticket for this stream           → allow / deny
 //   6. public                                                     → allow
-//   7. private: ANY enabled criterion (follower, tier rank, tipped total, invite) → allow, else deny
+//   7. private: ANY enabled criterion (follower, tier rank, tipped total, invite, member of the linked group)
+//      → allow; else deny — `group_unavailable` when the stream is linked to a group whose membership could not
+//      be read lately (the hub unreachable: never allow by default), `private` otherwise
 import { zeroAddress, type Address } from "viem";
 
 /** A stream's access rules as the registry stores them (`ICreatorRegistry.StreamRules`). */
@@ -37,6 +39,16 @@ export interface OneToOneCall {
   readonly endsAt: number;
 }
 
+/**
+ * A messenger group the stream is linked to (off-chain, by the stream's creator as an admin of the group): its
+ * members are one more private criterion. See ../groups/groupMembership.ts.
+ */
+export interface GroupLink {
+  readonly conversationId: string;
+  /** False when the hub has not answered lately: members cannot be told apart, so the group admits no one. */
+  readonly membershipKnown: boolean;
+}
+
 /** Everything about a stream the decision needs. */
 export interface StreamAccessState {
   readonly streamId: bigint;
@@ -46,6 +58,8 @@ export interface StreamAccessState {
   readonly ticketOnly: boolean;
   /** The creator's latest accepted session, whatever its time window (the decision checks `now`). */
   readonly oneToOne: OneToOneCall | null;
+  /** The linked messenger group, if any. */
+  readonly group?: GroupLink | null;
 }
 
 /** An invite whose signature was checked: `signer` is who signed these claims (see invite.ts). */
@@ -76,13 +90,30 @@ export interface ViewerFacts {
   readonly kyf: { readonly level: number; readonly expiresAt: number; readonly revoked: boolean } | null;
   /** The invite the viewer presented, if any. */
   readonly invite: CheckedInvite | null;
+  /** Whether the viewer is (now) a member of the stream's linked group; false without a link. */
+  readonly groupMember: boolean;
 }
 
 export type AllowReason =
-  "creator" | "one_to_one_fan" | "ticket_holder" | "public" | "follower" | "subscriber" | "tipped" | "invite";
+  | "creator"
+  | "one_to_one_fan"
+  | "ticket_holder"
+  | "public"
+  | "follower"
+  | "subscriber"
+  | "tipped"
+  | "invite"
+  | "group_member";
 
 export type DenyReason =
-  "blocked" | "kyf_required" | "kyf_expired" | "kyf_level_too_low" | "in_one_to_one" | "ticket_only" | "private";
+  | "blocked"
+  | "kyf_required"
+  | "kyf_expired"
+  | "kyf_level_too_low"
+  | "in_one_to_one"
+  | "ticket_only"
+  | "private"
+  | "group_unavailable";
 
 /** Why a presented invite did not admit (reported beside a `private` denial). */
 export type InviteProblem = "wrong_signer" | "other_stream" | "other_wallet" | "expired" | "revoked" | "invites_off";
@@ -93,6 +124,8 @@ export interface PrivateCriteria {
   readonly minTierRank: number;
   readonly minTipped: bigint;
   readonly invites: boolean;
+  /** Members of the linked messenger group are admitted. */
+  readonly group: boolean;
 }
 
 export type AccessDecision =
@@ -165,12 +198,17 @@ export function decideAccess(stream: StreamAccessState, viewer: ViewerFacts, now
   if (rules.minTipped > 0n && viewer.tippedTotal >= rules.minTipped) return { allow: true, reason: "tipped" };
   const problem = viewer.invite === null ? null : inviteProblem(stream, viewer.address, viewer.invite, now);
   if (viewer.invite !== null && problem === null) return { allow: true, reason: "invite" };
+  const group = stream.group ?? null;
+  if (group !== null && group.membershipKnown && viewer.groupMember) return { allow: true, reason: "group_member" };
+
+  if (group !== null && !group.membershipKnown) return { allow: false, reason: "group_unavailable" };
 
   const criteria: PrivateCriteria = {
     followers: rules.followers,
     minTierRank: rules.minTierRank,
     minTipped: rules.minTipped,
     invites: rules.inviteSigner !== zeroAddress,
+    group: group !== null,
   };
   return problem === null
     ? { allow: false, reason: "private", criteria }
@@ -188,5 +226,6 @@ export function strangerFacts(address: Address | null): ViewerFacts {
     ticketBalance: 0n,
     kyf: null,
     invite: null,
+    groupMember: false,
   };
 }

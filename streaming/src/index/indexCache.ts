@@ -191,6 +191,7 @@ export class IndexCache extends EventEmitter {
         ticketBalance: 0n,
         kyf: null,
         invite,
+        groupMember: false,
       };
     }
     const pair = this.#pairs.get(pairKey(stream.creator, viewer));
@@ -203,6 +204,7 @@ export class IndexCache extends EventEmitter {
       ticketBalance: this.#holdings.get(`${stream.streamId}:${lower(viewer)}`) ?? 0n,
       kyf: this.#kyf.get(lower(viewer)) ?? null,
       invite,
+      groupMember: false,
     };
   }
 
