@@ -239,6 +239,7 @@ const streamingService: Service<PlatformContext> = {
       deployment: { chainId: deployment.chainId, contracts: deployment.contracts },
       secret: context.sessionSecret,
       corsOrigins: [`http://127.0.0.1:${context.webappPort}`],
+      messageHubUrl: required(context.hubUrl, "the message hub"),
       dataDir: join(context.options.dataDir, "streaming"),
       logger: logs.logger,
     });
@@ -355,8 +356,8 @@ const services: readonly Service<PlatformContext>[] = [
   contractsService,
   relayerService,
   indexerService,
+  messagingService, // before streaming: the gate reads group members from the hub (group → live)
   streamingService,
-  messagingService,
   kyfService,
   webappService,
 ];

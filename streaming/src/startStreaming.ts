@@ -15,6 +15,7 @@ import { z } from "zod";
 import { CallSignaling } from "./call/callSignaling.ts";
 import { AccessWatcher } from "./gate/accessWatcher.ts";
 import { AccessGate } from "./gate/gate.ts";
+import { GroupMembership } from "./groups/groupMembership.ts";
 import { createGateServer } from "./gate/gateServer.ts";
 import { close, listen } from "./http.ts";
 import { IndexCache, type Logger } from "./index/indexCache.ts";
@@ -46,6 +47,11 @@ const StreamingConfig = z.object({
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
   fullReloadMs: z.number().int().min(1000).default(60_000),
+  /** The message hub, for group → live streams (members of the linked group may watch); absent: no group criterion. */
+  messageHubUrl: z.string().url().optional(),
+  /** How often the gate polls the hub for group members, and after how long without an answer it refuses them. */
+  groupPollMs: z.number().int().min(100).max(10_000).default(1000),
+  groupStaleAfterMs: z.number().int().min(500).max(60_000).default(5000),
   /** Where the gate keeps state that must survive a restart (invite revocations). Absent: memory only. */
   dataDir: z.string().min(1).optional(),
   /** Set: streams are provisioned on Livepeer Studio (production); absent: on the local media server. */
@@ -95,7 +101,19 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     pollIntervalMs: config.pollIntervalMs,
   });
   await cache.start();
+  const groups =
+    config.messageHubUrl === undefined
+      ? undefined
+      : new GroupMembership({
+          hubUrl: config.messageHubUrl,
+          secret: config.secret,
+          logger: child("group-membership"),
+          pollMs: config.groupPollMs,
+          staleAfterMs: config.groupStaleAfterMs,
+        });
+  await groups?.start();
   const gate = new AccessGate({
+    groups,
     cache,
     secret: config.secret,
     inviteDomain: {
@@ -162,6 +180,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
           await media.close();
           calls.close();
           watcher.close();
+          groups?.stop();
           await Promise.all(servers.map(close));
           await cache.stop();
         })()),
@@ -170,6 +189,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     await media.close();
     calls.close();
     watcher.close();
+    groups?.stop();
     await Promise.all(servers.map(close));
     await cache.stop();
     throw error;

@@ -418,6 +418,62 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     latencies.reorgToDeny = +(await until(stream, key("fan3", stream), (a) => a.reason === "private")).toFixed(1);
   });
 
+  it("group → live: the linked group's members are admitted, a removed member is cut off, and a silent hub admits no one", async () => {
+    const stream = await createStream({ isPrivate: true });
+    const hubCall = async (role: Parameters<typeof addressOf>[1], path: string, body: unknown) => {
+      const token = signSessionToken({
+        address: addressOf(platform, role),
+        audience: "message-hub",
+        secret: SECRET,
+        ttlSeconds: 300,
+      });
+      const response = await fetch(`${platform.hub.url}${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      return (await response.json()) as { id: string };
+    };
+    const group = await hubCall("creatorAlice", "/v1/conversations/group", {
+      name: "backstage",
+      members: [addressOf(platform, "fan1"), addressOf(platform, "fan2")],
+    });
+    assert.equal((await access(stream, key("fan1", stream))).reason, "private");
+
+    // An admin who is not the stream's creator links it to their own group: it grants nothing.
+    const other = await hubCall("fan3", "/v1/conversations/group", { name: "gatecrash", members: [] });
+    await hubCall("fan3", `/v1/conversations/${other.id}/live`, { streamId: stream.toString() });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal((await access(stream, key("fan3", stream))).reason, "private");
+
+    const linkedAt = performance.now();
+    await hubCall("creatorAlice", `/v1/conversations/${group.id}/live`, { streamId: stream.toString() });
+    await until(stream, key("fan1", stream), (a) => a.reason === "group_member");
+    latencies.groupLink = +(performance.now() - linkedAt).toFixed(1);
+    assert.equal((await access(stream, key("fan2", stream))).reason, "group_member");
+    const stranger = await access(stream, key("fan3", stream));
+    assert.equal(stranger.reason, "private");
+    assert.deepEqual((stranger.criteria as { group: boolean }).group, true);
+    assert.equal((await access(stream)).reason, "private");
+
+    const watching = await sse(stream, key("fan2", stream));
+    assert.equal(watching.events[0]!.data.reason, "group_member");
+    const removedAt = performance.now();
+    await hubCall("creatorAlice", `/v1/conversations/${group.id}/members`, {
+      remove: [addressOf(platform, "fan2")],
+    });
+    const removed = await watching.next((e) => e.event === "removed", 5000);
+    latencies.groupRemoval = +(removed.at - removedAt).toFixed(1);
+    assert.equal(removed.data.reason, "private");
+    assert.equal((await access(stream, key("fan1", stream))).reason, "group_member");
+
+    // The hub goes silent: once its last answer is older than the stale limit, members are refused with the reason.
+    await platform.hub.stop();
+    await until(stream, key("fan1", stream), (a) => a.reason === "group_unavailable");
+    assert.equal((await access(stream, key("fan3", stream))).reason, "group_unavailable");
+  });
+
   it("with the indexer down, decides from the cache, says how old it is, and never allows by default", async () => {
     const stream = platform.demo.ticketedStreamId;
     await platform.indexer.stop();

@@ -30,6 +30,7 @@ export class AccessWatcher {
     gate.cache.on("changed", this.#onChange);
     gate.cache.on("reloaded", this.#onChange);
     gate.onRevocation = this.#onChange;
+    gate.onGroupChange = this.#onChange;
     this.#timer = setInterval(this.#onChange, tickMs);
     this.#timer.unref();
   }

@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 
 import type { Address, Hex } from "viem";
 
+import type { GroupMembership } from "../groups/groupMembership.ts";
 import type { CacheFreshness, IndexCache, Logger } from "../index/indexCache.ts";
 import { AccessKeyError, verifyAccessKey } from "./accessKey.ts";
 import { decideAccess, type AccessDecision, type CheckedInvite } from "./decideAccess.ts";
@@ -38,6 +39,8 @@ export interface AccessGateOptions {
    * Absent: revocations live in memory only. Several gate instances need a shared store instead.
    */
   readonly revocationsFile?: string;
+  /** Members of the messenger groups streams were switched from; absent: no stream has a group criterion. */
+  readonly groups?: GroupMembership;
 }
 
 interface Redemption {
@@ -53,6 +56,10 @@ export class AccessGate {
   readonly #revoked = new Set<string>();
   /** Called after a revocation so watchers re-decide at once. */
   onRevocation: (() => void) | undefined;
+  /** Called after a group's members changed so watchers re-decide at once. */
+  set onGroupChange(listener: (() => void) | undefined) {
+    if (this.#options.groups !== undefined) this.#options.groups.onChange = listener;
+  }
 
   constructor(options: AccessGateOptions) {
     this.cache = options.cache;
@@ -104,7 +111,14 @@ export class AccessGate {
     const redemption = viewer === null ? undefined : this.#redeemed.get(`${streamId}:${viewer.toLowerCase()}`);
     const invite =
       redemption === undefined ? null : { ...redemption.invite, revoked: this.#revoked.has(redemption.id) };
-    return { ...decideAccess(stream, this.cache.viewerFacts(stream, viewer, invite), now), ...base };
+    const groups = this.#options.groups;
+    const group = groups?.linkOf(streamId, stream.creator) ?? null;
+    const facts = this.cache.viewerFacts(stream, viewer, invite);
+    const decided =
+      group === null
+        ? decideAccess(stream, facts, now)
+        : decideAccess({ ...stream, group }, { ...facts, groupMember: groups!.isMember(streamId, viewer) }, now);
+    return { ...decided, ...base };
   }
 
   /**

@@ -53,6 +53,7 @@ export const REMOVAL_MESSAGES: Record<string, string> = {
   kyf_expired: "your KYF verification expired",
   kyf_level_too_low: "this stream needs a higher KYF level",
   private: "you no longer meet this private stream's rules",
+  group_unavailable: "the group's members cannot be checked right now",
 };
 
 export function createGateServer(options: GateServerOptions): Server {

@@ -1,7 +1,12 @@
 // A real platform for the streaming tests: anvil on a free 127.0.0.1 port, every Mesi contract deployed, the demo
 // data seeded (scripts/lib/seed-demo.ts: Alice's ticketed public stream 1, fan1 holds a ticket, fan3's pending
 // one-to-one request to Alice), the embedded indexer running the subgraph's mappings, and startStreaming on top.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 import { abis, readSessionRecord } from "@mesi/deployments";
+import { startMessageHub, type RunningMessageHub } from "@mesi/messaging/hub";
 import { startIndexer, type RunningIndexer } from "@mesi/subgraph";
 import pino from "pino";
 import {
@@ -34,6 +39,8 @@ export interface Platform {
   readonly demo: DemoData;
   readonly indexer: RunningIndexer;
   readonly streaming: RunningStreaming;
+  /** A real message hub (same secret) whose groups the gate reads for group → live streams. */
+  readonly hub: RunningMessageHub;
   /** Sends a contract call from `role` and waits for its receipt; throws if it reverted. */
   send(role: LocalRole, contract: keyof typeof abis, functionName: string, args?: readonly unknown[]): Promise<bigint>;
   /** Accepts fan3's pending one-to-one request as Alice. */
@@ -84,6 +91,10 @@ export async function startPlatform(
     stops.push(() => indexer.stop());
     await indexer.ready;
     const logger = pino({ level: process.env.STREAMING_TEST_LOG ?? "silent" });
+    const hubDir = mkdtempSync(join(tmpdir(), "mesi-streaming-hub-"));
+    stops.push(async () => rmSync(hubDir, { recursive: true, force: true }));
+    const hub = await startMessageHub({ dataDir: hubDir, secret: SECRET, logger });
+    stops.push(() => hub.stop());
     const streaming =
       options.streaming === false
         ? (undefined as unknown as RunningStreaming)
@@ -94,6 +105,9 @@ export async function startPlatform(
             secret: SECRET,
             livepeerWebhookSecret: "livepeer-webhook-test-secret",
             pollIntervalMs: 50,
+            messageHubUrl: hub.url,
+            groupPollMs: 200,
+            groupStaleAfterMs: 1500,
             dataDir: options.dataDir,
             logger,
           });
@@ -124,6 +138,7 @@ export async function startPlatform(
       demo,
       indexer,
       streaming,
+      hub,
       send,
       acceptPendingSession: async () => {
         const record = await readSessionRecord(
