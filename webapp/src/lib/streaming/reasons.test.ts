@@ -34,6 +34,16 @@ describe("the sentence a refused or removed viewer reads", () => {
     expect(refusalOf(answer({ criteria: { ...c, invites: true } }), true).message).toMatch(/invite link/);
   });
 
+  it("group stream: members of the group chat only; an unreachable hub says so", () => {
+    const c = { followers: false, minTierRank: 0, minTipped: "0", invites: false, group: true };
+    expect(refusalOf(answer({ criteria: c }), true)).toEqual({
+      message: "This stream is for members of its group chat — ask an admin to add you.",
+      action: "none",
+    });
+    expect(removalOf(answer({ criteria: c }), true).message).toMatch(/removed.*members of its group chat/);
+    expect(refusalOf(answer({ reason: "group_unavailable" }), true).message).toMatch(/group's members right now/);
+  });
+
   it("ticket-only: buy a ticket; removal names ticket-only", () => {
     expect(refusalOf(answer({ reason: "ticket_only" }), true)).toEqual({
       message: "Ticket-only — buy a ticket to watch.",

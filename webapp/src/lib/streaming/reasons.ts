@@ -50,6 +50,7 @@ export function refusalOf(answer: GateAnswer, signedIn: boolean, hasInvite = fal
       if (c?.followers) return { message: t.followers, action: "follow" };
       if (c !== undefined && c.minTierRank > 0) return { message: t.subscribers(c.minTierRank), action: "subscribe" };
       if (c !== undefined && c.minTipped !== "0") return { message: t.tippers, action: "tip" };
+      if (c?.group) return { message: m.groupLive.membersOnly, action: "none" };
       return { message: t.inviteOnly, action: "none" };
     }
     case "ticket_only":
@@ -65,6 +66,8 @@ export function refusalOf(answer: GateAnswer, signedIn: boolean, hasInvite = fal
     case "kyf_expired":
     case "kyf_level_too_low":
       return { message: t.kyf, action: "none" };
+    case "group_unavailable":
+      return { message: m.groupLive.membershipDown, action: "none" };
     case "unknown_stream":
       return { message: t.unknown, action: "none" };
     case "index_unavailable":

@@ -10,6 +10,7 @@ export type GateReason =
   | "subscriber"
   | "tipped"
   | "invite"
+  | "group_member"
   | "blocked"
   | "kyf_required"
   | "kyf_expired"
@@ -17,6 +18,7 @@ export type GateReason =
   | "in_one_to_one"
   | "ticket_only"
   | "private"
+  | "group_unavailable"
   | "unknown_stream"
   | "index_unavailable"
   | "bad_access_key";
@@ -30,6 +32,8 @@ export interface PrivateCriteria {
   /** $MESI base units, decimal. */
   readonly minTipped: string;
   readonly invites: boolean;
+  /** Members of the messenger group the stream was switched from are admitted. */
+  readonly group?: boolean;
 }
 
 /** One decision for one viewer. */
