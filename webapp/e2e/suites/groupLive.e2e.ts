@@ -20,6 +20,7 @@ import {
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
+import { framesOf, untilFrames } from "../support/player.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -77,25 +78,6 @@ async function createGroup(admin: Person, name: string, members: readonly Addres
   await admin.page.getByTestId("create-group").click();
   await admin.page.waitForURL(/\/messages\/[^?]+$/);
   return decodeURIComponent(/\/messages\/([^/?#]+)/.exec(admin.page.url())![1]!);
-}
-
-/** Frames the page's player has decoded (0 without a player). */
-const framesOf = (page: Page): Promise<number> =>
-  page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-    return video === null ? 0 : video.getVideoPlaybackQuality().totalVideoFrames;
-  });
-
-async function untilFrames(page: Page): Promise<void> {
-  await page.locator('[data-testid="player-video"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(
-    () => {
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-      return video !== null && video.readyState >= 2 && video.getVideoPlaybackQuality().totalVideoFrames > 0;
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
 }
 
 describe("group → live", () => {

@@ -13,6 +13,7 @@ import { maxUint256, pad, parseEther, toHex, zeroAddress, zeroHash, type Address
 
 import { chainClients, DESKTOP, moveChainClock, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
+import { framesOf, untilFrames } from "../support/player.ts";
 import { publishFromPage } from "../support/publish.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -108,26 +109,11 @@ async function broadcast(streamId: string): Promise<void> {
   });
 }
 
-/** Frames the page's player has decoded (0 without a player). */
-const framesOf = (page: Page): Promise<number> =>
-  page.evaluate(() => {
-    const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-    return video === null ? 0 : video.getVideoPlaybackQuality().totalVideoFrames;
-  });
-
 /** Opens the stream page and waits until its player decodes frames; returns ms from navigation to the first frame. */
 async function watchUntilFrames(page: Page, streamId: string): Promise<number> {
   const started = Date.now();
   await page.goto(`${stack.urls.webapp}/live/${streamId}`);
-  await page.locator('[data-testid="player-video"]').waitFor({ timeout: 20_000 });
-  await page.waitForFunction(
-    () => {
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
-      return video !== null && video.readyState >= 2 && video.getVideoPlaybackQuality().totalVideoFrames > 0;
-    },
-    undefined,
-    { timeout: 30_000 },
-  );
+  await untilFrames(page);
   return Date.now() - started;
 }
 
