@@ -157,10 +157,12 @@ describe("group → live", () => {
       const removed = await signedIn(leaver);
       await removed.page.goto(`${stack.urls.webapp}/live/${streamId}`);
       await untilFrames(removed.page);
-      await openMessages(admin, `/messages/${groupId}`);
-      await admin.page.getByTestId("group-info").click();
+      // In a second tab: leaving the studio page would end the admin's broadcast.
+      const adminChat: Person = { ...admin, page: await admin.context.newPage() };
+      await openMessages(adminChat, `/messages/${groupId}`);
+      await adminChat.page.getByTestId("group-info").click();
       const removedAt = Date.now();
-      await admin.page
+      await adminChat.page
         .locator(`[data-testid="group-member"][data-address="${leaver.address}"]`)
         .getByTestId("remove-member")
         .click();
