@@ -261,6 +261,42 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
       400,
       "insufficient_balance",
     ],
+    [
+      "no permit and no allowance",
+      async (fan: PrivateKeyAccount) => {
+        const { permit: _permit, ...request } = await signTip(fan, parseEther("1"));
+        return request;
+      },
+      400,
+      "insufficient_allowance",
+    ],
+    [
+      "permit below the tip",
+      async (fan: PrivateKeyAccount) => {
+        const request = await signTip(fan, parseEther("2"));
+        return { ...request, permit: { ...request.permit, value: parseEther("1").toString() } };
+      },
+      400,
+      "permit_too_small",
+    ],
+    [
+      "permit past its deadline",
+      async (fan: PrivateKeyAccount) => {
+        const request = await signTip(fan, parseEther("1"));
+        return { ...request, permit: { ...request.permit, deadline: (now() - 10n).toString() } };
+      },
+      400,
+      "permit_expired",
+    ],
+    [
+      "permit not the fan's signature for its fields",
+      async (fan: PrivateKeyAccount) => {
+        const request = await signTip(fan, parseEther("1"));
+        return { ...request, permit: { ...request.permit, value: parseEther("3").toString() } };
+      },
+      400,
+      "invalid_permit",
+    ],
     ["malformed", async () => ({ auth: { fan: "0x1" }, signature: "0x" }), 400, "invalid_tip_request"],
   ] as const)("%s → %s %s, nothing queued", async (_name, make, status, code) => {
     const fan = await fanWithMesi(parseEther("100"));
