@@ -14,6 +14,7 @@ import { BadRequestError, RelayerError } from "../errors.ts";
 import { gaslessSeatsId, type TicketBySigPayload } from "../outbox/operations.ts";
 import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
 import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
+import { requireNextNonce } from "./nextNonce.ts";
 import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
@@ -94,20 +95,13 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
   ]);
 
   // The authorization: nonce, then signature (EOA or ERC-1271 wallet).
-  if (auth.nonce < nonce)
-    throw new BadRequestError(
-      "nonce_used",
-      `ticket nonce ${auth.nonce} of ${auth.fan} is already used (next is ${nonce})`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  if (auth.nonce > nonce)
-    throw new BadRequestError(
-      "nonce_not_next",
-      `ticket nonce ${auth.nonce} is ahead: MesiTickets expects ${nonce}`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
+  requireNextNonce({
+    signer: auth.fan,
+    signed: auth.nonce,
+    next: nonce,
+    label: "ticket nonce",
+    contract: "MesiTickets",
+  });
   const signed = await isSignedBy(clients, {
     typedData: {
       domain: { name: "MesiTickets", version: "1", chainId: chain.id, verifyingContract: addresses.tickets },

@@ -10,6 +10,7 @@ import { mesiAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
 import type { TipBySigPayload } from "../outbox/operations.ts";
 import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
+import { requireNextNonce } from "./nextNonce.ts";
 import { address, bytes32, parseOrThrow, permitSchema, signatureHex, uint } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
@@ -77,20 +78,7 @@ export async function submitTipBySig(deps: GaslessDeps, body: unknown): Promise<
       args: [auth.fan, addresses.vault],
     }),
   ]);
-  if (auth.nonce < nonce)
-    throw new BadRequestError(
-      "nonce_used",
-      `nonce ${auth.nonce} of ${auth.fan} is already used (next is ${nonce})`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  if (auth.nonce > nonce)
-    throw new BadRequestError(
-      "nonce_not_next",
-      `nonce ${auth.nonce} is ahead: the vault expects ${nonce}`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
+  requireNextNonce({ signer: auth.fan, signed: auth.nonce, next: nonce, label: "nonce", contract: "the vault" });
   const signed = await isSignedBy(chain, {
     typedData: { domain, types: tipAuthorizationTypes, primaryType: "TipAuthorization", message: authArgs },
     signer: auth.fan,
