@@ -116,6 +116,14 @@ async function signTip(
   };
 }
 
+/** A signed tip of `amount` whose permit then has `change` applied (the tip's own signature stays valid). */
+function tipWithPermitChanged(amount: bigint, change: Record<string, string>) {
+  return async (fan: PrivateKeyAccount) => {
+    const request = await signTip(fan, amount);
+    return { ...request, permit: { ...request.permit, ...change } };
+  };
+}
+
 async function signStablecoinTip(
   fan: PrivateKeyAccount,
   stableAmount: bigint,
@@ -272,28 +280,19 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
     ],
     [
       "permit below the tip",
-      async (fan: PrivateKeyAccount) => {
-        const request = await signTip(fan, parseEther("2"));
-        return { ...request, permit: { ...request.permit, value: parseEther("1").toString() } };
-      },
+      tipWithPermitChanged(parseEther("2"), { value: parseEther("1").toString() }),
       400,
       "permit_too_small",
     ],
     [
       "permit past its deadline",
-      async (fan: PrivateKeyAccount) => {
-        const request = await signTip(fan, parseEther("1"));
-        return { ...request, permit: { ...request.permit, deadline: (now() - 10n).toString() } };
-      },
+      tipWithPermitChanged(parseEther("1"), { deadline: (now() - 10n).toString() }),
       400,
       "permit_expired",
     ],
     [
       "permit not the fan's signature for its fields",
-      async (fan: PrivateKeyAccount) => {
-        const request = await signTip(fan, parseEther("1"));
-        return { ...request, permit: { ...request.permit, value: parseEther("3").toString() } };
-      },
+      tipWithPermitChanged(parseEther("1"), { value: parseEther("3").toString() }),
       400,
       "invalid_permit",
     ],
