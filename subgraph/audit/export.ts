@@ -1,12 +1,11 @@
 // Streams ledger rows as CSV or JSON into any Writable (an HTTP response, a
 // file, stdout), waiting for 'drain' whenever the consumer is slower than
-// SQLite: memory stays at one chunk whatever the number of rows.
+// the index (SQLite or a Graph endpoint): memory stays at one chunk whatever the number of rows.
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 
-import type Database from "better-sqlite3";
-
-import { columnsOf, ledgerRows, type LedgerFilter, type LedgerRow } from "./ledger.ts";
+import type { AuditIndex } from "./audit-index.ts";
+import { columnsOf, type LedgerFilter, type LedgerRow } from "./ledger.ts";
 
 export type ExportFormat = "csv" | "json" | "ndjson";
 
@@ -29,7 +28,7 @@ export interface ExportOptions {
 
 /** Writes every matching row; returns how many. Does not end the stream. */
 export async function exportLedger(
-  db: Database.Database,
+  index: AuditIndex,
   table: "tips" | "payments",
   filter: LedgerFilter,
   out: Writable,
@@ -41,7 +40,7 @@ export async function exportLedger(
     options.format === "csv" ? columns.map((c) => csvField(row[c] ?? null)).join(",") + "\n" : JSON.stringify(row);
   if (options.format === "csv") await write(out, columns.join(",") + "\n");
   if (options.format === "json") await write(out, "[");
-  for (const rows of ledgerRows(db, table, filter, { limit: options.limit, chunk: options.chunk })) {
+  for await (const rows of index.ledgerPages(table, filter, { limit: options.limit, chunk: options.chunk })) {
     if (options.signal?.aborted || out.destroyed) break;
     let text = "";
     for (const row of rows) {

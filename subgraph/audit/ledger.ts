@@ -288,6 +288,51 @@ export interface Totals {
   readonly byKind?: readonly TotalsRow[];
 }
 
+/** Sums ledger rows, one at a time, with exact bigint arithmetic (whatever index they come from). */
+export class TotalsAccumulator {
+  #count = 0;
+  #amount = 0n;
+  #fee = 0n;
+  readonly #bySource = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  readonly #byKind = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  readonly #withKind: boolean;
+
+  constructor(table: "tips" | "payments") {
+    this.#withKind = table === "payments";
+  }
+
+  add(amount: bigint, fee: bigint, source: string, kind?: string): void {
+    this.#count++;
+    this.#amount += amount;
+    this.#fee += fee;
+    TotalsAccumulator.#group(this.#bySource, source, amount, fee);
+    if (this.#withKind) TotalsAccumulator.#group(this.#byKind, kind ?? "", amount, fee);
+  }
+
+  static #group(map: Map<string, { count: number; amount: bigint; fee: bigint }>, key: string, a: bigint, f: bigint) {
+    const entry = map.get(key) ?? { count: 0, amount: 0n, fee: 0n };
+    entry.count++;
+    entry.amount += a;
+    entry.fee += f;
+    map.set(key, entry);
+  }
+
+  /** Groups in ascending order of their names, so that every index gives the same report. */
+  totals(): Totals {
+    const rows = (map: Map<string, { count: number; amount: bigint; fee: bigint }>): TotalsRow[] =>
+      [...map.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([group, v]) => ({ group, count: v.count, amount: v.amount.toString(), fee: v.fee.toString() }));
+    return {
+      count: this.#count,
+      amount: this.#amount.toString(),
+      fee: this.#fee.toString(),
+      bySource: rows(this.#bySource),
+      ...(this.#withKind ? { byKind: rows(this.#byKind) } : {}),
+    };
+  }
+}
+
 /** Sums with exact bigint arithmetic (amounts are 33-byte blobs; SQL cannot add them). */
 export function ledgerTotals(db: Database.Database, table: "tips" | "payments", filter: LedgerFilter): Totals {
   const isTips = table === "tips";
@@ -297,41 +342,16 @@ export function ledgerTotals(db: Database.Database, table: "tips" | "payments", 
       isTips ? "Tip" : "Payment"
     }" t WHERE ${where.sql}`,
   );
-  let count = 0;
-  let amount = 0n;
-  let fee = 0n;
-  const bySource = new Map<string, { count: number; amount: bigint; fee: bigint }>();
-  const byKind = new Map<string, { count: number; amount: bigint; fee: bigint }>();
-  const add = (map: typeof bySource, key: string, a: bigint, f: bigint): void => {
-    const entry = map.get(key) ?? { count: 0, amount: 0n, fee: 0n };
-    entry.count++;
-    entry.amount += a;
-    entry.fee += f;
-    map.set(key, entry);
-  };
+  const totals = new TotalsAccumulator(table);
   for (const row of statement.iterate(...where.params) as Iterable<Record<string, unknown>>) {
-    const a = decodeBigInt(row.amount as Buffer);
-    const f = decodeBigInt(row.fee as Buffer);
-    count++;
-    amount += a;
-    fee += f;
-    add(bySource, row.source as string, a, f);
-    if (!isTips) add(byKind, row.kind as string, a, f);
+    totals.add(
+      decodeBigInt(row.amount as Buffer),
+      decodeBigInt(row.fee as Buffer),
+      row.source as string,
+      row.kind as string,
+    );
   }
-  const rows = (map: typeof bySource): TotalsRow[] =>
-    [...map.entries()].map(([group, v]) => ({
-      group,
-      count: v.count,
-      amount: v.amount.toString(),
-      fee: v.fee.toString(),
-    }));
-  return {
-    count,
-    amount: amount.toString(),
-    fee: fee.toString(),
-    bySource: rows(bySource),
-    ...(isTips ? {} : { byKind: rows(byKind) }),
-  };
+  return totals.totals();
 }
 
 export function columnsOf(table: "tips" | "payments"): readonly string[] {
