@@ -116,16 +116,19 @@ async function main(argv: string[]): Promise<number> {
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const out = values.out ? createWriteStream(resolve(cwd, values.out)) : process.stdout;
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       const count = await exportLedger(index, command, filter, out, { format, limit });
       if (values.out) {
         out.end();
         await once(out, "finish");
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       process.stderr.write(`${count} ${command} exported\n`);
       if (values.stats) {
         process.stderr.write(
-          `STATS rows=${count} seconds=${seconds.toFixed(3)} maxRssMiB=${(peakRssKiB() / 1024).toFixed(1)}\n`,
+          `STATS rows=${count} seconds=${seconds.toFixed(3)} cpuSeconds=${((cpu.user + cpu.system) / 1e6).toFixed(3)} ` +
+            `maxRssMiB=${(peakRssKiB() / 1024).toFixed(1)}\n`,
         );
       }
       return 0;

@@ -15,6 +15,31 @@ export function csvField(value: string | number | null): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/**
+ * Ledger columns whose text never needs CSV quoting: 0x hex, decimal integers and enum names. The
+ * renderer quotes only the others (none today; a free-text column added later is quoted by csvField).
+ */
+const PLAIN_COLUMNS = new Set([
+  ...["id", "transactionHash", "creator", "fan", "channelRef", "memoHash", "paymentRef", "stablecoin"],
+  ...["timestamp", "blockNumber", "logIndex", "amount", "fee", "stableAmount"],
+  ...["source", "channel", "creditStatus", "kind"],
+]);
+
+/** One CSV line per row, `columns` in order, with quoting only where a column can need it. */
+export function csvRenderer(columns: readonly string[]): (row: LedgerRow) => string {
+  const plain = columns.map((column) => PLAIN_COLUMNS.has(column));
+  const last = columns.length - 1;
+  return (row) => {
+    let line = "";
+    for (let i = 0; i <= last; i++) {
+      const value = row[columns[i] as string] ?? null;
+      line += plain[i] ? (value === null ? "" : (value as string)) : csvField(value);
+      line += i === last ? "\n" : ",";
+    }
+    return line;
+  };
+}
+
 async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await once(out, "drain");
 }
@@ -36,8 +61,8 @@ export async function exportLedger(
 ): Promise<number> {
   const columns = columnsOf(table);
   let count = 0;
-  const render = (row: LedgerRow): string =>
-    options.format === "csv" ? columns.map((c) => csvField(row[c] ?? null)).join(",") + "\n" : JSON.stringify(row);
+  const csv = csvRenderer(columns);
+  const render = (row: LedgerRow): string => (options.format === "csv" ? csv(row) : JSON.stringify(row));
   if (options.format === "csv") await write(out, columns.join(",") + "\n");
   if (options.format === "json") await write(out, "[");
   for await (const rows of index.ledgerPages(table, filter, { limit: options.limit, chunk: options.chunk })) {
