@@ -128,20 +128,11 @@ export class ChainFollower {
     let cursor = store.cursor();
     if (cursor) cursor = await this.#checkReorg(cursor);
     let from = cursor ? cursor.number + 1n : this.#startBlock;
-    // The next range's logs are fetched while this one runs through the mappings (the node works on
-    // another core meanwhile); they are checked against the chain exactly as an unprefetched range is.
-    let next: PrefetchedRange | undefined;
     while (from <= target && !signal?.aborted) {
-      const prefetched = next !== undefined && next.from === from ? next : undefined;
-      next = undefined;
-      const to = prefetched?.to ?? minBig(from + BigInt(this.#range) - 1n, target);
+      const to = minBig(from + BigInt(this.#range) - 1n, target);
       try {
-        const fetched = await (prefetched?.fetched ?? this.#fetchRange(from, to));
-        this.#adaptRange(fetched.logs.length);
-        if (to < target && !signal?.aborted) next = this.#prefetch(to + 1n, minBig(to + BigInt(this.#range), target));
-        await this.#indexRange(from, to, fetched);
+        await this.#indexRange(from, to);
       } catch (error) {
-        next = undefined;
         // Whatever failed (the node, a lookup, the flush), nothing unflushed may survive into the retry:
         // it would be applied a second time on top of itself.
         store.discardPending();
@@ -217,28 +208,17 @@ export class ChainFollower {
     throw new ReorgTooDeepError(message, cursor.number);
   }
 
-  /** The range's end block (to detect a change while it is indexed) and its logs. */
-  async #fetchRange(from: bigint, to: bigint): Promise<FetchedRange> {
-    const { client } = this.#options;
+  async #indexRange(from: bigint, to: bigint): Promise<void> {
+    const { client, store, runtime } = this.#options;
     const endBefore = await client.getBlock({ blockNumber: to });
+    let logs: Log[];
     try {
-      const logs = await client.getLogs({ address: this.#addresses, fromBlock: from, toBlock: to });
-      return { endBefore, logs };
+      logs = await client.getLogs({ address: this.#addresses, fromBlock: from, toBlock: to });
     } catch (error) {
       if (to > from && TOO_LARGE.test(errorText(error))) throw new RangeTooLargeError(errorText(error));
       throw error;
     }
-  }
-
-  #prefetch(from: bigint, to: bigint): PrefetchedRange {
-    const fetched = this.#fetchRange(from, to);
-    // A failure surfaces when the range is awaited; one never awaited (an earlier range failed) is dropped.
-    fetched.catch(() => undefined);
-    return { from, to, fetched };
-  }
-
-  async #indexRange(from: bigint, to: bigint, { endBefore, logs }: FetchedRange): Promise<void> {
-    const { client, store, runtime } = this.#options;
+    this.#adaptRange(logs.length);
 
     const byBlock = new Map<bigint, Log[]>();
     for (const log of logs) {
@@ -307,17 +287,6 @@ export class ChainFollower {
     if (logCount > target * 2 && this.#range > 1) this.#range = Math.max(1, Math.floor(this.#range / 2));
     else if (logCount < target / 4 && this.#range < max) this.#range = Math.min(max, this.#range * 2);
   }
-}
-
-interface FetchedRange {
-  readonly endBefore: Block;
-  readonly logs: Log[];
-}
-
-interface PrefetchedRange {
-  readonly from: bigint;
-  readonly to: bigint;
-  readonly fetched: Promise<FetchedRange>;
 }
 
 function errorText(error: unknown): string {
