@@ -8,12 +8,11 @@
 // maximum, the fan's stablecoin balance and allowance or permit, a simulation;
 // then queued within the fan's sponsorship with its seats held.
 import { stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
-import { z } from "zod";
 
 import { converterAbi, stablecoinAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
 import type { TicketBySigPayload } from "../outbox/operations.ts";
-import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
+import { address, parseOrThrow, uint } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
   nowSeconds,
@@ -30,29 +29,10 @@ import {
   priceAboveMaxError,
   queueTicketPurchase,
   readTicketState,
+  ticketRequestSchemaWith,
 } from "./ticketPurchase.ts";
 
-export const stablecoinTicketRequestSchema = z
-  .object({
-    auth: z
-      .object({
-        fan: address,
-        streamId: uint,
-        quantity: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-        stablecoin: address,
-        maxStableIn: uint,
-        nonce: uint,
-        deadline: uint,
-      })
-      .strict(),
-    signature: walletSignatureHex,
-    permit: permitSchema.optional(),
-  })
-  .strict();
+export const stablecoinTicketRequestSchema = ticketRequestSchemaWith({ stablecoin: address, maxStableIn: uint });
 
 export async function submitStablecoinTicket(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(stablecoinTicketRequestSchema, body, "invalid_stablecoin_ticket_request");

@@ -6,12 +6,11 @@
 // card payments and other queued purchases are not for sale) until it is
 // on-chain or has failed.
 import { buyAuthorizationTypes } from "@mesi/deployments";
-import { z } from "zod";
 
 import { mesiAbi, ticketsAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
 import type { TicketBySigPayload } from "../outbox/operations.ts";
-import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
+import { parseOrThrow, uint } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
   nowSeconds,
@@ -28,28 +27,10 @@ import {
   priceAboveMaxError,
   queueTicketPurchase,
   readTicketState,
+  ticketRequestSchemaWith,
 } from "./ticketPurchase.ts";
 
-export const ticketRequestSchema = z
-  .object({
-    auth: z
-      .object({
-        fan: address,
-        streamId: uint,
-        quantity: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-        maxTotalPrice: uint,
-        nonce: uint,
-        deadline: uint,
-      })
-      .strict(),
-    signature: walletSignatureHex,
-    permit: permitSchema.optional(),
-  })
-  .strict();
+export const ticketRequestSchema = ticketRequestSchemaWith({ maxTotalPrice: uint });
 
 export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(ticketRequestSchema, body, "invalid_ticket_request");

@@ -6,6 +6,7 @@
 // has failed. Both kinds share the outbox kind `ticketBySig` and its dedupe
 // key `<fan>:<nonce>`: one nonce can be queued once, whichever currency pays.
 import { zeroAddress, type Address, type Hex } from "viem";
+import { z } from "zod";
 
 import { ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError, RelayerError } from "../errors.ts";
@@ -13,7 +14,7 @@ import { gaslessSeatsId } from "../outbox/operations.ts";
 import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
 import { queueSponsored, type GaslessDeps, type RelayAccepted } from "./sponsoredQueue.ts";
 import type { ChainClients } from "../chain/clients.ts";
-import type { Permit } from "./requestSchemas.ts";
+import { address, permitSchema, uint, walletSignatureHex, type Permit } from "./requestSchemas.ts";
 import { isSignedBy, requirePermitSigner } from "./typedSignature.ts";
 
 /** What both ticket authorizations carry. */
@@ -23,6 +24,30 @@ export interface TicketOrder {
   readonly quantity: number;
   readonly nonce: bigint;
   readonly deadline: bigint;
+}
+
+/** The request fields every ticket order has; each kind adds its price bound (and currency) to `auth`. */
+export const ticketOrderFields = {
+  fan: address,
+  streamId: uint,
+  quantity: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
+  nonce: uint,
+  deadline: uint,
+} as const;
+
+/** A ticket request body: `auth` (the order's fields and `price`, the kind's own), the signature, a permit. */
+export function ticketRequestSchemaWith<const Price extends z.ZodRawShape>(price: Price) {
+  return z
+    .object({
+      auth: z.object({ ...ticketOrderFields, ...price }).strict(),
+      signature: walletSignatureHex,
+      permit: permitSchema.optional(),
+    })
+    .strict();
 }
 
 /** The sale of a stream as MesiTickets.saleOf returns it. */

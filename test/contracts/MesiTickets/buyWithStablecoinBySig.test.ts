@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
+import { permitTypes, stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
 import { network } from "hardhat";
 import { hashTypedData, keccak256, maxUint256, parseSignature, toHex, zeroHash, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
@@ -86,15 +86,7 @@ describe("MesiTickets.buyWithStablecoinBySig", async () => {
         chainId: m.chainId,
         verifyingContract: m.usdc.address,
       },
-      types: {
-        Permit: [
-          { name: "owner", type: "address" },
-          { name: "spender", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "nonce", type: "uint256" },
-          { name: "deadline", type: "uint256" },
-        ],
-      },
+      types: permitTypes,
       primaryType: "Permit",
       message: { owner: owner.address, spender: m.vault.address, value, nonce, deadline },
     });
