@@ -5,6 +5,7 @@ import type { Address } from "viem";
 export const vaultAbi = abis.MesiVault;
 export const ticketsAbi = abis.MesiTickets;
 export const mesiAbi = abis.MesiToken;
+export const converterAbi = abis.StableConverter;
 /** Any EIP-3009 + EIP-2612 stablecoin (USDC's interface); TestUSDC locally. */
 export const stablecoinAbi = abis.TestUSDC;
 

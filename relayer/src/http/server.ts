@@ -191,6 +191,10 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     reply.status(202).send(await deps.gasless.submitTicket(parseJson(request))),
   );
 
+  app.post("/relay/stablecoin-ticket", async (request, reply) =>
+    reply.status(202).send(await deps.gasless.submitStablecoinTicket(parseJson(request))),
+  );
+
   app.get<{ Params: { id: string } }>("/relay/requests/:id", async (request, reply) => {
     const id = Number(request.params.id);
     const status = Number.isSafeInteger(id) ? await deps.gasless.status(id) : undefined;

@@ -1,5 +1,5 @@
-// The one check that the vault may pull a sponsored payment from the fan's $MESI, shared by gasless tips and ticket
-// purchases: without a permit the allowance already in place must cover the amount; with one, the permit must still
+// The one check that the vault may pull a sponsored payment from the fan's tokens ($MESI or a stablecoin), shared by
+// gasless tips and ticket purchases: without a permit the allowance already in place must cover the amount; with one, the permit must still
 // be valid, cover the amount (unless the allowance already does) and be the fan's own signature for the vault.
 import type { Address } from "viem";
 
@@ -10,9 +10,13 @@ import { requirePermitSigner } from "./typedSignature.ts";
 
 export interface AllowanceOrPermitCheck {
   readonly fan: Address;
-  /** What the vault will pull, in $MESI base units. */
+  /** The token the vault pulls; $MESI when not given. */
+  readonly token?: Address;
+  /** The token as the messages name it; "$MESI" when not given. */
+  readonly symbol?: string;
+  /** What the vault will pull, in the token's base units. */
   readonly amount: bigint;
-  /** The vault's current allowance over the fan's $MESI. */
+  /** The vault's current allowance over the fan's tokens. */
   readonly allowance: bigint;
   /** The permit sent with the request, or undefined for none. */
   readonly permit: Permit | undefined;
@@ -33,7 +37,7 @@ export async function requireAllowanceOrPermit(chain: ChainClients, check: Allow
     if (allowance < amount) {
       throw new BadRequestError(
         "insufficient_allowance",
-        `the vault may spend ${allowance} of ${fan}'s $MESI, less than ${amount}; sign a permit with the ${check.payment}`,
+        `the vault may spend ${allowance} of ${fan}'s ${check.symbol ?? "$MESI"}, less than ${amount}; sign a permit with the ${check.payment}`,
       );
     }
     return;
@@ -46,5 +50,5 @@ export async function requireAllowanceOrPermit(chain: ChainClients, check: Allow
       `the permit allows ${permit.value}, less than ${check.amountDescription}`,
     );
   }
-  await requirePermitSigner(chain, fan, permit);
+  await requirePermitSigner(chain, fan, permit, check.token);
 }

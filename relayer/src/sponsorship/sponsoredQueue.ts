@@ -71,7 +71,12 @@ export async function simulateSponsored(
         functionName: "tipBySig" | "tipWithStablecoinAuthorization";
         args: readonly unknown[];
       }
-    | { address: Address; abi: typeof ticketsAbi; functionName: "buyBySig"; args: readonly unknown[] },
+    | {
+        address: Address;
+        abi: typeof ticketsAbi;
+        functionName: "buyBySig" | "buyWithStablecoinBySig";
+        args: readonly unknown[];
+      },
 ): Promise<bigint> {
   const { publicClient, account } = chain;
   try {

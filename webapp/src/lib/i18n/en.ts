@@ -190,10 +190,14 @@ export const en = {
       wallet: "One transaction from your wallet; the first purchase also asks for a signature to allow it.",
       gasless: "You sign; Mesi submits and pays the gas, within your monthly allowance.",
       stablecoin:
-        "Paid in USDC from your wallet at the converter's rate (you pay the gas; the first purchase asks to allow USDC).",
+        "Paid in USDC at the converter's rate: gasless (you sign, Mesi pays the gas within your monthly allowance) or from your wallet.",
       card: "Pay by card; the tickets come to your wallet.",
     },
     inUsdc: "In USDC (at most 1 % more if the rate moves)",
+    // Gasless USDC tickets (wip-chaos)
+    usdcModeLegend: "How to pay USDC",
+    usdcGasless: "Gasless — sign, Mesi pays the gas",
+    usdcDirect: "Pay the gas myself",
     send: "Buy",
     sending: "Waiting for your wallet…",
     pending: "Purchase sent — waiting for the network to confirm…",
