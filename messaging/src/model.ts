@@ -90,7 +90,20 @@ export type MessageContent =
     }
   | { readonly type: "readReceipt" }
   | { readonly type: "attachment"; readonly attachment: AttachmentRef }
-  | { readonly type: "transactionReference"; readonly transaction: TransactionReference };
+  | { readonly type: "transactionReference"; readonly transaction: TransactionReference }
+  | { readonly type: "call"; readonly call: CallLog };
+
+/**
+ * A call's trace in the chat, sent by the caller when the call is over: `missed` (nobody answered, or the caller
+ * gave up), `declined` (the callee said no), `ended` (it was answered; `seconds` long).
+ */
+export interface CallLog {
+  readonly callId: string;
+  readonly media: "audio" | "video";
+  readonly outcome: "missed" | "declined" | "ended";
+  /** Length of an answered call. */
+  readonly seconds?: number;
+}
 
 export type MessageContentType = MessageContent["type"];
 
@@ -111,7 +124,8 @@ export function countsAsUnread(content: MessageContent): boolean {
     content.type === "text" ||
     content.type === "reply" ||
     content.type === "attachment" ||
-    content.type === "transactionReference"
+    content.type === "transactionReference" ||
+    (content.type === "call" && content.call.outcome !== "ended")
   );
 }
 
@@ -173,6 +187,26 @@ export const transactionReferenceSchema = z.object({
     .optional(),
 });
 
+const callIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\w-]+$/, "a call id is letters, digits, - and _");
+
+export const callLogSchema = z
+  .object({
+    callId: callIdSchema,
+    media: z.enum(["audio", "video"]),
+    outcome: z.enum(["missed", "declined", "ended"]),
+    seconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(7 * 86_400)
+      .optional(),
+  })
+  .strict();
+
 /** Validates content a client wants to send; a parse error names the bad field. */
 export const messageContentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text"), text: textSchema }),
@@ -186,6 +220,7 @@ export const messageContentSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("readReceipt") }),
   z.object({ type: z.literal("attachment"), attachment: attachmentRefSchema }),
   z.object({ type: z.literal("transactionReference"), transaction: transactionReferenceSchema }),
+  z.object({ type: z.literal("call"), call: callLogSchema }),
 ]) as z.ZodType<MessageContent, z.ZodTypeDef, unknown>;
 
 export const incomingRuleSchema = z
@@ -231,7 +266,7 @@ export interface CallSignal {
 
 export const callSignalSchema = z.object({
   kind: z.enum(["ring", "offer", "answer", "ice", "hangup", "decline", "busy"]),
-  callId: z.string().min(1).max(100),
+  callId: callIdSchema,
   media: z.enum(["audio", "video"]).optional(),
   sdp: z.string().max(32_000).optional(),
   candidate: z
