@@ -15,14 +15,8 @@ import type { Address } from "viem";
 import { z, ZodError } from "zod";
 
 import { HTTP_STATUS, MessengerError, type MessengerErrorCode, type ReportHint } from "../errors.ts";
-import {
-  addressSchema,
-  callSignalSchema,
-  incomingRuleSchema,
-  incomingRuleToJson,
-  MAX_GROUP_NAME_LENGTH,
-  messageContentSchema,
-} from "../model.ts";
+import { incomingRuleToJson, MAX_GROUP_NAME_LENGTH } from "../model.ts";
+import { addressSchema, callSignalSchema, incomingRuleSchema, messageContentSchema } from "../schemas.ts";
 import {
   CLOSE_AUTH_FAILED,
   CLOSE_AUTH_TIMEOUT,

@@ -6,7 +6,8 @@
 import { z } from "zod";
 
 import { MessengerError } from "../errors.ts";
-import { callLogSchema, callSignalSchema, type CallLog, type CallSignal } from "../model.ts";
+import type { CallLog, CallSignal } from "../model.ts";
+import { callLogSchema, callSignalSchema } from "../schemas.ts";
 import type { ContentTypeId, EncodedContent } from "./content.ts";
 
 export const ContentTypeCallSignal: ContentTypeId = {

@@ -26,7 +26,8 @@ import { getAddress, type Address, type Hash } from "viem";
 
 import { MessengerError } from "../errors.ts";
 import { CallLogCodec, CallSignalCodec, ContentTypeCallLog } from "./callContent.ts";
-import { messageContentSchema, type AttachmentRef, type Message, type MessageContent } from "../model.ts";
+import type { AttachmentRef, Message, MessageContent } from "../model.ts";
+import { messageContentSchema } from "../schemas.ts";
 
 // Structural types of @xmtp/content-type-primitives 2 (which the codecs build on); its v3 types differ.
 export interface ContentTypeId {

@@ -108,7 +108,11 @@ function withShots(name: string, body: () => Promise<void>): () => Promise<void>
       }
       throw error;
     } finally {
-      for (const page of opened) await page.context().close().catch(() => undefined);
+      for (const page of opened)
+        await page
+          .context()
+          .close()
+          .catch(() => undefined);
     }
   };
 }
