@@ -279,7 +279,7 @@ export class CallController {
         clearTimeout(this.#dropTimer);
         call.phase = "connected";
         call.connectedAt ??= Date.now();
-      } else if (state === "failed") {
+      } else if (state === "failed" || state === "closed") {
         this.#end(call, "dropped", { notify: true });
       } else if (state === "disconnected") {
         clearTimeout(this.#dropTimer);
