@@ -8,12 +8,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import { HubMessenger } from "@mesi/messaging";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { DESKTOP, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import { hubClientFor } from "../support/hub.ts";
 import { siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -117,31 +117,6 @@ function withShots(name: string, body: () => Promise<void>): () => Promise<void>
   };
 }
 
-/** The hub's URL, from `npm start`'s banner. */
-function hubUrl(): string {
-  const match = /^\s+messaging\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(stack.output());
-  assert.ok(match, "npm start printed the message hub's URL");
-  return match[1]!;
-}
-
-/** A hub client in Node for `who`, with tokens minted by the webapp from a real SIWE session. */
-async function hubClientFor(who: Person): Promise<HubMessenger> {
-  const cookie = await siweCookie(stack, who.key);
-  return new HubMessenger({
-    url: hubUrl(),
-    address: who.address,
-    getToken: async () => {
-      const response = await fetch(new URL("/api/session/token", stack.urls.webapp), {
-        method: "POST",
-        headers: { "content-type": "application/json", cookie, origin: new URL(stack.urls.webapp).origin },
-        body: JSON.stringify({ audience: "message-hub" }),
-      });
-      assert.equal(response.status, 200);
-      return ((await response.json()) as { token: string }).token;
-    },
-  });
-}
-
 describe("messenger calls", () => {
   before(async () => {
     ({ stack, browser } = await shared());
@@ -228,7 +203,7 @@ describe("messenger calls", () => {
       const caller = await person(PHONE);
       const callee = await person(DESKTOP);
       const conversationId = await openChat(caller, callee);
-      const calleeHub = await hubClientFor(callee);
+      const calleeHub = await hubClientFor(stack, callee.key, callee.address);
       await calleeHub.setConsent(caller.address, "denied");
       try {
         await caller.page.getByTestId("call-video").click();
