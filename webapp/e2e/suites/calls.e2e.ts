@@ -62,24 +62,26 @@ function callView(page: Page, phase?: string) {
   return page.locator(phase === undefined ? '[data-testid="call"]' : `[data-testid="call"][data-phase="${phase}"]`);
 }
 
-/** Frames of the peer's video decoded and painted on this page (the remote <video>'s frame callbacks). */
+/**
+ * Frames of the peer's video decoded and painted on this page (the remote <video>'s frame callbacks). The check runs
+ * as page source: tsx would wrap a named inner function in a helper the page doesn't have.
+ */
 async function framesShown(page: Page): Promise<number> {
-  return page.getByTestId("remote-video").evaluate(
-    (video: HTMLVideoElement) =>
-      new Promise<number>((resolve, reject) => {
-        let frames = 0;
-        const timer = setTimeout(() => reject(new Error(`only ${frames} frames in 10 s`)), 10_000);
-        const next = () =>
-          video.requestVideoFrameCallback((_, meta) => {
-            frames = meta.presentedFrames;
-            if (frames >= 5 && video.videoWidth > 0) {
-              clearTimeout(timer);
-              resolve(frames);
-            } else next();
-          });
-        next();
-      }),
-  );
+  await page.getByTestId("remote-video").waitFor({ state: "attached" });
+  return page.evaluate(`new Promise((resolve, reject) => {
+    const video = document.querySelector('[data-testid="remote-video"]');
+    let frames = 0;
+    const timer = setTimeout(() => reject(new Error("only " + frames + " frames in 10 s")), 10000);
+    const next = () =>
+      video.requestVideoFrameCallback((_, meta) => {
+        frames = meta.presentedFrames;
+        if (frames >= 5 && video.videoWidth > 0) {
+          clearTimeout(timer);
+          resolve(frames);
+        } else next();
+      });
+    next();
+  })`);
 }
 
 /** Whether the microphone track this page sends is enabled. */
