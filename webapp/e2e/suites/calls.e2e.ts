@@ -12,7 +12,14 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import { DESKTOP, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
+import {
+  DESKTOP,
+  openWithWallet,
+  PHONE,
+  screenshot,
+  waitFor,
+  withShots as withPageShots,
+} from "../support/fixtures.ts";
 import { hubClientFor } from "../support/hub.ts";
 import { siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
@@ -97,27 +104,8 @@ async function callLog(page: Page, outcome: string): Promise<string> {
   return (await log.innerText()).replace(/\s+/g, " ").trim();
 }
 
-function withShots(name: string, body: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    opened.length = 0;
-    try {
-      await body();
-    } catch (error) {
-      let i = 0;
-      for (const page of opened) {
-        i += 1;
-        if (!page.isClosed()) await screenshot(page, `failed-calls-${name}-${i}`).catch(() => undefined);
-      }
-      throw error;
-    } finally {
-      for (const page of opened)
-        await page
-          .context()
-          .close()
-          .catch(() => undefined);
-    }
-  };
-}
+const withShots = (name: string, body: () => Promise<void>) =>
+  withPageShots(`calls-${name}`, opened, body, { closeAfter: true });
 
 describe("messenger calls", () => {
   before(async () => {

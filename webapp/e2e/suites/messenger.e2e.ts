@@ -23,6 +23,7 @@ import {
   PHONE,
   screenshot,
   waitFor,
+  withShots as withPageShots,
 } from "../support/fixtures.ts";
 import { hubClientFor } from "../support/hub.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
@@ -71,21 +72,7 @@ async function openMessages(person: Person, path = "/messages"): Promise<void> {
 }
 
 /** Runs a test body; on failure, screenshots every page it opened (test-results/screenshots/failed-*). */
-function withShots(name: string, body: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    opened.length = 0;
-    try {
-      await body();
-    } catch (error) {
-      let i = 0;
-      for (const page of opened) {
-        i += 1;
-        if (!page.isClosed()) await screenshot(page, `failed-${name}-${i}`).catch(() => undefined);
-      }
-      throw error;
-    }
-  };
-}
+const withShots = (name: string, body: () => Promise<void>) => withPageShots(name, opened, body);
 
 function row(page: Page, conversationId: string) {
   return page.locator(`[data-testid="conversation-row"][data-conversation="${conversationId}"]`);
