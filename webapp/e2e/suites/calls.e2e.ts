@@ -12,16 +12,9 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { Address, Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
-import {
-  DESKTOP,
-  openWithWallet,
-  PHONE,
-  screenshot,
-  waitFor,
-  withShots as withPageShots,
-} from "../support/fixtures.ts";
+import { DESKTOP, PHONE, screenshot, waitFor, withShots as withPageShots } from "../support/fixtures.ts";
 import { hubClientFor } from "../support/hub.ts";
-import { siweCookie } from "../support/people.ts";
+import { signedInPage } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -41,13 +34,7 @@ const opened: Page[] = [];
 async function person(viewport: { width: number; height: number }): Promise<Person> {
   const key = generatePrivateKey();
   const address = privateKeyToAccount(key).address;
-  const { context, page } = await openWithWallet(browser, stack, key, { viewport });
-  page.on("console", (message) => {
-    if (message.type() === "error") console.log(`[console ${address.slice(0, 6)}] ${message.text()}`);
-  });
-  const cookie = await siweCookie(stack, key);
-  const [name, value] = cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: stack.urls.webapp }]);
+  const { context, page } = await signedInPage(browser, stack, key, viewport);
   opened.push(page);
   return { key, address, context, page };
 }

@@ -26,7 +26,7 @@ import {
   withShots as withPageShots,
 } from "../support/fixtures.ts";
 import { hubClientFor } from "../support/hub.ts";
-import { freshFan, siweCookie } from "../support/people.ts";
+import { freshFan, signedInPage } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -46,14 +46,8 @@ async function signedIn(
   address: Address,
   viewport: { width: number; height: number } = DESKTOP,
 ): Promise<Person> {
-  const { context, page } = await openWithWallet(browser, stack, key, { viewport });
-  page.on("console", (message) => {
-    if (message.type() === "error") console.log(`[console ${address.slice(0, 6)}] ${message.text()}`);
-  });
+  const { context, page } = await signedInPage(browser, stack, key, viewport);
   opened.push(page);
-  const cookie = await siweCookie(stack, key);
-  const [name, value] = cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: stack.urls.webapp }]);
   return { context, page, address };
 }
 
