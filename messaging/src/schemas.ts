@@ -1,16 +1,17 @@
 // The checks of what comes over the wire (zod): content a client sends, call signals, incoming rules, addresses.
 // Used by the hub, the XMTP adapter and tests; kept out of ./model.ts so the webapp's messenger pages load without
 // zod (the package is side-effect free: a bundle that uses none of these drops this module).
-import { getAddress, isAddress, isHash, type Hash } from "viem";
+import type { Hash } from "viem";
 import { z } from "zod";
 
+import { checksumAddress, isAddressLike, isTransactionHash } from "./address.ts";
 import type { CallSignal, IncomingRule, MessageContent } from "./model.ts";
 import { MAX_TEXT_LENGTH } from "./model.ts";
 
 export const addressSchema = z
   .string()
-  .refine((value) => isAddress(value, { strict: false }), "not an address")
-  .transform((value) => getAddress(value));
+  .refine((value) => isAddressLike(value, { strict: false }), "not an address")
+  .transform((value) => checksumAddress(value));
 
 const textSchema = z
   .string()
@@ -41,7 +42,7 @@ export const attachmentRefSchema = z.object({
 export const transactionReferenceSchema = z.object({
   namespace: z.literal("eip155"),
   networkId: z.number().int().positive(),
-  reference: z.string().refine((value) => isHash(value), "not a transaction hash") as z.ZodType<Hash>,
+  reference: z.string().refine((value) => isTransactionHash(value), "not a transaction hash") as z.ZodType<Hash>,
   metadata: z
     .object({
       transactionType: z.string().min(1).max(64),

@@ -13,6 +13,8 @@ import { mesiAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError, RelayerError } from "../errors.ts";
 import { gaslessSeatsId, type TicketBySigPayload } from "../outbox/operations.ts";
 import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
+import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
+import { requireNextNonce } from "./nextNonce.ts";
 import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
@@ -23,7 +25,7 @@ import {
   type GaslessDeps,
   type RelayAccepted,
 } from "./sponsoredQueue.ts";
-import { isSignedBy, requirePermitSigner } from "./typedSignature.ts";
+import { isSignedBy } from "./typedSignature.ts";
 
 export const ticketRequestSchema = z
   .object({
@@ -93,20 +95,13 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
   ]);
 
   // The authorization: nonce, then signature (EOA or ERC-1271 wallet).
-  if (auth.nonce < nonce)
-    throw new BadRequestError(
-      "nonce_used",
-      `ticket nonce ${auth.nonce} of ${auth.fan} is already used (next is ${nonce})`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  if (auth.nonce > nonce)
-    throw new BadRequestError(
-      "nonce_not_next",
-      `ticket nonce ${auth.nonce} is ahead: MesiTickets expects ${nonce}`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
+  requireNextNonce({
+    signer: auth.fan,
+    signed: auth.nonce,
+    next: nonce,
+    label: "ticket nonce",
+    contract: "MesiTickets",
+  });
   const signed = await isSignedBy(clients, {
     typedData: {
       domain: { name: "MesiTickets", version: "1", chainId: chain.id, verifyingContract: addresses.tickets },
@@ -167,24 +162,15 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
       `${auth.fan} holds ${balance} $MESI base units, less than the ${total} the tickets cost`,
     );
   }
-  if (permit === undefined) {
-    if (allowance < total) {
-      throw new BadRequestError(
-        "insufficient_allowance",
-        `the vault may spend ${allowance} of ${auth.fan}'s $MESI, less than ${total}; sign a permit with the purchase`,
-      );
-    }
-  } else {
-    if (permit.deadline < now)
-      throw new BadRequestError("permit_expired", `the permit's deadline ${permit.deadline} has passed`);
-    if (permit.value < total && allowance < total) {
-      throw new BadRequestError(
-        "permit_too_small",
-        `the permit allows ${permit.value}, less than the ${total} the tickets cost`,
-      );
-    }
-    await requirePermitSigner(clients, auth.fan, permit);
-  }
+  await requireAllowanceOrPermit(clients, {
+    fan: auth.fan,
+    amount: total,
+    allowance,
+    permit,
+    now,
+    payment: "purchase",
+    amountDescription: `the ${total} the tickets cost`,
+  });
 
   const permitArgs = permit ?? NO_PERMIT;
   const estimate = await simulateSponsored(clients, {

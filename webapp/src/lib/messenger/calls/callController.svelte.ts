@@ -3,8 +3,8 @@
 // accepting answers the offer. Signals of one call are sent one after another (the hub relays each before the
 // next), so a candidate never overtakes its offer. The caller leaves the call's trace in the chat when it is over:
 // missed, declined, or ended with its length.
-import type { CallLog, CallSignal, Messenger, MessengerEvent } from "@mesi/messaging";
-import { isAddressEqual, type Address } from "viem";
+import { sameAddress, type CallLog, type CallSignal, type Messenger, type MessengerEvent } from "@mesi/messaging";
+import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
 
@@ -160,9 +160,9 @@ export class CallController {
   // ── signals ──────────────────────────────────────────────────────────────────────────────────────
 
   async #onSignal({ conversationId, from, signal }: SignalEvent): Promise<void> {
-    if (isAddressEqual(from, this.#options.messenger.me)) return;
+    if (sameAddress(from, this.#options.messenger.me)) return;
     const call = this.call;
-    const mine = call !== null && call.id === signal.callId && isAddressEqual(call.peer, from);
+    const mine = call !== null && call.id === signal.callId && sameAddress(call.peer, from);
     if (!mine) {
       if (signal.kind !== "ring" && signal.kind !== "offer") return;
       if (this.busy) {
