@@ -159,3 +159,36 @@ export async function moveChainClock(stack: Stack, seconds: number): Promise<voi
   await publicClient.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
   await publicClient.request({ method: "evm_mine" as never, params: [] as never });
 }
+
+/**
+ * A test body that screenshots every page in `opened` when it fails (test-results/screenshots/failed-<name>-<n>);
+ * `opened` is emptied first, the body pushes the pages it opens. `closeAfter` closes their contexts afterwards.
+ */
+export function withShots(
+  name: string,
+  opened: Page[],
+  body: () => Promise<void>,
+  options: { closeAfter?: boolean } = {},
+): () => Promise<void> {
+  return async () => {
+    opened.length = 0;
+    try {
+      await body();
+    } catch (error) {
+      let i = 0;
+      for (const page of opened) {
+        i += 1;
+        if (!page.isClosed()) await screenshot(page, `failed-${name}-${i}`).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      if (options.closeAfter === true) {
+        for (const page of opened)
+          await page
+            .context()
+            .close()
+            .catch(() => undefined);
+      }
+    }
+  };
+}

@@ -17,6 +17,8 @@ import { applyMessage, conversationTitle, previewOf, upsertConversation, type Pe
 import { mergeMessages } from "./timeline";
 
 const PAGE_SIZE = 50;
+
+type SignalEvent = Extract<MessengerEvent, { type: "signal" }>;
 const TYPING_SHOWN_MS = 6_000;
 const TYPING_RESEND_MS = 3_000;
 
@@ -39,6 +41,10 @@ export class ChatState {
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #lastTypingSent = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
+  /** A call rings (the calls module loads on demand; its signals wait in #signals until it listens). */
+  onRing: (() => void) | undefined;
+  #signals: SignalEvent[] = [];
+  #signalListener: ((event: SignalEvent) => void) | undefined;
   /** Called for someone else's new message while the tab is hidden (browser notifications). */
   onIncoming: ((message: Message, title: string, body: string) => void) | undefined;
 
@@ -132,6 +138,13 @@ export class ChatState {
     void this.messenger.setTyping(id, true).catch(() => undefined);
   }
 
+  /** Call signals from now on, after the ones that came before anyone listened. */
+  listenSignals(listener: (event: SignalEvent) => void): () => void {
+    this.#signalListener = listener;
+    for (const event of this.#signals.splice(0)) listener(event);
+    return () => (this.#signalListener = undefined);
+  }
+
   close(): void {
     this.#unsubscribe?.();
     for (const timer of this.#typingTimers.values()) clearTimeout(timer);
@@ -183,6 +196,9 @@ export class ChatState {
         this.#setTyping(event.conversationId, event.from, event.typing);
         return;
       case "signal":
+        if (this.#signalListener !== undefined) this.#signalListener(event);
+        else if (this.#signals.push(event) > 100) this.#signals.shift();
+        if (event.signal.kind === "ring" || event.signal.kind === "offer") this.onRing?.();
         return;
       case "message": {
         const message = event.message;

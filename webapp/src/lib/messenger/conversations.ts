@@ -63,6 +63,9 @@ export function previewOf(message: Message | undefined, me: Address): string {
     case "readReceipt":
       text = "";
       break;
+    case "call":
+      text = m.messengerCalls.log[content.call.outcome](content.call.media === "video");
+      break;
   }
   return sameAddress(message.sender, me) ? `${m.messenger.you}: ${text}` : text;
 }

@@ -40,7 +40,7 @@ export function mergeMessages(existing: readonly Message[], incoming: readonly M
   return [...byId.values()].sort((a, b) => compareCursors(a.cursor, b.cursor));
 }
 
-const shown = new Set(["text", "reply", "attachment", "transactionReference"]);
+const shown = new Set(["text", "reply", "attachment", "transactionReference", "call"]);
 
 /** The bubbles of a conversation, oldest first. */
 export function buildTimeline(messages: readonly Message[], me: Address): TimelineEntry[] {
