@@ -22,17 +22,10 @@ import { privateKeyToAccount } from "viem/accounts";
 
 import { abis } from "@mesi/deployments";
 
-import { buildEvent, deliverEvent } from "../src/stripe/simulator.ts";
 import { startAnvil, type AnvilNode } from "../test/support/anvil.ts";
 import { deployFixture, type MesiFixture } from "../test/support/mesi.ts";
 import { startPostgres } from "../test/support/postgres.ts";
-import {
-  WEBHOOK_SECRET,
-  relayerConfigInput,
-  spawnRelayer,
-  tempDir,
-  type RelayerProcess,
-} from "../test/support/relayer.ts";
+import { payQuote, relayerConfigInput, spawnRelayer, tempDir, type RelayerProcess } from "../test/support/relayer.ts";
 
 const ACK_RATE = 200; // requests per second
 const ACK_SECONDS = 10;
@@ -106,21 +99,8 @@ async function makeQuotes(url: string, creators: readonly Hex[], count: number, 
   return quotes;
 }
 
-function pay(url: string, quote: Quote, eventId: string) {
-  return deliverEvent(
-    `${url}/webhooks/stripe`,
-    buildEvent(
-      {
-        paymentIntentId: quote.paymentIntentId,
-        quoteId: quote.quoteId,
-        amountMinor: quote.amountMinor,
-        currency: quote.currency,
-      },
-      "succeeded",
-      { eventId },
-    ),
-    WEBHOOK_SECRET,
-  );
+async function pay(url: string, quote: Quote, eventId: string) {
+  return (await payQuote(url, quote, "succeeded", { eventId })).response;
 }
 
 /** Delivers every payment, 32 at a time, round-robin over `urls`, as fast as they are acknowledged. */
