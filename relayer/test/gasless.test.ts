@@ -228,7 +228,7 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
     // The relayer's hot wallet sent it and paid the gas; the fan's native balance is still zero.
     const receipt = await mesi.publicClient.getTransactionReceipt({ hash: done.txHash });
     expect(receipt.status).toBe("success");
-    expect(receipt.from).toBe(relayer.chain.account.address.toLowerCase());
+    expect(receipt.from).toBe(relayer.chain.signer.address.toLowerCase());
     expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
     // Exactly 250 $MESI left the fan, and the creator was credited 250 minus the platform fee, as the event says.
     expect(tokensBefore - (await mesiBalance())).toBe(parseEther("250"));
