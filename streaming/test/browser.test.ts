@@ -13,6 +13,7 @@ import { close, listen } from "../src/http.ts";
 import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
 import { CHROMIUM_ARGS, CLIENT, ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
+import { openSse, type SseClient } from "./helpers/sse.ts";
 
 let platform: Platform;
 let browser: Browser;
@@ -126,9 +127,15 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
 
   let holderPage: Page;
   let nonHolderPage: Page;
+  let viewerCounts: SseClient;
+  const countIs = (n: number) => (e: { event: string; data: Record<string, unknown> }) =>
+    e.event === "viewers" && e.data.viewers === n;
 
   it("a ticket holder and a fan play over WebRTC and decode frames", async () => {
     const playUrl = `${platform.streaming.url}/webrtc/${stream()}`;
+    // The page's "N watching" follows the media server's count as it changes, not on a timer.
+    viewerCounts = await openSse(`${platform.streaming.url}/streams/${stream()}/viewers`);
+    await viewerCounts.next(countIs(0), 2000);
     const events = (role: "fan1" | "fan2") =>
       `${platform.streaming.gateUrl}/streams/${stream()}/events?accessKey=${encodeURIComponent(key(role, stream()))}`;
     holderPage = await newPage();
@@ -156,6 +163,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
       );
     }
     assert.equal((await stats())[0]!.viewers, 2);
+    await viewerCounts.next(countIs(1), 2000);
+    await viewerCounts.next(countIs(2), 2000);
 
     // Time to first frame over more joins (fresh page, HEAD + POST + ICE + DTLS + keyframe), then leave.
     const joins: number[] = [];
@@ -226,6 +235,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     assert.equal(removed!.reason, "ticket_only");
     await waitFor("server dropped the viewer", stats, (s) => s[0]!.viewers === 1, 5000);
     measured.removalServerMs = Date.now() - start;
+    const counted = viewerCounts.events.filter((e) => e.event === "viewers").map((e) => e.data.viewers);
+    assert.equal(counted.at(-1), 1, `viewer counts pushed: ${counted}`);
     assert.ok((measured.removalServerMs as number) <= 5000);
     const before = await holderPage.evaluate(() =>
       (window as never as { framesDecoded(): Promise<number> }).framesDecoded(),
@@ -243,6 +254,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     const start = Date.now();
     await waitFor("broadcast ended", stats, (s) => s.length === 0, 8000);
     measured.broadcasterGoneMs = Date.now() - start;
+    assert.deepEqual(viewerCounts.events.at(-1)?.data, { viewers: 0, since: null });
+    viewerCounts.close();
     const response = await fetch(`${platform.streaming.url}/webrtc/${stream()}`, {
       method: "POST",
       headers: { "content-type": "application/sdp", "livepeer-access-key": key("fan1", stream()) },

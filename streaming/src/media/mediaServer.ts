@@ -14,6 +14,8 @@
 //   DELETE /webrtc/sessions/<id>      leave (optional: Livepeer's clients never send it)
 //   POST /ingest/<streamId>           {accessKey} of the creator → {streamKey, whipUrl}
 //   GET  /stats                       streams broadcasting, since when, viewer counts
+//   GET  /streams/<id>/viewers        server-sent events: `viewers` {viewers, since} now and whenever a viewer joins
+//                                     or leaves or the broadcast starts or ends (the page's "N watching")
 // The playback id of Mesi stream N is "N"; its stream key is "N-<hmac>" (derived from the secret). A broadcaster
 // silent for `goneAfterMs` is dropped with its viewers; a viewer the gate stops admitting is dropped at once.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
@@ -106,6 +108,8 @@ export class MediaServer implements VideoService {
   readonly #options: MediaServerOptions;
   readonly #broadcasts = new Map<string, Broadcast>();
   readonly #sessions = new Map<string, ViewerSession>();
+  /** Listeners of a stream's viewer count, by stream id. */
+  readonly #countListeners = new Map<string, Set<() => void>>();
   readonly #sweeper: NodeJS.Timeout;
   baseUrl = "";
 
@@ -179,6 +183,8 @@ export class MediaServer implements VideoService {
     if (request.method === "OPTIONS") return void response.writeHead(204).end();
     if (request.method === "GET" && url.pathname === "/stats")
       return sendJson(response, 200, { streams: this.stats() });
+    const counts = /^\/streams\/([1-9]\d{0,76})\/viewers$/.exec(url.pathname);
+    if (counts !== null && request.method === "GET") return this.#streamViewerCount(response, counts[1]!);
     const ingest = /^\/ingest\/([^/]+)$/.exec(url.pathname);
     if (ingest !== null && request.method === "POST")
       return this.#ingest(request, response, AccessGate.streamIdOf(ingest[1]));
@@ -320,6 +326,7 @@ export class MediaServer implements VideoService {
     await pc.setRemoteDescription({ type: "offer", sdp: offer });
     const sdp = await this.#answer(pc);
     this.#broadcasts.set(streamId.toString(), broadcast);
+    this.#countChanged(streamId);
     pc.connectionStateChange.subscribe((state) => {
       if (state === "failed" || state === "closed") void this.#endBroadcast(broadcast, `connection ${state}`);
     });
@@ -371,6 +378,7 @@ export class MediaServer implements VideoService {
     }).stop;
     this.#sessions.set(session.id, session);
     broadcast.viewers.add(session);
+    this.#countChanged(streamId);
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected") void this.#requestKeyframe(broadcast);
       if (state === "failed" || state === "closed" || state === "disconnected") {
@@ -425,7 +433,10 @@ export class MediaServer implements VideoService {
     const transcoder = await broadcast?.hls;
     if (broadcast === undefined || transcoder === undefined || transcoder === null)
       return sendText(response, 404, OFFLINE_TEXT);
-    broadcast.hlsViewers.set(answer.viewer?.toLowerCase() ?? viewerTag, Date.now());
+    const hlsViewer = answer.viewer?.toLowerCase() ?? viewerTag;
+    const joined = !broadcast.hlsViewers.has(hlsViewer);
+    broadcast.hlsViewers.set(hlsViewer, Date.now());
+    if (joined) this.#countChanged(streamId);
     if (file !== "index.m3u8") {
       const segment = await transcoder.segment(file);
       if (segment === null) return sendText(response, 404, "no such segment");
@@ -450,6 +461,37 @@ export class MediaServer implements VideoService {
     response.end(body);
   }
 
+  #streamViewerCount(response: ServerResponse, streamId: string): void {
+    response.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    let last = "";
+    const send = () => {
+      const broadcast = this.#broadcasts.get(streamId);
+      const data = JSON.stringify({
+        viewers: this.viewerCount(BigInt(streamId)),
+        since: broadcast?.startedAt ?? null,
+      });
+      if (data !== last) response.write(`event: viewers\ndata: ${(last = data)}\n\n`);
+    };
+    const listeners = this.#countListeners.get(streamId) ?? new Set();
+    this.#countListeners.set(streamId, listeners);
+    listeners.add(send);
+    send();
+    const keepAlive = setInterval(() => response.write(": keep-alive\n\n"), 15_000);
+    response.on("close", () => {
+      clearInterval(keepAlive);
+      listeners.delete(send);
+      if (listeners.size === 0) this.#countListeners.delete(streamId);
+    });
+  }
+
+  #countChanged(streamId: bigint): void {
+    for (const send of this.#countListeners.get(streamId.toString()) ?? []) send();
+  }
+
   /** Asks the broadcaster for a keyframe so a new viewer's picture starts at once (a few times: RTCP is lossy). */
   async #requestKeyframe(broadcast: Broadcast, delays: readonly number[] = [0, 300, 1000]): Promise<void> {
     for (const delay of delays) {
@@ -464,6 +506,7 @@ export class MediaServer implements VideoService {
     if (!this.#sessions.delete(session.id)) return;
     session.stopWatching();
     this.#broadcasts.get(session.streamId.toString())?.viewers.delete(session);
+    this.#countChanged(session.streamId);
     this.#options.logger.info({ streamId: session.streamId.toString(), viewer: session.viewer, why }, "viewer dropped");
     await session.pc.close().catch(() => {});
   }
@@ -471,6 +514,7 @@ export class MediaServer implements VideoService {
   async #endBroadcast(broadcast: Broadcast, why: string): Promise<void> {
     if (this.#broadcasts.get(broadcast.streamId.toString()) !== broadcast) return;
     this.#broadcasts.delete(broadcast.streamId.toString());
+    this.#countChanged(broadcast.streamId);
     broadcast.ended = true;
     this.#options.logger.info({ streamId: broadcast.streamId.toString(), why }, "broadcast ended");
     clearInterval(broadcast.keyframeTimer);
@@ -488,7 +532,11 @@ export class MediaServer implements VideoService {
     // An HLS viewer is gone once it stops reloading the playlist (every segment) and fetching segments.
     for (const broadcast of this.#broadcasts.values()) {
       const segmentMs = (broadcast.hlsOut?.segmentSeconds ?? 2) * 1000;
-      for (const [who, at] of broadcast.hlsViewers) if (now - at > 3 * segmentMs) broadcast.hlsViewers.delete(who);
+      for (const [who, at] of broadcast.hlsViewers) {
+        if (now - at <= 3 * segmentMs) continue;
+        broadcast.hlsViewers.delete(who);
+        this.#countChanged(broadcast.streamId);
+      }
     }
     // Players never say goodbye (no DELETE): a viewer whose browser stopped reporting is gone.
     for (const session of this.#sessions.values()) {
