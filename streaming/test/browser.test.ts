@@ -14,6 +14,7 @@ import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
 import { CHROMIUM_ARGS, CLIENT, ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
 import { openSse, type SseClient } from "./helpers/sse.ts";
+import { waitFor } from "./helpers/waitFor.ts";
 
 let platform: Platform;
 let browser: Browser;
@@ -30,21 +31,6 @@ async function newPage(): Promise<Page> {
 
 const key = (role: "fan1" | "fan2" | "creatorAlice", streamId: bigint) =>
   mintAccessKey({ address: addressOf(platform, role), streamId, secret: SECRET });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > timeoutMs) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const stats = async () =>
   (

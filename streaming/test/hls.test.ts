@@ -21,6 +21,7 @@ import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
 import { bundledFfmpegPath } from "../src/media/hlsTranscoder.ts";
 import { CHROMIUM_ARGS, CLIENT, ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
+import { waitFor } from "./helpers/waitFor.ts";
 
 const HLS_JS = readFileSync(createRequire(import.meta.url).resolve("hls.js/dist/hls.min.js"), "utf8");
 
@@ -46,16 +47,6 @@ let platform: Platform;
 let browser: Browser;
 let pageServer: Server;
 let pageUrl: string;
-
-async function waitFor<T>(what: string, probe: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > ms) assert.fail(`${what}: still ${JSON.stringify(value)} after ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 180_000 }, () => {
   const stream = () => platform.demo.ticketedStreamId;

@@ -51,8 +51,8 @@ async function negotiate(pc, url, headers) {
   await pc.setRemoteDescription({ type: "answer", sdp: text });
   return { status: response.status };
 }
-window.publish = async (whipUrl) => {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
+window.publish = async (whipUrl, width = 640, height = 360) => {
+  const media = await navigator.mediaDevices.getUserMedia({ video: { width, height }, audio: true });
   const pc = new RTCPeerConnection({ iceServers: [] });
   for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
   window.publisher = pc;
