@@ -190,7 +190,10 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
     measured.viewerCountUpdateMs = Date.now() - joined;
 
     // The controls are a bar along the bottom of the picture (Twitch's), shown on hover.
-    for (const page of [holderPage, otherPage]) {
+    for (const [page, shot] of [
+      [holderPage, "watch-controls-desktop"],
+      [otherPage, "watch-controls-phone"],
+    ] as const) {
       await page.getByTestId("player-video").hover();
       const bar = page.getByTestId("player-controls");
       await bar.waitFor({ timeout: 5_000 });
@@ -198,9 +201,8 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
       const box = (await bar.boundingBox())!;
       assert.ok(Math.abs(box.y + box.height - (video.y + video.height)) <= 2, `bar ends at the picture's bottom edge`);
       assert.ok(box.height < video.height / 3, `bar is a strip (${box.height} of ${video.height} px)`);
+      await screenshot(page, shot);
     }
-    await screenshot(holderPage, "watch-controls-desktop");
-    await screenshot(otherPage, "watch-controls-phone");
 
     // A tip on the stream (channel STREAM, the stream id as reference) shows on screen within a second or two.
     const tipSent = Date.now();
