@@ -21,8 +21,8 @@ import { IStableConverter } from "./interfaces/IStableConverter.sol";
 /// @notice ERC-1155 stream tickets sold for $MESI through the vault (which enforces creators' blocks and the pause).
 /// @dev A sale is two storage slots: the first holds everything a purchase updates (price, supply, sold, end,
 /// flags), the second the creator, cached at configuration so that a purchase never calls the registry. A purchase
-/// writes one sale slot, makes one vault call and mints. Gasless purchases ({buyBySig}) are EIP-712 signed by the fan
-/// (domain "MesiTickets"/"1") with sequential nonces, as the vault's signed tips are.
+/// writes one sale slot, makes one vault call and mints. Gasless purchases ({buyBySig}, {buyWithStablecoinBySig}) are
+/// EIP-712 signed by the fan (domain "MesiTickets"/"1") with sequential nonces, as the vault's signed tips are.
 contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdminRules, EIP712, Nonces {
     using SafeCast for uint256;
 
@@ -47,6 +47,10 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     /// @notice EIP-712 typehash of {IMesiTickets.BuyAuthorization}.
     bytes32 public constant BUY_AUTHORIZATION_TYPEHASH = keccak256(
         "BuyAuthorization(address fan,uint256 streamId,uint32 quantity,uint256 maxTotalPrice,uint256 nonce,uint256 deadline)"
+    );
+    /// @notice EIP-712 typehash of {IMesiTickets.StablecoinBuyAuthorization}.
+    bytes32 public constant STABLECOIN_BUY_AUTHORIZATION_TYPEHASH = keccak256(
+        "StablecoinBuyAuthorization(address fan,uint256 streamId,uint32 quantity,address stablecoin,uint256 maxStableIn,uint256 nonce,uint256 deadline)"
     );
     // solhint-enable gas-small-strings
 
@@ -121,7 +125,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         uint256 maxTotalPrice,
         IMesiVault.Permit calldata permit
     ) external {
-        _tryPermit(msg.sender, permit);
+        _tryPermit(_mesi, msg.sender, permit);
         _buyWithMesi(msg.sender, streamId, quantity, maxTotalPrice);
     }
 
@@ -137,7 +141,7 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
             revert Tickets_InvalidSignature(auth.fan);
         }
         _useCheckedNonce(auth.fan, auth.nonce);
-        if (permit.value != 0) _tryPermit(auth.fan, permit);
+        if (permit.value != 0) _tryPermit(_mesi, auth.fan, permit);
         _buyWithMesi(auth.fan, auth.streamId, auth.quantity, auth.maxTotalPrice);
     }
 
@@ -146,19 +150,35 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
     /// the float; the event reports the $MESI actually credited. `Tickets_PriceTooHigh` carries stablecoin units here.
     function buyWithStablecoin(uint256 streamId, uint32 quantity, address stablecoin, uint256 maxStableIn) external {
         // Checks, effects
-        Reservation memory r = _reserve(streamId, quantity);
-        uint256 stableIn = IStableConverter(vault.converter()).quoteStableIn(stablecoin, r.total);
-        if (stableIn > maxStableIn) revert Tickets_PriceTooHigh(streamId, stableIn, maxStableIn);
+        (Reservation memory r, uint256 stableIn) = _reserveInStablecoin(streamId, quantity, stablecoin, maxStableIn);
         // Interactions
-        (uint256 mesiAmount, uint256 fee) = vault.collectStablecoinAndCredit(
-            msg.sender,
-            stablecoin,
-            stableIn,
-            r.total,
-            r.creator
+        _collectStablecoinAndDeliver(msg.sender, streamId, quantity, stablecoin, stableIn, r);
+    }
+
+    /// @inheritdoc IMesiTickets
+    function buyWithStablecoinBySig(
+        StablecoinBuyAuthorization calldata auth,
+        bytes calldata signature,
+        IMesiVault.Permit calldata permit
+    ) external {
+        // Checks: the signature before the nonce, so that a bad signature never burns one.
+        if (block.timestamp > auth.deadline) revert Tickets_SignatureExpired(auth.deadline, block.timestamp);
+        if (
+            !SignatureChecker.isValidSignatureNowCalldata(auth.fan, stablecoinBuyAuthorizationDigest(auth), signature)
+        ) {
+            revert Tickets_InvalidSignature(auth.fan);
+        }
+        // Effects: the nonce, then the reservation (the quote is a view of the converter).
+        _useCheckedNonce(auth.fan, auth.nonce);
+        (Reservation memory r, uint256 stableIn) = _reserveInStablecoin(
+            auth.streamId,
+            auth.quantity,
+            auth.stablecoin,
+            auth.maxStableIn
         );
-        r.total = mesiAmount;
-        _deliver(streamId, msg.sender, quantity, r, fee, MesiTypes.PaymentSource.Stablecoin, bytes32(0));
+        // Interactions: the fan's permit of the stablecoin for the vault, the vault's pull, the mint.
+        if (permit.value != 0) _tryPermit(IERC20Permit(auth.stablecoin), auth.fan, permit);
+        _collectStablecoinAndDeliver(auth.fan, auth.streamId, auth.quantity, auth.stablecoin, stableIn, r);
     }
 
     /// @inheritdoc IMesiTickets
@@ -249,6 +269,25 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
             );
     }
 
+    /// @inheritdoc IMesiTickets
+    function stablecoinBuyAuthorizationDigest(StablecoinBuyAuthorization calldata auth) public view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        STABLECOIN_BUY_AUTHORIZATION_TYPEHASH,
+                        auth.fan,
+                        auth.streamId,
+                        auth.quantity,
+                        auth.stablecoin,
+                        auth.maxStableIn,
+                        auth.nonce,
+                        auth.deadline
+                    )
+                )
+            );
+    }
+
     /// @inheritdoc ERC1155
     function supportsInterface(
         bytes4 interfaceId
@@ -278,6 +317,39 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         // Interactions: the vault pulls the $MESI (blocks and pause are enforced there).
         uint256 fee = vault.collectAndCredit(fan, r.creator, r.total);
         _deliver(streamId, fan, quantity, r, fee, MesiTypes.PaymentSource.Mesi, bytes32(0));
+    }
+
+    /// @dev Reserves as {_reserve} and quotes the price in `stablecoin`, which must not exceed `maxStableIn`.
+    function _reserveInStablecoin(
+        uint256 streamId,
+        uint32 quantity,
+        address stablecoin,
+        uint256 maxStableIn
+    ) private returns (Reservation memory r, uint256 stableIn) {
+        r = _reserve(streamId, quantity);
+        stableIn = IStableConverter(vault.converter()).quoteStableIn(stablecoin, r.total);
+        if (stableIn > maxStableIn) revert Tickets_PriceTooHigh(streamId, stableIn, maxStableIn);
+    }
+
+    /// @dev The vault pulls `stableIn` of `stablecoin` from `fan` and credits its conversion (at least the reserved
+    /// price); the tickets go to the fan. The event reports the $MESI actually credited.
+    function _collectStablecoinAndDeliver(
+        address fan,
+        uint256 streamId,
+        uint32 quantity,
+        address stablecoin,
+        uint256 stableIn,
+        Reservation memory r
+    ) private {
+        (uint256 mesiAmount, uint256 fee) = vault.collectStablecoinAndCredit(
+            fan,
+            stablecoin,
+            stableIn,
+            r.total,
+            r.creator
+        );
+        r.total = mesiAmount;
+        _deliver(streamId, fan, quantity, r, fee, MesiTypes.PaymentSource.Stablecoin, bytes32(0));
     }
 
     /// @dev Checks that `quantity` tickets of an open sale are available and counts them as sold.
@@ -326,11 +398,11 @@ contract MesiTickets is IMesiTickets, ERC1155Burnable, AccessControlDefaultAdmin
         if (creator != msg.sender) revert Tickets_NotStreamCreator(streamId, msg.sender);
     }
 
-    /// @dev Applies `owner`'s EIP-2612 permit for the vault. A front-run permit reverts here but has already set the
-    /// allowance, so a failure is ignored: the vault's pull reverts anyway if the allowance is missing.
-    function _tryPermit(address owner, IMesiVault.Permit calldata permit) private {
+    /// @dev Applies `owner`'s EIP-2612 permit of `token` for the vault. A front-run permit reverts here but has already
+    /// set the allowance, so a failure is ignored: the vault's pull reverts anyway if the allowance is missing.
+    function _tryPermit(IERC20Permit token, address owner, IMesiVault.Permit calldata permit) private {
         // solhint-disable-next-line no-empty-blocks
-        try _mesi.permit(owner, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
+        try token.permit(owner, address(vault), permit.value, permit.deadline, permit.v, permit.r, permit.s) {
             // Allowance set.
             // solhint-disable-next-line no-empty-blocks
         } catch {

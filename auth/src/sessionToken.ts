@@ -8,6 +8,7 @@ import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { getAddress, isAddress, type Address } from "viem";
 
 const VERSION = "v1";
+const ADDRESS_FORM = /^0x[0-9a-fA-F]{40}$/;
 
 /** What a token says: this wallet signed in, for this service, until `expiresAt`. */
 export interface SessionClaims {
@@ -107,7 +108,7 @@ export function verifySessionToken(parameters: VerifySessionTokenParameters): Se
   }
   if (
     typeof claims.address !== "string" ||
-    !isAddress(claims.address) ||
+    !ADDRESS_FORM.test(claims.address) ||
     typeof claims.audience !== "string" ||
     !Number.isInteger(claims.issuedAt) ||
     !Number.isInteger(claims.expiresAt) ||
@@ -124,5 +125,8 @@ export function verifySessionToken(parameters: VerifySessionTokenParameters): Se
   }
   if (now >= claims.expiresAt) throw new SessionTokenError("expired", "session token has expired");
   if (claims.issuedAt > now + 30) throw new SessionTokenError("not_yet_valid", "session token is issued in the future");
-  return { ...claims, address: getAddress(claims.address) };
+  // The MAC proves the payload is what signSessionToken wrote, and it writes the checksummed form: checksumming
+  // again per request cost two keccak hashes whenever viem's 8,192-entry address caches miss (a gate serving
+  // 10,000 fans missed on every request: ~4x the verify time).
+  return claims;
 }

@@ -8,7 +8,8 @@ import { IMesiVault } from "./IMesiVault.sol";
 /// @title IMesiTickets
 /// @notice ERC-1155 tickets: token id = the registry's stream id. The stream's creator sets the price (in $MESI),
 /// the supply and whether tickets may be transferred; fans buy with $MESI, a permit, a stablecoin, through the
-/// relayer (card), or gasless by signing a {BuyAuthorization} that the relayer submits. Sales never exceed supply.
+/// relayer (card), or gasless by signing a {BuyAuthorization} ($MESI) or a {StablecoinBuyAuthorization} that the relayer
+/// submits. Sales never exceed supply.
 /// The creator can switch the stream to ticket-only at any time: while on, only ticket holders may watch, whatever
 /// the stream's other rules say.
 ///
@@ -37,6 +38,20 @@ interface IMesiTickets is ICreditModule {
         uint256 streamId;
         uint32 quantity;
         uint256 maxTotalPrice;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice What a fan signs (EIP-712, domain "MesiTickets"/"1") so that anyone — normally the relayer, which pays
+    /// the gas — can submit their stablecoin ticket purchase ({buyWithStablecoinBySig}). `maxStableIn` bounds the
+    /// stablecoin paid (the converter's quote of price × quantity at submission), so a price or rate that moved after
+    /// signing cannot charge the fan more; `nonce` is the fan's next {nonces} value (shared with {BuyAuthorization}).
+    struct StablecoinBuyAuthorization {
+        address fan;
+        uint256 streamId;
+        uint32 quantity;
+        address stablecoin;
+        uint256 maxStableIn;
         uint256 nonce;
         uint256 deadline;
     }
@@ -132,6 +147,24 @@ interface IMesiTickets is ICreditModule {
     ) external;
     /// @notice Buys paying `stablecoin` (allowance for the vault); pays at most `maxStableIn`.
     function buyWithStablecoin(uint256 streamId, uint32 quantity, address stablecoin, uint256 maxStableIn) external;
+    /// @notice Gasless stablecoin purchase: anyone (normally the relayer) submits a fan's signed
+    /// {StablecoinBuyAuthorization}; the fan pays the stablecoin and receives the tickets, the submitter pays only the
+    /// gas. The token authorization is an optional EIP-2612 permit of `auth.stablecoin` for the vault (`permit.value`
+    /// 0 = none; USDC implements EIP-2612), applied after the sale is reserved; a permit that fails (e.g. front-run)
+    /// is ignored, and the vault's pull reverts if the allowance is then missing. The vault pulls exactly the quote,
+    /// so a permit for `maxStableIn` may leave the difference as allowance.
+    /// Requirements: block.timestamp <= deadline ({Tickets_SignatureExpired}); signature by `auth.fan`, an EOA or an
+    /// ERC-1271 wallet ({Tickets_InvalidSignature}); `auth.nonce` == nonces(fan) (`InvalidAccountNonce`); then as
+    /// {buyWithStablecoin} with the fan as buyer: sale open ({Tickets_NoSale}, {Tickets_SaleClosed},
+    /// {Tickets_SaleEnded}); quantity > 0 and <= remaining ({Tickets_QuantityZero}, {Tickets_SoldOut}); the quote
+    /// <= maxStableIn ({Tickets_PriceTooHigh}, in stablecoin units); stablecoin listed; fan not blocked; vault not
+    /// paused; the fan's stablecoin balance and allowance for the vault cover the quote.
+    /// Emits {TicketsPurchased} (buyer = fan, source `Stablecoin`, no paymentRef, the $MESI credited).
+    function buyWithStablecoinBySig(
+        StablecoinBuyAuthorization calldata auth,
+        bytes calldata signature,
+        IMesiVault.Permit calldata permit
+    ) external;
     /// @notice The relayer buys for `fan` from the float (card or off-chain stablecoin payment `paymentRef`). A card
     /// (Fiat) purchase is remembered until its credit clears, so that a reversal takes the tickets back.
     /// Requirements: RELAYER_ROLE; as {buy}; paymentRef unused. Emits {TicketsPurchased}.
@@ -155,4 +188,6 @@ interface IMesiTickets is ICreditModule {
     function nonces(address fan) external view returns (uint256);
     /// @notice EIP-712 digest of a {BuyAuthorization} (domain "MesiTickets"/"1"): what the fan signs.
     function buyAuthorizationDigest(BuyAuthorization calldata auth) external view returns (bytes32);
+    /// @notice EIP-712 digest of a {StablecoinBuyAuthorization} (domain "MesiTickets"/"1"): what the fan signs.
+    function stablecoinBuyAuthorizationDigest(StablecoinBuyAuthorization calldata auth) external view returns (bytes32);
 }

@@ -21,6 +21,7 @@ export {
   quoteRequestDomain,
   quoteRequestTypes,
   receiveWithAuthorizationTypes,
+  stablecoinBuyAuthorizationTypes,
   tipAuthorizationTypes,
 } from "./typed-data.ts";
 

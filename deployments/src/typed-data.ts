@@ -38,6 +38,20 @@ export const buyAuthorizationTypes = {
   ],
 } as const;
 
+/** A fan's gasless stablecoin ticket purchase (MesiTickets.buyWithStablecoinBySig), signed beside an EIP-2612 permit
+ * of the stablecoin for the vault. Shares the fan's ticket nonce with BuyAuthorization. */
+export const stablecoinBuyAuthorizationTypes = {
+  StablecoinBuyAuthorization: [
+    { name: "fan", type: "address" },
+    { name: "streamId", type: "uint256" },
+    { name: "quantity", type: "uint32" },
+    { name: "stablecoin", type: "address" },
+    { name: "maxStableIn", type: "uint256" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
 /** EIP-3009 `receiveWithAuthorization`: only the payee (the vault) can submit it. */
 export const receiveWithAuthorizationTypes = {
   ReceiveWithAuthorization: [

@@ -1,7 +1,8 @@
-// The message model every transport converts to and from. Browser-safe: no node imports.
+// The message model every transport converts to and from. Browser-safe: no node imports, and no zod: the checks
+// of what comes over the wire live in ./schemas.ts, which the hub and the XMTP adapter use and the webapp's first
+// load does without.
 // Amounts in a transaction reference's metadata are decimal strings of base units (bigint on the wire as text).
-import { getAddress, isAddress, isHash, type Address, type Hash } from "viem";
-import { z } from "zod";
+import type { Address, Hash } from "viem";
 
 /** Largest group, as on XMTP. */
 export const MAX_GROUP_MEMBERS = 250;
@@ -90,7 +91,20 @@ export type MessageContent =
     }
   | { readonly type: "readReceipt" }
   | { readonly type: "attachment"; readonly attachment: AttachmentRef }
-  | { readonly type: "transactionReference"; readonly transaction: TransactionReference };
+  | { readonly type: "transactionReference"; readonly transaction: TransactionReference }
+  | { readonly type: "call"; readonly call: CallLog };
+
+/**
+ * A call's trace in the chat, sent by the caller when the call is over: `missed` (nobody answered, or the caller
+ * gave up), `declined` (the callee said no), `ended` (it was answered; `seconds` long).
+ */
+export interface CallLog {
+  readonly callId: string;
+  readonly media: "audio" | "video";
+  readonly outcome: "missed" | "declined" | "ended";
+  /** Length of an answered call. */
+  readonly seconds?: number;
+}
 
 export type MessageContentType = MessageContent["type"];
 
@@ -111,7 +125,8 @@ export function countsAsUnread(content: MessageContent): boolean {
     content.type === "text" ||
     content.type === "reply" ||
     content.type === "attachment" ||
-    content.type === "transactionReference"
+    content.type === "transactionReference" ||
+    (content.type === "call" && content.call.outcome !== "ended")
   );
 }
 
@@ -125,83 +140,6 @@ export interface IncomingRule {
   /** $MESI base units. */
   readonly minTipped?: bigint;
 }
-
-export const addressSchema = z
-  .string()
-  .refine((value) => isAddress(value, { strict: false }), "not an address")
-  .transform((value) => getAddress(value));
-
-const textSchema = z
-  .string()
-  .max(MAX_TEXT_LENGTH, `text is longer than ${MAX_TEXT_LENGTH} characters`)
-  .refine((value) => value.trim().length > 0, "message is empty");
-
-const bytesSchema = z.union([
-  z.instanceof(Uint8Array),
-  z.array(z.number().int().min(0).max(255)).transform((a) => Uint8Array.from(a)),
-]);
-
-export const attachmentRefSchema = z.object({
-  url: z.string().min(1).max(2_000),
-  filename: z.string().min(1).max(255),
-  mimeType: z.string().min(1).max(255),
-  size: z.number().int().min(0),
-  encryption: z
-    .object({
-      contentDigest: z.string().regex(/^[0-9a-f]{64}$/i),
-      secret: bytesSchema,
-      salt: bytesSchema,
-      nonce: bytesSchema,
-      scheme: z.string().min(1),
-    })
-    .optional(),
-});
-
-export const transactionReferenceSchema = z.object({
-  namespace: z.literal("eip155"),
-  networkId: z.number().int().positive(),
-  reference: z.string().refine((value) => isHash(value), "not a transaction hash") as z.ZodType<Hash>,
-  metadata: z
-    .object({
-      transactionType: z.string().min(1).max(64),
-      currency: z.string().min(1).max(32),
-      amount: z.string().regex(/^\d+$/, "amount must be base units as a decimal string"),
-      decimals: z.number().int().min(0).max(36),
-      fromAddress: addressSchema,
-      toAddress: addressSchema,
-    })
-    .optional(),
-});
-
-/** Validates content a client wants to send; a parse error names the bad field. */
-export const messageContentSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), text: textSchema }),
-  z.object({ type: z.literal("reply"), reference: z.string().min(1).max(200), text: textSchema }),
-  z.object({
-    type: z.literal("reaction"),
-    reference: z.string().min(1).max(200),
-    action: z.enum(["added", "removed"]),
-    emoji: z.string().min(1).max(32),
-  }),
-  z.object({ type: z.literal("readReceipt") }),
-  z.object({ type: z.literal("attachment"), attachment: attachmentRefSchema }),
-  z.object({ type: z.literal("transactionReference"), transaction: transactionReferenceSchema }),
-]) as z.ZodType<MessageContent, z.ZodTypeDef, unknown>;
-
-export const incomingRuleSchema = z
-  .object({
-    followers: z.boolean().optional(),
-    minTierRank: z.number().int().min(1).max(255).optional(),
-    minTipped: z
-      .union([z.bigint(), z.string().regex(/^\d+$/)])
-      .transform((value) => BigInt(value))
-      .refine((value) => value > 0n, "minTipped must be positive")
-      .optional(),
-  })
-  .refine(
-    (rule) => rule.followers === true || rule.minTierRank !== undefined || rule.minTipped !== undefined,
-    "a rule needs at least one condition (followers, minTierRank or minTipped)",
-  );
 
 /** The JSON form of an incoming rule (bigint as a decimal string). */
 export function incomingRuleToJson(rule: IncomingRule): Record<string, unknown> {
@@ -228,17 +166,3 @@ export interface CallSignal {
     readonly sdpMLineIndex?: number | null;
   };
 }
-
-export const callSignalSchema = z.object({
-  kind: z.enum(["ring", "offer", "answer", "ice", "hangup", "decline", "busy"]),
-  callId: z.string().min(1).max(100),
-  media: z.enum(["audio", "video"]).optional(),
-  sdp: z.string().max(32_000).optional(),
-  candidate: z
-    .object({
-      candidate: z.string().max(1_000),
-      sdpMid: z.string().max(100).nullable().optional(),
-      sdpMLineIndex: z.number().int().min(0).max(100).nullable().optional(),
-    })
-    .optional(),
-}) as z.ZodType<CallSignal, z.ZodTypeDef, unknown>;

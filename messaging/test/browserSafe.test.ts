@@ -24,6 +24,32 @@ describe("browser-safe client", () => {
     const gzipped = gzipSync(code).length;
     console.log(`@mesi/messaging client bundle: ${code.length} bytes, ${gzipped} bytes gzip`);
     expect(gzipped).toBeLessThan(60_000);
+    // viem itself stays out: a page that shows a chat must not load viem's shared chunk (about 120 kB gzip).
+    expect(new TextDecoder().decode(code)).not.toContain("viem@");
+  });
+
+  it("leaves zod out of what the messenger pages load first (the checks load on demand)", async () => {
+    const result = await build({
+      stdin: {
+        contents:
+          'import { HubMessenger, countsAsUnread } from "./src/index.ts"; console.log(HubMessenger, countsAsUnread);',
+        resolveDir: new URL("..", import.meta.url).pathname,
+      },
+      bundle: true,
+      splitting: true,
+      outdir: "/tmp/mesi-browser-safe",
+      platform: "browser",
+      format: "esm",
+      minify: true,
+      write: false,
+      logLevel: "silent",
+    });
+    const [entry, ...chunks] = result.outputFiles.filter((file) => file.path.endsWith(".js"));
+    const text = (file: { contents: Uint8Array }) => new TextDecoder().decode(file.contents);
+    expect(text(entry!)).not.toMatch(/ZodError|invalid_type/);
+    // The hub client's incoming-rule check still has zod: in a chunk of its own.
+    expect(chunks.some((chunk) => /invalid_type/.test(text(chunk)))).toBe(true);
+    console.log(`messenger first load (model + hub client): ${gzipSync(entry!.contents).length} bytes gzip`);
   });
 
   it("bundles the tip-card check (viem + the vault's ABI) for the browser", async () => {

@@ -147,6 +147,84 @@ describe("local message hub", () => {
     await b.setConsent(alice, "unknown");
   });
 
+  it("relays call signals over the WebSocket: members only, never stored, a blocked caller refused with a reason", async () => {
+    const a = hub.client(alice);
+    const b = hub.client(bob);
+    const aEvents = recorder(a);
+    const bEvents = recorder(b);
+    await Promise.all([a.connect(), b.connect()]);
+    const { id } = await a.openDirect(bob);
+    const isSignal = (e: MessengerEvent): e is Extract<MessengerEvent, { type: "signal" }> => e.type === "signal";
+    const unreadBefore = (await b.unreadCounts())[id] ?? 0;
+
+    // The raw protocol: a signal frame is relayed to the other member and answered by ref.
+    const socket = new WebSocket(`${hub.url.replace(/^http/, "ws")}/v1/ws`);
+    const frames: Record<string, unknown>[] = [];
+    socket.onmessage = (event) => frames.push(JSON.parse(String(event.data)) as Record<string, unknown>);
+    await new Promise((resolve) => (socket.onopen = resolve));
+    socket.send(JSON.stringify({ type: "auth", token: tokenFor(alice) }));
+    const frame = async (match: (f: Record<string, unknown>) => boolean) => {
+      for (let i = 0; i < 100; i++) {
+        const found = frames.find(match);
+        if (found !== undefined) return found;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      throw new Error(`no such frame among ${JSON.stringify(frames)}`);
+    };
+    await frame((f) => f.type === "ready");
+    const ring = { kind: "ring", callId: "ws-call-1", media: "audio" };
+    socket.send(JSON.stringify({ type: "signal", ref: "r1", conversationId: id, signal: ring }));
+    expect(await frame((f) => f.ref === "r1")).toEqual({ type: "signalResult", ref: "r1" });
+    expect((await bEvents.next(isSignal)).signal).toEqual(ring);
+    socket.send(JSON.stringify({ type: "signal", ref: "r2", conversationId: id, signal: { kind: "ring" } }));
+    expect(await frame((f) => f.ref === "r2")).toMatchObject({ error: "invalid_input", message: /callId/ });
+    socket.close();
+
+    // Through the client, over its open socket: offer, answer and candidates both ways.
+    const offer = { kind: "offer" as const, callId: "ws-call-1", media: "video" as const, sdp: "v=0\r\n" };
+    await a.sendSignal(id, offer, bob);
+    expect(await bEvents.next(isSignal)).toEqual({ type: "signal", conversationId: id, from: alice, signal: offer });
+    const answer = { kind: "answer" as const, callId: "ws-call-1", sdp: "v=0\r\n" };
+    await b.sendSignal(id, answer);
+    expect((await aEvents.next(isSignal)).signal).toEqual(answer);
+    const candidate = {
+      candidate: "candidate:1 1 udp 2122260223 127.0.0.1 54400 typ host",
+      sdpMid: "0",
+      sdpMLineIndex: 0,
+    };
+    await b.sendSignal(id, { kind: "ice", callId: "ws-call-1", candidate });
+    expect((await aEvents.next(isSignal)).signal.candidate).toEqual(candidate);
+    // Nothing of the call is stored: not in history, not unread, not replayed to a socket that reconnects from 0.
+    const history = await b.history(id);
+    expect(history.messages.filter((m) => JSON.stringify(m).includes("ws-call-1"))).toEqual([]);
+    expect((await b.unreadCounts())[id] ?? 0).toBe(unreadBefore);
+    const replayed: string[] = [];
+    const late = new WebSocket(`${hub.url.replace(/^http/, "ws")}/v1/ws`);
+    late.onmessage = (event) => replayed.push(String(event.data));
+    await new Promise((resolve) => (late.onopen = resolve));
+    late.send(JSON.stringify({ type: "auth", token: tokenFor(bob), since: "0" }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    late.close();
+    expect(replayed.some((f) => f.includes('"ready"'))).toBe(true);
+    expect(replayed.filter((f) => f.includes("ws-call-1"))).toEqual([]);
+
+    // An outsider, a target outside the conversation, a blocked caller: refused by the hub, with the reason.
+    const c = hub.client(carol);
+    await c.connect();
+    expect((await refusal(c.sendSignal(id, offer))).code).toBe("not_member");
+    expect((await refusal(a.sendSignal(id, offer, carol))).code).toBe("not_member");
+    await b.setConsent(alice, "denied");
+    const blocked = await refusal(a.sendSignal(id, { kind: "ring", callId: "ws-call-2", media: "video" }));
+    expect(blocked.code).toBe("blocked");
+    expect(blocked.message).toMatch(/blocked you/);
+    expect(blocked.report).toEqual({ conversationId: id, blockedBy: bob });
+    // The blocker can't be rung, and gets nothing of the refused call.
+    await b.setConsent(alice, "unknown");
+    await a.sendSignal(id, { kind: "hangup", callId: "ws-call-3" });
+    expect((await bEvents.next(isSignal)).signal.callId).toBe("ws-call-3");
+    expect(bEvents.events.filter((e) => isSignal(e) && e.signal.callId === "ws-call-2")).toEqual([]);
+  });
+
   it("closes a socket when its token expires; the client reconnects with a fresh token and misses nothing", async () => {
     const a = hub.client(alice);
     let tokens = 0;

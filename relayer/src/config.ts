@@ -46,6 +46,23 @@ const decimalPrice = z
     return { numerator, denominator, text: value } as const;
   });
 
+/**
+ * Who signs the hot wallet's transactions. `local`: the raw key in chain.relayerPrivateKey (the default).
+ * `web3signer`: a Web3Signer service's Ethereum JSON-RPC at `url` holding the key of `address`; the relayer never
+ * sees the key.
+ */
+const signerSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("local") }).strict(),
+  z
+    .object({
+      kind: z.literal("web3signer"),
+      url: z.string().url(),
+      address,
+      timeoutMs: z.coerce.number().int().min(100).default(10_000),
+    })
+    .strict(),
+]);
+
 const storeSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("sqlite"), path: z.string().min(1) }),
   z.object({
@@ -77,7 +94,9 @@ export const configSchema = z.object({
   chain: z.object({
     rpcUrl: z.string().url(),
     chainId: z.coerce.number().int().positive(),
-    relayerPrivateKey: privateKey,
+    /** The hot wallet's key, for the `local` signer; absent with a remote signer. */
+    relayerPrivateKey: privateKey.optional(),
+    signer: signerSchema.default({ kind: "local" }),
     vault: address,
     tickets: address,
     mesi: address,
@@ -216,6 +235,14 @@ export function parseConfig(input: unknown): RelayerConfig {
     throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`));
   }
   const config = result.data;
+  if (config.chain.signer.kind === "local" && config.chain.relayerPrivateKey === undefined) {
+    throw new ConfigError(["chain.relayerPrivateKey: required with the local signer (or set chain.signer)"]);
+  }
+  if (config.chain.signer.kind !== "local" && config.chain.relayerPrivateKey !== undefined) {
+    throw new ConfigError([
+      `chain.relayerPrivateKey: not used with the ${config.chain.signer.kind} signer, which holds the key; remove it`,
+    ]);
+  }
   if (config.stripe.mode === "live" && (config.stripe.secretKey === undefined || config.stripe.secretKey === "")) {
     throw new ConfigError(["stripe.secretKey: required when stripe.mode is live"]);
   }
@@ -261,6 +288,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): RelayerConfig {
         rpcUrl: get("CHAIN_RPC_URL"),
         chainId: get("CHAIN_ID"),
         relayerPrivateKey: get("PRIVATE_KEY"),
+        // MESI_RELAYER_SIGNER=web3signer with MESI_RELAYER_SIGNER_URL and MESI_RELAYER_SIGNER_ADDRESS; local by default.
+        signer:
+          get("SIGNER") === undefined
+            ? undefined
+            : {
+                kind: get("SIGNER"),
+                url: get("SIGNER_URL"),
+                address: get("SIGNER_ADDRESS"),
+                timeoutMs: get("SIGNER_TIMEOUT_MS"),
+              },
         vault: get("VAULT"),
         tickets: get("TICKETS"),
         mesi: get("MESI"),

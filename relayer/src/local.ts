@@ -78,7 +78,7 @@ export async function startLocalRelayer(options: LocalRelayerOptions): Promise<L
     url: relayer.url,
     relayer,
     details: [
-      `hot wallet ${relayer.chain.account.address}, store ${config.store.kind === "sqlite" ? config.store.path : "postgres"}`,
+      `hot wallet ${relayer.chain.signer.address}, store ${config.store.kind === "sqlite" ? config.store.path : "postgres"}`,
       "Stripe: LOCAL stand-in (no network, nothing is charged)",
       ...cardTerms(config),
       `DEV ONLY payment simulator: POST ${relayer.url}/dev/simulate-payment {"quoteId": "…"}` +

@@ -97,7 +97,7 @@ export function createRelayer(deps: RelayerDeps): Relayer {
     return {
       ok: storeOk && chainReachable && !controller.signal.aborted,
       instanceId: config.instanceId,
-      hotWallet: chain.account.address,
+      hotWallet: chain.signer.address,
       store: storeOk ? store.dialect : "unreachable",
       chain: { chainId: config.chain.chainId, block },
       stripe: gateway.mode,
@@ -190,6 +190,8 @@ export function createRelayer(deps: RelayerDeps): Relayer {
       return url;
     },
     async start() {
+      // A remote signer that is unreachable or does not hold the hot wallet is a configuration error: say so now.
+      await chain.signer.check();
       await app.listen({ host: config.http.host, port: config.http.port });
       const address = app.server.address();
       if (address === null || typeof address === "string") throw new Error("the HTTP server has no TCP address");
@@ -201,7 +203,8 @@ export function createRelayer(deps: RelayerDeps): Relayer {
       log.info(
         {
           url,
-          hotWallet: chain.account.address,
+          hotWallet: chain.signer.address,
+          signer: chain.signer.kind,
           store: store.dialect,
           stripe: gateway.mode,
           simulator: config.dev.simulator,

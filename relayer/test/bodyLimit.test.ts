@@ -3,27 +3,11 @@
 // JSON, not a connection closed mid-upload (a broken pipe).
 import { request } from "node:http";
 
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { expect, test } from "vitest";
 
-import type { Relayer } from "../src/relayer.ts";
-import { startAnvil, type AnvilNode } from "./support/anvil.ts";
-import { deployFixture, type MesiFixture } from "./support/mesi.ts";
-import { relayerConfigInput, startTestRelayer } from "./support/relayer.ts";
+import { useRelayerStack } from "./support/relayer.ts";
 
-let node: AnvilNode;
-let mesi: MesiFixture;
-let relayer: Relayer;
-
-beforeAll(async () => {
-  node = await startAnvil();
-  mesi = await deployFixture(node);
-  relayer = await startTestRelayer(relayerConfigInput(node, mesi));
-});
-
-afterAll(async () => {
-  await relayer?.stop();
-  await node?.stop();
-});
+const stack = useRelayerStack();
 
 function upload(url: string, bytes: number): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -54,7 +38,7 @@ function upload(url: string, bytes: number): Promise<{ status: number; body: str
 
 test("a 4 MB body gets a 413 with a JSON answer, not a broken pipe", async () => {
   for (let i = 0; i < 3; i++) {
-    const answer = await upload(relayer.url, 4 * 1024 * 1024);
+    const answer = await upload(stack.relayer.url, 4 * 1024 * 1024);
     expect(answer.status).toBe(413);
     expect(JSON.parse(answer.body)).toMatchObject({ error: "body_too_large" });
   }

@@ -235,6 +235,6 @@ describe("chain faults", () => {
       .select(["sender", "state"])
       .where("state", "=", "confirmed")
       .execute();
-    expect(txs.map((tx) => tx.sender)).toContain(second.chain.account.address.toLowerCase());
+    expect(txs.map((tx) => tx.sender)).toContain(second.chain.signer.address.toLowerCase());
   });
 });

@@ -1,34 +1,18 @@
 // A card tip end to end: quote → signed payment_intent.succeeded → outbox →
 // creditBatch on a real anvil node → creditOf(ref) Held, exactly once.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseEther, parseEventLogs, type Hex } from "viem";
 
 import { abis } from "@mesi/deployments";
 
 import { paymentRefOf } from "../src/stripe/webhook.ts";
-import type { Relayer } from "../src/relayer.ts";
-import { startAnvil, type AnvilNode } from "./support/anvil.ts";
-import { deployFixture, type MesiFixture } from "./support/mesi.ts";
-import { createQuote, getJson, payQuote, relayerConfigInput, startTestRelayer, waitFor } from "./support/relayer.ts";
+import { createQuote, getJson, payQuote, waitFor, useRelayerStack } from "./support/relayer.ts";
 
-let node: AnvilNode;
-let mesi: MesiFixture;
-let relayer: Relayer;
-
-beforeAll(async () => {
-  node = await startAnvil();
-  mesi = await deployFixture(node);
-  relayer = await startTestRelayer(relayerConfigInput(node, mesi));
-});
-
-afterAll(async () => {
-  await relayer?.stop();
-  await node?.stop();
-});
+const stack = useRelayerStack();
 
 async function creditOf(ref: Hex) {
-  return await mesi.publicClient.readContract({
-    address: mesi.addresses.vault,
+  return await stack.mesi.publicClient.readContract({
+    address: stack.mesi.addresses.vault,
     abi: abis.MesiVault,
     functionName: "creditOf",
     args: [ref],
@@ -37,9 +21,9 @@ async function creditOf(ref: Hex) {
 
 describe("card tip", () => {
   test("a paid quote is credited on-chain once, held, with the PaymentIntent's reference", async () => {
-    const creator = await mesi.newFundedAccount();
-    const fan = await mesi.newFundedAccount();
-    const quote = await createQuote(relayer.url, {
+    const creator = await stack.mesi.newFundedAccount();
+    const fan = await stack.mesi.newFundedAccount();
+    const quote = await createQuote(stack.relayer.url, {
       fan: fan.address,
       creator: creator.address,
       purpose: "tip",
@@ -48,7 +32,7 @@ describe("card tip", () => {
     expect(quote.amountMinor).toBe(500); // 500 MESI at $0.01
     expect(quote.paymentRef).toBe(paymentRefOf(quote.paymentIntentId));
 
-    const { response } = await payQuote(relayer.url, quote);
+    const { response } = await payQuote(stack.relayer.url, quote);
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ received: true, outcome: "credit_queued" });
 
@@ -61,10 +45,10 @@ describe("card tip", () => {
 
     await waitFor(
       "payment credited in the store",
-      async () => (await getJson(`${relayer.url}/payments/${quote.paymentRef}`)).body.status === "credited",
+      async () => (await getJson(`${stack.relayer.url}/payments/${quote.paymentRef}`)).body.status === "credited",
     );
-    const logs = await mesi.publicClient.getContractEvents({
-      address: mesi.addresses.vault,
+    const logs = await stack.mesi.publicClient.getContractEvents({
+      address: stack.mesi.addresses.vault,
       abi: abis.MesiVault,
       eventName: "Credited",
       args: { paymentRef: quote.paymentRef },

@@ -124,7 +124,7 @@ test("an instance SIGKILLed for good holding a claim: the other releases it afte
   const reverted = await db.selectFrom("transactions").select("id").where("state", "=", "reverted").execute();
   expect(reverted).toHaveLength(0);
   const senders = await db.selectFrom("transactions").select("sender").distinct().execute();
-  expect(senders.map((row) => row.sender)).toEqual([survivor.chain.account.address.toLowerCase()]);
+  expect(senders.map((row) => row.sender)).toEqual([survivor.chain.signer.address.toLowerCase()]);
   const logs = await mesi.publicClient.getContractEvents({
     address: mesi.addresses.vault,
     abi: abis.MesiVault,

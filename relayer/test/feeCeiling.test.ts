@@ -117,7 +117,7 @@ test("a hot wallet with no gas money: the transaction is broadcast again unchang
     relayerConfigInput(node, mesi, { relayerIndex: 1, instanceId: "relayer-2", tx: { replaceAfterMs: 200 } }),
   );
   relayers.push(relayer);
-  const wallet = relayer.chain.account.address;
+  const wallet = relayer.chain.signer.address;
   const quote = await tip(relayer, "b2");
   await rpc(node.url, "anvil_setBalance", [wallet, "0x0"]);
   await payQuote(relayer.url, quote);

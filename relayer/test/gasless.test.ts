@@ -116,6 +116,14 @@ async function signTip(
   };
 }
 
+/** A signed tip of `amount` whose permit then has `change` applied (the tip's own signature stays valid). */
+function tipWithPermitChanged(amount: bigint, change: Record<string, string>) {
+  return async (fan: PrivateKeyAccount) => {
+    const request = await signTip(fan, amount);
+    return { ...request, permit: { ...request.permit, ...change } };
+  };
+}
+
 async function signStablecoinTip(
   fan: PrivateKeyAccount,
   stableAmount: bigint,
@@ -220,7 +228,7 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
     // The relayer's hot wallet sent it and paid the gas; the fan's native balance is still zero.
     const receipt = await mesi.publicClient.getTransactionReceipt({ hash: done.txHash });
     expect(receipt.status).toBe("success");
-    expect(receipt.from).toBe(relayer.chain.account.address.toLowerCase());
+    expect(receipt.from).toBe(relayer.chain.signer.address.toLowerCase());
     expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
     // Exactly 250 $MESI left the fan, and the creator was credited 250 minus the platform fee, as the event says.
     expect(tokensBefore - (await mesiBalance())).toBe(parseEther("250"));
@@ -260,6 +268,33 @@ describe("gasless $MESI tip (EIP-712 TipAuthorization + permit)", () => {
       async (fan: PrivateKeyAccount) => signTip(fan, parseEther("5000")),
       400,
       "insufficient_balance",
+    ],
+    [
+      "no permit and no allowance",
+      async (fan: PrivateKeyAccount) => {
+        const { permit: _permit, ...request } = await signTip(fan, parseEther("1"));
+        return request;
+      },
+      400,
+      "insufficient_allowance",
+    ],
+    [
+      "permit below the tip",
+      tipWithPermitChanged(parseEther("2"), { value: parseEther("1").toString() }),
+      400,
+      "permit_too_small",
+    ],
+    [
+      "permit past its deadline",
+      tipWithPermitChanged(parseEther("1"), { deadline: (now() - 10n).toString() }),
+      400,
+      "permit_expired",
+    ],
+    [
+      "permit not the fan's signature for its fields",
+      tipWithPermitChanged(parseEther("1"), { value: parseEther("3").toString() }),
+      400,
+      "invalid_permit",
     ],
     ["malformed", async () => ({ auth: { fan: "0x1" }, signature: "0x" }), 400, "invalid_tip_request"],
   ] as const)("%s → %s %s, nothing queued", async (_name, make, status, code) => {

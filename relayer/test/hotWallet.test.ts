@@ -46,21 +46,21 @@ test("a hot wallet below its threshold raises an error log and relayer_hot_walle
   });
   const metrics = createMetrics({ defaultMetrics: false });
   const gauge = async () =>
-    (await metrics.hotWalletLow.get()).values.find((v) => v.labels.address === chain.account.address)?.value;
+    (await metrics.hotWalletLow.get()).values.find((v) => v.labels.address === chain.signer.address)?.value;
 
-  await rpc(node.url, "anvil_setBalance", [chain.account.address, toHex(parseEther("0.1"))]);
+  await rpc(node.url, "anvil_setBalance", [chain.signer.address, toHex(parseEther("0.1"))]);
   await checkBalances(chain, metrics, logger, config.float);
   expect(await gauge()).toBe(1);
-  const alert = lines.find((line) => line.hotWallet === chain.account.address);
+  const alert = lines.find((line) => line.hotWallet === chain.signer.address);
   expect(alert).toMatchObject({
     level: 50,
     balance: parseEther("0.1").toString(),
     threshold: parseEther("0.5").toString(),
   });
 
-  await rpc(node.url, "anvil_setBalance", [chain.account.address, toHex(parseEther("2"))]);
+  await rpc(node.url, "anvil_setBalance", [chain.signer.address, toHex(parseEther("2"))]);
   lines.length = 0;
   await checkBalances(chain, metrics, logger, config.float);
   expect(await gauge()).toBe(0);
-  expect(lines.some((line) => line.hotWallet === chain.account.address)).toBe(false);
+  expect(lines.some((line) => line.hotWallet === chain.signer.address)).toBe(false);
 });

@@ -2,49 +2,36 @@
 // real SQLite file: every bad input gets a clear answer, credits nothing and
 // stores nothing that could later be credited; refunds and disputes reverse a
 // held credit; ticket seats are reserved before charging.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { parseEther, type Hex } from "viem";
 
 import { abis } from "@mesi/deployments";
 
-import type { Relayer } from "../src/relayer.ts";
 import { buildEvent, signEvent } from "../src/stripe/simulator.ts";
-import { startAnvil, type AnvilNode } from "./support/anvil.ts";
-import { deployFixture, type MesiFixture } from "./support/mesi.ts";
+import type { MesiFixture } from "./support/mesi.ts";
 import {
   WEBHOOK_SECRET,
   createQuote,
   getJson,
   payQuote,
   postJson,
-  relayerConfigInput,
   signQuoteRequest,
-  startTestRelayer,
   waitFor,
+  useRelayerStack,
 } from "./support/relayer.ts";
 
-let node: AnvilNode;
-let mesi: MesiFixture;
-let relayer: Relayer;
+const stack = useRelayerStack();
 let creator: Awaited<ReturnType<MesiFixture["newFundedAccount"]>>;
 let fan: Awaited<ReturnType<MesiFixture["newFundedAccount"]>>;
 
 beforeAll(async () => {
-  node = await startAnvil();
-  mesi = await deployFixture(node);
-  relayer = await startTestRelayer(relayerConfigInput(node, mesi));
-  creator = await mesi.newFundedAccount();
-  fan = await mesi.newFundedAccount();
-});
-
-afterAll(async () => {
-  await relayer?.stop();
-  await node?.stop();
+  creator = await stack.mesi.newFundedAccount();
+  fan = await stack.mesi.newFundedAccount();
 });
 
 async function creditStatus(ref: Hex): Promise<number> {
-  const record = await mesi.publicClient.readContract({
-    address: mesi.addresses.vault,
+  const record = await stack.mesi.publicClient.readContract({
+    address: stack.mesi.addresses.vault,
     abi: abis.MesiVault,
     functionName: "creditOf",
     args: [ref],
@@ -53,7 +40,7 @@ async function creditStatus(ref: Hex): Promise<number> {
 }
 
 async function counts() {
-  const db = relayer.store.db;
+  const db = stack.relayer.store.db;
   const count = async (table: "webhook_events" | "payments" | "outbox") =>
     Number(
       (
@@ -67,7 +54,7 @@ async function counts() {
 }
 
 async function tipQuote(amount = "100") {
-  return await createQuote(relayer.url, {
+  return await createQuote(stack.relayer.url, {
     fan: fan.address,
     creator: creator.address,
     purpose: "tip",
@@ -76,7 +63,7 @@ async function tipQuote(amount = "100") {
 }
 
 async function rawWebhook(body: string, signature?: string) {
-  const response = await fetch(`${relayer.url}/webhooks/stripe`, {
+  const response = await fetch(`${stack.relayer.url}/webhooks/stripe`, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -121,7 +108,7 @@ describe("webhook signatures: rejected with 400, nothing stored", () => {
   test("expired signature (timestamp outside the 300 s tolerance)", async () => {
     const quote = await tipQuote();
     const before = await counts();
-    const { response } = await payQuote(relayer.url, quote, "succeeded", {
+    const { response } = await payQuote(stack.relayer.url, quote, "succeeded", {
       timestampSeconds: Math.floor(Date.now() / 1000) - 600,
     });
     expect(response.status).toBe(400);
@@ -183,15 +170,15 @@ describe("webhook events", () => {
     "a payment whose %s does not match its quote is recorded as rejected and never credited",
     async (_name, change) => {
       const quote = await tipQuote();
-      const { response } = await payQuote(relayer.url, quote, "succeeded", change);
+      const { response } = await payQuote(stack.relayer.url, quote, "succeeded", change);
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ outcome: "rejected" });
-      const payment = await getJson(`${relayer.url}/payments/${quote.paymentRef}`);
+      const payment = await getJson(`${stack.relayer.url}/payments/${quote.paymentRef}`);
       expect(payment.body.status).toBe("rejected");
       expect(payment.body.reason).toMatch(/amount mismatch/);
       expect(payment.body.operations).toEqual([]);
       // A correct redelivery later does not credit a rejected payment either.
-      const again = await payQuote(relayer.url, quote);
+      const again = await payQuote(stack.relayer.url, quote);
       expect(again.response.body).toMatchObject({ outcome: "unchanged" });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(await creditStatus(quote.paymentRef)).toBe(0);
@@ -201,24 +188,24 @@ describe("webhook events", () => {
   test("a payment that succeeded after its quote expired is rejected (refund needed), never credited", async () => {
     const quote = await tipQuote();
     const late = Math.floor(Date.parse(quote.expiresAt) / 1000) + 5;
-    const { response } = await payQuote(relayer.url, quote, "succeeded", { createdSeconds: late });
+    const { response } = await payQuote(stack.relayer.url, quote, "succeeded", { createdSeconds: late });
     expect(response.body).toMatchObject({ outcome: "rejected" });
     expect(String((response.body as { reason: string }).reason)).toMatch(/expired/);
-    const payment = await getJson(`${relayer.url}/payments/${quote.paymentRef}`);
+    const payment = await getJson(`${stack.relayer.url}/payments/${quote.paymentRef}`);
     expect(payment.body.operations).toEqual([]);
   });
 
   test("a redelivered event (same id) credits once", async () => {
     const quote = await tipQuote("70");
-    const first = await payQuote(relayer.url, quote, "succeeded", { eventId: "evt_dup_1" });
-    const second = await payQuote(relayer.url, quote, "succeeded", { eventId: "evt_dup_1" });
-    const third = await payQuote(relayer.url, quote, "succeeded", { eventId: "evt_dup_2" });
+    const first = await payQuote(stack.relayer.url, quote, "succeeded", { eventId: "evt_dup_1" });
+    const second = await payQuote(stack.relayer.url, quote, "succeeded", { eventId: "evt_dup_1" });
+    const third = await payQuote(stack.relayer.url, quote, "succeeded", { eventId: "evt_dup_2" });
     expect(first.response.body).toMatchObject({ outcome: "credit_queued" });
     expect(second.response.body).toMatchObject({ duplicate: true });
     expect(third.response.body).toMatchObject({ outcome: "unchanged" });
     await waitFor("credit", async () => (await creditStatus(quote.paymentRef)) === 1);
-    const logs = await mesi.publicClient.getContractEvents({
-      address: mesi.addresses.vault,
+    const logs = await stack.mesi.publicClient.getContractEvents({
+      address: stack.mesi.addresses.vault,
       abi: abis.MesiVault,
       eventName: "Credited",
       args: { paymentRef: quote.paymentRef },
@@ -229,9 +216,9 @@ describe("webhook events", () => {
 
   test("a refund that arrives before the success: the payment is never credited", async () => {
     const quote = await tipQuote("300");
-    const refund = await payQuote(relayer.url, quote, "refunded");
+    const refund = await payQuote(stack.relayer.url, quote, "refunded");
     expect(refund.response.body).toMatchObject({ outcome: "refunded" });
-    const success = await payQuote(relayer.url, quote);
+    const success = await payQuote(stack.relayer.url, quote);
     expect(success.response.body).toMatchObject({ outcome: "unchanged" });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await creditStatus(quote.paymentRef)).toBe(0);
@@ -241,21 +228,21 @@ describe("webhook events", () => {
     "%s after the credit: the held credit is reversed on-chain",
     async (outcome) => {
       const quote = await tipQuote("110");
-      await payQuote(relayer.url, quote);
+      await payQuote(stack.relayer.url, quote);
       await waitFor("credit", async () => (await creditStatus(quote.paymentRef)) === 1);
-      const { response } = await payQuote(relayer.url, quote, outcome);
+      const { response } = await payQuote(stack.relayer.url, quote, outcome);
       expect(response.body).toMatchObject({ outcome: "reversal_queued" });
       await waitFor("reversal", async () => (await creditStatus(quote.paymentRef)) === 3);
       await waitFor(
         "payment reversed",
-        async () => (await getJson(`${relayer.url}/payments/${quote.paymentRef}`)).body.status === "reversed",
+        async () => (await getJson(`${stack.relayer.url}/payments/${quote.paymentRef}`)).body.status === "reversed",
       );
     },
   );
 
   test("a partial refund is recorded and flagged for a person, the credit stays", async () => {
     const quote = await tipQuote("130");
-    await payQuote(relayer.url, quote);
+    await payQuote(stack.relayer.url, quote);
     await waitFor("credit", async () => (await creditStatus(quote.paymentRef)) === 1);
     const event = buildEvent(
       {
@@ -270,14 +257,14 @@ describe("webhook events", () => {
     const { body, signature } = signEvent(event, WEBHOOK_SECRET);
     const response = await rawWebhook(body, signature);
     expect(response.body.outcome).toBe("flagged");
-    expect((await getJson(`${relayer.url}/payments/${quote.paymentRef}`)).body.status).toBe("flagged");
+    expect((await getJson(`${stack.relayer.url}/payments/${quote.paymentRef}`)).body.status).toBe("flagged");
     expect(await creditStatus(quote.paymentRef)).toBe(1);
   });
 });
 
 describe("quotes", () => {
   test("the fiat price is the configured rate in whole cents, rounded up", async () => {
-    const quote = await createQuote(relayer.url, {
+    const quote = await createQuote(stack.relayer.url, {
       fan: fan.address,
       creator: creator.address,
       purpose: "tip",
@@ -332,7 +319,7 @@ describe("quotes", () => {
       "amount_below_card_minimum",
     ],
   ])("%s → %s %s", async (_name, body, status, code) => {
-    const response = await fetch(`${relayer.url}/quotes`, {
+    const response = await fetch(`${stack.relayer.url}/quotes`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body,
@@ -344,14 +331,14 @@ describe("quotes", () => {
   });
 
   test("ticket seats are reserved before charging: a limited sale cannot be oversold, a failed payment releases its seat", async () => {
-    const streamId = await mesi.createTicketSale(creator, parseEther("100"), 2);
+    const streamId = await stack.mesi.createTicketSale(creator, parseEther("100"), 2);
     const ticketQuote = async (quantity: number) =>
       postJson(
-        `${relayer.url}/quotes`,
+        `${stack.relayer.url}/quotes`,
         await signQuoteRequest(
           fan,
           { creator: creator.address, purpose: "ticket", streamId: streamId.toString(), quantity },
-          node.chainId,
+          stack.node.chainId,
         ),
       );
     const first = await ticketQuote(1);
@@ -364,30 +351,34 @@ describe("quotes", () => {
     expect(third.body.error).toBe("sold_out");
 
     // The second payment fails: its seat goes back.
-    const failed = await payQuote(relayer.url, second.body, "failed");
+    const failed = await payQuote(stack.relayer.url, second.body, "failed");
     expect(failed.response.body).toMatchObject({ outcome: "payment_failed", reason: "seat released" });
     const fourth = await ticketQuote(1);
     expect(fourth.status).toBe(201);
 
     // Paying the first quote buys the ticket on-chain from the float.
-    await payQuote(relayer.url, first.body);
+    await payQuote(stack.relayer.url, first.body);
     await waitFor("ticket bought", async () => (await creditStatus(first.body.paymentRef)) === 1);
-    const balance = await mesi.publicClient.readContract({
-      address: mesi.addresses.tickets,
+    const balance = await stack.mesi.publicClient.readContract({
+      address: stack.mesi.addresses.tickets,
       abi: abis.MesiTickets,
       functionName: "balanceOf",
       args: [fan.address, streamId],
     });
     expect(balance).toBe(1n);
     // A success for the failed quote finds its seat gone: rejected, not oversold.
-    const late = await payQuote(relayer.url, second.body);
+    const late = await payQuote(stack.relayer.url, second.body);
     expect(late.response.body).toMatchObject({ outcome: "rejected" });
   });
 
   test("a ticket quote for a stream without a sale is a clear 404", async () => {
     const response = await postJson(
-      `${relayer.url}/quotes`,
-      await signQuoteRequest(fan, { creator: creator.address, purpose: "ticket", streamId: "999999" }, node.chainId),
+      `${stack.relayer.url}/quotes`,
+      await signQuoteRequest(
+        fan,
+        { creator: creator.address, purpose: "ticket", streamId: "999999" },
+        stack.node.chainId,
+      ),
     );
     expect(response.status).toBe(404);
     expect(response.body.error).toBe("no_sale");
@@ -397,7 +388,7 @@ describe("quotes", () => {
 describe("dev payment simulator", () => {
   test("POST /dev/simulate-payment pays a quote through the real webhook path", async () => {
     const quote = await tipQuote("210");
-    const response = await postJson(`${relayer.url}/dev/simulate-payment`, { quoteId: quote.quoteId });
+    const response = await postJson(`${stack.relayer.url}/dev/simulate-payment`, { quoteId: quote.quoteId });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ simulated: true, localDevelopmentOnly: true, webhook: { status: 200 } });
     await waitFor("credit", async () => (await creditStatus(quote.paymentRef)) === 1);
@@ -406,10 +397,10 @@ describe("dev payment simulator", () => {
 
 describe("operations", () => {
   test("/healthz and /metrics", async () => {
-    const health = await getJson(`${relayer.url}/healthz`);
+    const health = await getJson(`${stack.relayer.url}/healthz`);
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ ok: true, store: "sqlite", stripe: "local" });
-    const metrics = await (await fetch(`${relayer.url}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.relayer.url}/metrics`)).text();
     expect(metrics).toMatch(/relayer_credits_confirmed_total\{kind="credit"\} \d+/);
     expect(metrics).toMatch(/relayer_confirmation_latency_seconds_bucket/);
     expect(metrics).toMatch(/relayer_outbox_depth/);

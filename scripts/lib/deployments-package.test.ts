@@ -148,7 +148,8 @@ describe("@mesi/deployments on a real chain", async () => {
 describe("@mesi/deployments typed data", () => {
   it("matches the typehash strings the contracts verify", async () => {
     const { keccak256, toHex } = await import("viem");
-    const { tipAuthorizationTypes, buyAuthorizationTypes } = await import("@mesi/deployments");
+    const { tipAuthorizationTypes, buyAuthorizationTypes, stablecoinBuyAuthorizationTypes } =
+      await import("@mesi/deployments");
     const typeString = (name: string, fields: readonly { name: string; type: string }[]) =>
       `${name}(${fields.map((f) => `${f.type} ${f.name}`).join(",")})`;
     const connection = await network.create();
@@ -180,6 +181,17 @@ describe("@mesi/deployments typed data", () => {
       assert.equal(
         keccak256(toHex(typeString("BuyAuthorization", buyAuthorizationTypes.BuyAuthorization))),
         ticketsTypehash,
+      );
+      const stablecoinBuyTypehash = await publicClient.readContract({
+        address: deployed.contracts.MesiTickets.address,
+        abi: abis.MesiTickets,
+        functionName: "STABLECOIN_BUY_AUTHORIZATION_TYPEHASH",
+      });
+      assert.equal(
+        keccak256(
+          toHex(typeString("StablecoinBuyAuthorization", stablecoinBuyAuthorizationTypes.StablecoinBuyAuthorization)),
+        ),
+        stablecoinBuyTypehash,
       );
     } finally {
       await connection.close();

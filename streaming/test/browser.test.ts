@@ -11,65 +11,10 @@ import { chromium, type Browser, type Page } from "playwright-core";
 
 import { close, listen } from "../src/http.ts";
 import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
-import { ensureChromium } from "./helpers/chromium.ts";
+import { CHROMIUM_ARGS, CLIENT, ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
-
-// The page's whole client: HEAD then POST a complete (non-trickle) offer, as @livepeer/core-web does.
-const CLIENT = `
-async function negotiate(pc, url, headers) {
-  await pc.setLocalDescription(await pc.createOffer());
-  await new Promise((resolve) => {
-    if (pc.iceGatheringState === "complete") return resolve();
-    pc.addEventListener("icegatheringstatechange", () => pc.iceGatheringState === "complete" && resolve());
-    setTimeout(resolve, 2000);
-  });
-  const head = await fetch(url, { method: "HEAD" });
-  if (!head.ok) throw new Error("HEAD " + head.status);
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/sdp", ...headers }, body: pc.localDescription.sdp });
-  const text = await response.text();
-  if (!response.ok) return { status: response.status, text };
-  await pc.setRemoteDescription({ type: "answer", sdp: text });
-  return { status: response.status };
-}
-window.publish = async (whipUrl) => {
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
-  window.publisher = pc;
-  return negotiate(pc, whipUrl, {});
-};
-window.play = async (url, accessKey, eventsUrl) => {
-  const pc = new RTCPeerConnection({ iceServers: [] });
-  pc.addTransceiver("video", { direction: "recvonly" });
-  pc.addTransceiver("audio", { direction: "recvonly" });
-  const video = document.createElement("video");
-  video.muted = true; video.autoplay = true; video.playsInline = true;
-  document.body.append(video);
-  pc.ontrack = (event) => { if (event.track.kind === "video") video.srcObject = new MediaStream([event.track]); };
-  window.viewer = { pc, video, removed: null };
-  if (eventsUrl) {
-    const events = new EventSource(eventsUrl);
-    events.addEventListener("removed", (e) => {
-      window.viewer.removed = { ...JSON.parse(e.data), at: performance.now() };
-      video.remove(); // the page unmounts the player at once
-      pc.close();
-    });
-  }
-  window.viewer.started = performance.now();
-  return negotiate(pc, url, accessKey ? { "Livepeer-Access-Key": accessKey } : {});
-};
-window.framesDecoded = async () => {
-  if (window.viewer.pc.connectionState === "closed") return -1;
-  const stats = await window.viewer.pc.getStats();
-  let frames = 0;
-  stats.forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "video") frames = r.framesDecoded ?? 0; });
-  return frames;
-};
-window.firstFrame = () => new Promise((resolve) => {
-  const v = window.viewer.video;
-  v.requestVideoFrameCallback(() => resolve({ ms: performance.now() - window.viewer.started, width: v.videoWidth, height: v.videoHeight }));
-});
-`;
+import { openSse, type SseClient } from "./helpers/sse.ts";
+import { waitFor } from "./helpers/waitFor.ts";
 
 let platform: Platform;
 let browser: Browser;
@@ -86,21 +31,6 @@ async function newPage(): Promise<Page> {
 
 const key = (role: "fan1" | "fan2" | "creatorAlice", streamId: bigint) =>
   mintAccessKey({ address: addressOf(platform, role), streamId, secret: SECRET });
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs: number,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() - start > timeoutMs) assert.fail(`${what}: still ${JSON.stringify(value)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const stats = async () =>
   (
@@ -120,17 +50,7 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     pageUrl = await listen(pageServer, 0);
     browser = await chromium.launch({
       executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--use-fake-device-for-media-stream",
-        "--use-fake-ui-for-media-stream",
-      ],
+      args: CHROMIUM_ARGS,
     });
   });
   after(async () => {
@@ -193,9 +113,15 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
 
   let holderPage: Page;
   let nonHolderPage: Page;
+  let viewerCounts: SseClient;
+  const countIs = (n: number) => (e: { event: string; data: Record<string, unknown> }) =>
+    e.event === "viewers" && e.data.viewers === n;
 
   it("a ticket holder and a fan play over WebRTC and decode frames", async () => {
     const playUrl = `${platform.streaming.url}/webrtc/${stream()}`;
+    // The page's "N watching" follows the media server's count as it changes, not on a timer.
+    viewerCounts = await openSse(`${platform.streaming.url}/streams/${stream()}/viewers`);
+    await viewerCounts.next(countIs(0), 2000);
     const events = (role: "fan1" | "fan2") =>
       `${platform.streaming.gateUrl}/streams/${stream()}/events?accessKey=${encodeURIComponent(key(role, stream()))}`;
     holderPage = await newPage();
@@ -223,6 +149,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
       );
     }
     assert.equal((await stats())[0]!.viewers, 2);
+    await viewerCounts.next(countIs(1), 2000);
+    await viewerCounts.next(countIs(2), 2000);
 
     // Time to first frame over more joins (fresh page, HEAD + POST + ICE + DTLS + keyframe), then leave.
     const joins: number[] = [];
@@ -293,6 +221,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     assert.equal(removed!.reason, "ticket_only");
     await waitFor("server dropped the viewer", stats, (s) => s[0]!.viewers === 1, 5000);
     measured.removalServerMs = Date.now() - start;
+    const counted = viewerCounts.events.filter((e) => e.event === "viewers").map((e) => e.data.viewers);
+    assert.equal(counted.at(-1), 1, `viewer counts pushed: ${counted}`);
     assert.ok((measured.removalServerMs as number) <= 5000);
     const before = await holderPage.evaluate(() =>
       (window as never as { framesDecoded(): Promise<number> }).framesDecoded(),
@@ -310,6 +240,8 @@ describe("a real browser publishes over WHIP and plays over WebRTC through the g
     const start = Date.now();
     await waitFor("broadcast ended", stats, (s) => s.length === 0, 8000);
     measured.broadcasterGoneMs = Date.now() - start;
+    assert.deepEqual(viewerCounts.events.at(-1)?.data, { viewers: 0, since: null });
+    viewerCounts.close();
     const response = await fetch(`${platform.streaming.url}/webrtc/${stream()}`, {
       method: "POST",
       headers: { "content-type": "application/sdp", "livepeer-access-key": key("fan1", stream()) },

@@ -9,7 +9,10 @@
 //     the command is run)
 //   npm run audit -- verify --rpc URL [--chain-id N]
 //
-// Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root).
+// Common: --db FILE (default $MESI_INDEX_DB, else .mesi/indexer.sqlite at the repository root), or
+//   --graph URL: any endpoint of The Graph's query dialect instead (a graph-node's
+//   http://host:8000/subgraphs/name/mesi, The Graph's gateway, the embedded indexer's GraphQL URL); every
+//   command reads one block of it, paged with id cursors.
 // Exit status: 0 when everything matched, 1 when reconcile/verify found differences, 2 on bad input.
 import { createWriteStream, readFileSync } from "node:fs";
 import { once } from "node:events";
@@ -19,9 +22,12 @@ import { parseArgs } from "node:util";
 import Database from "better-sqlite3";
 import type { Abi } from "viem";
 
+import type { AuditIndex } from "./audit-index.ts";
 import { DEFAULT_INDEX_DB } from "./cli-defaults.ts";
 import { exportLedger, type ExportFormat } from "./export.ts";
-import { AuditInputError, ledgerTotals, parseLedgerFilter } from "./ledger.ts";
+import { graphAuditIndex } from "./graph-index.ts";
+import { AuditInputError, parseLedgerFilter } from "./ledger.ts";
+import { sqliteAuditIndex } from "./sqlite-index.ts";
 
 const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [options]
   filters: --creator 0x… --fan 0x… --source MESI|STABLECOIN|FIAT|RELAYER_STABLECOIN --kind TIP|TICKET|SUBSCRIPTION|ONE_TO_ONE
@@ -30,7 +36,8 @@ const USAGE = `usage: npm run audit -- <tips|payments|totals|reconcile|verify> [
   reconcile: --records FILE|URL (.csv/.json/.ndjson, the relayer's SQLite store or PostgreSQL URL; other
              databases with --query) --sources FIAT,RELAYER_STABLECOIN
   verify:  --rpc URL [--chain-id N]
-  common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)`;
+  common:  --db FILE (default $MESI_INDEX_DB or .mesi/indexer.sqlite)
+           or --graph URL (a graph-node, The Graph's gateway or any endpoint of The Graph's query dialect)`;
 
 /**
  * Peak resident memory of this process, in KiB. On Linux from /proc (VmHWM, which starts afresh at
@@ -53,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       db: { type: "string" },
+      graph: { type: "string" },
       creator: { type: "string" },
       fan: { type: "string" },
       source: { type: "string" },
@@ -78,10 +86,20 @@ async function main(argv: string[]): Promise<number> {
   }
   // `npm run audit` runs in the workspace's folder: relative paths start where the command was typed.
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const dbPath = resolve(cwd, values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB);
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  // Exports read each page once: a small page cache keeps the CLI's memory flat.
-  db.pragma("cache_size = -2000");
+  let db: Database.Database | undefined;
+  let index: AuditIndex;
+  if (values.graph !== undefined) {
+    if (values.db !== undefined) throw new AuditInputError("give --db FILE or --graph URL, not both");
+    if (!/^https?:\/\//.test(values.graph))
+      throw new AuditInputError(`--graph must be an http(s) URL, got \`${values.graph}\``);
+    index = graphAuditIndex({ url: values.graph });
+  } else {
+    const dbPath = resolve(cwd, values.db ?? process.env.MESI_INDEX_DB ?? DEFAULT_INDEX_DB);
+    db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    // Exports read each page once: a small page cache keeps the CLI's memory flat.
+    db.pragma("cache_size = -2000");
+    index = sqliteAuditIndex(db);
+  }
   try {
     const filter = parseLedgerFilter({
       creator: values.creator,
@@ -98,23 +116,26 @@ async function main(argv: string[]): Promise<number> {
       const limit = values.limit === undefined ? undefined : Number(values.limit);
       const out = values.out ? createWriteStream(resolve(cwd, values.out)) : process.stdout;
       const started = performance.now();
-      const count = await exportLedger(db, command, filter, out, { format, limit });
+      const cpuBefore = process.cpuUsage();
+      const count = await exportLedger(index, command, filter, out, { format, limit });
       if (values.out) {
         out.end();
         await once(out, "finish");
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       process.stderr.write(`${count} ${command} exported\n`);
       if (values.stats) {
         process.stderr.write(
-          `STATS rows=${count} seconds=${seconds.toFixed(3)} maxRssMiB=${(peakRssKiB() / 1024).toFixed(1)}\n`,
+          `STATS rows=${count} seconds=${seconds.toFixed(3)} cpuSeconds=${((cpu.user + cpu.system) / 1e6).toFixed(3)} ` +
+            `maxRssMiB=${(peakRssKiB() / 1024).toFixed(1)}\n`,
         );
       }
       return 0;
     }
     if (command === "totals") {
       if (sub !== "tips" && sub !== "payments") throw new AuditInputError("totals needs `tips` or `payments`");
-      console.log(JSON.stringify(ledgerTotals(db, sub, filter), null, 2));
+      console.log(JSON.stringify(await index.ledgerTotals(sub, filter), null, 2));
       return 0;
     }
     if (command === "reconcile") {
@@ -123,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
       const { readRelayerRecords, reconcile } = await import("./reconcile.ts");
       const records = await readRelayerRecords(values.records, { query: values.query, cwd });
       const sources = values.sources?.split(",").map((s) => s.trim().toUpperCase());
-      const report = reconcile(db, records, { sources });
+      const report = reconcile(await index.credits(), records, { sources });
       console.log(JSON.stringify(report, null, 2));
       return report.mismatches.length === 0 ? 0 : 1;
     }
@@ -135,7 +156,7 @@ async function main(argv: string[]): Promise<number> {
       const client = createPublicClient({ transport: http(values.rpc) });
       const chainId = values["chain-id"] ? Number(values["chain-id"]) : await client.getChainId();
       const deployment = loadDeployment(chainId);
-      const report = await verify(db, client as never, {
+      const report = await verify(index, client as never, {
         vault: { address: deployment.MesiVault.address, abi: deployment.MesiVault.abi as Abi },
         token: { address: deployment.MesiToken.address, abi: deployment.MesiToken.abi as Abi },
       });
@@ -144,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw new AuditInputError(`unknown command \`${command}\`\n${USAGE}`);
   } finally {
-    db.close();
+    db?.close();
   }
 }
 

@@ -191,41 +191,43 @@ const PAYMENT_SELECT = `SELECT lower(hex(t."id")) AS id, lower(hex(t."timestamp"
   CASE WHEN t."paymentRef" IS NULL THEN NULL ELSE lower(hex(t."paymentRef")) END AS paymentRef
   FROM "Payment" t`;
 
-function tipRow(row: Record<string, unknown>): LedgerRow {
+// Rows are read as arrays (`raw` statements), in the order of the SELECTs above, which is the
+// order of TIP_COLUMNS / PAYMENT_COLUMNS: no per-row object from SQLite, one per row here.
+function tipRow(row: unknown[]): LedgerRow {
   return {
-    id: hexText(row.id),
-    timestamp: bigText(row.timestamp),
-    blockNumber: bigText(row.blockNumber),
-    transactionHash: hexText(row.transactionHash),
-    logIndex: bigText(row.logIndex),
-    creator: hexText(row.creator),
-    fan: hexText(row.fan),
-    source: row.source as string,
-    amount: bigText(row.amount),
-    fee: bigText(row.fee),
-    channel: row.channel as string,
-    channelRef: hexText(row.channelRef),
-    memoHash: hexText(row.memoHash),
-    paymentRef: hexText(row.paymentRef),
-    creditStatus: (row.creditStatus as string | null) ?? null,
-    stablecoin: hexText(row.stablecoin),
-    stableAmount: bigText(row.stableAmount),
+    id: hexText(row[0]),
+    timestamp: bigText(row[1]),
+    blockNumber: bigText(row[2]),
+    transactionHash: hexText(row[3]),
+    logIndex: bigText(row[4]),
+    creator: hexText(row[5]),
+    fan: hexText(row[6]),
+    source: row[7] as string,
+    amount: bigText(row[8]),
+    fee: bigText(row[9]),
+    channel: row[10] as string,
+    channelRef: hexText(row[11]),
+    memoHash: hexText(row[12]),
+    paymentRef: hexText(row[13]),
+    creditStatus: (row[14] as string | null) ?? null,
+    stablecoin: hexText(row[15]),
+    stableAmount: bigText(row[16]),
   };
 }
 
-function paymentRow(row: Record<string, unknown>): LedgerRow {
+function paymentRow(row: unknown[]): LedgerRow {
   return {
-    id: hexText(row.id),
-    timestamp: bigText(row.timestamp),
-    blockNumber: bigText(row.blockNumber),
-    transactionHash: hexText(row.transactionHash),
-    kind: row.kind as string,
-    creator: hexText(row.creator),
-    fan: hexText(row.fan),
-    source: row.source as string,
-    amount: bigText(row.amount),
-    fee: bigText(row.fee),
-    paymentRef: hexText(row.paymentRef),
+    id: hexText(row[0]),
+    timestamp: bigText(row[1]),
+    blockNumber: bigText(row[2]),
+    transactionHash: hexText(row[3]),
+    kind: row[4] as string,
+    creator: hexText(row[5]),
+    fan: hexText(row[6]),
+    source: row[7] as string,
+    amount: bigText(row[8]),
+    fee: bigText(row[9]),
+    paymentRef: hexText(row[10]),
   };
 }
 
@@ -251,10 +253,12 @@ export function* ledgerRows(
   const isTips = table === "tips";
   const where = conditions(filter, "t", !isTips);
   const select = isTips ? TIP_SELECT : PAYMENT_SELECT;
-  const first = db.prepare(`${select} WHERE ${where.sql} ORDER BY t."timestamp", t."id" LIMIT ?`);
-  const next = db.prepare(
-    `${select} WHERE ${where.sql} AND (t."timestamp" > ? OR (t."timestamp" = ? AND t."id" > ?)) ORDER BY t."timestamp", t."id" LIMIT ?`,
-  );
+  const first = db.prepare(`${select} WHERE ${where.sql} ORDER BY t."timestamp", t."id" LIMIT ?`).raw(true);
+  const next = db
+    .prepare(
+      `${select} WHERE ${where.sql} AND (t."timestamp" > ? OR (t."timestamp" = ? AND t."id" > ?)) ORDER BY t."timestamp", t."id" LIMIT ?`,
+    )
+    .raw(true);
   let last: { timestamp: Buffer; id: Buffer } | undefined;
   const chunk = Math.max(1, Math.min(options.chunk ?? 1000, 10_000));
   while (remaining > 0) {
@@ -263,10 +267,11 @@ export function* ledgerRows(
       last === undefined
         ? first.all(...where.params, size)
         : next.all(...where.params, last.timestamp, last.timestamp, last.id, size)
-    ) as Record<string, unknown>[];
+    ) as unknown[][];
     if (rows.length === 0) return;
-    const tail = rows[rows.length - 1] as { timestamp: string; id: string };
-    last = { timestamp: Buffer.from(tail.timestamp, "hex"), id: Buffer.from(tail.id, "hex") };
+    // Columns 0 and 1 are the id and the timestamp, as hex.
+    const tail = rows[rows.length - 1] as [string, string];
+    last = { timestamp: Buffer.from(tail[1], "hex"), id: Buffer.from(tail[0], "hex") };
     remaining -= rows.length;
     yield rows.map(isTips ? tipRow : paymentRow);
     if (rows.length < size) return;
@@ -288,6 +293,51 @@ export interface Totals {
   readonly byKind?: readonly TotalsRow[];
 }
 
+/** Sums ledger rows, one at a time, with exact bigint arithmetic (whatever index they come from). */
+export class TotalsAccumulator {
+  #count = 0;
+  #amount = 0n;
+  #fee = 0n;
+  readonly #bySource = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  readonly #byKind = new Map<string, { count: number; amount: bigint; fee: bigint }>();
+  readonly #withKind: boolean;
+
+  constructor(table: "tips" | "payments") {
+    this.#withKind = table === "payments";
+  }
+
+  add(amount: bigint, fee: bigint, source: string, kind?: string): void {
+    this.#count++;
+    this.#amount += amount;
+    this.#fee += fee;
+    TotalsAccumulator.#group(this.#bySource, source, amount, fee);
+    if (this.#withKind) TotalsAccumulator.#group(this.#byKind, kind ?? "", amount, fee);
+  }
+
+  static #group(map: Map<string, { count: number; amount: bigint; fee: bigint }>, key: string, a: bigint, f: bigint) {
+    const entry = map.get(key) ?? { count: 0, amount: 0n, fee: 0n };
+    entry.count++;
+    entry.amount += a;
+    entry.fee += f;
+    map.set(key, entry);
+  }
+
+  /** Groups in ascending order of their names, so that every index gives the same report. */
+  totals(): Totals {
+    const rows = (map: Map<string, { count: number; amount: bigint; fee: bigint }>): TotalsRow[] =>
+      [...map.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([group, v]) => ({ group, count: v.count, amount: v.amount.toString(), fee: v.fee.toString() }));
+    return {
+      count: this.#count,
+      amount: this.#amount.toString(),
+      fee: this.#fee.toString(),
+      bySource: rows(this.#bySource),
+      ...(this.#withKind ? { byKind: rows(this.#byKind) } : {}),
+    };
+  }
+}
+
 /** Sums with exact bigint arithmetic (amounts are 33-byte blobs; SQL cannot add them). */
 export function ledgerTotals(db: Database.Database, table: "tips" | "payments", filter: LedgerFilter): Totals {
   const isTips = table === "tips";
@@ -297,41 +347,16 @@ export function ledgerTotals(db: Database.Database, table: "tips" | "payments", 
       isTips ? "Tip" : "Payment"
     }" t WHERE ${where.sql}`,
   );
-  let count = 0;
-  let amount = 0n;
-  let fee = 0n;
-  const bySource = new Map<string, { count: number; amount: bigint; fee: bigint }>();
-  const byKind = new Map<string, { count: number; amount: bigint; fee: bigint }>();
-  const add = (map: typeof bySource, key: string, a: bigint, f: bigint): void => {
-    const entry = map.get(key) ?? { count: 0, amount: 0n, fee: 0n };
-    entry.count++;
-    entry.amount += a;
-    entry.fee += f;
-    map.set(key, entry);
-  };
+  const totals = new TotalsAccumulator(table);
   for (const row of statement.iterate(...where.params) as Iterable<Record<string, unknown>>) {
-    const a = decodeBigInt(row.amount as Buffer);
-    const f = decodeBigInt(row.fee as Buffer);
-    count++;
-    amount += a;
-    fee += f;
-    add(bySource, row.source as string, a, f);
-    if (!isTips) add(byKind, row.kind as string, a, f);
+    totals.add(
+      decodeBigInt(row.amount as Buffer),
+      decodeBigInt(row.fee as Buffer),
+      row.source as string,
+      row.kind as string,
+    );
   }
-  const rows = (map: typeof bySource): TotalsRow[] =>
-    [...map.entries()].map(([group, v]) => ({
-      group,
-      count: v.count,
-      amount: v.amount.toString(),
-      fee: v.fee.toString(),
-    }));
-  return {
-    count,
-    amount: amount.toString(),
-    fee: fee.toString(),
-    bySource: rows(bySource),
-    ...(isTips ? {} : { byKind: rows(byKind) }),
-  };
+  return totals.totals();
 }
 
 export function columnsOf(table: "tips" | "payments"): readonly string[] {

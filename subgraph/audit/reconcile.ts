@@ -215,7 +215,15 @@ export async function readRelayerRecords(source: string, options: ReadRecordsOpt
   return parseRelayerRecords(readFileSync(path, "utf8"));
 }
 
-function chainCredit(row: Record<string, unknown>): ChainCredit {
+/** Every on-chain credit of the index, read at one block, in (creditedAt, id) order. */
+export interface IndexCredits {
+  /** The index block the credits were read at. */
+  readonly block: string | null;
+  readonly credits: readonly ChainCredit[];
+}
+
+/** A RelayerCredit row of the SQLite store as the report shows it. */
+export function chainCredit(row: Record<string, unknown>): ChainCredit {
   return {
     paymentRef: bytesToHex(row.id as Buffer),
     status: row.status as ChainCredit["status"],
@@ -234,7 +242,7 @@ export interface ReconcileOptions {
 }
 
 export function reconcile(
-  db: Database.Database,
+  index: IndexCredits,
   records: readonly RelayerRecord[],
   options: ReconcileOptions = {},
 ): ReconciliationReport {
@@ -270,7 +278,7 @@ export function reconcile(
     byRef.set(ref, record);
   }
 
-  const select = db.prepare(`SELECT * FROM "RelayerCredit" WHERE "id" = ?`);
+  const onChain = new Map(index.credits.map((credit) => [credit.paymentRef, credit]));
   for (const [ref, record] of byRef) {
     const status = normalizeStatus(String(record.status));
     let amount: bigint;
@@ -296,8 +304,7 @@ export function reconcile(
       });
       continue;
     }
-    const row = select.get(Buffer.from(ref.slice(2), "hex")) as Record<string, unknown> | undefined;
-    const chain = row ? chainCredit(row) : null;
+    const chain = onChain.get(ref) ?? null;
     if (status === "pending" || status === "failed") {
       if (chain) {
         mismatches.push({
@@ -353,12 +360,9 @@ export function reconcile(
   }
 
   let chainCredits = 0;
-  for (const row of db.prepare(`SELECT * FROM "RelayerCredit" ORDER BY "creditedAt", "id"`).iterate() as Iterable<
-    Record<string, unknown>
-  >) {
-    if (!sources.has(row.source as string)) continue;
+  for (const credit of index.credits) {
+    if (!sources.has(credit.source)) continue;
     chainCredits++;
-    const credit = chainCredit(row);
     if (!byRef.has(credit.paymentRef)) {
       mismatches.push({
         kind: "unknown_on_chain",
@@ -380,9 +384,8 @@ export function reconcile(
     invalid_record: 0,
   } satisfies Record<MismatchKind, number>;
   for (const m of mismatches) summary[m.kind]++;
-  const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
   return {
-    block: head?.value ?? null,
+    block: index.block,
     relayerRecords: records.length,
     chainCredits,
     matched: matches.length,

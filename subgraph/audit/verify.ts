@@ -7,10 +7,10 @@
 // is stranded (owed to no one, swept to the treasury by `sweepExcess`), so the
 // balance above the recomputed ledger is reported as `stranded`, and only a
 // balance below it is a difference.
-import type Database from "better-sqlite3";
 import type { Abi, Address } from "viem";
 
-import { bytesToHex, decodeBigInt, hexToBytes } from "../indexer/store/values.ts";
+import { bytesToHex, decodeBigInt } from "../indexer/store/values.ts";
+import type { AuditIndex } from "./audit-index.ts";
 
 export interface Ledger {
   cleared: bigint;
@@ -84,8 +84,39 @@ export interface VerifyTargets {
 
 type Row = Record<string, unknown>;
 
-const big = (value: unknown): bigint => (value === null || value === undefined ? 0n : decodeBigInt(value as Buffer));
-const hex = (value: unknown): string => bytesToHex(value as Buffer);
+// A row's values come as SQLite keeps them (BigInt: offset-binary blob, Bytes: blob) or as The Graph's JSON
+// gives them (decimal text, 0x hex; relation fields as the related id): both read the same here.
+const big = (value: unknown): bigint => {
+  if (value === null || value === undefined) return 0n;
+  if (value instanceof Uint8Array) return decodeBigInt(value);
+  return BigInt(value as string | number | bigint);
+};
+const hex = (value: unknown): string =>
+  value instanceof Uint8Array ? bytesToHex(value) : String(value as string).toLowerCase();
+
+/** The entities whose events move money in the vault, each read whole by verify. */
+export const LEDGER_EVENT_ENTITIES = [
+  "Tip",
+  "RelayerCredit",
+  "CreditSettlement",
+  "CreditReversal",
+  "ModuleCredit",
+  "EscrowMovement",
+  "Claim",
+  "FeeSweep",
+  "FeeWithdrawal",
+  "FloatMovement",
+] as const;
+/** Everything verify reads from the index besides the Vault row. */
+export type VerifiedEntity = (typeof LEDGER_EVENT_ENTITIES)[number] | "Creator" | "Account" | "ExcessSweep";
+
+/** The index's rows as of one block, as an {@link AuditIndex} reads them for verify. */
+export interface IndexRows {
+  readonly head: bigint;
+  rows(entity: VerifiedEntity): Iterable<Row>;
+  /** The Vault entity of the vault's address, if indexed. */
+  readonly vault: Row | undefined;
+}
 
 export interface Effect {
   readonly creator: string | null;
@@ -103,14 +134,12 @@ export interface Effect {
 const NONE = { cleared: 0n, pending: 0n, feesOwed: 0n, floatBalance: 0n, feePool: 0n, escrowed: 0n };
 
 /** Every ledger effect of every indexed vault event, in no particular order. */
-function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
-  const by = (table: string, extra = ""): Iterable<Row> =>
-    (creator
-      ? db.prepare(`SELECT * FROM "${table}" WHERE "creator" = ? ${extra}`).iterate(creator)
-      : db.prepare(`SELECT * FROM "${table}" ${extra ? `WHERE 1 ${extra}` : ""}`).iterate()) as Iterable<Row>;
+function* effects(index: IndexRows): Generator<Effect> {
+  const by = (entity: VerifiedEntity): Iterable<Row> => index.rows(entity);
 
   // Tips paid on-chain ($MESI, stablecoin); relayer tips are counted through their credit below.
-  for (const row of by("Tip", `AND "source" IN ('MESI', 'STABLECOIN')`)) {
+  for (const row of by("Tip")) {
+    if (row.source !== "MESI" && row.source !== "STABLECOIN") continue;
     const amount = big(row.amount);
     const fee = big(row.fee);
     yield {
@@ -225,8 +254,7 @@ function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
       description: `fees swept: ${amount}`,
     };
   }
-  if (creator) return;
-  for (const row of db.prepare(`SELECT * FROM "FeeWithdrawal"`).iterate() as Iterable<Row>) {
+  for (const row of by("FeeWithdrawal")) {
     yield {
       ...NONE,
       creator: null,
@@ -236,7 +264,7 @@ function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
       description: "fees withdrawn",
     };
   }
-  for (const row of db.prepare(`SELECT * FROM "FloatMovement"`).iterate() as Iterable<Row>) {
+  for (const row of by("FloatMovement")) {
     const amount = big(row.amount);
     yield {
       ...NONE,
@@ -251,13 +279,13 @@ function* effects(db: Database.Database, creator?: Buffer): Generator<Effect> {
 
 /** Per-creator ledgers and vault holdings recomputed from events (and, if asked, each creator's effects). */
 export function recompute(
-  db: Database.Database,
+  index: IndexRows,
   options: { readonly keepEffects?: boolean } = {},
 ): { creators: Map<string, Ledger>; vault: VaultHoldings; effectsByCreator: Map<string, Effect[]> } {
   const creators = new Map<string, Ledger>();
   const effectsByCreator = new Map<string, Effect[]>();
   const vault: VaultHoldings = { floatBalance: 0n, feePool: 0n, escrowed: 0n };
-  for (const effect of effects(db)) {
+  for (const effect of effects(index)) {
     if (effect.creator) {
       const ledger = creators.get(effect.creator) ?? { cleared: 0n, pending: 0n, feesOwed: 0n };
       ledger.cleared += effect.cleared;
@@ -277,15 +305,6 @@ export function recompute(
   return { creators, vault, effectsByCreator };
 }
 
-/** The events behind one creator's balance, in chain order (the newest `limit`). */
-export function explainCreator(
-  db: Database.Database,
-  creator: string,
-  limit = 50,
-): { events: ExplainingEvent[]; count: number } {
-  return explainEffects([...effects(db, hexToBytes(creator))], limit);
-}
-
 function explainEffects(list: readonly Effect[], limit = 50): { events: ExplainingEvent[]; count: number } {
   const all = list.map((effect) => ({
     entity: effect.entity,
@@ -296,10 +315,19 @@ function explainEffects(list: readonly Effect[], limit = 50): { events: Explaini
     cleared: effect.cleared.toString(),
     pending: effect.pending.toString(),
     feesOwed: effect.feesOwed.toString(),
-    order: [big(effect.row.blockNumber), effect.row.id as Buffer] as const,
+    order: [big(effect.row.blockNumber), hex(effect.row.id)] as const,
   }));
+  // Lowercase hex of equal-length ids sorts as their bytes do.
   all.sort((a, b) =>
-    a.order[0] === b.order[0] ? Buffer.compare(a.order[1], b.order[1]) : a.order[0] < b.order[0] ? -1 : 1,
+    a.order[0] === b.order[0]
+      ? a.order[1] < b.order[1]
+        ? -1
+        : a.order[1] > b.order[1]
+          ? 1
+          : 0
+      : a.order[0] < b.order[0]
+        ? -1
+        : 1,
   );
   return { events: all.slice(-limit).map(({ order: _order, ...rest }) => rest), count: all.length };
 }
@@ -310,8 +338,8 @@ async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T) 
   return out;
 }
 
-/** Everything verify reads from the index, taken in one read transaction (one snapshot). */
-interface IndexSnapshot {
+/** Everything verify reads from the index, from one block (one snapshot). */
+export interface IndexSnapshot {
   readonly blockNumber: bigint;
   readonly creators: Map<string, Ledger>;
   readonly vault: VaultHoldings;
@@ -324,57 +352,40 @@ interface IndexSnapshot {
   readonly explain: (creator: string) => { events: ExplainingEvent[]; count: number };
 }
 
-function readSnapshot(db: Database.Database, vaultAddress: Address): IndexSnapshot {
-  // Deferred BEGIN: the snapshot is fixed at the first read (the head) and holds until the end, so a
-  // block flushed meanwhile by the indexer (this connection or another process) is seen by none of them.
-  return db.transaction((): IndexSnapshot => {
-    const head = db.prepare(`SELECT value FROM _meta WHERE key = 'head_number'`).get() as { value: string } | undefined;
-    if (!head) throw new Error("the index is empty: nothing to verify");
-    const { creators, vault, effectsByCreator } = recompute(db, { keepEffects: true });
-    const aggregates = new Map<string, Ledger>();
-    for (const row of db
-      .prepare(`SELECT "id", "cleared", "pending", "feesOwed" FROM "Creator"`)
-      .iterate() as Iterable<Row>) {
-      const id = hex(row.id);
-      aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
-      if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
-    }
-    // Every open account is checked, also one that never earned (its ledger must be empty on-chain too).
-    let accountCount = 0;
-    for (const row of db.prepare(`SELECT "id" FROM "Account"`).iterate() as Iterable<Row>) {
-      accountCount++;
-      const id = hex(row.id);
-      if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
-    }
-    let excessSwept = 0n;
-    for (const row of db.prepare(`SELECT "amount" FROM "ExcessSweep"`).iterate() as Iterable<Row>) {
-      excessSwept += big(row.amount);
-    }
-    const vaultRow = db.prepare(`SELECT * FROM "Vault" WHERE "id" = ?`).get(hexToBytes(vaultAddress)) as
-      Row | undefined;
-    return {
-      accountCount,
-      excessSwept,
-      blockNumber: BigInt(head.value),
-      creators,
-      vault,
-      aggregates,
-      vaultRow,
-      // The rows behind a difference come from this snapshot too, not from a later read.
-      explain: (creator) => explainEffects(effectsByCreator.get(creator) ?? []),
-    };
-  })();
+/** Recomputes the ledgers and collects the aggregates from the rows of one block. */
+export function snapshotOf(index: IndexRows): IndexSnapshot {
+  const { creators, vault, effectsByCreator } = recompute(index, { keepEffects: true });
+  const aggregates = new Map<string, Ledger>();
+  for (const row of index.rows("Creator")) {
+    const id = hex(row.id);
+    aggregates.set(id, { cleared: big(row.cleared), pending: big(row.pending), feesOwed: big(row.feesOwed) });
+    if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
+  }
+  // Every open account is checked, also one that never earned (its ledger must be empty on-chain too).
+  let accountCount = 0;
+  for (const row of index.rows("Account")) {
+    accountCount++;
+    const id = hex(row.id);
+    if (!creators.has(id)) creators.set(id, { cleared: 0n, pending: 0n, feesOwed: 0n });
+  }
+  let excessSwept = 0n;
+  for (const row of index.rows("ExcessSweep")) excessSwept += big(row.amount);
+  return {
+    accountCount,
+    excessSwept,
+    blockNumber: index.head,
+    creators,
+    vault,
+    aggregates,
+    vaultRow: index.vault,
+    // The rows behind a difference come from this snapshot too, not from a later read.
+    explain: (creator) => explainEffects(effectsByCreator.get(creator) ?? []),
+  };
 }
 
-export async function verify(
-  db: Database.Database,
-  reader: StateReader,
-  targets: VerifyTargets,
-): Promise<VerifyReport> {
-  const { blockNumber, creators, vault, aggregates, vaultRow, accountCount, excessSwept, explain } = readSnapshot(
-    db,
-    targets.vault.address,
-  );
+export async function verify(index: AuditIndex, reader: StateReader, targets: VerifyTargets): Promise<VerifyReport> {
+  const { blockNumber, creators, vault, aggregates, vaultRow, accountCount, excessSwept, explain } =
+    await index.verifySnapshot(targets.vault.address);
 
   const read = (functionName: string, args: readonly unknown[] = [], target = targets.vault): Promise<unknown> =>
     reader.readContract({ address: target.address, abi: target.abi, functionName, args, blockNumber });

@@ -30,6 +30,9 @@ import { generateHistory } from "./generate.ts";
 const run = promisify(execFile);
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+/** Main's indexing rate when issue 9 was filed (quiet machine): 100,008 events in 78 s wall, 103 s CPU. */
+const OLD_RATE = 1278;
+const OLD_EVENTS_PER_CPU_SECOND = 100_008 / 103;
 const results: string[] = [];
 
 function target(name: string, measured: number, op: ">=" | "<=", goal: number, unit = ""): void {
@@ -82,6 +85,16 @@ try {
       `index ${(statSync(database).size / 2 ** 20).toFixed(0)} MiB`,
   );
   target("indexing_throughput_events_per_s", events / seconds, ">=", 2000);
+  // Issue 9: at least twice main's rate before the work (1,278 events/s on a quiet machine). On a shared
+  // machine the wall-clock rate says more about the neighbours than about the indexer: the rate per CPU
+  // second of this process is printed beside it (the quiet-machine baseline was 100,008 events in 103 s CPU).
+  target("indexing_speedup_vs_1278_events_per_s", events / seconds / OLD_RATE, ">=", 2, "x");
+  const cpuSeconds = (used.user + used.system) / 1e6;
+  console.log(
+    `INDEXING_CPU events_per_cpu_second=${round(events / cpuSeconds)} baseline=${round(OLD_EVENTS_PER_CPU_SECOND)} ` +
+      `ratio=${(events / cpuSeconds / OLD_EVENTS_PER_CPU_SECOND).toFixed(2)}`,
+  );
+  results.push(`INFO indexing_events_per_cpu_second=${round(events / cpuSeconds)}`);
 
   // 1b. The bare pipeline over the same chain: the same follower fetching and decoding the same logs, with
   // no handlers and no store. The ratio of the two rates says what the mappings and the store cost, on any
@@ -156,12 +169,16 @@ try {
     ],
     { maxBuffer: 1 << 20 },
   );
-  const stats = /STATS rows=(\d+) seconds=([\d.]+) maxRssMiB=([\d.]+)/.exec(exported.stderr);
+  const stats = /STATS rows=(\d+) seconds=([\d.]+) cpuSeconds=([\d.]+) maxRssMiB=([\d.]+)/.exec(exported.stderr);
   if (!stats) throw new Error(`no stats from the export: ${exported.stderr}`);
   const rows = Number(stats[1]);
   console.log(`exported ${rows} tips as CSV (${(statSync(join(dir, "tips.csv")).size / 2 ** 20).toFixed(0)} MiB)`);
   target("csv_export_rows_per_s", rows / Number(stats[2]), ">=", 50_000);
-  target("csv_export_peak_memory_mib", Number(stats[3]), "<=", 200, "MiB");
+  // Beside the wall-clock rate, the rate per CPU second of the export process (what neighbours on a shared
+  // machine do not change much).
+  console.log(`CSV_EXPORT_CPU rows_per_cpu_second=${round(rows / Number(stats[3]))}`);
+  results.push(`INFO csv_export_rows_per_cpu_second=${round(rows / Number(stats[3]))}`);
+  target("csv_export_peak_memory_mib", Number(stats[4]), "<=", 200, "MiB");
 
   // 4. Live mode: blocks keep coming; how far behind the head is the index?
   const live = await startIndexer({

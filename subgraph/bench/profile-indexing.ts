@@ -1,6 +1,6 @@
 // npm run bench:indexer:profile — a reduced indexing run under the V8 CPU profiler, to find what the
 // indexing path spends its time on (WASM calls, host conversions, store writes). The generated chain is
-// kept as an anvil state dump (BENCH_STATE, default /tmp), so repeated runs only index. Writes a
+// kept as an anvil state dump when BENCH_STATE names a file, so repeated runs only index. Writes a
 // .cpuprofile (open it in Chrome DevTools) and prints the heaviest functions by self time, and the
 // indexing rate beside the bare pipeline's.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -16,7 +16,8 @@ import { generateHistory } from "./generate.ts";
 import { NullStore, routedSources } from "./bare-pipeline.ts";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
-const statePath = process.env.BENCH_STATE ?? join(tmpdir(), `mesi-profile-${EVENTS}.json`);
+// Opt-in: anvil refuses a loadState body of the 20,000-event state (16 MB) here, so by default each run generates.
+const statePath = process.env.BENCH_STATE;
 const profilePath = process.env.BENCH_PROFILE ?? join(tmpdir(), "mesi-indexing.cpuprofile");
 
 interface Saved {
@@ -24,12 +25,27 @@ interface Saved {
   readonly targets: Record<string, { address: `0x${string}`; blockNumber: string }>;
 }
 
+/**
+ * anvil's state dump, read with a plain fetch: it is larger than viem's 10 MiB cap on an RPC answer
+ * (viem 2.58 refuses it with ResponseBodyTooLargeError).
+ */
+async function dumpState(url: string): Promise<`0x${string}`> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_dumpState", params: [] }),
+  });
+  const body = (await response.json()) as { result?: `0x${string}`; error?: { message: string } };
+  if (!body.result) throw new Error(`anvil_dumpState failed: ${body.error?.message ?? response.status}`);
+  return body.result;
+}
+
 await ensureSubgraphBuilt();
 const chain = await startAnvil({ extraArgs: ["--gas-limit", "30000000"] });
 const dir = mkdtempSync(join(tmpdir(), "mesi-profile-"));
 try {
   let targets: DeploymentTargets;
-  if (existsSync(statePath)) {
+  if (statePath !== undefined && existsSync(statePath)) {
     const saved = JSON.parse(readFileSync(statePath, "utf8")) as Saved;
     await chain.testClient.loadState({ state: saved.state });
     await chain.testClient.mine({ blocks: 1 });
@@ -43,16 +59,18 @@ try {
     const mesi = await deployLocalMesi(chain);
     await generateHistory(chain, mesi, { events: EVENTS, batchSize: 400, creators: 20, fans: 500 });
     targets = mesi.targets;
-    const saved: Saved = {
-      state: await chain.testClient.dumpState(),
-      targets: Object.fromEntries(
-        Object.entries(targets).map(([name, t]) => [
-          name,
-          { address: t.address, blockNumber: t.blockNumber.toString() },
-        ]),
-      ),
-    };
-    writeFileSync(statePath, JSON.stringify(saved));
+    if (statePath !== undefined) {
+      const saved: Saved = {
+        state: await dumpState(chain.url),
+        targets: Object.fromEntries(
+          Object.entries(targets).map(([name, t]) => [
+            name,
+            { address: t.address, blockNumber: t.blockNumber.toString() },
+          ]),
+        ),
+      };
+      writeFileSync(statePath, JSON.stringify(saved));
+    }
   }
 
   const core = new IndexerCore({

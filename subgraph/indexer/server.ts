@@ -19,8 +19,10 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import { createHandler } from "graphql-http/lib/use/fastify";
 
 import { exportLedger, type ExportFormat } from "../audit/export.ts";
-import { AuditInputError, ledgerTotals, parseLedgerFilter } from "../audit/ledger.ts";
+import type { AuditIndex } from "../audit/audit-index.ts";
+import { AuditInputError, parseLedgerFilter } from "../audit/ledger.ts";
 import { parseRelayerRecords, reconcile, type RelayerRecord } from "../audit/reconcile.ts";
+import { sqliteAuditIndex } from "../audit/sqlite-index.ts";
 import { verify, type StateReader, type VerifyTargets } from "../audit/verify.ts";
 import type { QueryExecutor } from "./graphql/query-pool.ts";
 import type { HeadEvents } from "./headEvents.ts";
@@ -36,6 +38,8 @@ export interface ServerDeps {
   /** The query schema (graphql-http checks requests against it; execution happens in `queries`). */
   readonly schema: GeneratedSchema["schema"];
   readonly db: Database.Database;
+  /** What the audit routes read; by default the index database `db` (a Graph endpoint works too). */
+  readonly audit?: AuditIndex;
   readonly verifier?: { readonly reader: StateReader; readonly targets: VerifyTargets };
   /** The relayer's records for `GET /audit/reconcile` (e.g. read from its store); absent: that route answers 503. */
   readonly relayerRecords?: () => Promise<readonly RelayerRecord[]>;
@@ -114,6 +118,7 @@ const bigintJson = (value: unknown): string =>
 export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, forceCloseConnections: true, bodyLimit: MAX_GRAPHQL_BODY });
   const configured = deps.corsOrigins ?? [];
+  const audit = deps.audit ?? sqliteAuditIndex(deps.db);
 
   await app.register(cors, {
     delegator: (request, callback) => {
@@ -233,7 +238,7 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
     const abort = new AbortController();
     response.once("close", () => abort.abort());
     try {
-      await exportLedger(deps.db, table, filter, response, { format, limit, signal: abort.signal });
+      await exportLedger(audit, table, filter, response, { format, limit, signal: abort.signal });
       response.end();
     } catch (error) {
       response.destroy(error as Error);
@@ -244,14 +249,16 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
     if (ledger !== "tips" && ledger !== "payments") throw new HttpError(404, `no audit route GET ${request.url}`);
     return reply
       .type("application/json; charset=utf-8")
-      .send(bigintJson(ledgerTotals(deps.db, ledger, parseLedgerFilter(request.query as Record<string, string>))));
+      .send(bigintJson(await audit.ledgerTotals(ledger, parseLedgerFilter(request.query as Record<string, string>))));
   });
   app.post("/audit/reconcile", { bodyLimit: MAX_RECORDS_BODY }, async (request, reply) => {
     const body = typeof request.body === "string" ? request.body : JSON.stringify(request.body ?? "");
     const records = parseRelayerRecords(body);
     const query = request.query as Record<string, string>;
     const sources = query.sources ? query.sources.split(",").map((s) => s.trim().toUpperCase()) : undefined;
-    return reply.type("application/json; charset=utf-8").send(bigintJson(reconcile(deps.db, records, { sources })));
+    return reply
+      .type("application/json; charset=utf-8")
+      .send(bigintJson(reconcile(await audit.credits(), records, { sources })));
   });
   app.get("/audit/reconcile", async (request, reply) => {
     if (!deps.relayerRecords) {
@@ -260,11 +267,13 @@ export async function createIndexServer(deps: ServerDeps): Promise<FastifyInstan
     const records = await deps.relayerRecords();
     const query = request.query as Record<string, string>;
     const sources = query.sources ? query.sources.split(",").map((s) => s.trim().toUpperCase()) : undefined;
-    return reply.type("application/json; charset=utf-8").send(bigintJson(reconcile(deps.db, records, { sources })));
+    return reply
+      .type("application/json; charset=utf-8")
+      .send(bigintJson(reconcile(await audit.credits(), records, { sources })));
   });
   app.get("/audit/verify", async (_request, reply) => {
     if (!deps.verifier) throw new HttpError(503, "verify needs a chain connection, which this server was not given");
-    const report = await verify(deps.db, deps.verifier.reader, deps.verifier.targets);
+    const report = await verify(audit, deps.verifier.reader, deps.verifier.targets);
     return reply.type("application/json; charset=utf-8").send(bigintJson(report));
   });
 

@@ -17,6 +17,7 @@ import { abis } from "@mesi/deployments";
 import { exportLedger } from "../audit/export.ts";
 import { ledgerTotals, parseLedgerFilter } from "../audit/ledger.ts";
 import { reconcile } from "../audit/reconcile.ts";
+import { sqliteAuditIndex } from "../audit/sqlite-index.ts";
 import { verify } from "../audit/verify.ts";
 import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
 import { decodeBigInt, encodeBigInt } from "../indexer/store/values.ts";
@@ -154,7 +155,10 @@ describe("ledger API", () => {
       mostQueued = Math.max(mostQueued, slow.writableLength);
       return accepted;
     }) as typeof slow.write;
-    const count = await exportLedger(indexer.core.store.db, "payments", {}, slow, { format: "ndjson", chunk: 2 });
+    const count = await exportLedger(sqliteAuditIndex(indexer.core.store.db), "payments", {}, slow, {
+      format: "ndjson",
+      chunk: 2,
+    });
     const ids = buffered
       .trim()
       .split("\n")
@@ -172,8 +176,8 @@ describe("ledger API", () => {
 });
 
 describe("fiat reconciliation", () => {
-  it("matches recorded payments to credits and reversals and lists every mismatch both ways", () => {
-    const report = reconcile(indexer.core.store.db, [
+  it("matches recorded payments to credits and reversals and lists every mismatch both ways", async () => {
+    const report = reconcile(await sqliteAuditIndex(indexer.core.store.db).credits(), [
       { paymentRef: "pi_settled", amount: e("7"), status: "succeeded" },
       { paymentRef: "pi_reversed", amount: e("4"), status: "credited" }, // the chain reversed it
       { paymentRef: "pi_held", amount: e("3"), status: "credited" }, // the chain credited 2
@@ -306,7 +310,7 @@ describe("verify", () => {
   });
 
   it("agrees with the contracts at the indexed block", async () => {
-    const report = await verify(indexer.core.store.db, chain.publicClient as never, targets());
+    const report = await verify(sqliteAuditIndex(indexer.core.store.db), chain.publicClient as never, targets());
     expect(report.ok).toBe(true);
     expect(report.vault.fromEvents.owed).toBe(report.vault.onChain.balanceOfVault);
     // Every creator is listed with both sides, equal.
@@ -333,7 +337,7 @@ describe("verify", () => {
       .get(Buffer.from(creator().slice(2), "hex")) as { id: Buffer; amount: Buffer };
     const inflated = decodeBigInt(tip.amount) + parseEther("1");
     db.prepare(`UPDATE "Tip" SET "amount" = ? WHERE "id" = ?`).run(encodeBigInt(inflated), tip.id);
-    const report = await verify(db, chain.publicClient as never, targets());
+    const report = await verify(sqliteAuditIndex(db), chain.publicClient as never, targets());
     db.close();
     expect(report.ok).toBe(false);
     expect(report.creators.filter((c) => !c.ok).map((c) => c.creator)).toEqual([creator()]);
@@ -379,7 +383,7 @@ describe("verify", () => {
         return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const report = await verify(moving, chain.publicClient as never, targets());
+    const report = await verify(sqliteAuditIndex(moving), chain.publicClient as never, targets());
     writer.close();
     reader.close();
     expect(flushed).toBe(true);

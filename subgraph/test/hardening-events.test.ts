@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { abis } from "@mesi/deployments";
 
+import { sqliteAuditIndex } from "../audit/sqlite-index.ts";
 import { verify } from "../audit/verify.ts";
 import { QueryService } from "../indexer/graphql/service.ts";
 import { IndexerCore } from "../indexer/indexer.ts";
@@ -148,7 +149,7 @@ describe("stranded $MESI (ExcessSwept)", () => {
     await send(admin, "MesiToken", "transfer", [vaultAddress, parseEther("5")]);
     await indexer.follower.syncOnce();
 
-    const before = await verify(indexer.store.db, chain.publicClient as never, targets());
+    const before = await verify(sqliteAuditIndex(indexer.store.db), chain.publicClient as never, targets());
     expect(before.differences).toEqual([]);
     expect(before.ok).toBe(true);
     expect(before.vault.onChain.stranded).toBe(parseEther("5").toString());
@@ -177,7 +178,7 @@ describe("stranded $MESI (ExcessSwept)", () => {
     ]);
     expect(vault).toEqual({ excessSwept: parseEther("5").toString(), excessSweepCount: 1 });
 
-    const after = await verify(indexer.store.db, chain.publicClient as never, targets());
+    const after = await verify(sqliteAuditIndex(indexer.store.db), chain.publicClient as never, targets());
     expect(after.ok).toBe(true);
     expect(after.vault.onChain.stranded).toBe("0");
     expect(after.vault.fromEvents.excessSwept).toBe(parseEther("5").toString());

@@ -33,6 +33,38 @@ export const variables = defineEnvVars({
   PUBLIC_MESSENGER_TRANSPORT: { public: true, schema: z.enum(["hub", "xmtp"]).default("hub") },
   /** XMTP's network when PUBLIC_MESSENGER_TRANSPORT=xmtp. */
   PUBLIC_XMTP_ENV: { public: true, schema: z.enum(["local", "dev", "production"]).default("production") },
+  /**
+   * STUN/TURN servers for messenger calls, as JSON: `[{ "urls": "turn:turn.example.com:3478", "username": "…",
+   * "credential": "…" }]` (`urls` a string or a list). None are needed on loopback (`npm start`).
+   */
+  PUBLIC_ICE_SERVERS: {
+    public: true,
+    schema: z
+      .string()
+      .default("[]")
+      .transform((text, context) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          context.addIssue({ code: "custom", message: 'must be JSON, e.g. [{"urls":"stun:stun.example.com:3478"}]' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.array(
+          z
+            .object({
+              urls: z.union([
+                z.string().regex(/^(stun|stuns|turn|turns):/),
+                z.array(z.string().regex(/^(stun|stuns|turn|turns):/)).min(1),
+              ]),
+              username: z.string().optional(),
+              credential: z.string().optional(),
+            })
+            .strict(),
+        ),
+      ),
+  },
   /** Where XMTP's encrypted attachments are uploaded (POST raw bytes, answers `{ url }` with an https URL). */
   PUBLIC_ATTACHMENT_UPLOAD_URL: { public: true, schema: url.optional() },
   /**

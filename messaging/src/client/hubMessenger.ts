@@ -1,8 +1,9 @@
 // Messenger over the local hub: HTTP for requests, one WebSocket for live events. Browser-safe (fetch, WebSocket).
 // The socket reconnects by itself with backoff and asks for everything after the last cursor it saw; a message id
 // already delivered is never delivered twice.
-import { getAddress, type Address } from "viem";
+import type { Address } from "viem";
 
+import { checksumAddress } from "../address.ts";
 import { MessengerError, type MessengerErrorCode, type ReportHint } from "../errors.ts";
 import type {
   ConnectionState,
@@ -14,7 +15,6 @@ import type {
   Unsubscribe,
 } from "../messenger.ts";
 import {
-  incomingRuleSchema,
   type CallSignal,
   incomingRuleToJson,
   type AttachmentRef,
@@ -41,6 +41,9 @@ export interface HubMessengerOptions {
 }
 
 const SEEN_IDS_KEPT = 10_000;
+const SIGNAL_TIMEOUT_MS = 10_000;
+
+type SignalResult = Extract<ServerEvent, { type: "signalResult" }>;
 
 export class HubMessenger implements Messenger {
   readonly transport: TransportInfo = {
@@ -58,6 +61,10 @@ export class HubMessenger implements Messenger {
   readonly #listeners = new Set<(event: MessengerEvent) => void>();
   readonly #seen = new Set<string>();
   #socket: WebSocket | undefined;
+  /** The socket passed auth (signals may go over it). */
+  #live = false;
+  #signalRef = 0;
+  readonly #pendingSignals = new Map<string, (answer: SignalResult) => void>();
   #cursor: string | undefined;
   #closed = false;
   #attempt = 0;
@@ -66,7 +73,7 @@ export class HubMessenger implements Messenger {
 
   constructor(options: HubMessengerOptions) {
     this.#url = options.url.replace(/\/$/, "");
-    this.me = getAddress(options.address);
+    this.me = checksumAddress(options.address);
     this.#getToken = options.getToken;
     this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -219,7 +226,33 @@ export class HubMessenger implements Messenger {
     await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/typing`, { typing });
   }
 
+  /**
+   * Over the open WebSocket (the hub answers each signal by `ref`: sent, or refused with a reason); over HTTP when
+   * the socket is not open.
+   */
   async sendSignal(conversationId: string, signal: CallSignal, to?: Address): Promise<void> {
+    const socket = this.#socket;
+    if (socket !== undefined && socket.readyState === this.#WebSocket.OPEN && this.#live) {
+      const ref = `s${++this.#signalRef}`;
+      const result = new Promise<SignalResult>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          this.#pendingSignals.delete(ref);
+          reject(new MessengerError("unavailable", "the message hub did not answer the call signal"));
+        }, SIGNAL_TIMEOUT_MS);
+        this.#pendingSignals.set(ref, (answer) => {
+          clearTimeout(timer);
+          resolve(answer);
+        });
+      });
+      this.#sendFrame({ type: "signal", ref, conversationId, signal, ...(to === undefined ? {} : { to }) });
+      const answer = await result;
+      if (answer.error !== undefined) {
+        throw new MessengerError(answer.error, answer.message ?? answer.error, {
+          ...(answer.report === undefined ? {} : { report: answer.report }),
+        });
+      }
+      return;
+    }
     await this.#request("POST", `/v1/conversations/${encodeURIComponent(conversationId)}/signal`, {
       signal,
       ...(to === undefined ? {} : { to }),
@@ -247,7 +280,10 @@ export class HubMessenger implements Messenger {
   }
   async incomingRule(): Promise<IncomingRule | null> {
     const { rule } = await this.#request<{ rule: unknown }>("GET", "/v1/incoming-rule");
-    return rule === null ? null : incomingRuleSchema.parse(rule);
+    if (rule === null) return null;
+    // The checks (zod) load when a rule is first read: the messenger's pages load without them.
+    const { incomingRuleSchema } = await import("../schemas.ts");
+    return incomingRuleSchema.parse(rule);
   }
 
   // ── live events ──────────────────────────────────────────────────────────────────────────────────
@@ -297,6 +333,7 @@ export class HubMessenger implements Messenger {
         if (event.type === "ready") {
           this.#attempt = 0;
           this.#cursor ??= event.cursor;
+          this.#live = true;
           settled = true;
           this.#setState("open");
           resolve();
@@ -307,6 +344,9 @@ export class HubMessenger implements Messenger {
           this.#seen.add(message.id);
           if (this.#seen.size > SEEN_IDS_KEPT) this.#seen.delete(this.#seen.values().next().value as string);
           this.#emit({ type: "message", message });
+        } else if (event.type === "signalResult") {
+          this.#pendingSignals.get(event.ref)?.(event);
+          this.#pendingSignals.delete(event.ref);
         } else if (
           event.type === "conversation" ||
           event.type === "removed" ||
@@ -318,6 +358,12 @@ export class HubMessenger implements Messenger {
       };
       socket.onclose = (close: CloseEvent) => {
         this.#socket = undefined;
+        this.#live = false;
+        // Signals in flight on this socket get no answer now; they fail (a call cannot wait for a reconnect).
+        for (const [ref, settle] of this.#pendingSignals) {
+          settle({ type: "signalResult", ref, error: "unavailable", message: "the message hub connection dropped" });
+        }
+        this.#pendingSignals.clear();
         this.#setState("closed");
         if (!settled) {
           settled = true;

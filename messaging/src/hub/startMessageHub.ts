@@ -14,15 +14,9 @@ import type { Logger } from "pino";
 import type { Address } from "viem";
 import { z, ZodError } from "zod";
 
-import { HTTP_STATUS, MessengerError } from "../errors.ts";
-import {
-  addressSchema,
-  callSignalSchema,
-  incomingRuleSchema,
-  incomingRuleToJson,
-  MAX_GROUP_NAME_LENGTH,
-  messageContentSchema,
-} from "../model.ts";
+import { HTTP_STATUS, MessengerError, type MessengerErrorCode, type ReportHint } from "../errors.ts";
+import { incomingRuleToJson, MAX_GROUP_NAME_LENGTH } from "../model.ts";
+import { addressSchema, callSignalSchema, incomingRuleSchema, messageContentSchema } from "../schemas.ts";
 import {
   CLOSE_AUTH_FAILED,
   CLOSE_AUTH_TIMEOUT,
@@ -80,6 +74,11 @@ const pageQuery = z.object({
 const groupBody = z.object({
   name: z.string().trim().min(1).max(MAX_GROUP_NAME_LENGTH),
   members: z.array(addressSchema).max(300),
+});
+const signalFrame = z.object({
+  conversationId: z.string().min(1).max(200),
+  signal: callSignalSchema,
+  to: addressSchema.optional(),
 });
 const sendBody = z.object({ content: messageContentSchema, clientId: z.string().min(1).max(100).optional() });
 
@@ -215,7 +214,7 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
   });
   app.post("/v1/conversations/:id/signal", async (request, reply) => {
     const me = who(request);
-    const { signal, to } = z.object({ signal: callSignalSchema, to: addressSchema.optional() }).parse(request.body);
+    const { signal, to } = signalFrame.omit({ conversationId: true }).parse(request.body);
     await service.signal(me, idParam(request), signal, to);
     return reply.status(204).send();
   });
@@ -366,6 +365,27 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
         }
         if (frame.type === "typing") {
           service.typing(address, String(frame.conversationId), frame.typing === true);
+        } else if (frame.type === "signal") {
+          const ref = String(frame.ref).slice(0, 100);
+          // Relayed live to the other members only; never stored. Refusals (not a member, blocked) go back by `ref`.
+          void (async () => {
+            const { conversationId, signal, to } = signalFrame.parse(frame);
+            await service.signal(address, conversationId, signal, to);
+          })().then(
+            () => sendEvent({ type: "signalResult", ref }),
+            (error: unknown) => {
+              const mapped = toHttpError(error);
+              if (mapped === undefined) logger.error({ err: error }, "call signal failed");
+              const body = mapped?.body ?? { error: "internal", message: "internal error" };
+              sendEvent({
+                type: "signalResult",
+                ref,
+                error: body.error as MessengerErrorCode,
+                message: String(body.message),
+                ...(body.report === undefined ? {} : { report: body.report as ReportHint }),
+              });
+            },
+          );
         } else if (frame.type === "ping") {
           sendEvent({ type: "pong" });
         } else {

@@ -8,7 +8,6 @@ import type { Address } from "viem";
 import { MessengerError } from "../errors.ts";
 import {
   countsAsUnread,
-  incomingRuleSchema,
   incomingRuleToJson,
   type Conversation,
   type ConversationKind,
@@ -19,6 +18,7 @@ import {
   type Message,
   type MessageContent,
 } from "../model.ts";
+import { incomingRuleSchema } from "../schemas.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS conversations (

@@ -1,5 +1,6 @@
 // Our message model ⇄ XMTP content types, through XMTP's own codecs (@xmtp/content-type-*): text, reply,
-// reaction, read receipt, remote attachment (encrypted) and transaction reference (XIP-21). Browser-safe (the
+// reaction, read receipt, remote attachment (encrypted) and transaction reference (XIP-21); and through ours
+// (./callContent.ts) for the call log and call signals. Browser-safe (the
 // codecs' browser builds use WebCrypto).
 //
 // Incoming content comes in two shapes: what the codecs decode (reaction action "added"), and what
@@ -24,7 +25,9 @@ import {
 import { getAddress, type Address, type Hash } from "viem";
 
 import { MessengerError } from "../errors.ts";
-import { messageContentSchema, type AttachmentRef, type Message, type MessageContent } from "../model.ts";
+import { CallLogCodec, CallSignalCodec, ContentTypeCallLog } from "./callContent.ts";
+import type { AttachmentRef, Message, MessageContent } from "../model.ts";
+import { messageContentSchema } from "../schemas.ts";
 
 // Structural types of @xmtp/content-type-primitives 2 (which the codecs build on); its v3 types differ.
 export interface ContentTypeId {
@@ -60,6 +63,8 @@ export const xmtpCodecs = (): ContentCodec[] =>
     new RemoteAttachmentCodec(),
     new AttachmentCodec(),
     new TransactionReferenceCodec(),
+    new CallSignalCodec(),
+    new CallLogCodec(),
   ] as unknown as ContentCodec[];
 
 const sameType = (a: Pick<ContentTypeId, "authorityId" | "typeId">, b: Pick<ContentTypeId, "authorityId" | "typeId">) =>
@@ -144,6 +149,8 @@ export function toXmtpContent(content: MessageContent): { contentType: ContentTy
         } satisfies XmtpTransactionReference,
       };
     }
+    case "call":
+      return { contentType: ContentTypeCallLog, value: content.call };
   }
 }
 
@@ -213,6 +220,7 @@ export function fromXmtpContent(
         : undefined;
     }
     if (sameType(contentType, ContentTypeReadReceipt)) return { type: "readReceipt" };
+    if (sameType(contentType, ContentTypeCallLog)) return { type: "call", call: value };
     if (sameType(contentType, ContentTypeRemoteAttachment)) {
       const attachment: AttachmentRef = {
         url: String(value.url),

@@ -12,3 +12,10 @@ export {
   xmtpCodecs,
   type XmtpMessageLike,
 } from "./content.ts";
+export {
+  CallLogCodec,
+  CallSignalCodec,
+  ContentTypeCallLog,
+  ContentTypeCallSignal,
+  type CallSignalEnvelope,
+} from "./callContent.ts";

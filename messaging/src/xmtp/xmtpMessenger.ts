@@ -29,6 +29,7 @@ import type { FileToSend, HistoryPage, Messenger, MessengerEvent, TransportInfo,
 import {
   MAX_GROUP_MEMBERS,
   type AttachmentRef,
+  type CallSignal,
   type ConsentState,
   type Conversation,
   type ConversationStatus,
@@ -37,7 +38,11 @@ import {
   type Message,
   type MessageContent,
 } from "../model.ts";
+import { CallLogCodec, CallSignalCodec, ContentTypeCallSignal, type CallSignalEnvelope } from "./callContent.ts";
 import { encodeContent, encryptAttachment, loadAttachment, toMessage } from "./content.ts";
+
+/** A call signal older than this when it arrives (a stream restart's catch-up) belongs to a call long over. */
+const SIGNAL_FRESH_MS = 60_000;
 
 /** Where the creator's rule lives and how a fan is judged (the webapp reads the index). */
 export interface IncomingRuleSource {
@@ -99,6 +104,8 @@ export class XmtpMessenger implements Messenger {
     // ClientOptions is a union (env or backend) that Omit<> flattens; this is its `env` member.
     const clientOptions = {
       env: options.env,
+      // Our call content types, decoded in the SDK like its built-in ones.
+      codecs: [new CallSignalCodec(), new CallLogCodec()],
       ...(options.dbEncryptionKey === undefined ? {} : { dbEncryptionKey: options.dbEncryptionKey }),
     } as NonNullable<Parameters<typeof Client.create>[1]>;
     const client = await Client.create(signer, clientOptions);
@@ -313,11 +320,18 @@ export class XmtpMessenger implements Messenger {
     // XMTP has no typing content type; nothing to send.
   }
 
-  async sendSignal(): Promise<void> {
-    throw new MessengerError(
-      "unavailable",
-      "call signaling over XMTP needs a custom content type that is not built yet; calls work on the local hub",
-    );
+  /**
+   * A `mesi.app/callSignal` message in the conversation (MLS-encrypted like any other; only a ring is pushed).
+   * XMTP keeps it in the group's log; our clients never show it as a message. A blocked caller cannot be refused
+   * here: the callee's client drops signals from a denied inbox.
+   */
+  async sendSignal(conversationId: string, signal: CallSignal, to?: Address): Promise<void> {
+    const conversation = await this.#conversation(conversationId);
+    const codec = new CallSignalCodec();
+    const envelope: CallSignalEnvelope = to === undefined ? { signal } : { signal, to: to.toLowerCase() };
+    await conversation.send(codec.encode(envelope) as Parameters<XmtpConversation["send"]>[0], {
+      shouldPush: codec.shouldPush(envelope),
+    });
   }
 
   subscribe(listener: (event: MessengerEvent) => void): Unsubscribe {
@@ -348,8 +362,28 @@ export class XmtpMessenger implements Messenger {
     if ((await this.#deniedInboxes([decoded.senderInboxId])).size > 0) return;
     if (!this.#addressOfInbox.has(decoded.senderInboxId))
       await this.#members(await this.#conversation(decoded.conversationId));
+    if (
+      decoded.contentType.authorityId === ContentTypeCallSignal.authorityId &&
+      decoded.contentType.typeId === ContentTypeCallSignal.typeId
+    ) {
+      this.#onSignal(decoded);
+      return;
+    }
     const message = this.#toMessage(decoded);
     if (message !== undefined) this.#emit({ type: "message", message });
+  }
+
+  #onSignal(decoded: DecodedMessage): void {
+    if (decoded.senderInboxId === this.#client.inboxId) return;
+    if (Date.now() - Number(decoded.sentAtNs / 1_000_000n) > SIGNAL_FRESH_MS) return;
+    const envelope = decoded.content as CallSignalEnvelope | undefined;
+    if (envelope === undefined || (envelope.to !== undefined && envelope.to !== this.me.toLowerCase())) return;
+    this.#emit({
+      type: "signal",
+      conversationId: decoded.conversationId,
+      from: this.#address(decoded.senderInboxId),
+      signal: envelope.signal,
+    });
   }
 
   async setConsent(peer: Address, state: ConsentState): Promise<void> {

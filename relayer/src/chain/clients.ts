@@ -1,31 +1,26 @@
 // viem clients for one hot wallet. JSON-RPC batching folds the many small
 // reads of a reconciliation (creditOf per reference) into one HTTP request.
-import {
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  type Account,
-  type Chain,
-  type PublicClient,
-  type Transport,
-  type WalletClient,
-} from "viem";
-import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
+import { createPublicClient, defineChain, http, type Chain, type PublicClient, type Transport } from "viem";
 
 import type { RelayerConfig } from "../config.ts";
 import type { MesiAddresses } from "./contracts.ts";
+import { createSigner, type Signer } from "./signer.ts";
 
 export interface ChainClients {
   readonly chain: Chain;
   readonly publicClient: PublicClient<Transport, Chain>;
-  readonly walletClient: WalletClient<Transport, Chain, Account>;
-  /** The hot wallet: signs locally, so a transaction's hash is known before it is broadcast. */
-  readonly account: PrivateKeyAccount;
+  /**
+   * The hot wallet's signer (the local key or a remote signer): every transaction is signed before it is
+   * broadcast, so its hash is known and recorded first.
+   */
+  readonly signer: Signer;
   readonly addresses: MesiAddresses;
 }
 
-export function createChainClients(config: RelayerConfig["chain"]): ChainClients {
+export function createChainClients(
+  config: RelayerConfig["chain"],
+  signer: Signer = createSigner(config),
+): ChainClients {
   const chain = defineChain({
     id: config.chainId,
     name: `chain-${config.chainId}`,
@@ -33,12 +28,10 @@ export function createChainClients(config: RelayerConfig["chain"]): ChainClients
     rpcUrls: { default: { http: [config.rpcUrl] } },
   });
   const transport = http(config.rpcUrl, { batch: { batchSize: 200, wait: 0 }, retryCount: 0, timeout: 10_000 });
-  const account = privateKeyToAccount(config.relayerPrivateKey);
   return {
     chain,
     publicClient: createPublicClient({ chain, transport, pollingInterval: config.pollIntervalMs }),
-    walletClient: createWalletClient({ chain, transport, account }),
-    account,
+    signer,
     addresses: { vault: config.vault, tickets: config.tickets, mesi: config.mesi },
   };
 }

@@ -5,6 +5,7 @@ import type { Address } from "viem";
 export const vaultAbi = abis.MesiVault;
 export const ticketsAbi = abis.MesiTickets;
 export const mesiAbi = abis.MesiToken;
+export const converterAbi = abis.StableConverter;
 /** Any EIP-3009 + EIP-2612 stablecoin (USDC's interface); TestUSDC locally. */
 export const stablecoinAbi = abis.TestUSDC;
 
@@ -18,8 +19,4 @@ export interface MesiAddresses {
 export const CreditStatus = { None: 0, Held: 1, Cleared: 2, Reversed: 3 } as const;
 export type CreditStatusValue = (typeof CreditStatus)[keyof typeof CreditStatus];
 
-/** MesiTypes.PaymentSource */
-export const PaymentSource = { Mesi: 0, Stablecoin: 1, Fiat: 2, RelayerStablecoin: 3 } as const;
-
-/** MesiTypes.TipChannel */
-export const TipChannel = { Profile: 0, Messenger: 1, Stream: 2, TipLink: 3 } as const;
+export { PaymentSource, TipChannel } from "./mesiTypes.ts";

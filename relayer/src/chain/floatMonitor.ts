@@ -15,7 +15,7 @@ export interface Balances {
 export async function readBalances(chain: ChainClients): Promise<Balances> {
   const [float, hotWallet] = await Promise.all([
     chain.publicClient.readContract({ address: chain.addresses.vault, abi: vaultAbi, functionName: "floatBalance" }),
-    chain.publicClient.getBalance({ address: chain.account.address }),
+    chain.publicClient.getBalance({ address: chain.signer.address }),
   ]);
   return { float, hotWallet };
 }
@@ -29,7 +29,7 @@ export async function checkBalances(
   const { lowFloatWarning, lowHotWalletWarning } = thresholds;
   const balances = await readBalances(chain);
   metrics.floatBalance.set(toUnits(balances.float));
-  metrics.hotWalletBalance.set({ address: chain.account.address }, toUnits(balances.hotWallet));
+  metrics.hotWalletBalance.set({ address: chain.signer.address }, toUnits(balances.hotWallet));
   if (balances.float < lowFloatWarning) {
     logger.warn(
       { float: balances.float, threshold: lowFloatWarning },
@@ -37,10 +37,10 @@ export async function checkBalances(
     );
   }
   const hotWalletLow = balances.hotWallet < lowHotWalletWarning;
-  metrics.hotWalletLow.set({ address: chain.account.address }, hotWalletLow ? 1 : 0);
+  metrics.hotWalletLow.set({ address: chain.signer.address }, hotWalletLow ? 1 : 0);
   if (hotWalletLow) {
     logger.error(
-      { hotWallet: chain.account.address, balance: balances.hotWallet, threshold: lowHotWalletWarning },
+      { hotWallet: chain.signer.address, balance: balances.hotWallet, threshold: lowHotWalletWarning },
       "the hot wallet's gas money is low: fund it or credits and gasless requests stop",
     );
   }

@@ -5,7 +5,7 @@
 // the chain decided about outbox rows through one place (rowVerdicts.ts) and
 // broadcast through one place (broadcaster.ts).
 //
-// Write-ahead: a transaction is signed locally and recorded (raw bytes, hash,
+// Write-ahead: a transaction is signed (chain/signer.ts) and recorded (raw bytes, hash,
 // nonce, rows) in the store before it is broadcast. A crash at any point leaves
 // either rows still queued/claimed (taken again) or a recorded transaction
 // (rebroadcast, or reconciled against the vault if its nonce went elsewhere).
@@ -50,8 +50,8 @@ export class TxEngine {
   constructor(deps: TxEngineDeps) {
     this.#deps = deps;
     this.#log = deps.logger.child({ component: "txEngine" });
-    this.#sender = deps.chain.account.address.toLowerCase();
-    this.#nonces = new NonceManager(deps.chain.publicClient, deps.store, deps.chain.account.address);
+    this.#sender = deps.chain.signer.address.toLowerCase();
+    this.#nonces = new NonceManager(deps.chain.publicClient, deps.store, deps.chain.signer.address);
     const context: OperationContext = {
       chain: deps.chain,
       nowSeconds: async () => (await deps.chain.publicClient.getBlock({ blockTag: "latest" })).timestamp,

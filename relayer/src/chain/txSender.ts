@@ -3,7 +3,7 @@
 // against the chain (a reference the vault already knows is done), simulates
 // (rows that would revert fail, wait, or wait for the float), and sends.
 //
-// Write-ahead: a transaction is signed locally and recorded (raw bytes, hash,
+// Write-ahead: a transaction is signed (chain/signer.ts) and recorded (raw bytes, hash,
 // nonce, rows) in the store before it is broadcast, so a crash at any point
 // leaves either rows still queued or claimed (taken again) or a recorded
 // transaction (followed by txTracker.ts).
@@ -142,7 +142,7 @@ export class TxSender {
   async #simulate(operation: Operation, rows: OutboxRow[]): Promise<{ rows: OutboxRow[]; gas: bigint } | undefined> {
     const estimate = async (subset: OutboxRow[]): Promise<bigint> => {
       const { to, data } = operation.encode(this.#context, subset);
-      return await this.#deps.chain.publicClient.estimateGas({ account: this.#deps.chain.account, to, data });
+      return await this.#deps.chain.publicClient.estimateGas({ account: this.#deps.chain.signer.address, to, data });
     };
     try {
       const gas = await estimate(rows);
@@ -259,9 +259,8 @@ export class TxSender {
     const gas = (gasEstimate * BigInt(config.tx.gasLimitPercent) + 99n) / 100n;
     const fees = capFees(await estimateFees(chain.publicClient), feeCeilingOf(this.#deps.config));
     const nonce = await this.#nonces.allocate();
-    const raw = await chain.account.signTransaction({
+    const raw = await chain.signer.signTransaction({
       chainId: chain.chain.id,
-      type: "eip1559",
       nonce,
       to,
       data,

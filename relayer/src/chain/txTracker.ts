@@ -210,7 +210,7 @@ export class TxTracker {
     const { publicClient } = this.#deps.chain;
     const [head, latestNonce] = await Promise.all([
       publicClient.getBlockNumber({ cacheTime: 0 }),
-      publicClient.getTransactionCount({ address: this.#deps.chain.account.address, blockTag: "latest" }),
+      publicClient.getTransactionCount({ address: this.#deps.chain.signer.address, blockTag: "latest" }),
     ]);
     const receipts = await Promise.all(txs.map((tx) => this.#findReceipt(tx)));
     for (const [index, tx] of txs.entries()) {
@@ -430,9 +430,8 @@ export class TxTracker {
       }
       return;
     }
-    const raw = await chain.account.signTransaction({
+    const raw = await chain.signer.signTransaction({
       chainId: chain.chain.id,
-      type: "eip1559",
       nonce: tx.nonce,
       to: tx.to_address as Hex,
       data: tx.data as Hex,

@@ -16,6 +16,7 @@ import type { GaslessService } from "../sponsorship/gasless.ts";
 import type { Store } from "../store/store.ts";
 import { buildEvent, deliverEvent, type SimulatedOutcome } from "../stripe/simulator.ts";
 import type { StripeWebhookHandler } from "../stripe/webhook.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
 
 export interface HttpDeps {
   readonly config: RelayerConfig;
@@ -64,8 +65,24 @@ function drainRequest(raw: NodeJS.ReadableStream & { destroy(): void }, limit: n
   });
 }
 
+/** Method and OpenAPI-style path (`/quotes/{id}`) of every route a server registered, HEAD and OPTIONS aside. */
+const registered = new WeakMap<FastifyInstance, Array<{ method: string; path: string }>>();
+
+export function registeredRoutes(app: FastifyInstance): ReadonlyArray<{ method: string; path: string }> {
+  return registered.get(app) ?? [];
+}
+
 export function buildServer(deps: HttpDeps): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true });
+  const routes: Array<{ method: string; path: string }> = [];
+  registered.set(app, routes);
+  app.addHook("onRoute", (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === "HEAD" || method === "OPTIONS") continue;
+      routes.push({ method: method.toLowerCase(), path: route.url.replace(/:([A-Za-z0-9_]+)/g, "{$1}") });
+    }
+  });
+  const openApiDocument = buildOpenApiDocument({ simulator: deps.config.dev.simulator });
   const log = deps.logger.child({ component: "http" });
   // The webapp calls quotes and gasless routes from the browser; only its configured origins may.
   void app.register(rateLimit, {
@@ -122,6 +139,8 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     const health = await deps.health();
     return reply.status(health.ok === true ? 200 : 503).send(health);
   });
+
+  app.get("/openapi.json", async () => openApiDocument);
 
   app.get("/metrics", async (_request, reply) => {
     const text = await deps.metrics.registry.metrics();
@@ -189,6 +208,10 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
   app.post("/relay/ticket", async (request, reply) =>
     reply.status(202).send(await deps.gasless.submitTicket(parseJson(request))),
+  );
+
+  app.post("/relay/stablecoin-ticket", async (request, reply) =>
+    reply.status(202).send(await deps.gasless.submitStablecoinTicket(parseJson(request))),
   );
 
   app.get<{ Params: { id: string } }>("/relay/requests/:id", async (request, reply) => {

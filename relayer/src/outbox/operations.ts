@@ -47,15 +47,18 @@ export interface TipBySigPayload {
   permit: { value: string; deadline: string; v: number; r: Hex; s: Hex };
 }
 
+/**
+ * A gasless ticket purchase: MesiTickets.buyBySig ($MESI: `maxTotalPrice`) or buyWithStablecoinBySig (`stablecoin`
+ * and `maxStableIn`; the permit is then the stablecoin's). Both use the fan's one ticket nonce.
+ */
 export interface TicketBySigPayload {
   auth: {
     fan: Address;
     streamId: string;
     quantity: number;
-    maxTotalPrice: string;
     nonce: string;
     deadline: string;
-  };
+  } & ({ maxTotalPrice: string } | { stablecoin: Address; maxStableIn: string });
   signature: Hex;
   permit: { value: string; deadline: string; v: number; r: Hex; s: Hex };
 }
@@ -424,22 +427,36 @@ const ticketBySigOperation: Operation = {
   },
   encode(context, rows) {
     const { auth, signature, permit } = parsePayload<TicketBySigPayload>(rows[0]!);
-    const data = encodeFunctionData({
-      abi: ticketsAbi,
-      functionName: "buyBySig",
-      args: [
-        {
-          fan: auth.fan,
-          streamId: BigInt(auth.streamId),
-          quantity: auth.quantity,
-          maxTotalPrice: BigInt(auth.maxTotalPrice),
-          nonce: BigInt(auth.nonce),
-          deadline: BigInt(auth.deadline),
-        },
-        signature,
-        { value: BigInt(permit.value), deadline: BigInt(permit.deadline), v: permit.v, r: permit.r, s: permit.s },
-      ],
-    });
+    const order = {
+      fan: auth.fan,
+      streamId: BigInt(auth.streamId),
+      quantity: auth.quantity,
+      nonce: BigInt(auth.nonce),
+      deadline: BigInt(auth.deadline),
+    };
+    const permitArgs = {
+      value: BigInt(permit.value),
+      deadline: BigInt(permit.deadline),
+      v: permit.v,
+      r: permit.r,
+      s: permit.s,
+    };
+    const data =
+      "stablecoin" in auth
+        ? encodeFunctionData({
+            abi: ticketsAbi,
+            functionName: "buyWithStablecoinBySig",
+            args: [
+              { ...order, stablecoin: auth.stablecoin, maxStableIn: BigInt(auth.maxStableIn) },
+              signature,
+              permitArgs,
+            ],
+          })
+        : encodeFunctionData({
+            abi: ticketsAbi,
+            functionName: "buyBySig",
+            args: [{ ...order, maxTotalPrice: BigInt(auth.maxTotalPrice) }, signature, permitArgs],
+          });
     return { to: context.chain.addresses.tickets, data };
   },
   // The seats stop being held either way: sold on-chain, or never to be.

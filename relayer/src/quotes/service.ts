@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 
 import type { Kysely } from "kysely";
-import { isAddress, zeroAddress, zeroHash, type Address, type Hex } from "viem";
+import { zeroAddress, zeroHash, type Address, type Hex } from "viem";
 import { z } from "zod";
 
 import type { ChainClients } from "../chain/clients.ts";
@@ -16,6 +16,7 @@ import type { Clock } from "../clock.ts";
 import type { RelayerConfig } from "../config.ts";
 import { BadRequestError, RelayerError, UnavailableError } from "../errors.ts";
 import type { Logger } from "../logger.ts";
+import { address, parseOrThrow } from "../sponsorship/requestSchemas.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import type { StripeGateway } from "../stripe/gateway.ts";
@@ -26,25 +27,28 @@ import { lockHeldSeats, soldOutError } from "./seats.ts";
 import { verifyQuoteSignature } from "./quoteSignature.ts";
 import { simulateCardCredit } from "./simulateCredit.ts";
 
-const addressSchema = z
-  .string()
-  .refine((value) => isAddress(value, { strict: false }), "must be a 0x-prefixed 20-byte address")
-  .transform((value) => value.toLowerCase() as Address);
 const uintString = z.string().regex(/^\d{1,78}$/, "must be a decimal string of base units (no sign, no decimal point)");
 
 export const quoteRequestSchema = z
   .object({
-    fan: addressSchema,
-    creator: addressSchema,
+    fan: address.describe("the paying fan's address"),
+    creator: address.describe("the creator paid (a ticket: the sale's creator)"),
     purpose: z.enum(["tip", "ticket"]),
-    mesiAmount: uintString.optional(),
-    streamId: uintString.optional(),
-    quantity: z.number().int().min(1).max(1000).optional(),
-    channel: z.number().int().min(0).max(3).default(0),
+    mesiAmount: uintString.optional().describe("a tip's amount in $MESI base units (10^18 per MESI)"),
+    streamId: uintString.optional().describe("a ticket's stream"),
+    quantity: z.number().int().min(1).max(1000).optional().describe("tickets bought (default 1)"),
+    channel: z
+      .number()
+      .int()
+      .min(0)
+      .max(3)
+      .default(0)
+      .describe("where the tip was made: 0 profile, 1 chat, 2 live stream, 3 tip link"),
     channelRef: z
       .string()
       .regex(/^0x[0-9a-fA-F]{64}$/, "must be 32 bytes of hex")
-      .default(zeroHash),
+      .default(zeroHash)
+      .describe("the stream id or tip-link id for channels 2 and 3, else zero (32 bytes)"),
     /** Unix seconds when the fan signed the request (see quoteSignature.ts). */
     issuedAt: z
       .string()
@@ -100,14 +104,7 @@ export class QuoteService {
   }
 
   async create(body: unknown): Promise<QuoteView> {
-    const parsed = quoteRequestSchema.safeParse(body);
-    if (!parsed.success) {
-      throw new BadRequestError(
-        "invalid_quote_request",
-        parsed.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; "),
-      );
-    }
-    const request = parsed.data;
+    const request = parseOrThrow(quoteRequestSchema, body, "invalid_quote_request");
     const { config, clock, store } = this.#deps;
     if (request.fan === request.creator) throw new BadRequestError("self_payment", "a fan cannot pay themselves");
     if (request.fan === zeroAddress || request.creator === zeroAddress)

@@ -61,7 +61,7 @@ export async function simulateCardCredit(chain: ChainClients, credit: CardCredit
           }),
         };
   try {
-    await chain.publicClient.call({ account: chain.account, ...call });
+    await chain.publicClient.call({ account: chain.signer.address, ...call });
   } catch (error) {
     const decoded = decodeRevert(error);
     if (decoded === undefined && !isRevert(error)) {

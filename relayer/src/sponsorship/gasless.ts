@@ -5,15 +5,18 @@
 // - POST /relay/tip → tipBySig.ts (MesiVault.tipBySig)
 // - POST /relay/stablecoin-tip → stablecoinTip.ts (EIP-3009, MesiVault.tipWithStablecoinAuthorization)
 // - POST /relay/ticket → ticketBySig.ts (MesiTickets.buyBySig)
+// - POST /relay/stablecoin-ticket → stablecoinTicket.ts (MesiTickets.buyWithStablecoinBySig)
 //
 // Everything that can be checked off-chain is checked before anything is
 // stored; only then is the request queued in the outbox, with its estimated
 // gas reserved against the fan's monthly sponsorship.
 import { submitStablecoinTip } from "./stablecoinTip.ts";
+import { submitStablecoinTicket } from "./stablecoinTicket.ts";
 import type { GaslessDeps, RelayAccepted } from "./sponsoredQueue.ts";
 import { submitTicketBySig } from "./ticketBySig.ts";
 import { submitTipBySig } from "./tipBySig.ts";
 
+export { stablecoinTicketRequestSchema } from "./stablecoinTicket.ts";
 export { stablecoinTipRequestSchema } from "./stablecoinTip.ts";
 export { ticketRequestSchema } from "./ticketBySig.ts";
 export { tipRequestSchema } from "./tipBySig.ts";
@@ -44,6 +47,10 @@ export class GaslessService {
 
   submitTicket(body: unknown): Promise<RelayAccepted> {
     return submitTicketBySig(this.#deps, body);
+  }
+
+  submitStablecoinTicket(body: unknown): Promise<RelayAccepted> {
+    return submitStablecoinTicket(this.#deps, body);
   }
 
   async status(requestId: number): Promise<RelayStatus | undefined> {

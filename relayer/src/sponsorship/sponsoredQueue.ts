@@ -71,16 +71,21 @@ export async function simulateSponsored(
         functionName: "tipBySig" | "tipWithStablecoinAuthorization";
         args: readonly unknown[];
       }
-    | { address: Address; abi: typeof ticketsAbi; functionName: "buyBySig"; args: readonly unknown[] },
+    | {
+        address: Address;
+        abi: typeof ticketsAbi;
+        functionName: "buyBySig" | "buyWithStablecoinBySig";
+        args: readonly unknown[];
+      },
 ): Promise<bigint> {
-  const { publicClient, account } = chain;
+  const { publicClient } = chain;
   try {
     return await publicClient.estimateContractGas({
       address: call.address,
       abi: call.abi,
       functionName: call.functionName,
       args: call.args,
-      account,
+      account: chain.signer.address,
     } as Parameters<typeof publicClient.estimateContractGas>[0]);
   } catch (error) {
     const decoded = decodeRevert(error);

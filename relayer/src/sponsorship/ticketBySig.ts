@@ -6,45 +6,31 @@
 // card payments and other queued purchases are not for sale) until it is
 // on-chain or has failed.
 import { buyAuthorizationTypes } from "@mesi/deployments";
-import { zeroAddress } from "viem";
-import { z } from "zod";
 
-import { mesiAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
-import { BadRequestError, RelayerError } from "../errors.ts";
-import { gaslessSeatsId, type TicketBySigPayload } from "../outbox/operations.ts";
-import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
-import { address, parseOrThrow, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
+import { mesiAbi, ticketsAbi } from "../chain/contracts.ts";
+import { BadRequestError } from "../errors.ts";
+import type { TicketBySigPayload } from "../outbox/operations.ts";
+import { parseOrThrow, uint } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
   nowSeconds,
   permitPayload,
-  queueSponsored,
   simulateSponsored,
   type GaslessDeps,
   type RelayAccepted,
 } from "./sponsoredQueue.ts";
-import { isSignedBy, requirePermitSigner } from "./typedSignature.ts";
+import {
+  checkOrderFields,
+  checkSaleForOrder,
+  checkTicketAuthorization,
+  priceAboveMaxError,
+  queueTicketPurchase,
+  readTicketState,
+  ticketRequestSchemaWith,
+} from "./ticketPurchase.ts";
+import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
 
-export const ticketRequestSchema = z
-  .object({
-    auth: z
-      .object({
-        fan: address,
-        streamId: uint,
-        quantity: z
-          .number()
-          .int()
-          .min(0)
-          .max(2 ** 32 - 1),
-        maxTotalPrice: uint,
-        nonce: uint,
-        deadline: uint,
-      })
-      .strict(),
-    signature: walletSignatureHex,
-    permit: permitSchema.optional(),
-  })
-  .strict();
+export const ticketRequestSchema = ticketRequestSchemaWith({ maxTotalPrice: uint });
 
 export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(ticketRequestSchema, body, "invalid_ticket_request");
@@ -52,15 +38,10 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
   // A permit of value 0 is "no permit", as the contract reads it.
   const permit = request.permit !== undefined && request.permit.value !== 0n ? request.permit : undefined;
   const now = nowSeconds(deps);
-  if (auth.quantity === 0) throw new BadRequestError("quantity_zero", "quantity must be at least 1 ticket");
-  if (auth.deadline < now)
-    throw new BadRequestError(
-      "signature_expired",
-      `the authorization's deadline ${auth.deadline} has passed (now ${now})`,
-    );
+  checkOrderFields(auth, now);
 
   const { chain: clients } = deps;
-  const { publicClient, addresses, chain } = clients;
+  const { publicClient, addresses } = clients;
   const authArgs = {
     fan: auth.fan,
     streamId: auth.streamId,
@@ -69,19 +50,8 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
     nonce: auth.nonce,
     deadline: auth.deadline,
   };
-  const [nonce, sale, balance, allowance, paused] = await Promise.all([
-    publicClient.readContract({
-      address: addresses.tickets,
-      abi: ticketsAbi,
-      functionName: "nonces",
-      args: [auth.fan],
-    }),
-    publicClient.readContract({
-      address: addresses.tickets,
-      abi: ticketsAbi,
-      functionName: "saleOf",
-      args: [auth.streamId],
-    }),
+  const [{ nonce, sale, paused }, balance, allowance] = await Promise.all([
+    readTicketState(deps, auth),
     publicClient.readContract({ address: addresses.mesi, abi: mesiAbi, functionName: "balanceOf", args: [auth.fan] }),
     publicClient.readContract({
       address: addresses.mesi,
@@ -89,76 +59,15 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
       functionName: "allowance",
       args: [auth.fan, addresses.vault],
     }),
-    publicClient.readContract({ address: addresses.vault, abi: vaultAbi, functionName: "paused" }),
   ]);
-
-  // The authorization: nonce, then signature (EOA or ERC-1271 wallet).
-  if (auth.nonce < nonce)
-    throw new BadRequestError(
-      "nonce_used",
-      `ticket nonce ${auth.nonce} of ${auth.fan} is already used (next is ${nonce})`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  if (auth.nonce > nonce)
-    throw new BadRequestError(
-      "nonce_not_next",
-      `ticket nonce ${auth.nonce} is ahead: MesiTickets expects ${nonce}`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  const signed = await isSignedBy(clients, {
-    typedData: {
-      domain: { name: "MesiTickets", version: "1", chainId: chain.id, verifyingContract: addresses.tickets },
-      types: buyAuthorizationTypes,
-      primaryType: "BuyAuthorization",
-      message: authArgs,
-    },
-    signer: auth.fan,
+  await checkTicketAuthorization(deps, auth, nonce, {
+    types: buyAuthorizationTypes,
+    primaryType: "BuyAuthorization",
+    message: authArgs,
     signature,
-    contractWallets: true,
   });
-  if (!signed) {
-    throw new BadRequestError(
-      "invalid_signature",
-      `the signature is not ${auth.fan}'s BuyAuthorization for these fields (EIP-712 domain MesiTickets/1 on chain ${chain.id})`,
-    );
-  }
-
-  // The sale, as MesiTickets will judge it.
-  const streamId = auth.streamId;
-  if (sale.creator === zeroAddress)
-    throw new BadRequestError("no_sale", `stream ${streamId} has no ticket sale`, undefined, 404);
-  if (sale.closed) throw new BadRequestError("sale_closed", `the sale of stream ${streamId} is closed`, undefined, 409);
-  if (sale.endsAt !== 0 && now >= BigInt(sale.endsAt))
-    throw new BadRequestError(
-      "sale_ended",
-      `the sale of stream ${streamId} ended at ${sale.endsAt}`,
-      { endsAt: sale.endsAt },
-      409,
-    );
-  const unsold = sale.supply - sale.sold;
-  if (auth.quantity > unsold) throw soldOutError(streamId, unsold);
-  const total = sale.price * BigInt(auth.quantity);
-  if (total > auth.maxTotalPrice) {
-    throw new BadRequestError(
-      "price_above_max",
-      `${auth.quantity} ticket(s) cost ${total} $MESI base units, more than the signed maximum ${auth.maxTotalPrice}; sign again with the current price`,
-      { totalPrice: total.toString(), price: sale.price.toString() },
-      409,
-    );
-  }
-  if (sale.creator.toLowerCase() === auth.fan)
-    throw new BadRequestError("self_payment", "a creator cannot buy tickets to their own stream");
-  const blocked = await publicClient.readContract({
-    address: addresses.vault,
-    abi: vaultAbi,
-    functionName: "isBlocked",
-    args: [sale.creator, auth.fan],
-  });
-  if (blocked)
-    throw new BadRequestError("fan_blocked", `the creator of stream ${streamId} blocked ${auth.fan}`, undefined, 403);
-  if (paused) throw new RelayerError("payments_paused", "Mesi payments are paused for now; try again later", 503);
+  const { unsold, total } = await checkSaleForOrder(deps, auth, sale, paused, now);
+  if (total > auth.maxTotalPrice) throw priceAboveMaxError(auth, total, auth.maxTotalPrice, "$MESI", sale.price);
 
   // The money: balance, then allowance or permit.
   if (balance < total) {
@@ -167,24 +76,17 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
       `${auth.fan} holds ${balance} $MESI base units, less than the ${total} the tickets cost`,
     );
   }
-  if (permit === undefined) {
-    if (allowance < total) {
-      throw new BadRequestError(
-        "insufficient_allowance",
-        `the vault may spend ${allowance} of ${auth.fan}'s $MESI, less than ${total}; sign a permit with the purchase`,
-      );
-    }
-  } else {
-    if (permit.deadline < now)
-      throw new BadRequestError("permit_expired", `the permit's deadline ${permit.deadline} has passed`);
-    if (permit.value < total && allowance < total) {
-      throw new BadRequestError(
-        "permit_too_small",
-        `the permit allows ${permit.value}, less than the ${total} the tickets cost`,
-      );
-    }
-    await requirePermitSigner(clients, auth.fan, permit);
-  }
+  await requireAllowanceOrPermit(clients, {
+    token: addresses.mesi,
+    symbol: "$MESI",
+    fan: auth.fan,
+    amount: total,
+    allowance,
+    permit,
+    now,
+    payment: "purchase",
+    amountDescription: `the ${total} the tickets cost`,
+  });
 
   const permitArgs = permit ?? NO_PERMIT;
   const estimate = await simulateSponsored(clients, {
@@ -196,7 +98,7 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
   const payload: TicketBySigPayload = {
     auth: {
       fan: auth.fan,
-      streamId: streamId.toString(),
+      streamId: auth.streamId.toString(),
       quantity: auth.quantity,
       maxTotalPrice: auth.maxTotalPrice.toString(),
       nonce: auth.nonce.toString(),
@@ -205,28 +107,5 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
     signature,
     permit: permitPayload(permitArgs),
   };
-  const dialect = deps.store.dialect;
-  return await queueSponsored(deps, {
-    kind: "ticketBySig",
-    dedupeKey: `${auth.fan}:${auth.nonce}`,
-    fan: auth.fan,
-    estimate,
-    payload,
-    async hold(trx, rowId, nowMs) {
-      const held = await lockHeldSeats(trx, dialect, streamId.toString());
-      const available = unsold - held;
-      if (auth.quantity > available) throw soldOutError(streamId, available);
-      await trx
-        .insertInto("ticket_reservations")
-        .values({
-          quote_id: gaslessSeatsId(rowId),
-          stream_id: streamId.toString(),
-          quantity: auth.quantity,
-          expires_at: Number(auth.deadline) * 1000,
-          status: "active",
-          created_at: nowMs,
-        })
-        .execute();
-    },
-  });
+  return await queueTicketPurchase(deps, auth, unsold, estimate, payload);
 }

@@ -9,6 +9,8 @@ import { z } from "zod";
 import { mesiAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
 import type { TipBySigPayload } from "../outbox/operations.ts";
+import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
+import { requireNextNonce } from "./nextNonce.ts";
 import { address, bytes32, parseOrThrow, permitSchema, signatureHex, uint } from "./requestSchemas.ts";
 import {
   NO_PERMIT,
@@ -19,7 +21,7 @@ import {
   type GaslessDeps,
   type RelayAccepted,
 } from "./sponsoredQueue.ts";
-import { eip712DomainOf, isSignedBy, requirePermitSigner } from "./typedSignature.ts";
+import { eip712DomainOf, isSignedBy } from "./typedSignature.ts";
 
 export const tipRequestSchema = z
   .object({
@@ -76,20 +78,7 @@ export async function submitTipBySig(deps: GaslessDeps, body: unknown): Promise<
       args: [auth.fan, addresses.vault],
     }),
   ]);
-  if (auth.nonce < nonce)
-    throw new BadRequestError(
-      "nonce_used",
-      `nonce ${auth.nonce} of ${auth.fan} is already used (next is ${nonce})`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
-  if (auth.nonce > nonce)
-    throw new BadRequestError(
-      "nonce_not_next",
-      `nonce ${auth.nonce} is ahead: the vault expects ${nonce}`,
-      { nextNonce: nonce.toString() },
-      409,
-    );
+  requireNextNonce({ signer: auth.fan, signed: auth.nonce, next: nonce, label: "nonce", contract: "the vault" });
   const signed = await isSignedBy(chain, {
     typedData: { domain, types: tipAuthorizationTypes, primaryType: "TipAuthorization", message: authArgs },
     signer: auth.fan,
@@ -107,24 +96,15 @@ export async function submitTipBySig(deps: GaslessDeps, body: unknown): Promise<
       `${auth.fan} holds ${balance} $MESI base units, less than ${auth.amount}`,
     );
   }
-  if (request.permit === undefined) {
-    if (allowance < auth.amount) {
-      throw new BadRequestError(
-        "insufficient_allowance",
-        `the vault may spend ${allowance} of ${auth.fan}'s $MESI, less than ${auth.amount}; sign a permit with the tip`,
-      );
-    }
-  } else {
-    if (permit.deadline < now)
-      throw new BadRequestError("permit_expired", `the permit's deadline ${permit.deadline} has passed`);
-    if (permit.value < auth.amount && allowance < auth.amount) {
-      throw new BadRequestError(
-        "permit_too_small",
-        `the permit allows ${permit.value}, less than the tip ${auth.amount}`,
-      );
-    }
-    await requirePermitSigner(chain, auth.fan, permit);
-  }
+  await requireAllowanceOrPermit(chain, {
+    fan: auth.fan,
+    amount: auth.amount,
+    allowance,
+    permit: request.permit,
+    now,
+    payment: "tip",
+    amountDescription: `the tip ${auth.amount}`,
+  });
 
   const payload: TipBySigPayload = {
     auth: {

@@ -64,12 +64,20 @@ export async function isSignedBy<
   }
 }
 
-/** Throws 400 `invalid_permit` unless `fan` signed `permit` for the vault with their current $MESI permit nonce. */
-export async function requirePermitSigner(chain: ChainClients, fan: Address, permit: Permit): Promise<void> {
+/**
+ * Throws 400 `invalid_permit` unless `fan` signed `permit` for the vault with their current permit nonce of `token`
+ * ($MESI, or a stablecoin with EIP-2612: every such token publishes its domain, ERC-5267).
+ */
+export async function requirePermitSigner(
+  chain: ChainClients,
+  fan: Address,
+  permit: Permit,
+  token: Address = chain.addresses.mesi,
+): Promise<void> {
   const { publicClient, addresses } = chain;
   const [permitNonce, domain] = await Promise.all([
-    publicClient.readContract({ address: addresses.mesi, abi: mesiAbi, functionName: "nonces", args: [fan] }),
-    eip712DomainOf(chain, addresses.mesi),
+    publicClient.readContract({ address: token, abi: mesiAbi, functionName: "nonces", args: [fan] }),
+    eip712DomainOf(chain, token),
   ]);
   const signed = await isSignedBy(chain, {
     typedData: {

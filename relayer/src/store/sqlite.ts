@@ -68,18 +68,22 @@ export interface SqliteStoreOptions {
 export async function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Promise<Store> {
   const inMemory = path === ":memory:";
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
-  const db = new Kysely<Database>({
-    dialect: new SqliteWorkerDialect({
-      path,
-      busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
-      groupWindowMs: options.groupWindowMs ?? 2,
-      maxGroupSize: options.maxGroupSize ?? 500,
-    }),
+  const dialect = new SqliteWorkerDialect({
+    path,
+    busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+    groupWindowMs: options.groupWindowMs ?? 2,
+    maxGroupSize: options.maxGroupSize ?? 500,
   });
+  const db = new Kysely<Database>({ dialect });
   await migrateToLatest(db as Kysely<unknown>, "sqlite");
   const stopCheckpointer = inMemory ? async () => undefined : startCheckpointer(path);
-  return createStore("sqlite", db, async () => {
-    await db.destroy();
-    await stopCheckpointer();
-  });
+  return createStore(
+    "sqlite",
+    db,
+    async () => {
+      await db.destroy();
+      await stopCheckpointer();
+    },
+    (job, input, hooks) => dialect.runJob(job, input, hooks),
+  );
 }

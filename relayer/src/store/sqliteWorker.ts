@@ -11,11 +11,20 @@
 // order. Standalone reads go to a second connection, which in WAL mode sees
 // only committed (so synced) data.
 //
+// A transaction job (transactionJob.ts) runs here whole, in one message: its
+// queries go straight to the writer through a Kysely bound to it, inside the
+// same savepoint-in-a-group as a logical transaction, and it is answered once
+// the group is synced. Its queries resolve synchronously (better-sqlite3), so
+// no other message is handled before it ends.
+//
 // Runs with Node's type stripping (erasable TypeScript only).
 import { parentPort, workerData } from "node:worker_threads";
 
 import SqliteDatabase from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
 
+import type { Database } from "./schema.ts";
+import { sqliteWorkerJobs } from "./sqliteWorkerJobs.ts";
 import { cachePreparedStatements } from "./statementCache.ts";
 import type { SqliteWorkerAnswer, SqliteWorkerData, SqliteWorkerRequest } from "./sqliteWorkerProtocol.ts";
 
@@ -44,6 +53,10 @@ const writer = connect(false);
 const reader = data.path === ":memory:" ? undefined : connect(true);
 
 const SAVEPOINT = "mesi_logical_tx";
+/** The connection number a running job holds the writer under (drivers number theirs from 1). */
+const JOB_CONNECTION = -1;
+/** Jobs' queries, on the writer connection. */
+const jobDb = new Kysely<Database>({ dialect: new SqliteDialect({ database: writer }) });
 
 /** The connection whose logical transaction runs now; others wait in `waiting`. */
 let active: number | undefined;
@@ -161,7 +174,7 @@ function handle(request: SqliteWorkerRequest, retrying = false): void {
     answer({ id: request.id, result: { rows: [] } });
     return;
   }
-  const mine = active === request.conn;
+  const mine = request.kind !== "job" && active === request.conn;
   if (request.kind === "query" && !mine && reader !== undefined) {
     // Reads never wait for the writer; a write (or a statement this connection cannot prepare yet, e.g. over a
     // table still uncommitted) goes on to the writer below.
@@ -193,6 +206,29 @@ function handle(request: SqliteWorkerRequest, retrying = false): void {
         openGroup();
         hold({ id: request.id, result: run(writer, request.sql, request.params).result });
         if (groupDue) commitGroup();
+        return;
+      }
+      case "job": {
+        const job = sqliteWorkerJobs.get(request.name);
+        if (job === undefined) throw new Error(`the SQLite worker has no job named ${request.name}`);
+        openGroup();
+        writer.exec(`SAVEPOINT ${SAVEPOINT}`);
+        active = JOB_CONNECTION;
+        job.run(jobDb, request.input as never).then(
+          (value) => {
+            writer.exec(`RELEASE ${SAVEPOINT}`);
+            active = undefined;
+            hold({ id: request.id, result: { rows: [], value } });
+            idle();
+          },
+          (error: unknown) => {
+            writer.exec(`ROLLBACK TO ${SAVEPOINT}`);
+            writer.exec(`RELEASE ${SAVEPOINT}`);
+            active = undefined;
+            answer(failure(request.id, error));
+            idle();
+          },
+        );
         return;
       }
       case "begin":

@@ -24,6 +24,7 @@ import type {
   SqliteWorkerRequest,
   SqliteWorkerResult,
 } from "./sqliteWorkerProtocol.ts";
+import type { JobHooks, TransactionJob } from "./transactionJob.ts";
 
 export class SqliteWorkerError extends Error {
   override readonly name: string;
@@ -156,9 +157,19 @@ class WorkerSqliteAdapter extends SqliteAdapter {
 }
 
 export class SqliteWorkerDialect implements Dialect {
+  #driver: WorkerDriver | undefined;
   constructor(private readonly data: SqliteWorkerData) {}
   createDriver(): Driver {
-    return new WorkerDriver(this.data);
+    this.#driver = new WorkerDriver(this.data);
+    return this.#driver;
+  }
+  /** Runs a transaction job inside the worker, in one message; it resolves once its group commit is synced. */
+  async runJob<I, O>(job: TransactionJob<I, O>, input: I, hooks?: JobHooks): Promise<O> {
+    if (this.#driver === undefined) throw new Error("the SQLite store is not open");
+    const answer = this.#driver.request({ kind: "job", name: job.name, input });
+    // Handed over: the worker applies it and commits; a crash from here on leaves it uncommitted or committed.
+    hooks?.beforeCommit?.();
+    return (await answer).value as O;
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler();

@@ -12,12 +12,16 @@ export interface SqliteWorkerData {
 export type SqliteWorkerRequest =
   | { id: number; conn: number; kind: "query"; sql: string; params: readonly unknown[] }
   | { id: number; conn: number; kind: "begin" | "commit" | "rollback" | "release" }
-  | { id: number; conn?: undefined; kind: "close" };
+  | { id: number; conn?: undefined; kind: "close" }
+  /** A transaction job (sqliteWorkerJobs.ts) run whole inside the worker; its value comes back in `value`. */
+  | { id: number; conn?: undefined; kind: "job"; name: string; input: unknown };
 
 export interface SqliteWorkerResult {
   rows: unknown[];
   changes?: number;
   insertId?: number;
+  /** A job's result. */
+  value?: unknown;
 }
 
 export interface SqliteWorkerAnswer {

@@ -5,6 +5,7 @@
 import type { Kysely, Transaction } from "kysely";
 
 import type { Database } from "./schema.ts";
+import type { JobHooks, TransactionJob } from "./transactionJob.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -15,10 +16,17 @@ export interface Store {
   readonly db: Kysely<Database>;
   /** Runs `fn` in one transaction; on SQLite the write lock is taken at BEGIN. */
   transaction<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Runs `job` as one transaction: on SQLite inside the store's worker, in one message. */
+  runJob<I, O>(job: TransactionJob<I, O>, input: I, hooks?: JobHooks): Promise<O>;
   close(): Promise<void>;
 }
 
-export function createStore(dialect: Dialect, db: Kysely<Database>, close: () => Promise<void>): Store {
+export function createStore(
+  dialect: Dialect,
+  db: Kysely<Database>,
+  close: () => Promise<void>,
+  runJob?: Store["runJob"],
+): Store {
   // On SQLite the worker's driver (sqliteWorkerDialect.ts) runs each transaction inside the writer's BEGIN
   // IMMEDIATE group, so it is the single writer across processes too (another process waits on busy_timeout),
   // and its commit resolves once the group is synced.
@@ -26,6 +34,14 @@ export function createStore(dialect: Dialect, db: Kysely<Database>, close: () =>
     dialect,
     db,
     transaction: (fn) => db.transaction().execute((trx) => fn(trx)),
+    runJob:
+      runJob ??
+      ((job, input, hooks) =>
+        db.transaction().execute(async (trx) => {
+          const result = await job.run(trx, input);
+          hooks?.beforeCommit?.();
+          return result;
+        })),
     close,
   };
 }

@@ -59,7 +59,11 @@ function runAsPostgres(command: string, args: string[]): void {
   }
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * A fresh server. Tests trade durability for speed (fsync and synchronous_commit off); `durable` keeps
+ * PostgreSQL's defaults, as production runs it (the benchmark).
+ */
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = ensureInstalled();
   const dir = mkdtempSync(join(tmpdir(), "mesi-pg-"));
   chmodSync(dir, 0o777);
@@ -73,7 +77,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     join(dir, "server.log"),
     "-w",
     "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=100`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${options.durable ? "" : " -c fsync=off -c synchronous_commit=off"} -c max_connections=100`,
     "start",
   ]);
   return {

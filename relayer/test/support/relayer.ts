@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 
 import type { Hex } from "viem";
+import { afterAll, beforeAll } from "vitest";
 import type { PrivateKeyAccount } from "viem/accounts";
 import { parseConfig, type RelayerConfig, type RelayerConfigInput } from "../../src/config.ts";
 import type { CrashPoint } from "../../src/crashPoints.ts";
@@ -15,8 +16,8 @@ import { createLogger } from "../../src/logger.ts";
 import { quoteTypedData, type SignedQuoteFields } from "../../src/quotes/quoteSignature.ts";
 import { startRelayer, type Relayer } from "../../src/relayer.ts";
 import { buildEvent, deliverEvent, type SimulatedOutcome } from "../../src/stripe/simulator.ts";
-import type { AnvilNode } from "./anvil.ts";
-import type { MesiFixture } from "./mesi.ts";
+import { startAnvil, type AnvilNode } from "./anvil.ts";
+import { deployFixture, type MesiFixture } from "./mesi.ts";
 
 export const WEBHOOK_SECRET = "whsec_test_relayer_local_secret";
 
@@ -77,6 +78,48 @@ export async function startTestRelayer(input: RelayerConfigInput): Promise<Relay
     destination: process.env.RELAYER_TEST_LOG ? process.stderr : new Writable({ write: (_c, _e, cb) => cb() }),
   });
   return await startRelayer(config, { logger });
+}
+
+/** One file's stack: an anvil node with Mesi deployed and an in-process relayer on a fresh SQLite file. */
+export interface RelayerStack {
+  readonly node: AnvilNode;
+  readonly mesi: MesiFixture;
+  readonly relayer: Relayer;
+}
+
+/**
+ * Starts the stack before the file's tests (a fresh anvil node, Mesi deployed on it, a relayer with the default test
+ * configuration) and stops it after them. Call at the top of a test file; the returned object's members are there
+ * once the file's `beforeAll` hooks have run (reading one sooner throws).
+ */
+export function useRelayerStack(): RelayerStack {
+  let started: { node: AnvilNode; mesi?: MesiFixture; relayer?: Relayer } | undefined;
+  beforeAll(async () => {
+    started = { node: await startAnvil() };
+    started.mesi = await deployFixture(started.node);
+    started.relayer = await startTestRelayer(relayerConfigInput(started.node, started.mesi));
+  });
+  afterAll(async () => {
+    await started?.relayer?.stop();
+    await started?.node.stop();
+  });
+  const part = <K extends keyof RelayerStack>(key: K): RelayerStack[K] => {
+    const value = started?.[key];
+    if (value === undefined)
+      throw new Error(`useRelayerStack: ${key} is not started yet (read it inside a test or hook)`);
+    return value as RelayerStack[K];
+  };
+  return {
+    get node() {
+      return part("node");
+    },
+    get mesi() {
+      return part("mesi");
+    },
+    get relayer() {
+      return part("relayer");
+    },
+  };
 }
 
 export async function postJson(url: string, body: unknown): Promise<{ status: number; body: any }> {

@@ -29,6 +29,14 @@ export const GAS_GOALS = {
     baseline: "unlock.purchase.firstKey",
     maxRatio: 0.3,
   },
+  gaslessStablecoinTicket: {
+    name: "ticket_gasless_stablecoin_vs_unlock_purchase",
+    description:
+      "gasless stablecoin ticket (signed order + USDC permit, relayer submits, converted from the float), 1 to a new holder ≤ 0.60 × Unlock PublicLock v15 purchase (ERC-20, first key)",
+    measured: "mesi.ticket.buyWithStablecoinBySig",
+    baseline: "unlock.purchase.firstKey",
+    maxRatio: 0.6,
+  },
   claim: {
     name: "claim_vs_erc20_transfer",
     description: "creator claim ≤ 1.5 × bare ERC-20 transfer to an existing holder",

@@ -12,6 +12,7 @@ import {
   keccak256,
   maxUint256,
   parseEventLogs,
+  parseSignature,
   parseUnits,
   toHex,
   zeroAddress,
@@ -28,6 +29,7 @@ import {
 
 import { abis } from "../../../deployments/src/generated/abis.ts";
 import { readSessionRecord } from "../../../deployments/src/one-to-one-session.ts";
+import { permitTypes, stablecoinBuyAuthorizationTypes } from "../../../deployments/src/typed-data.ts";
 import { readContractArtifact } from "../artifacts.ts";
 import type { ChainContracts } from "../deployments-module.ts";
 
@@ -367,5 +369,79 @@ export async function measureMesi(chain: BenchChain, contracts: ChainContracts):
   const batchGas = await meter.gasOf("credit batch", onVault(relayer, "creditBatch", [batch]));
   gas["mesi.fiatCredit.batch50.total"] = batchGas;
   gas["mesi.fiatCredit.batch50.perCredit"] = batchGas / 50n;
+
+  // Gasless stablecoin ticket (the float is funded now): a fan holding only USDC signs the order and a USDC permit for
+  // the vault; the relayer submits both. A new holder of a sale that already sold, as `mesi.ticket.buy.newHolder`.
+  const usdc = contracts.TestUSDC.address;
+  const stableFan = wallet(chain, 6);
+  await meter.gasOf(
+    "mint usdc",
+    send(admin, usdc, abis.TestUSDC, "mint", [stableFan.account.address, parseUnits("100", 6)]),
+  );
+  gas["mesi.ticket.buyWithStablecoinBySig"] = await meter.gasOf(
+    "gasless stablecoin ticket",
+    signedStablecoinTicket(chain, contracts, stableFan, price).then((args) =>
+      send(relayer, contracts.MesiTickets.address, abis.MesiTickets, "buyWithStablecoinBySig", args),
+    ),
+  );
   return gas;
+}
+
+/** `fan`'s signed StablecoinBuyAuthorization for one ticket of stream 1 at today's USDC quote, with its permit. */
+async function signedStablecoinTicket(chain: BenchChain, contracts: ChainContracts, fan: Wallet, price: bigint) {
+  const { publicClient } = chain;
+  const usdc = contracts.TestUSDC.address;
+  const chainId = await publicClient.getChainId();
+  const block = await publicClient.getBlock();
+  const deadline = block.timestamp + 3600n;
+  const maxStableIn = await publicClient.readContract({
+    address: contracts.StableConverter.address,
+    abi: abis.StableConverter,
+    functionName: "quoteStableIn",
+    args: [usdc, price],
+  });
+  const auth = {
+    fan: fan.account.address,
+    streamId: 1n,
+    quantity: 1,
+    stablecoin: usdc,
+    maxStableIn,
+    nonce: await publicClient.readContract({
+      address: contracts.MesiTickets.address,
+      abi: abis.MesiTickets,
+      functionName: "nonces",
+      args: [fan.account.address],
+    }),
+    deadline,
+  };
+  const signature = await fan.signTypedData({
+    domain: { name: "MesiTickets", version: "1", chainId, verifyingContract: contracts.MesiTickets.address },
+    types: stablecoinBuyAuthorizationTypes,
+    primaryType: "StablecoinBuyAuthorization",
+    message: auth,
+  });
+  const [usdcName, permitNonce] = await Promise.all([
+    publicClient.readContract({ address: usdc, abi: abis.TestUSDC, functionName: "name" }),
+    publicClient.readContract({
+      address: usdc,
+      abi: abis.TestUSDC,
+      functionName: "nonces",
+      args: [fan.account.address],
+    }),
+  ]);
+  const permitSignature = await fan.signTypedData({
+    domain: { name: usdcName, version: "1", chainId, verifyingContract: usdc },
+    types: permitTypes,
+    primaryType: "Permit",
+    message: {
+      owner: fan.account.address,
+      spender: contracts.MesiVault.address,
+      value: maxStableIn,
+      nonce: permitNonce,
+      deadline,
+    },
+  });
+  const { r, s, v, yParity } = parseSignature(permitSignature);
+  const permit = { value: maxStableIn, deadline, v: v === undefined ? yParity + 27 : Number(v), r, s };
+  return [auth, signature, permit] as const;
 }

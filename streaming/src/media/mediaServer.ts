@@ -7,9 +7,15 @@
 //   POST /webrtc/<playbackId>         WebRTC playback: Livepeer-Access-Key header or ?accessKey=, asked of the gate;
 //                                     refusals in Livepeer's body texts ("stream is offline", "shutting down since
 //                                     this session is not allowed to view this stream")
+//   GET  /hls/<playbackId>/index.m3u8 HLS playback (larger audiences; the Player's fallback when WebRTC fails): the
+//                                     same gate with the same key (Livepeer-Access-Key header or ?accessKey=); the
+//                                     playlist's segment URIs carry the key, and every segment request is asked again
+//   GET  /hls/<playbackId>/seg-<n>.ts?accessKey=…
 //   DELETE /webrtc/sessions/<id>      leave (optional: Livepeer's clients never send it)
 //   POST /ingest/<streamId>           {accessKey} of the creator → {streamKey, whipUrl}
 //   GET  /stats                       streams broadcasting, since when, viewer counts
+//   GET  /streams/<id>/viewers        server-sent events: `viewers` {viewers, since} now and whenever a viewer joins
+//                                     or leaves or the broadcast starts or ends (the page's "N watching")
 // The playback id of Mesi stream N is "N"; its stream key is "N-<hmac>" (derived from the secret). A broadcaster
 // silent for `goneAfterMs` is dropped with its viewers; a viewer the gate stops admitting is dropped at once.
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
@@ -33,6 +39,7 @@ import { AccessGate, GateInputError } from "../gate/gate.ts";
 import { BodyTooLargeError, readBody, sendJson, sendText } from "../http.ts";
 import type { Logger } from "../index/indexCache.ts";
 import type { ProvisionedStream, VideoService } from "../livepeer/studio.ts";
+import { HlsTranscoder, type HlsTranscoderOptions } from "./hlsTranscoder.ts";
 
 /** Livepeer's body texts, which the player reads. */
 export const OFFLINE_TEXT = "stream is offline";
@@ -48,7 +55,12 @@ export interface MediaServerOptions {
   readonly iceServers?: readonly RTCIceServer[];
   /** A broadcaster without RTP for this long is gone. Default 3000 ms. */
   readonly goneAfterMs?: number;
+  /** HLS output (ffmpeg from npm) for every broadcast; `false` turns it off. Default on, 2 s segments. */
+  readonly hls?: false | Pick<HlsTranscoderOptions, "ffmpegPath" | "segmentSeconds" | "rootDir">;
 }
+
+/** How long a playlist request waits for a new broadcast's first segment before answering "offline". */
+const FIRST_PLAYLIST_WAIT_MS = 10_000;
 
 interface ViewerSession {
   readonly id: string;
@@ -75,6 +87,13 @@ interface Broadcast {
     >
   >;
   readonly viewers: Set<ViewerSession>;
+  /** The HLS transcoder starting (resolves null when HLS is off or ffmpeg failed to start). */
+  hls: Promise<HlsTranscoder | null> | undefined;
+  hlsOut: HlsTranscoder | null;
+  ended: boolean;
+  keyframeTimer: NodeJS.Timeout | undefined;
+  /** HLS viewers by identity (wallet, or address + user agent when anonymous) → last playlist or segment request. */
+  readonly hlsViewers: Map<string, number>;
 }
 
 const CORS_HEADERS = {
@@ -89,6 +108,8 @@ export class MediaServer implements VideoService {
   readonly #options: MediaServerOptions;
   readonly #broadcasts = new Map<string, Broadcast>();
   readonly #sessions = new Map<string, ViewerSession>();
+  /** Listeners of a stream's viewer count, by stream id. */
+  readonly #countListeners = new Map<string, Set<() => void>>();
   readonly #sweeper: NodeJS.Timeout;
   baseUrl = "";
 
@@ -118,9 +139,10 @@ export class MediaServer implements VideoService {
 
   async deleteStream(): Promise<void> {}
 
-  /** Viewers now watching `streamId` (0 when nobody broadcasts). */
+  /** Viewers now watching `streamId` over WebRTC or HLS (0 when nobody broadcasts). */
   viewerCount(streamId: bigint): number {
-    return this.#broadcasts.get(streamId.toString())?.viewers.size ?? 0;
+    const broadcast = this.#broadcasts.get(streamId.toString());
+    return broadcast === undefined ? 0 : broadcast.viewers.size + broadcast.hlsViewers.size;
   }
 
   stats(): { streamId: string; broadcasting: boolean; since: number; viewers: number; videoCodec: string | null }[] {
@@ -128,7 +150,7 @@ export class MediaServer implements VideoService {
       streamId: b.streamId.toString(),
       broadcasting: true,
       since: b.startedAt,
-      viewers: b.viewers.size,
+      viewers: b.viewers.size + b.hlsViewers.size,
       videoCodec: b.videoCodec ?? null,
     }));
   }
@@ -161,6 +183,8 @@ export class MediaServer implements VideoService {
     if (request.method === "OPTIONS") return void response.writeHead(204).end();
     if (request.method === "GET" && url.pathname === "/stats")
       return sendJson(response, 200, { streams: this.stats() });
+    const counts = /^\/streams\/([1-9]\d{0,76})\/viewers$/.exec(url.pathname);
+    if (counts !== null && request.method === "GET") return this.#streamViewerCount(response, counts[1]!);
     const ingest = /^\/ingest\/([^/]+)$/.exec(url.pathname);
     if (ingest !== null && request.method === "POST")
       return this.#ingest(request, response, AccessGate.streamIdOf(ingest[1]));
@@ -172,6 +196,13 @@ export class MediaServer implements VideoService {
       else if (broadcast !== undefined) await this.#endBroadcast(broadcast, "left");
       else return sendText(response, 404, "no such session");
       return void response.writeHead(200).end();
+    }
+    const hls = /^\/hls\/([1-9]\d{0,76})\/(index\.m3u8|seg-\d{1,9}\.ts)$/.exec(url.pathname);
+    if (hls !== null && (request.method === "GET" || request.method === "HEAD")) {
+      const accessKey =
+        (request.headers["livepeer-access-key"] as string | undefined) ?? url.searchParams.get("accessKey");
+      const viewerTag = `${request.socket.remoteAddress}|${request.headers["user-agent"] ?? ""}`;
+      return this.#serveHls(response, BigInt(hls[1]!), hls[2]!, accessKey, viewerTag);
     }
     const webrtc = /^\/webrtc\/([^/]+)$/.exec(url.pathname);
     if (webrtc === null) return sendText(response, 404, "not found");
@@ -269,12 +300,18 @@ export class MediaServer implements VideoService {
       lastRtpAt: Date.now(),
       remote: {},
       viewers: new Set(),
+      hls: undefined,
+      hlsOut: null,
+      ended: false,
+      keyframeTimer: undefined,
+      hlsViewers: new Map(),
     };
     pc.ontrack = ({ track, transceiver }) => {
       const kind = track.kind as "audio" | "video";
       if (kind === "video") {
         const mime = transceiver.codecs[0]?.mimeType.toLowerCase();
         broadcast.videoCodec = mime === "video/vp8" ? "video/VP8" : "video/H264";
+        this.#startHls(broadcast);
       }
       broadcast.remote[kind] = {
         ssrc: () => track.ssrc,
@@ -283,11 +320,13 @@ export class MediaServer implements VideoService {
       track.onReceiveRtp.subscribe((rtp: RtpPacket) => {
         broadcast.lastRtpAt = Date.now();
         for (const viewer of broadcast.viewers) viewer.tracks[kind]?.writeRtp(rtp);
+        broadcast.hlsOut?.writeRtp(kind, rtp);
       });
     };
     await pc.setRemoteDescription({ type: "offer", sdp: offer });
     const sdp = await this.#answer(pc);
     this.#broadcasts.set(streamId.toString(), broadcast);
+    this.#countChanged(streamId);
     pc.connectionStateChange.subscribe((state) => {
       if (state === "failed" || state === "closed") void this.#endBroadcast(broadcast, `connection ${state}`);
     });
@@ -339,6 +378,7 @@ export class MediaServer implements VideoService {
     }).stop;
     this.#sessions.set(session.id, session);
     broadcast.viewers.add(session);
+    this.#countChanged(streamId);
     pc.connectionStateChange.subscribe((state) => {
       if (state === "connected") void this.#requestKeyframe(broadcast);
       if (state === "failed" || state === "closed" || state === "disconnected") {
@@ -353,9 +393,108 @@ export class MediaServer implements VideoService {
     response.end(sdp);
   }
 
+  #startHls(broadcast: Broadcast): void {
+    const options = this.#options.hls;
+    if (options === false || broadcast.hls !== undefined || broadcast.videoCodec === undefined) return;
+    const logger = this.#options.logger;
+    broadcast.hls = HlsTranscoder.start({ ...options, videoCodec: broadcast.videoCodec, logger }).then(
+      async (transcoder) => {
+        if (broadcast.ended) {
+          await transcoder.stop();
+          return null;
+        }
+        broadcast.hlsOut = transcoder;
+        // Chromium sends a keyframe only when asked: one per segment lets ffmpeg cut every segment on one.
+        broadcast.keyframeTimer = setInterval(
+          () => void this.#requestKeyframe(broadcast, [0]),
+          transcoder.segmentSeconds * 1000,
+        );
+        void this.#requestKeyframe(broadcast, [0]);
+        return transcoder;
+      },
+      (error: unknown) => {
+        logger.error({ streamId: broadcast.streamId.toString(), error: (error as Error).message }, "HLS unavailable");
+        return null;
+      },
+    );
+  }
+
+  async #serveHls(
+    response: ServerResponse,
+    streamId: bigint,
+    file: string,
+    accessKey: string | null,
+    viewerTag: string,
+  ): Promise<void> {
+    const answer = this.#options.gate.decideForKey(streamId, accessKey);
+    if (answer.reason === "unknown_stream") return sendText(response, 404, OFFLINE_TEXT);
+    if (!answer.allow) return sendText(response, 403, NOT_ALLOWED_TEXT);
+    const broadcast = this.#broadcasts.get(streamId.toString());
+    const transcoder = await broadcast?.hls;
+    if (broadcast === undefined || transcoder === undefined || transcoder === null)
+      return sendText(response, 404, OFFLINE_TEXT);
+    const hlsViewer = answer.viewer?.toLowerCase() ?? viewerTag;
+    const joined = !broadcast.hlsViewers.has(hlsViewer);
+    broadcast.hlsViewers.set(hlsViewer, Date.now());
+    if (joined) this.#countChanged(streamId);
+    if (file !== "index.m3u8") {
+      const segment = await transcoder.segment(file);
+      if (segment === null) return sendText(response, 404, "no such segment");
+      response.writeHead(200, { "content-type": "video/mp2t", "cache-control": "no-store" });
+      return void response.end(segment);
+    }
+    let playlist = await transcoder.playlist();
+    for (const start = Date.now(); playlist === null && Date.now() - start < FIRST_PLAYLIST_WAIT_MS;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      if (this.#broadcasts.get(streamId.toString()) !== broadcast) break;
+      playlist = await transcoder.playlist();
+    }
+    if (playlist === null) return sendText(response, 404, OFFLINE_TEXT);
+    // Segments carry the viewer's key, so each one is asked of the gate too (hls.js sends the header only for
+    // the playlist); the playlist is reloaded every segment, so the key in it is never older than the page's.
+    const query = accessKey === null || accessKey === "" ? "" : `?accessKey=${encodeURIComponent(accessKey)}`;
+    const body = playlist
+      .split("\n")
+      .map((line) => (/^seg-\d+\.ts$/.test(line.trim()) ? `${line.trim()}${query}` : line))
+      .join("\n");
+    response.writeHead(200, { "content-type": "application/vnd.apple.mpegurl", "cache-control": "no-store" });
+    response.end(body);
+  }
+
+  #streamViewerCount(response: ServerResponse, streamId: string): void {
+    response.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+    });
+    let last = "";
+    const send = () => {
+      const broadcast = this.#broadcasts.get(streamId);
+      const data = JSON.stringify({
+        viewers: this.viewerCount(BigInt(streamId)),
+        since: broadcast?.startedAt ?? null,
+      });
+      if (data !== last) response.write(`event: viewers\ndata: ${(last = data)}\n\n`);
+    };
+    const listeners = this.#countListeners.get(streamId) ?? new Set();
+    this.#countListeners.set(streamId, listeners);
+    listeners.add(send);
+    send();
+    const keepAlive = setInterval(() => response.write(": keep-alive\n\n"), 15_000);
+    response.on("close", () => {
+      clearInterval(keepAlive);
+      listeners.delete(send);
+      if (listeners.size === 0) this.#countListeners.delete(streamId);
+    });
+  }
+
+  #countChanged(streamId: bigint): void {
+    for (const send of this.#countListeners.get(streamId.toString()) ?? []) send();
+  }
+
   /** Asks the broadcaster for a keyframe so a new viewer's picture starts at once (a few times: RTCP is lossy). */
-  async #requestKeyframe(broadcast: Broadcast): Promise<void> {
-    for (const delay of [0, 300, 1000]) {
+  async #requestKeyframe(broadcast: Broadcast, delays: readonly number[] = [0, 300, 1000]): Promise<void> {
+    for (const delay of delays) {
       await new Promise((resolve) => setTimeout(resolve, delay));
       const video = broadcast.remote.video;
       const ssrc = video?.ssrc();
@@ -367,6 +506,7 @@ export class MediaServer implements VideoService {
     if (!this.#sessions.delete(session.id)) return;
     session.stopWatching();
     this.#broadcasts.get(session.streamId.toString())?.viewers.delete(session);
+    this.#countChanged(session.streamId);
     this.#options.logger.info({ streamId: session.streamId.toString(), viewer: session.viewer, why }, "viewer dropped");
     await session.pc.close().catch(() => {});
   }
@@ -374,7 +514,11 @@ export class MediaServer implements VideoService {
   async #endBroadcast(broadcast: Broadcast, why: string): Promise<void> {
     if (this.#broadcasts.get(broadcast.streamId.toString()) !== broadcast) return;
     this.#broadcasts.delete(broadcast.streamId.toString());
+    this.#countChanged(broadcast.streamId);
+    broadcast.ended = true;
     this.#options.logger.info({ streamId: broadcast.streamId.toString(), why }, "broadcast ended");
+    clearInterval(broadcast.keyframeTimer);
+    await (await broadcast.hls)?.stop();
     for (const viewer of [...broadcast.viewers]) await this.#dropViewer(viewer, "broadcast ended");
     await broadcast.pc.close().catch(() => {});
   }
@@ -384,6 +528,15 @@ export class MediaServer implements VideoService {
     const now = Date.now();
     for (const broadcast of this.#broadcasts.values()) {
       if (now - broadcast.lastRtpAt > limit) void this.#endBroadcast(broadcast, `no media for ${limit} ms`);
+    }
+    // An HLS viewer is gone once it stops reloading the playlist (every segment) and fetching segments.
+    for (const broadcast of this.#broadcasts.values()) {
+      const segmentMs = (broadcast.hlsOut?.segmentSeconds ?? 2) * 1000;
+      for (const [who, at] of broadcast.hlsViewers) {
+        if (now - at <= 3 * segmentMs) continue;
+        broadcast.hlsViewers.delete(who);
+        this.#countChanged(broadcast.streamId);
+      }
     }
     // Players never say goodbye (no DELETE): a viewer whose browser stopped reporting is gone.
     for (const session of this.#sessions.values()) {

@@ -362,7 +362,7 @@ export class EntityStore {
     // graph-node merges a set into the existing entity; a Null value removes the attribute.
     const merged: EntityData = existing === null ? new Map() : new Map(existing);
     for (const [field, value] of data) merged.set(field, value);
-    validateEntity(this.model, entity, key, merged, existing === null);
+    validateEntity(this.model, entity, key, merged, existing === null, existing);
     let changes = current.changes.get(entityName);
     if (!changes) {
       changes = new Map();

@@ -156,15 +156,18 @@ function enumSet(model: SchemaModel, name: string): ReadonlySet<string> {
   return values;
 }
 
-/** Validates a complete entity (after merging) against its schema type. */
+/** Validates a complete entity (after merging) against its schema type; values taken over from `validated` are not checked again. */
 export function validateEntity(
   model: SchemaModel,
   entity: EntityModel,
   id: string,
   data: EntityData,
   checkId = true,
+  validated?: EntityData | null,
 ): void {
   for (const [key, value] of data) {
+    // The very value object of the stored version was checked when it was set.
+    if (validated !== undefined && validated !== null && validated.get(key) === value) continue;
     const field = entity.fieldsByName.get(key);
     if (!field) {
       throw new EntityValidationError(
@@ -177,8 +180,7 @@ export function validateEntity(
       );
     }
     if (value.kind === "Null") continue;
-    const enumValues =
-      field.kind === "enum" ? new Set(model.enums.get(field.typeName)?.values.map((v) => v.name)) : undefined;
+    const enumValues = field.kind === "enum" ? enumSet(model, field.typeName) : undefined;
     if (field.list) {
       if (value.kind !== "Array") {
         throw new EntityValidationError(`Entity ${entity.name}[${id}]: field \`${key}\` must be a list`);
@@ -316,7 +318,8 @@ export function fromColumn(field: FieldModel, column: unknown): StoreValue {
     case "Bytes":
       return { kind, value: new Uint8Array(column as Buffer) };
     case "BigInt":
-      return { kind, value: decodeBigInt(column as Buffer) };
+      // Lazily keeps its little-endian form too, so that a mapping's unchanged save compares in place.
+      return new BigIntValue(decodeBigInt(column as Buffer));
     case "Int":
       return { kind, value: Number(column) };
     case "Int8":

@@ -247,6 +247,29 @@ export class AscHeap {
     return this.#bytes.slice(dataStart, dataStart + byteLength);
   }
 
+  /** Whether the Uint8Array at `ptr` holds exactly `bytes` (compared in place, nothing copied). */
+  uint8ArrayEquals(ptr: number, bytes: Uint8Array): boolean {
+    if (ptr === 0) return false;
+    const dataStart = this.u32(ptr + 4);
+    const byteLength = this.i32(ptr + 8);
+    if (byteLength !== bytes.length) return false;
+    this.#refresh();
+    const heap = this.#bytes;
+    for (let i = 0; i < byteLength; i++) if (heap[dataStart + i] !== bytes[i]) return false;
+    return true;
+  }
+
+  /** Whether the String at `ptr` is `text` (compared in place, nothing decoded). */
+  stringEquals(ptr: number, text: string): boolean {
+    if (ptr === 0) return false;
+    if (this.rtSize(ptr) !== text.length * 2) return false;
+    this.#check();
+    if ((ptr & 1) !== 0) return this.readString(ptr) === text;
+    const u16 = this.#u16;
+    for (let i = 0, at = ptr >>> 1; i < text.length; i++) if (u16[at + i] !== text.charCodeAt(i)) return false;
+    return true;
+  }
+
   writeUint8Array(bytes: Uint8Array): number {
     const buffer = this.alloc(bytes.length, "ArrayBuffer");
     this.#bytes.set(bytes, buffer);

@@ -130,11 +130,39 @@ export function writeStoreValue(heap: AscHeap, value: StoreValue): number {
   }
 }
 
-/** TypedMap<string, Value> → entity data. */
-export function readEntity(heap: AscHeap, ptr: number): EntityData {
+/** Whether the StoreValue at `ptr` equals `value`, compared in the heap without reading it out. */
+function sameStoreValue(heap: AscHeap, ptr: number, value: StoreValue): boolean {
+  const kind = heap.enumKind(ptr);
+  switch (kind) {
+    case StoreKind.BIGINT:
+      return value instanceof BigIntValue && heap.uint8ArrayEquals(heap.enumLow(ptr), value.le);
+    case StoreKind.BYTES:
+      return value.kind === "Bytes" && heap.uint8ArrayEquals(heap.enumLow(ptr), value.value);
+    case StoreKind.STRING:
+      return value.kind === "String" && heap.stringEquals(heap.enumLow(ptr), value.value);
+    case StoreKind.INT:
+      return value.kind === "Int" && value.value === (heap.enumLow(ptr) | 0);
+    case StoreKind.BOOL:
+      return value.kind === "Bool" && value.value === (heap.enumLow(ptr) !== 0);
+    case StoreKind.NULL:
+      return value.kind === "Null";
+    default:
+      return false;
+  }
+}
+
+/**
+ * TypedMap<string, Value> → entity data. A mapping saves every field of an entity, most of them
+ * unchanged: a value equal to `previous`'s (the stored version) is compared in the heap and that same
+ * object is kept — nothing copied out of WASM, and the store knows it needs no validation again.
+ */
+export function readEntity(heap: AscHeap, ptr: number, previous?: EntityData | null): EntityData {
   const data: EntityData = new Map();
   for (const entry of heap.readPointerArray(heap.u32(ptr))) {
-    data.set(heap.readString(heap.u32(entry)), readStoreValue(heap, heap.u32(entry + 4)));
+    const key = heap.readString(heap.u32(entry));
+    const valuePtr = heap.u32(entry + 4);
+    const old = previous?.get(key);
+    data.set(key, old !== undefined && sameStoreValue(heap, valuePtr, old) ? old : readStoreValue(heap, valuePtr));
   }
   return data;
 }
@@ -208,7 +236,11 @@ export function hostFunctions(ctx: HostContext): Record<string, HostFunction> {
       return data === null ? 0 : writeEntity(h(), data);
     },
     "store.set": (entity: number, id: number, data: number) => {
-      ctx.store.set(h().readString(entity), h().readString(id), readEntity(h(), data));
+      const name = h().readString(entity);
+      const key = h().readString(id);
+      // Mutable entities are saved again and again with most fields as they were (see readEntity).
+      const previous = ctx.store.entity(name).immutable ? null : ctx.store.peek(name, key);
+      ctx.store.set(name, key, readEntity(h(), data, previous));
     },
     "store.remove": (entity: number, id: number) => {
       ctx.store.remove(h().readString(entity), h().readString(id));

@@ -515,6 +515,29 @@ abstract contract TicketsBase is ModulesSetup {
         return uint256(keccak256(abi.encodePacked(name)));
     }
 
+    /// @dev `ownerKey`'s EIP-2612 permit of USDC for the vault.
+    function _signUsdcPermit(
+        uint256 ownerKey,
+        uint256 value,
+        uint256 deadline
+    ) internal view returns (IMesiVault.Permit memory permit) {
+        address owner = vm.addr(ownerKey);
+        bytes32 structHash = keccak256(
+            abi.encode(
+                keccak256("Permit(address owner,address spender,uint256 value,uint256 nonce,uint256 deadline)"),
+                owner,
+                address(vault),
+                value,
+                usdc.nonces(owner),
+                deadline
+            )
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", usdc.DOMAIN_SEPARATOR(), structHash));
+        (permit.v, permit.r, permit.s) = vm.sign(ownerKey, digest);
+        permit.value = value;
+        permit.deadline = deadline;
+    }
+
     /// @dev `signerKey`'s EIP-712 signature of `auth`, as a 65-byte (r, s, v) signature.
     function _signBuy(
         uint256 signerKey,
@@ -759,6 +782,56 @@ contract MesiTicketsTest is TicketsBase {
         vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, signer, 1));
         vm.prank(submitter);
         tickets.buyBySig(auth, signature, noPermit);
+    }
+
+    /// @dev A signed USDC purchase submitted by anyone charges the fan exactly the quote (through the fan's own USDC
+    /// permit for the vault) and never the submitter; the creator gets at least the price; the ticket nonce moves once
+    /// and the same order cannot be used again.
+    function testFuzz_BuyWithStablecoinBySig_ChargesTheFanNotTheSubmitter(
+        uint256 fanKey,
+        address submitter,
+        uint128 price,
+        uint32 quantity
+    ) public {
+        fanKey = bound(fanKey, 1, SECP256K1_ORDER - 1);
+        address signer = vm.addr(fanKey);
+        vm.assume(signer.code.length == 0 && signer != creator && signer != address(this));
+        vm.assume(submitter != signer && submitter != address(0) && submitter != address(vault));
+        price = uint128(bound(price, 1, 1e24));
+        quantity = uint32(bound(quantity, 1, 1000));
+        uint256 total = uint256(price) * quantity;
+        vm.prank(creator);
+        tickets.configureSale(streamId, price, 1000, false, 0);
+        uint256 stableIn = converter.quoteStableIn(address(usdc), total);
+        usdc.mint(signer, stableIn);
+        uint256 submitterUsdc = usdc.balanceOf(submitter);
+
+        IMesiTickets.StablecoinBuyAuthorization memory auth = IMesiTickets.StablecoinBuyAuthorization({
+            fan: signer,
+            streamId: streamId,
+            quantity: quantity,
+            stablecoin: address(usdc),
+            maxStableIn: stableIn,
+            nonce: 0,
+            deadline: block.timestamp
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(fanKey, tickets.stablecoinBuyAuthorizationDigest(auth));
+        bytes memory signature = abi.encodePacked(r, s, v);
+        IMesiVault.Permit memory permit = _signUsdcPermit(fanKey, stableIn, block.timestamp);
+        vm.prank(submitter);
+        tickets.buyWithStablecoinBySig(auth, signature, permit);
+
+        assertEq(usdc.balanceOf(signer), 0, "the fan paid the quote");
+        assertEq(usdc.balanceOf(submitter), submitterUsdc, "the submitter paid nothing");
+        assertEq(usdc.balanceOf(address(vault)), stableIn);
+        assertEq(tickets.balanceOf(signer, streamId), quantity);
+        assertGe(_grossCleared(creator), total, "creator credited at least the price");
+        assertEq(tickets.nonces(signer), 1);
+        assertEq(mesi.balanceOf(address(vault)), _ledger(_pair(creator, creator2)), "conservation");
+
+        vm.expectRevert(abi.encodeWithSelector(Nonces.InvalidAccountNonce.selector, signer, 1));
+        vm.prank(submitter);
+        tickets.buyWithStablecoinBySig(auth, signature, permit);
     }
 
     /// @dev Only the fan's own key authorises a purchase from the fan's balance, whatever nonce it names: the signature

@@ -756,6 +756,7 @@ describe("MesiTickets", async () => {
           buyWithPermit: "a fan pays with their own permit",
           buyBySig: "anyone submits a fan's signed purchase (the signature is checked)",
           buyWithStablecoin: "a fan pays from their own stablecoin allowance",
+          buyWithStablecoinBySig: "anyone submits a fan's signed stablecoin purchase (the signature is checked)",
           burn: "ERC-1155: the holder or an operator they approved",
           burnBatch: "ERC-1155: the holder or an operator they approved",
           safeTransferFrom: "ERC-1155: the holder or an operator they approved",

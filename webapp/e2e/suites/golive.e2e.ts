@@ -7,7 +7,7 @@ import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
-import { encodeAbiParameters, parseEther, type Address, type Hex } from "viem";
+import { parseEther, type Address, type Hex } from "viem";
 
 import {
   chainClients,
@@ -16,7 +16,11 @@ import {
   moveChainClock,
   openWithWallet,
   PHONE,
+  registerCreator,
+  requestCall,
   screenshot,
+  sendAs,
+  sentTransactions,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan, siweCookie } from "../support/people.ts";
@@ -33,23 +37,12 @@ let mediaUrl: string;
 /** A new registered creator taking one-to-one calls (5–30 minutes, from 10 MESI). */
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
   const creator = await freshFan(stack, mesi, parseEther("10"));
-  const { publicClient, walletClient } = chainClients(stack, creator.key);
-  const send = async (hash: Promise<Hex>) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash: await hash });
-    assert.equal(receipt.status, "success");
-  };
-  await send(
-    walletClient!.writeContract({
-      ...mesi.CreatorRegistry,
-      chain: null,
-      functionName: "register",
-      args: [`data:application/json,${encodeURIComponent(JSON.stringify({ name: "Golive creator" }))}`],
-    }),
-  );
-  await send(
-    walletClient!.writeContract({
+  await registerCreator(stack, mesi, creator.key, "Golive creator");
+  await sendAs(stack, creator.key, (wallet) =>
+    wallet.writeContract({
       ...mesi.OneToOneEscrow,
       chain: null,
+      account: wallet.account!,
       functionName: "setSettings",
       args: [{ enabled: true, minAmount: parseEther("10"), minMinutes: 5, maxMinutes: 30 }],
     }),
@@ -105,7 +98,7 @@ describe("creator studio: streams, sales and going live", () => {
     assert.equal(onChain.rules.inviteSigner, creator.address, "invites signed by the creator's wallet");
 
     const card = page.locator(`[data-testid="studio-stream"][data-stream-id="${streamId}"]`);
-    const sent = () => wallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+    const sent = () => sentTransactions(wallet);
     const before = sent();
     // Ticket-only without a sale: refused with the reason, nothing sent.
     await card.getByTestId("ticket-only-switch").click();
@@ -134,23 +127,24 @@ describe("creator studio: streams, sales and going live", () => {
 
     // A fan buys two; the studio shows sold/remaining from the contract.
     const fan = await freshFan(stack, mesi, parseEther("100"));
-    const fanClients = chainClients(stack, fan.key);
-    await fanClients.publicClient.waitForTransactionReceipt({
-      hash: await fanClients.walletClient!.writeContract({
+    await sendAs(stack, fan.key, (wallet) =>
+      wallet.writeContract({
         ...mesi.MesiToken,
         chain: null,
+        account: wallet.account!,
         functionName: "approve",
         args: [mesi.MesiVault.address, parseEther("50")],
       }),
-    });
-    await fanClients.publicClient.waitForTransactionReceipt({
-      hash: await fanClients.walletClient!.writeContract({
+    );
+    await sendAs(stack, fan.key, (wallet) =>
+      wallet.writeContract({
         ...mesi.MesiTickets,
         chain: null,
+        account: wallet.account!,
         functionName: "buy",
         args: [streamId, 2, parseEther("50")],
       }),
-    });
+    );
     await card.getByTestId("sale-sold").filter({ hasText: "2 of 40 sold" }).waitFor({ timeout: 15_000 });
     await card.getByTestId("sale-remaining").filter({ hasText: "38 left" }).waitFor();
 
@@ -332,19 +326,7 @@ describe("creator studio: streams, sales and going live", () => {
   it("a one-to-one call connects creator and fan both ways, refuses a third wallet, and ends at its limit", async () => {
     const creator = await freshCreator();
     const fan = await freshFan(stack, mesi, parseEther("100"));
-    const fanClients = chainClients(stack, fan.key);
-    await fanClients.publicClient.waitForTransactionReceipt({
-      hash: await fanClients.walletClient!.writeContract({
-        ...mesi.MesiToken,
-        chain: null,
-        functionName: "transferAndCall",
-        args: [
-          mesi.MesiVault.address,
-          parseEther("20"),
-          encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator.address, 5]),
-        ],
-      }),
-    });
+    await requestCall(stack, mesi, fan.key, creator.address, parseEther("20"), 5);
 
     const studio = await openWithWallet(browser, stack, creator.key);
     await studio.page.goto(`${stack.urls.webapp}/studio/live`);

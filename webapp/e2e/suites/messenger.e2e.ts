@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
-import { HubMessenger } from "@mesi/messaging";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { parseEther, parseEventLogs, type Address, type Hex } from "viem";
 
@@ -24,8 +23,10 @@ import {
   PHONE,
   screenshot,
   waitFor,
+  withShots as withPageShots,
 } from "../support/fixtures.ts";
-import { freshFan, siweCookie } from "../support/people.ts";
+import { hubClientFor } from "../support/hub.ts";
+import { freshFan, signedInPage } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -45,14 +46,8 @@ async function signedIn(
   address: Address,
   viewport: { width: number; height: number } = DESKTOP,
 ): Promise<Person> {
-  const { context, page } = await openWithWallet(browser, stack, key, { viewport });
-  page.on("console", (message) => {
-    if (message.type() === "error") console.log(`[console ${address.slice(0, 6)}] ${message.text()}`);
-  });
+  const { context, page } = await signedInPage(browser, stack, key, viewport);
   opened.push(page);
-  const cookie = await siweCookie(stack, key);
-  const [name, value] = cookie.split("=") as [string, string];
-  await context.addCookies([{ name, value, url: stack.urls.webapp }]);
   return { context, page, address };
 }
 
@@ -71,21 +66,7 @@ async function openMessages(person: Person, path = "/messages"): Promise<void> {
 }
 
 /** Runs a test body; on failure, screenshots every page it opened (test-results/screenshots/failed-*). */
-function withShots(name: string, body: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    opened.length = 0;
-    try {
-      await body();
-    } catch (error) {
-      let i = 0;
-      for (const page of opened) {
-        i += 1;
-        if (!page.isClosed()) await screenshot(page, `failed-${name}-${i}`).catch(() => undefined);
-      }
-      throw error;
-    }
-  };
-}
+const withShots = (name: string, body: () => Promise<void>) => withPageShots(name, opened, body);
 
 function row(page: Page, conversationId: string) {
   return page.locator(`[data-testid="conversation-row"][data-conversation="${conversationId}"]`);
@@ -101,31 +82,6 @@ async function send(page: Page, text: string): Promise<void> {
   await page.getByTestId("composer").fill(text);
   await page.getByTestId("send").click();
   await page.getByTestId("message-text").filter({ hasText: text }).last().waitFor();
-}
-
-/** The hub's URL, from `npm start`'s banner. */
-function hubUrl(): string {
-  const match = /^\s+messaging\s+(http:\/\/127\.0\.0\.1:\d+)/m.exec(stack.output());
-  assert.ok(match, "npm start printed the message hub's URL");
-  return match[1]!;
-}
-
-/** A hub client in Node for `key`, with tokens minted by the webapp from a real SIWE session. */
-async function hubClientFor(key: Hex, address: Address): Promise<HubMessenger> {
-  const cookie = await siweCookie(stack, key);
-  return new HubMessenger({
-    url: hubUrl(),
-    address,
-    getToken: async () => {
-      const response = await fetch(new URL("/api/session/token", stack.urls.webapp), {
-        method: "POST",
-        headers: { "content-type": "application/json", cookie, origin: new URL(stack.urls.webapp).origin },
-        body: JSON.stringify({ audience: "message-hub" }),
-      });
-      assert.equal(response.status, 200);
-      return ((await response.json()) as { token: string }).token;
-    },
-  });
 }
 
 describe("messenger", () => {
@@ -386,7 +342,7 @@ describe("messenger", () => {
       await screenshot(creator.page, "messenger-tip-card-phone");
 
       // Forged cards, sent straight to the hub: a made-up hash, and fan2 claiming fan1's real tip as theirs.
-      const forger = await hubClientFor(stack.accounts.fan1.privateKey, fan.address);
+      const forger = await hubClientFor(stack, stack.accounts.fan1.privateKey, fan.address);
       const madeUp = `0x${"ab".repeat(32)}` as Hex;
       await forger.send(conversationId, {
         type: "transactionReference",
@@ -405,7 +361,7 @@ describe("messenger", () => {
         },
       });
       const fan2 = stack.accounts.fan2;
-      const claimer = await hubClientFor(fan2.privateKey, fan2.address);
+      const claimer = await hubClientFor(stack, fan2.privateKey, fan2.address);
       const fan2Chat = await claimer.openDirect(alice.address);
       await claimer.send(fan2Chat.id, {
         type: "transactionReference",
@@ -532,7 +488,7 @@ describe("messenger", () => {
         await creator.page.getByTestId("rule-save").click();
         await creator.page.getByTestId("rule-save").filter({ hasText: "Saved" }).waitFor({ timeout: 10_000 });
         // What the hub now holds, read back as the creator.
-        const hub = await hubClientFor(bob.privateKey, bob.address);
+        const hub = await hubClientFor(stack, bob.privateKey, bob.address);
         assert.deepEqual(await hub.incomingRule(), { followers: true });
         await hub.close();
         await creator.page.keyboard.press("Escape");
@@ -564,7 +520,7 @@ describe("messenger", () => {
         await stranger.context.close();
       } finally {
         // Leave the creator open to everyone for other suites.
-        const hub = await hubClientFor(bob.privateKey, bob.address);
+        const hub = await hubClientFor(stack, bob.privateKey, bob.address);
         await hub.setIncomingRule(null);
         await hub.close();
         await creator.context.close();

@@ -9,7 +9,7 @@ import { before, describe, it } from "node:test";
 
 import { readSessionState, sessionIdOf, SessionStatus, type Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
-import { encodeAbiParameters, parseEther, type Address, type Hex } from "viem";
+import { parseEther, type Address, type Hex } from "viem";
 
 import {
   chainClients,
@@ -18,7 +18,10 @@ import {
   moveChainClock,
   openWithWallet,
   PHONE,
+  registerCreator,
+  requestCall,
   screenshot,
+  sentTransactions,
   waitFor,
 } from "../support/fixtures.ts";
 import { freshFan } from "../support/people.ts";
@@ -30,48 +33,11 @@ let stack: Stack;
 let browser: Browser;
 let mesi: Deployment;
 
-async function send(
-  key: Hex,
-  write: (w: NonNullable<ReturnType<typeof chainClients>["walletClient"]>) => Promise<Hex>,
-) {
-  const { publicClient, walletClient } = chainClients(stack, key);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash: await write(walletClient!) });
-  assert.equal(receipt.status, "success");
-}
-
-/** A fan requests a call as the fan's page does: one ERC-1363 transferAndCall to the vault. */
-async function requestCall(key: Hex, creator: Address, amount: bigint, minutes: number): Promise<void> {
-  await send(key, (w) =>
-    w.writeContract({
-      ...mesi.MesiToken,
-      chain: null,
-      account: w.account!,
-      functionName: "transferAndCall",
-      args: [
-        mesi.MesiVault.address,
-        amount,
-        encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator, minutes]),
-      ],
-    }),
-  );
-}
-
+/** A new registered creator, with no $MESI and no one-to-one settings yet (the test sets them in the page). */
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
   const creator = await freshFan(stack, mesi, 0n);
-  await send(creator.key, (w) =>
-    w.writeContract({
-      ...mesi.CreatorRegistry,
-      chain: null,
-      account: w.account!,
-      functionName: "register",
-      args: ['data:application/json,{"name":"Studio Sessions Test"}'],
-    }),
-  );
+  await registerCreator(stack, mesi, creator.key, "Studio Sessions Test");
   return creator;
-}
-
-function sent(wallet: { requests: { method: string }[] }): number {
-  return wallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
 }
 
 async function fillSettings(page: Page, amount: string, shortest: string, longest: string): Promise<void> {
@@ -110,7 +76,7 @@ describe("studio: one-to-one calls", () => {
       assert.equal(await page.getByLabel("Shortest (min)").inputValue(), shortest, "the form keeps the input");
     }
     await screenshot(page, "studio-sessions-bad-settings");
-    assert.equal(sent(wallet), 0, "no bad setting was sent");
+    assert.equal(sentTransactions(wallet), 0, "no bad setting was sent");
 
     await fillSettings(page, "50", "5", "15");
     await page.getByTestId("settings-saved").waitFor({ timeout: 30_000 });
@@ -124,7 +90,7 @@ describe("studio: one-to-one calls", () => {
     // A fan requests a 5-minute call for 80 MESI (ERC-1363, as the fan's page does).
     const fan = await freshFan(stack, mesi, parseEther("100"));
     const amount = parseEther("80");
-    await requestCall(fan.key, creator.address, amount, 5);
+    await requestCall(stack, mesi, fan.key, creator.address, amount, 5);
     const sessionId = sessionIdOf(fan.address, creator.address, 1n);
     const row = page.locator(`[data-testid="session-request-row"][data-session="${sessionId}"]`);
     await row.waitFor({ timeout: 30_000 });
@@ -139,7 +105,7 @@ describe("studio: one-to-one calls", () => {
 
     // A second fan asks too; the creator declines and the escrow refunds that fan in full.
     const other = await freshFan(stack, mesi, parseEther("60"));
-    await requestCall(other.key, creator.address, parseEther("60"), 10);
+    await requestCall(stack, mesi, other.key, creator.address, parseEther("60"), 10);
     const otherId = sessionIdOf(other.address, creator.address, 1n);
     const otherRow = page.locator(`[data-testid="session-request-row"][data-session="${otherId}"]`);
     await otherRow.getByTestId("session-decline").click();
@@ -156,7 +122,7 @@ describe("studio: one-to-one calls", () => {
 
     // A third fan's request is left unanswered: after its time anyone may refund it, the creator with one click.
     const ignored = await freshFan(stack, mesi, parseEther("55"));
-    await requestCall(ignored.key, creator.address, parseEther("55"), 5);
+    await requestCall(stack, mesi, ignored.key, creator.address, parseEther("55"), 5);
     const ignoredId = sessionIdOf(ignored.address, creator.address, 1n);
     await page.locator(`[data-testid="session-request-row"][data-session="${ignoredId}"]`).waitFor({ timeout: 30_000 });
 

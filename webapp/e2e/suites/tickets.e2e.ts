@@ -233,6 +233,7 @@ describe("fans' dApp: tickets", () => {
     await page.getByTestId("ticket-total").filter({ hasText: "10 MESI" }).waitFor();
     await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.1 USDC" }).waitFor();
     await page.getByText("Balance:").filter({ hasText: "5 USDC" }).waitFor();
+    await page.getByLabel("Pay the gas myself").check();
     await screenshot(page, "tickets-usdc-phone");
     await page.getByTestId("buy-tickets").click();
     await page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
@@ -276,6 +277,82 @@ describe("fans' dApp: tickets", () => {
     await page.getByLabel("How many").fill("1");
     await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.05 USDC" }).waitFor();
     await screenshot(page, "tickets-usdc-desktop");
+    await context.close();
+  });
+
+  it("a fan with no ETH buys tickets with USDC gasless: signs, the relayer pays the gas, the index says STABLECOIN", async () => {
+    // 3 × 5 MESI at the local rate (1 USDC = 100 MESI): 0.15 USDC. The fan holds USDC only: no ETH, no $MESI.
+    const streamId = await aliceSale(parseEther("5"), 5);
+    const fan = await newFan(0n, false);
+    const usdc = mesi.TestUSDC!;
+    const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan1.privateKey);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...usdc,
+        chain: null,
+        functionName: "mint",
+        args: [fan.address, parseUnits("5", 6)],
+      }),
+    });
+    const quote = await publicClient.readContract({
+      ...mesi.StableConverter,
+      functionName: "quoteStableIn",
+      args: [usdc.address, parseEther("15")],
+    });
+    assert.equal(quote, parseUnits("0.15", 6));
+    assert.equal(await publicClient.getBalance({ address: fan.address }), 0n);
+
+    const { context, page, wallet } = await openWithWallet(browser, stack, fan.key, { viewport: PHONE });
+    await openProfileWithSale(page, streamId);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await page.getByTestId("ticket-method-stablecoin").click();
+    await page.getByLabel("How many").fill("3");
+    await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.15 USDC" }).waitFor();
+    await page.getByText("Balance:").filter({ hasText: "5 USDC" }).waitFor();
+    // With no gas in the wallet, gasless is already chosen.
+    const gaslessChoice = page.getByLabel("Gasless — sign, Mesi pays the gas");
+    await waitFor("gasless chosen for a fan without gas", async () =>
+      (await gaslessChoice.isChecked()) ? true : undefined,
+    );
+    await screenshot(page, "tickets-usdc-gasless-phone");
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
+    const hash = (await page.getByTestId("ticket-tx").textContent())!.trim() as Hex;
+
+    // On-chain: the relayer sent buyWithStablecoinBySig; the fan only signed and paid exactly the quote in USDC.
+    const tx = await publicClient.getTransaction({ hash });
+    assert.equal(tx.from.toLowerCase(), stack.accounts.relayer.address.toLowerCase(), "the relayer sent it");
+    assert.equal((await publicClient.getTransactionReceipt({ hash })).status, "success");
+    assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, 0, "the fan sent nothing");
+    assert.equal(
+      wallet.requests.filter((r) => r.method === "eth_signTypedData_v4").length,
+      2,
+      "the USDC permit and the order",
+    );
+    assert.equal(await publicClient.getBalance({ address: fan.address }), 0n, "the fan paid no gas");
+    assert.equal(await ticketBalance(fan.address, streamId), 3n);
+    assert.equal(
+      await publicClient.readContract({ ...usdc, functionName: "balanceOf", args: [fan.address] }),
+      parseUnits("5", 6) - quote,
+      "exactly the converter's quote left the wallet",
+    );
+
+    // In the index: the purchase, paid in a stablecoin, by the fan.
+    await indexedHolding(fan.address, streamId, 3n);
+    const purchase = await waitFor("the gasless USDC purchase in the index", async () => {
+      const d = await graph<{ ticketPurchases: { source: string; quantity: string; buyer: { id: string } }[] }>(
+        stack,
+        `query ($tx: Bytes!) { ticketPurchases(where: { transactionHash: $tx }) { source quantity buyer { id } } }`,
+        { tx: hash },
+      );
+      return d.ticketPurchases[0];
+    });
+    assert.deepEqual(purchase, { source: "STABLECOIN", quantity: "3", buyer: { id: fan.address.toLowerCase() } });
+    // The panel's remaining supply follows the chain.
+    await page.getByTestId("ticket-left").filter({ hasText: "2 of 5 left" }).waitFor({ timeout: 10_000 });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, "tickets-usdc-gasless-desktop");
     await context.close();
   });
 

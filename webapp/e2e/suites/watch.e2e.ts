@@ -2,8 +2,9 @@
 // (`npm start`): Alice broadcasts over WHIP to the local Livepeer-compatible media server, viewers open the stream
 // page (the @livepeer/react Player island with short-lived access keys from the SIWE session) and decode frames; the
 // gate refuses with the reason; ticket-only switched on (a contract call) removes a watching non-holder within 5 s;
-// a follower-only private stream admits a follower and refuses a stranger; tips on the stream show as on-screen
-// alerts; the Live now directory lists it all. Screenshots at phone and desktop widths.
+// a follower-only private stream admits a follower (over WebRTC, and over HLS when WebRTC fails) and refuses a
+// stranger; tips on the stream show as on-screen alerts; the Live now directory lists it all. Screenshots at phone
+// and desktop widths.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
@@ -164,9 +165,30 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
 
     const holderPage = (await signedInContext(holder.key)).page;
     const otherPage = (await signedInContext(other.key, PHONE)).page;
-    measured.firstFrameMs = [await watchUntilFrames(holderPage, streamId), await watchUntilFrames(otherPage, streamId)];
-    // The player sends a fresh key on every negotiation; the gate admitted both by key (the viewer count says 2).
+    const firstFrameMs = [await watchUntilFrames(holderPage, streamId)];
+    await holderPage.getByTestId("watch-viewers").filter({ hasText: "1 watching" }).waitFor({ timeout: 10_000 });
+    firstFrameMs.push(await watchUntilFrames(otherPage, streamId));
+    measured.firstFrameMs = firstFrameMs;
+    // The player sends a fresh key on every negotiation; the gate admitted both by key (the viewer count says 2,
+    // pushed by the media server as the second viewer joins).
+    const joined = Date.now();
     await holderPage.getByTestId("watch-viewers").filter({ hasText: "2 watching" }).waitFor({ timeout: 10_000 });
+    measured.viewerCountUpdateMs = Date.now() - joined;
+
+    // The controls are a bar along the bottom of the picture (Twitch's), shown on hover.
+    for (const [page, shot] of [
+      [holderPage, "watch-controls-desktop"],
+      [otherPage, "watch-controls-phone"],
+    ] as const) {
+      await page.getByTestId("player-video").hover();
+      const bar = page.getByTestId("player-controls");
+      await bar.waitFor({ timeout: 5_000 });
+      const video = (await page.getByTestId("player").boundingBox())!;
+      const box = (await bar.boundingBox())!;
+      assert.ok(Math.abs(box.y + box.height - (video.y + video.height)) <= 2, `bar ends at the picture's bottom edge`);
+      assert.ok(box.height < video.height / 3, `bar is a strip (${box.height} of ${video.height} px)`);
+      await screenshot(page, shot);
+    }
 
     // A tip on the stream (channel STREAM, the stream id as reference) shows on screen within a second or two.
     const tipSent = Date.now();
@@ -263,6 +285,27 @@ describe("fans' dApp: watching live streams", { timeout: 300_000 }, () => {
       return (await tag.count()) > 0 ? true : undefined;
     });
     await watchUntilFrames(followerPage, streamId);
+
+    // Where WebRTC playback fails (the media server answers 406, as Livepeer's does for "try the next source"),
+    // the Player falls back to the HLS playlist listed beside it, which the gate admits with the same key.
+    const fallback = (await signedInContext(follower.key)).page;
+    const hlsRequests: string[] = [];
+    await fallback.route(`${mediaUrl}/webrtc/**`, (route) =>
+      route.request().method() === "POST" ? route.fulfill({ status: 406, body: "" }) : route.continue(),
+    );
+    fallback.on("request", (request) => {
+      if (request.url().startsWith(`${mediaUrl}/hls/${streamId}/`)) hlsRequests.push(new URL(request.url()).pathname);
+    });
+    measured.hlsFallbackFirstFrameMs = await watchUntilFrames(fallback, streamId);
+    assert.ok(
+      hlsRequests.some((path) => path.endsWith("/index.m3u8")),
+      "the player loaded the HLS playlist",
+    );
+    assert.ok(
+      hlsRequests.some((path) => /\/seg-\d+\.ts$/.test(path)),
+      "and its segments",
+    );
+    await fallback.context().close();
 
     const strangerPage = (await signedInContext(stranger.key, PHONE)).page;
     await strangerPage.goto(`${stack.urls.webapp}/live/${streamId}`);

@@ -1,9 +1,11 @@
 // Helpers the browser tests share: one page with a test wallet, screenshots, reading the chain and the index.
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
+import type { Deployment } from "@mesi/deployments";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
+import { createPublicClient, createWalletClient, encodeAbiParameters, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import type { Stack } from "./stack.ts";
@@ -73,6 +75,61 @@ export function chainClients(stack: Stack, privateKey?: Hex) {
   return { publicClient, walletClient };
 }
 
+export type ChainWallet = NonNullable<ReturnType<typeof chainClients>["walletClient"]>;
+
+/** Sends one transaction from `privateKey`'s wallet (what `write` sends) and asserts it was mined successfully. */
+export async function sendAs(
+  stack: Stack,
+  privateKey: Hex,
+  write: (wallet: ChainWallet) => Promise<Hex>,
+): Promise<void> {
+  const { publicClient, walletClient } = chainClients(stack, privateKey);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash: await write(walletClient!) });
+  assert.equal(receipt.status, "success");
+}
+
+/** Registers `privateKey`'s account as a creator whose profile is named `name` (an inline JSON document). */
+export async function registerCreator(stack: Stack, mesi: Deployment, privateKey: Hex, name: string): Promise<void> {
+  await sendAs(stack, privateKey, (wallet) =>
+    wallet.writeContract({
+      ...mesi.CreatorRegistry,
+      chain: null,
+      account: wallet.account!,
+      functionName: "register",
+      args: [`data:application/json,${encodeURIComponent(JSON.stringify({ name }))}`],
+    }),
+  );
+}
+
+/** `privateKey`'s fan requests a one-to-one call as the fan's page does: one ERC-1363 transferAndCall to the vault. */
+export async function requestCall(
+  stack: Stack,
+  mesi: Deployment,
+  privateKey: Hex,
+  creator: Address,
+  amount: bigint,
+  minutes: number,
+): Promise<void> {
+  await sendAs(stack, privateKey, (wallet) =>
+    wallet.writeContract({
+      ...mesi.MesiToken,
+      chain: null,
+      account: wallet.account!,
+      functionName: "transferAndCall",
+      args: [
+        mesi.MesiVault.address,
+        amount,
+        encodeAbiParameters([{ type: "address" }, { type: "uint8" }], [creator, minutes]),
+      ],
+    }),
+  );
+}
+
+/** How many transactions the page asked its test wallet to send. */
+export function sentTransactions(wallet: TestWallet): number {
+  return wallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+}
+
 export async function graph<T>(stack: Stack, query: string, variables: Record<string, unknown> = {}): Promise<T> {
   const response = await fetch(stack.urls.indexer, {
     method: "POST",
@@ -101,4 +158,37 @@ export async function moveChainClock(stack: Stack, seconds: number): Promise<voi
   const { publicClient } = chainClients(stack);
   await publicClient.request({ method: "evm_increaseTime" as never, params: [seconds] as never });
   await publicClient.request({ method: "evm_mine" as never, params: [] as never });
+}
+
+/**
+ * A test body that screenshots every page in `opened` when it fails (test-results/screenshots/failed-<name>-<n>);
+ * `opened` is emptied first, the body pushes the pages it opens. `closeAfter` closes their contexts afterwards.
+ */
+export function withShots(
+  name: string,
+  opened: Page[],
+  body: () => Promise<void>,
+  options: { closeAfter?: boolean } = {},
+): () => Promise<void> {
+  return async () => {
+    opened.length = 0;
+    try {
+      await body();
+    } catch (error) {
+      let i = 0;
+      for (const page of opened) {
+        i += 1;
+        if (!page.isClosed()) await screenshot(page, `failed-${name}-${i}`).catch(() => undefined);
+      }
+      throw error;
+    } finally {
+      if (options.closeAfter === true) {
+        for (const page of opened)
+          await page
+            .context()
+            .close()
+            .catch(() => undefined);
+      }
+    }
+  };
 }

@@ -1,11 +1,12 @@
 // Accounts the one-to-one and report suites make on the fly: a fresh fan funded from fan1, and a SIWE session
 // cookie for any key (a moderator reading evidence from Node, as a browser would).
 import type { Deployment } from "@mesi/deployments";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { parseEther, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { createSiweMessage } from "viem/siwe";
 
-import { chainClients } from "./fixtures.ts";
+import { chainClients, openWithWallet } from "./fixtures.ts";
 import type { Stack } from "./stack.ts";
 
 /** A new fan holding `mesiAmount` $MESI (from fan1) and 1 ETH for gas. */
@@ -59,4 +60,24 @@ export async function siweCookie(stack: Stack, privateKey: Hex): Promise<string>
   const session = verify.headers.getSetCookie().find((c) => c.startsWith("mesi_session="));
   if (session === undefined) throw new Error("no session cookie");
   return session.split(";")[0]!;
+}
+
+/**
+ * A browser context for `key`, already signed in (a SIWE session cookie made from Node, as the sign-in button
+ * would), with the page's console errors printed.
+ */
+export async function signedInPage(
+  browser: Browser,
+  stack: Stack,
+  key: Hex,
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const { context, page } = await openWithWallet(browser, stack, key, { viewport });
+  const who = privateKeyToAccount(key).address.slice(0, 6);
+  page.on("console", (message) => {
+    if (message.type() === "error") console.log(`[console ${who}] ${message.text()}`);
+  });
+  const [name, value] = (await siweCookie(stack, key)).split("=") as [string, string];
+  await context.addCookies([{ name, value, url: stack.urls.webapp }]);
+  return { context, page };
 }

@@ -35,5 +35,11 @@ export interface PublicConfig {
     readonly hubUrl: string | null;
     readonly xmtpEnv: "local" | "dev" | "production";
     readonly attachmentUploadUrl: string | null;
+    /** STUN/TURN servers for calls (none on loopback). */
+    readonly iceServers: readonly {
+      readonly urls: string | string[];
+      readonly username?: string;
+      readonly credential?: string;
+    }[];
   };
 }

@@ -58,12 +58,3 @@ export async function fetchIngest(config: PublicConfig, streamId: string): Promi
   }
   return body as Ingest;
 }
-
-/** Viewers now watching `streamId` on the local media server (null when unknown). */
-export async function viewerCount(config: PublicConfig, streamId: string): Promise<number | null> {
-  if (config.mediaUrl === null) return null;
-  const response = await fetch(`${config.mediaUrl}/stats`).catch(() => null);
-  if (response === null || !response.ok) return null;
-  const { streams } = (await response.json()) as { streams: { streamId: string; viewers: number }[] };
-  return streams.find((s) => s.streamId === streamId)?.viewers ?? 0;
-}

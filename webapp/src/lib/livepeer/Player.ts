@@ -72,30 +72,40 @@ export function MesiPlayer(props: PlayerProps) {
         props.labels.offline,
       ),
       h(Player.ErrorIndicator, { matcher: "all", className: "lp-state lp-message lp-error" }, props.labels.error),
+      // Controls is a click-to-pause layer over the whole picture (Livepeer pins it to inset 0); the buttons sit in
+      // a bar along its bottom edge, like Twitch's, whose clicks stay in the bar.
       h(
         Player.Controls,
         { className: "lp-controls", autoHide: 2500 },
         h(
-          Player.PlayPauseTrigger,
-          { className: "lp-button", "aria-label": "Play or pause" },
-          h(Player.PlayingIndicator, { asChild: true, matcher: false }, icon(PLAY)),
-          h(Player.PlayingIndicator, { asChild: true }, icon(PAUSE)),
+          "div",
+          {
+            className: "lp-bar",
+            ...testId("player-controls"),
+            onClick: (event: { stopPropagation(): void }) => event.stopPropagation(),
+          },
+          h(
+            Player.PlayPauseTrigger,
+            { className: "lp-button", "aria-label": "Play or pause" },
+            h(Player.PlayingIndicator, { asChild: true, matcher: false }, icon(PLAY)),
+            h(Player.PlayingIndicator, { asChild: true }, icon(PAUSE)),
+          ),
+          h(Player.LiveIndicator, { className: "lp-live" }, props.labels.live),
+          h(
+            Player.MuteTrigger,
+            { className: "lp-button", "aria-label": "Mute or unmute" },
+            h(Player.VolumeIndicator, { asChild: true, matcher: false }, icon(MUTED)),
+            h(Player.VolumeIndicator, { asChild: true, matcher: true }, icon(SOUND)),
+          ),
+          h(
+            Player.Volume,
+            { className: "lp-volume", "aria-label": "Volume" },
+            h(Player.Track, { className: "lp-track" }, h(Player.Range, { className: "lp-range" })),
+            h(Player.Thumb, { className: "lp-thumb" }),
+          ),
+          h("span", { className: "lp-spacer" }),
+          h(Player.FullscreenTrigger, { className: "lp-button", "aria-label": "Fullscreen" }, icon(FULL)),
         ),
-        h(Player.LiveIndicator, { className: "lp-live" }, props.labels.live),
-        h(
-          Player.MuteTrigger,
-          { className: "lp-button", "aria-label": "Mute or unmute" },
-          h(Player.VolumeIndicator, { asChild: true, matcher: false }, icon(MUTED)),
-          h(Player.VolumeIndicator, { asChild: true, matcher: true }, icon(SOUND)),
-        ),
-        h(
-          Player.Volume,
-          { className: "lp-volume", "aria-label": "Volume" },
-          h(Player.Track, { className: "lp-track" }, h(Player.Range, { className: "lp-range" })),
-          h(Player.Thumb, { className: "lp-thumb" }),
-        ),
-        h("span", { className: "lp-spacer" }),
-        h(Player.FullscreenTrigger, { className: "lp-button", "aria-label": "Fullscreen" }, icon(FULL)),
       ),
     ),
   );

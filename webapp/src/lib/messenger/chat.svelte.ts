@@ -3,6 +3,7 @@
 // after a reconnect, or our own send echoed back) is kept once.
 import {
   countsAsUnread,
+  sameAddress,
   type ConnectionState,
   type Conversation,
   type Message,
@@ -10,12 +11,14 @@ import {
   type Messenger,
   type MessengerEvent,
 } from "@mesi/messaging";
-import { isAddressEqual, type Address } from "viem";
+import type { Address } from "viem";
 
 import { applyMessage, conversationTitle, previewOf, upsertConversation, type People } from "./conversations";
 import { mergeMessages } from "./timeline";
 
 const PAGE_SIZE = 50;
+
+type SignalEvent = Extract<MessengerEvent, { type: "signal" }>;
 const TYPING_SHOWN_MS = 6_000;
 const TYPING_RESEND_MS = 3_000;
 
@@ -38,6 +41,10 @@ export class ChatState {
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #lastTypingSent = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
+  /** A call rings (the calls module loads on demand; its signals wait in #signals until it listens). */
+  onRing: (() => void) | undefined;
+  #signals: SignalEvent[] = [];
+  #signalListener: ((event: SignalEvent) => void) | undefined;
   /** Called for someone else's new message while the tab is hidden (browser notifications). */
   onIncoming: ((message: Message, title: string, body: string) => void) | undefined;
 
@@ -96,11 +103,11 @@ export class ChatState {
   async markRead(id: string): Promise<void> {
     const conversation = this.conversation(id);
     if (conversation === undefined || conversation.status !== "allowed") return;
-    const last = (this.messages[id] ?? []).findLast((message) => !isAddressEqual(message.sender, this.me));
+    const last = (this.messages[id] ?? []).findLast((message) => !sameAddress(message.sender, this.me));
     const alreadyRead = (this.messages[id] ?? []).some(
       (message) =>
         message.content.type === "readReceipt" &&
-        isAddressEqual(message.sender, this.me) &&
+        sameAddress(message.sender, this.me) &&
         last !== undefined &&
         message.sentAt >= last.sentAt,
     );
@@ -129,6 +136,13 @@ export class ChatState {
     if (now - (this.#lastTypingSent.get(id) ?? 0) < TYPING_RESEND_MS) return;
     this.#lastTypingSent.set(id, now);
     void this.messenger.setTyping(id, true).catch(() => undefined);
+  }
+
+  /** Call signals from now on, after the ones that came before anyone listened. */
+  listenSignals(listener: (event: SignalEvent) => void): () => void {
+    this.#signalListener = listener;
+    for (const event of this.#signals.splice(0)) listener(event);
+    return () => (this.#signalListener = undefined);
   }
 
   close(): void {
@@ -182,6 +196,9 @@ export class ChatState {
         this.#setTyping(event.conversationId, event.from, event.typing);
         return;
       case "signal":
+        if (this.#signalListener !== undefined) this.#signalListener(event);
+        else if (this.#signals.push(event) > 100) this.#signals.shift();
+        if (event.signal.kind === "ring" || event.signal.kind === "offer") this.onRing?.();
         return;
       case "message": {
         const message = event.message;
@@ -189,7 +206,7 @@ export class ChatState {
         this.#addMessage(message);
         this.#setTyping(message.conversationId, message.sender, false);
         if (!known) void this.messenger.getConversation(message.conversationId).then((c) => this.#put(c));
-        const mine = isAddressEqual(message.sender, this.me);
+        const mine = sameAddress(message.sender, this.me);
         if (!mine && countsAsUnread(message.content)) {
           if (this.openId === message.conversationId && document.visibilityState === "visible") {
             void this.markRead(message.conversationId).catch(() => undefined);
@@ -212,8 +229,8 @@ export class ChatState {
     const key = `${id}:${from.toLowerCase()}`;
     clearTimeout(this.#typingTimers.get(key));
     this.#typingTimers.delete(key);
-    const others = (this.typing[id] ?? []).filter((a) => !isAddressEqual(a, from));
-    if (typing && !isAddressEqual(from, this.me)) {
+    const others = (this.typing[id] ?? []).filter((a) => !sameAddress(a, from));
+    if (typing && !sameAddress(from, this.me)) {
       this.typing = { ...this.typing, [id]: [...others, from] };
       this.#typingTimers.set(
         key,

@@ -99,6 +99,28 @@ describe("conversation list", () => {
       "Photo",
     );
     expect(previewOf(undefined, ME)).toBe("No messages yet");
+    const call = (outcome: "missed" | "declined" | "ended", media: "audio" | "video") =>
+      message(ANA, {
+        type: "call",
+        call: { callId: "k", media, outcome, ...(outcome === "ended" ? { seconds: 61 } : {}) },
+      });
+    expect(previewOf(call("missed", "video"), ME)).toBe("Missed video call");
+    expect(previewOf(call("declined", "audio"), ME)).toBe("Declined voice call");
+    expect(previewOf(call("ended", "video"), ME)).toBe("Video call");
+  });
+
+  it("shows a call's trace in the timeline and counts a missed one as unread, an answered one not", () => {
+    const missed = message(ANA, { type: "call", call: { callId: "k1", media: "video", outcome: "missed" } }, "30");
+    const ended = message(
+      ANA,
+      { type: "call", call: { callId: "k2", media: "audio", outcome: "ended", seconds: 5 } },
+      "31",
+    );
+    expect(buildTimeline([missed, ended], ME).map((entry) => entry.message.id)).toEqual([missed.id, ended.id]);
+    let list = applyMessage([conversation()], missed, ME, null);
+    expect(list[0]!.unreadCount).toBe(1);
+    list = applyMessage(list, ended, ME, null);
+    expect(list[0]!.unreadCount).toBe(1);
   });
 
   it("counts someone else's message as unread unless the chat is open; receipts and my own never count", () => {

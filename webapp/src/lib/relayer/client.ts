@@ -109,6 +109,10 @@ export class RelayerClient {
     return this.#request("POST", "/relay/ticket", body);
   }
 
+  relayStablecoinTicket(body: unknown): Promise<{ requestId: number }> {
+    return this.#request("POST", "/relay/stablecoin-ticket", body);
+  }
+
   getRelayRequest(requestId: number): Promise<RelayStatus> {
     return this.#request("GET", `/relay/requests/${requestId}`);
   }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { KEY_REFRESH_MS, watchStream } from "./watchSession";
+import { KEY_REFRESH_MS, watchStream, type WatchOptions } from "./watchSession";
 import type { GateAnswer } from "./types";
 
 // A stand-in for the browser's EventSource (node has none): records the URLs opened and lets the test emit events.
@@ -30,6 +30,20 @@ const answer = (allow: boolean, reason: GateAnswer["reason"]): GateAnswer => ({
   viewer: "0x0000000000000000000000000000000000000001",
 });
 
+/** Watches stream 9 through a gate at an address nobody serves, signed in, with callbacks that do nothing unless given. */
+function watch(options: Partial<Omit<WatchOptions, "fetch">> & { fetch: unknown }): () => void {
+  return watchStream({
+    gateUrl: "http://127.0.0.1:1",
+    streamId: "9",
+    signedIn: true,
+    onAccess: () => {},
+    onRemoved: () => {},
+    onKey: () => {},
+    ...options,
+    fetch: options.fetch as typeof fetch,
+  });
+}
+
 describe("watching a stream: access keys and the gate's events", () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -45,13 +59,8 @@ describe("watching a stream: access keys and the gate's events", () => {
     let minted = 0;
     const fetchStub = vi.fn(async () => new Response(JSON.stringify({ accessKey: `key-${++minted}` })));
     const keys: (string | null)[] = [];
-    const stop = watchStream({
-      gateUrl: "http://127.0.0.1:1",
-      streamId: "9",
-      signedIn: true,
-      fetch: fetchStub as unknown as typeof fetch,
-      onAccess: () => {},
-      onRemoved: () => {},
+    const stop = watch({
+      fetch: fetchStub,
       onKey: (key) => keys.push(key),
     });
     await vi.advanceTimersByTimeAsync(0);
@@ -71,14 +80,10 @@ describe("watching a stream: access keys and the gate's events", () => {
     let minted = 0;
     const fetchStub = async () => new Response(JSON.stringify({ accessKey: `key-${++minted}` }));
     const seen: string[] = [];
-    const stop = watchStream({
-      gateUrl: "http://127.0.0.1:1",
-      streamId: "9",
-      signedIn: true,
-      fetch: fetchStub as unknown as typeof fetch,
+    const stop = watch({
+      fetch: fetchStub,
       onAccess: (a) => seen.push(`access:${a.reason}`),
       onRemoved: (a) => seen.push(`removed:${a.reason}`),
-      onKey: () => {},
     });
     await vi.advanceTimersByTimeAsync(0);
     const first = FakeEventSource.opened[0]!;
@@ -97,13 +102,9 @@ describe("watching a stream: access keys and the gate's events", () => {
   it("without a session: no key is asked for, the event stream opens without one", async () => {
     const fetchStub = vi.fn();
     const keys: (string | null)[] = [];
-    const stop = watchStream({
-      gateUrl: "http://127.0.0.1:1",
-      streamId: "9",
+    const stop = watch({
       signedIn: false,
-      fetch: fetchStub as unknown as typeof fetch,
-      onAccess: () => {},
-      onRemoved: () => {},
+      fetch: fetchStub,
       onKey: (key) => keys.push(key),
     });
     await vi.advanceTimersByTimeAsync(KEY_REFRESH_MS * 2);
@@ -124,15 +125,9 @@ describe("watching a stream: access keys and the gate's events", () => {
       return new Response(JSON.stringify({ accessKey: `key-${++minted}` }));
     };
     const rejected: string[] = [];
-    const stop = watchStream({
-      gateUrl: "http://127.0.0.1:1",
-      streamId: "9",
-      signedIn: true,
+    const stop = watch({
       invite: "tok",
-      fetch: fetchStub as unknown as typeof fetch,
-      onAccess: () => {},
-      onRemoved: () => {},
-      onKey: () => {},
+      fetch: fetchStub,
       onInviteRejected: (error) => rejected.push(error),
     });
     await vi.advanceTimersByTimeAsync(0);
@@ -151,15 +146,10 @@ describe("watching a stream: access keys and the gate's events", () => {
 
   it("without a session an invite is not presented (there is no wallet to keep it for)", async () => {
     const fetchStub = vi.fn();
-    const stop = watchStream({
-      gateUrl: "http://127.0.0.1:1",
-      streamId: "9",
+    const stop = watch({
       signedIn: false,
       invite: "tok",
-      fetch: fetchStub as unknown as typeof fetch,
-      onAccess: () => {},
-      onRemoved: () => {},
-      onKey: () => {},
+      fetch: fetchStub,
     });
     await vi.advanceTimersByTimeAsync(0);
     expect(fetchStub).not.toHaveBeenCalled();

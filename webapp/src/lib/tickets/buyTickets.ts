@@ -1,7 +1,7 @@
 // The ways a fan buys tickets for a stream in $MESI. Each returns the hash of the purchase transaction once the
 // network has it; every failure is thrown as-is for describeError to explain.
 import { getAccount, readContract, signTypedData, waitForTransactionReceipt, writeContract } from "@wagmi/core";
-import { abis, buyAuthorizationTypes, permitTypes } from "@mesi/deployments";
+import { abis, buyAuthorizationTypes, permitTypes, stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
 import { maxUint256, parseSignature, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
@@ -45,22 +45,37 @@ async function domainOf(context: TicketContext, address: Address) {
   return { name, version, chainId: Number(chainId), verifyingContract };
 }
 
-/** A signed EIP-2612 permit for the vault (which pulls ticket payments), or none when the allowance covers `amount`. */
-async function vaultPermitIfNeeded(context: TicketContext, fan: Address, amount: bigint) {
-  const token = { ...context.mesi.MesiToken, chainId: context.chainId } as const;
+/**
+ * A signed EIP-2612 permit of `token` ($MESI by default, or a stablecoin with a permit such as USDC) for the vault
+ * (which pulls ticket payments) allowing `value`, or none when the allowance already covers `amount`.
+ */
+async function vaultPermitIfNeeded(
+  context: TicketContext,
+  fan: Address,
+  amount: bigint,
+  token: { address: Address; value: bigint } = { address: context.mesi.MesiToken.address, value: maxUint256 },
+) {
+  const erc20 = { address: token.address, abi: context.mesi.MesiToken.abi, chainId: context.chainId } as const;
   const vault = context.mesi.MesiVault.address;
-  const allowance = await readContract(context.wagmi, { ...token, functionName: "allowance", args: [fan, vault] });
+  const allowance = await readContract(context.wagmi, { ...erc20, functionName: "allowance", args: [fan, vault] });
   if (allowance >= amount) return undefined;
-  const nonce = await readContract(context.wagmi, { ...token, functionName: "nonces", args: [fan] });
+  const nonce = await readContract(context.wagmi, { ...erc20, functionName: "nonces", args: [fan] });
   const permitDeadline = deadline();
   const signature = await signTypedData(context.wagmi, {
-    domain: await domainOf(context, token.address),
+    domain: await domainOf(context, erc20.address),
     types: permitTypes,
     primaryType: "Permit",
-    message: { owner: fan, spender: vault, value: maxUint256, nonce, deadline: permitDeadline },
+    message: { owner: fan, spender: vault, value: token.value, nonce, deadline: permitDeadline },
   });
   const { r, s, v, yParity } = parseSignature(signature);
-  return { value: maxUint256, deadline: permitDeadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+  return { value: token.value, deadline: permitDeadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
+}
+
+/** A permit as the relayer's JSON takes it (decimal strings), or nothing. */
+function permitBody(permit: Awaited<ReturnType<typeof vaultPermitIfNeeded>>) {
+  return permit === undefined
+    ? {}
+    : { permit: { ...permit, value: permit.value.toString(), deadline: permit.deadline.toString() } };
 }
 
 /** $MESI from the wallet: `buy` when the vault's allowance covers the price, else one `buyWithPermit` (no approve). */
@@ -113,9 +128,7 @@ export async function buyTicketsGasless(context: TicketContext, purchase: Ticket
       deadline: auth.deadline.toString(),
     },
     signature,
-    ...(permit === undefined
-      ? {}
-      : { permit: { ...permit, value: permit.value.toString(), deadline: permit.deadline.toString() } }),
+    ...permitBody(permit),
   });
   context.onSubmitted?.(undefined);
   return waitForRelayRequest(context.relayer, requestId);
@@ -130,7 +143,7 @@ export interface StablecoinTicketPurchase extends TicketPurchase {
 
 /**
  * USDC from the wallet (the fan pays gas): approve the vault once if its allowance is short, then
- * `buyWithStablecoin`. The contracts have no signed (EIP-3009) ticket purchase, so there is no gasless USDC path.
+ * `buyWithStablecoin`. Without gas, see {@link buyTicketsWithStablecoinGasless}.
  */
 export async function buyTicketsWithStablecoin(
   context: TicketContext,
@@ -156,4 +169,49 @@ export async function buyTicketsWithStablecoin(
   });
   context.onSubmitted?.(hash);
   return confirmed(context, hash);
+}
+
+/**
+ * USDC without gas: the fan signs a StablecoinBuyAuthorization and (unless the vault's USDC allowance covers it) a USDC
+ * permit for exactly `maxStableIn`; the relayer submits `buyWithStablecoinBySig`, and the vault pulls the quote.
+ */
+export async function buyTicketsWithStablecoinGasless(
+  context: TicketContext,
+  purchase: StablecoinTicketPurchase,
+): Promise<Hex> {
+  const fan = connectedFan(context);
+  const permit = await vaultPermitIfNeeded(context, fan, purchase.maxStableIn, {
+    address: purchase.stablecoin,
+    value: purchase.maxStableIn,
+  });
+  const tickets = { ...context.mesi.MesiTickets, chainId: context.chainId } as const;
+  const nonce = await readContract(context.wagmi, { ...tickets, functionName: "nonces", args: [fan] });
+  const auth = {
+    fan,
+    streamId: purchase.streamId,
+    quantity: purchase.quantity,
+    stablecoin: purchase.stablecoin,
+    maxStableIn: purchase.maxStableIn,
+    nonce,
+    deadline: deadline(),
+  };
+  const signature = await signTypedData(context.wagmi, {
+    domain: await domainOf(context, tickets.address),
+    types: stablecoinBuyAuthorizationTypes,
+    primaryType: "StablecoinBuyAuthorization",
+    message: auth,
+  });
+  const { requestId } = await context.relayer.relayStablecoinTicket({
+    auth: {
+      ...auth,
+      streamId: auth.streamId.toString(),
+      maxStableIn: auth.maxStableIn.toString(),
+      nonce: auth.nonce.toString(),
+      deadline: auth.deadline.toString(),
+    },
+    signature,
+    ...permitBody(permit),
+  });
+  context.onSubmitted?.(undefined);
+  return waitForRelayRequest(context.relayer, requestId);
 }

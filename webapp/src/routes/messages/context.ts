@@ -1,12 +1,16 @@
 // The messenger layout hands its state to the conversation page through Svelte context.
 import { getContext, setContext } from "svelte";
 
+import type { Address } from "viem";
+
 import type { ChatState } from "$lib/messenger";
 
 const KEY = Symbol("messenger");
 
 export interface MessengerContext {
   readonly chat: ChatState | null;
+  /** Rings `peer` in the conversation (loads the calls module on first use). */
+  startCall(conversationId: string, peer: Address, media: "audio" | "video"): Promise<void>;
 }
 
 export function provideMessenger(context: MessengerContext): void {
