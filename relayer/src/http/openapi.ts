@@ -12,6 +12,7 @@ import {
 import { z, type ZodTypeAny } from "zod";
 
 import { quoteRequestSchema } from "../quotes/service.ts";
+import { stablecoinTicketRequestSchema } from "../sponsorship/stablecoinTicket.ts";
 import { stablecoinTipRequestSchema } from "../sponsorship/stablecoinTip.ts";
 import { ticketRequestSchema } from "../sponsorship/ticketBySig.ts";
 import { tipRequestSchema } from "../sponsorship/tipBySig.ts";
@@ -151,6 +152,11 @@ function routes(options: { simulator: boolean }): RouteConfig[] {
         ["/relay/tip", tipRequestSchema, "A gasless $MESI tip signed by the fan (MesiVault.tipBySig)"],
         ["/relay/stablecoin-tip", stablecoinTipRequestSchema, "A gasless stablecoin tip (EIP-3009 authorization)"],
         ["/relay/ticket", ticketRequestSchema, "A gasless ticket purchase signed by the fan (MesiTickets.buyBySig)"],
+        [
+          "/relay/stablecoin-ticket",
+          stablecoinTicketRequestSchema,
+          "A gasless ticket purchase paid in a stablecoin, signed by the fan (MesiTickets.buyWithStablecoinBySig)",
+        ],
       ] as const
     ).map(([path, schema, summary]): RouteConfig => ({
       method: "post",
