@@ -22,6 +22,17 @@ export const variables = defineEnvVars({
   PUBLIC_EXPLORER_URL: { public: true, schema: url.optional() },
   /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
   PUBLIC_DEV_PAYMENTS: { public: true, schema: z.enum(["true", "false"]).default("false") },
+  /**
+   * Stripe's publishable key: card payments then open Stripe's Payment Element (Stripe.js from js.stripe.com) with
+   * the relayer's PaymentIntent. Unset: the test-card simulator when PUBLIC_DEV_PAYMENTS=true, else no card payments.
+   */
+  PUBLIC_STRIPE_PUBLISHABLE_KEY: {
+    public: true,
+    schema: z
+      .string()
+      .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)")
+      .optional(),
+  },
   PUBLIC_ORIGIN: { public: true, schema: url.optional() },
   /** The media server (local Livepeer-compatible server, or Livepeer's playback base) for live video. */
   PUBLIC_MEDIA_URL: { public: true, schema: url.optional() },

@@ -175,6 +175,9 @@ export const en = {
     expired: "This quote has expired. Go back and start again for a fresh price.",
     waiting: "Payment received — crediting the creator on-chain…",
     done: "Paid. The creator has been credited.",
+    stripeTitle: "Card payment",
+    stripeNotice: "Card details go straight to Stripe; Mesi never sees them.",
+    stripeLoading: "Loading the card form…",
   },
   tickets: {
     title: (stream: string) => `Tickets for ${stream}`,

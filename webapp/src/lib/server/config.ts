@@ -32,11 +32,13 @@ import {
   PUBLIC_RPC_URL,
   PUBLIC_STABLECOIN_ADDRESS,
   PUBLIC_STREAM_GATE_URL,
+  PUBLIC_STRIPE_PUBLISHABLE_KEY,
 } from "$app/env/public";
 
 import { ConfigError } from "$lib/config/errors";
 import { parseStablecoinConfig } from "$lib/config/stablecoin";
 import type { PublicConfig } from "$lib/config/types";
+import { cardCheckoutOf } from "$lib/payments/cardCheckout";
 
 export { ConfigError };
 
@@ -106,6 +108,9 @@ export function serverConfig(): ServerConfig {
       ipfsGateway: PUBLIC_IPFS_GATEWAY.replace(/\/$/, ""),
       explorerUrl: PUBLIC_EXPLORER_URL ?? null,
       devPayments: PUBLIC_DEV_PAYMENTS === "true",
+      cardCheckout: Object.freeze(
+        cardCheckoutOf({ publishableKey: PUBLIC_STRIPE_PUBLISHABLE_KEY, devPayments: PUBLIC_DEV_PAYMENTS === "true" }),
+      ),
       origin: (PUBLIC_ORIGIN ?? "").replace(/\/$/, ""),
       kyfUrl: PUBLIC_KYF_URL?.replace(/\/$/, "") ?? null,
       addresses,
