@@ -21,7 +21,7 @@ import {
   screenshot,
   waitFor,
 } from "../support/fixtures.ts";
-import { freshFan } from "../support/people.ts";
+import { freshCreator as freshCreatorOf, freshFan } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -57,17 +57,7 @@ async function requestCall(key: Hex, creator: Address, amount: bigint, minutes: 
 }
 
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
-  const creator = await freshFan(stack, mesi, 0n);
-  await send(creator.key, (w) =>
-    w.writeContract({
-      ...mesi.CreatorRegistry,
-      chain: null,
-      account: w.account!,
-      functionName: "register",
-      args: ['data:application/json,{"name":"Studio Sessions Test"}'],
-    }),
-  );
-  return creator;
+  return freshCreatorOf(stack, mesi, { name: "Studio Sessions Test" });
 }
 
 function sent(wallet: { requests: { method: string }[] }): number {
