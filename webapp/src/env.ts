@@ -64,6 +64,8 @@ export const variables = defineEnvVars({
   MESI_WEBAPP_DATA_DIR: { schema: z.string().min(1).default(".mesi/webapp") },
   /** Where profile documents and pictures are stored: `local` (SQLite under the data dir, served at /ipfs/<cid>) or `pinning`. */
   MESI_CONTENT_STORE: { schema: z.enum(["local", "pinning"]).default("local") },
+  /** What one wallet may store in the content store in all (profile pictures and documents), in bytes. */
+  MESI_CONTENT_QUOTA_BYTES: { schema: positiveInt.default("2097152") },
   /** `pinning` only: an IPFS node's RPC base URL that uploads go to (`/api/v0/add`). */
   MESI_IPFS_API_URL: { schema: url.optional() },
   /** `pinning` only: the IPFS Pinning Service API base URL (the part before `/pins`). */

@@ -81,7 +81,10 @@ describe("studio: card earnings on hold", () => {
     await page.goto(`${stack.urls.webapp}/studio/earnings`);
     await connectWallet(page);
     await page.getByTestId("earnings-pending").filter({ hasText: "400 MESI" }).waitFor({ timeout: 30_000 });
-    await page.getByTestId("earnings-cleared").filter({ hasText: /^0 MESI$/ }).waitFor();
+    await page
+      .getByTestId("earnings-cleared")
+      .filter({ hasText: /^0 MESI$/ })
+      .waitFor();
     const row = page.getByTestId("held-row");
     await row.filter({ hasText: "400 MESI" }).waitFor({ timeout: 30_000 });
     assert.equal(
@@ -90,6 +93,7 @@ describe("studio: card earnings on hold", () => {
       "the page shows the release date the vault set",
     );
     assert.match((await row.textContent())!, /clears /);
+    await page.getByTestId("next-release").filter({ hasText: "400 MESI from card payments clears" }).waitFor();
     await page.setViewportSize(PHONE);
     await screenshot(page, "studio-earnings-held-phone");
     await page.setViewportSize(DESKTOP);
@@ -97,7 +101,10 @@ describe("studio: card earnings on hold", () => {
     const nonce = () => publicClient.getTransactionCount({ address: creator.address });
     const nonceBefore = await nonce();
     await page.getByTestId("claim-all").click();
-    await page.getByTestId("earnings-error").filter({ hasText: /Nothing has cleared yet/ }).waitFor();
+    await page
+      .getByTestId("earnings-error")
+      .filter({ hasText: /Nothing has cleared yet/ })
+      .waitFor();
     assert.equal(await nonce(), nonceBefore, "nothing on hold can be claimed: no transaction was sent");
 
     // The hold passes on chain; the relayer settles the credit (settleCredits) and the page follows the index.
@@ -120,10 +127,15 @@ describe("studio: card earnings on hold", () => {
       args: [creator.address],
     });
     assert.equal(cleared + feesOwed, amount, "the whole credit moved from pending to cleared and the fee");
-    await page.getByTestId("earnings-pending").filter({ hasText: /^0 MESI$/ }).waitFor({ timeout: 30_000 });
+    await page
+      .getByTestId("earnings-pending")
+      .filter({ hasText: /^0 MESI$/ })
+      .waitFor({ timeout: 30_000 });
     const shown = `${formatAmount(cleared, 18, { maxFractionDigits: 4 })} MESI`;
     await page.getByTestId("earnings-cleared").filter({ hasText: shown }).waitFor({ timeout: 30_000 });
     await page.getByText("Nothing on hold.").waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId("earnings-error").count(), 0, "'nothing cleared' is gone once it cleared");
+    assert.equal(await page.getByTestId("next-release").count(), 0);
     await page.setViewportSize(PHONE);
     await screenshot(page, "studio-earnings-cleared-phone");
     await page.setViewportSize(DESKTOP);

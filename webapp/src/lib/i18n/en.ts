@@ -740,6 +740,7 @@ export const en = {
     heldTitle: "On hold (card payments)",
     noHeld: "Nothing on hold.",
     releases: (date: string) => `clears ${date}`,
+    nextRelease: (amount: string, date: string) => `${amount} from card payments clears ${date}.`,
     claimsTitle: "Recent claims",
     noClaims: "No claims yet.",
     claimRow: (to: string, date: string) => `to ${to} · ${date}`,
@@ -1253,6 +1254,11 @@ export const en = {
   },
   footer: {
     about: "Payments settle on-chain; history is public and auditable.",
+  },
+  contentStore: {
+    quota: (used: string, quota: string, needed: string) =>
+      `Your uploads already use ${used} of the ${quota} each wallet may store, and this needs ${needed} more. ` +
+      "Keep your current picture or choose a smaller one. Nothing was stored.",
   },
 } as const;
 

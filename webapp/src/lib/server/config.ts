@@ -5,6 +5,7 @@ import { isAddress } from "viem";
 
 import {
   MESI_ADDRESSES_JSON,
+  MESI_CONTENT_QUOTA_BYTES,
   MESI_CONTENT_STORE,
   MESI_IPFS_API_URL,
   MESI_PINNING_API_TOKEN,
@@ -48,6 +49,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly staleAfterBlocks: number;
   readonly contentStore: ContentStoreConfig;
+  /** What one wallet may store in the content store in all, in bytes. */
+  readonly contentQuotaBytes: number;
 }
 
 /** Where profile documents and pictures go: the embedded SQLite store, or an IPFS node plus a pinning service. */
@@ -134,6 +137,7 @@ export function serverConfig(): ServerConfig {
     dataDir: MESI_WEBAPP_DATA_DIR,
     staleAfterBlocks: MESI_STALE_AFTER_BLOCKS,
     contentStore: Object.freeze(contentStoreConfig()),
+    contentQuotaBytes: MESI_CONTENT_QUOTA_BYTES,
   });
   return cached;
 }
