@@ -169,7 +169,7 @@ export const en = {
   card: {
     title: "Test card payment",
     devNotice:
-      "Development stand-in for Stripe Checkout: no card is charged. Paying sends a signed Stripe-format event to the local relayer, as Stripe would.",
+      "Development stand-in for Stripe's card form: no card is charged. Paying sends a signed Stripe-format event to the local relayer, as Stripe would.",
     pay: (amount: string) => `Pay ${amount}`,
     paying: "Paying…",
     expired: "This quote has expired. Go back and start again for a fresh price.",
