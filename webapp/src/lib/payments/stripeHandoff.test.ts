@@ -42,9 +42,9 @@ describe("stripeHandoffOf", () => {
 
   it("accepts the local Stripe stand-in's intents (pi_local_…_secret_local)", () => {
     const id = "pi_local_9f2c4a1b7e3d5f60a8b2c4d1";
-    expect(stripeHandoffOf(relayerQuote({ paymentIntentId: id, clientSecret: `${id}_secret_local` })).clientSecret).toBe(
-      `${id}_secret_local`,
-    );
+    expect(
+      stripeHandoffOf(relayerQuote({ paymentIntentId: id, clientSecret: `${id}_secret_local` })).clientSecret,
+    ).toBe(`${id}_secret_local`);
   });
 
   it("refuses a client secret that belongs to another PaymentIntent", () => {
