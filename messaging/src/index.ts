@@ -10,6 +10,7 @@ export type {
   Unsubscribe,
 } from "./messenger.ts";
 export * from "./model.ts";
+export { checksumAddress, isAddressLike, isTransactionHash, sameAddress } from "./address.ts";
 export { MessengerError, type MessengerErrorCode, type ReportHint } from "./errors.ts";
 export { HubMessenger, type HubMessengerOptions } from "./client/hubMessenger.ts";
 export { HUB_AUDIENCE, type ClientFrame, type HubHealth, type ServerEvent } from "./protocol.ts";

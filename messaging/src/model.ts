@@ -1,7 +1,9 @@
 // The message model every transport converts to and from. Browser-safe: no node imports.
 // Amounts in a transaction reference's metadata are decimal strings of base units (bigint on the wire as text).
-import { getAddress, isAddress, isHash, type Address, type Hash } from "viem";
+import type { Address, Hash } from "viem";
 import { z } from "zod";
+
+import { checksumAddress, isAddressLike, isTransactionHash } from "./address.ts";
 
 /** Largest group, as on XMTP. */
 export const MAX_GROUP_MEMBERS = 250;
@@ -128,8 +130,8 @@ export interface IncomingRule {
 
 export const addressSchema = z
   .string()
-  .refine((value) => isAddress(value, { strict: false }), "not an address")
-  .transform((value) => getAddress(value));
+  .refine((value) => isAddressLike(value, { strict: false }), "not an address")
+  .transform((value) => checksumAddress(value));
 
 const textSchema = z
   .string()
@@ -160,7 +162,7 @@ export const attachmentRefSchema = z.object({
 export const transactionReferenceSchema = z.object({
   namespace: z.literal("eip155"),
   networkId: z.number().int().positive(),
-  reference: z.string().refine((value) => isHash(value), "not a transaction hash") as z.ZodType<Hash>,
+  reference: z.string().refine((value) => isTransactionHash(value), "not a transaction hash") as z.ZodType<Hash>,
   metadata: z
     .object({
       transactionType: z.string().min(1).max(64),

@@ -24,6 +24,8 @@ describe("browser-safe client", () => {
     const gzipped = gzipSync(code).length;
     console.log(`@mesi/messaging client bundle: ${code.length} bytes, ${gzipped} bytes gzip`);
     expect(gzipped).toBeLessThan(60_000);
+    // viem itself stays out: a page that shows a chat must not load viem's shared chunk (about 120 kB gzip).
+    expect(new TextDecoder().decode(code)).not.toContain("viem@");
   });
 
   it("bundles the tip-card check (viem + the vault's ABI) for the browser", async () => {

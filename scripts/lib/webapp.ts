@@ -57,7 +57,16 @@ export async function buildWebapp(onProgress: (message: string) => void = () => 
   }
   onProgress("building the webapp (vite build)…");
   const started = Date.now();
-  await run("npm", ["run", "build", "--silent"], WEBAPP_DIR);
+  // A build takes one to several minutes: say it is still going, so a watcher can tell slow from stuck.
+  const heartbeat = setInterval(
+    () => onProgress(`still building the webapp (${Math.round((Date.now() - started) / 1000)} s)…`),
+    30_000,
+  );
+  try {
+    await run("npm", ["run", "build", "--silent"], WEBAPP_DIR);
+  } finally {
+    clearInterval(heartbeat);
+  }
   writeFileSync(STAMP, hash);
   onProgress(`built the webapp in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

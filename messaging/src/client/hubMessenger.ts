@@ -1,8 +1,9 @@
 // Messenger over the local hub: HTTP for requests, one WebSocket for live events. Browser-safe (fetch, WebSocket).
 // The socket reconnects by itself with backoff and asks for everything after the last cursor it saw; a message id
 // already delivered is never delivered twice.
-import { getAddress, type Address } from "viem";
+import type { Address } from "viem";
 
+import { checksumAddress } from "../address.ts";
 import { MessengerError, type MessengerErrorCode, type ReportHint } from "../errors.ts";
 import type {
   ConnectionState,
@@ -66,7 +67,7 @@ export class HubMessenger implements Messenger {
 
   constructor(options: HubMessengerOptions) {
     this.#url = options.url.replace(/\/$/, "");
-    this.me = getAddress(options.address);
+    this.me = checksumAddress(options.address);
     this.#getToken = options.getToken;
     this.#WebSocket = options.WebSocket ?? globalThis.WebSocket;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -26,6 +26,9 @@ export interface Stack {
 export interface StackOptions {
   /** Mine a block every N seconds (as an L2 does) instead of on every transaction. */
   readonly blockTimeSeconds?: number;
+  /** Give up when npm start prints nothing for this long (default 5 minutes)... */
+  readonly idleTimeoutMs?: number;
+  /** ...or has not come up after this long in all (default 20 minutes: a build on a busy 2-core machine is slow). */
   readonly timeoutMs?: number;
   readonly onLine?: (line: string) => void;
 }
@@ -56,8 +59,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     env: { ...process.env, MESI_CONTENT_QUOTA_BYTES: process.env.MESI_CONTENT_QUOTA_BYTES ?? String(128 * 1024) },
   });
   let output = "";
+  let lastOutputAt = Date.now();
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
+    lastOutputAt = Date.now();
     for (const line of chunk.toString().split("\n")) if (line.trim()) options.onLine?.(line);
   };
   child.stdout?.on("data", onData);
@@ -76,12 +81,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await exited;
     clearTimeout(timer);
   };
-  const deadline = Date.now() + (options.timeoutMs ?? 300_000);
+  // Progress, not a fixed time, decides: the start (which may build the webapp) keeps printing while it works.
+  const deadline = Date.now() + (options.timeoutMs ?? 1_200_000);
+  const idleMs = options.idleTimeoutMs ?? 300_000;
   while (!output.includes("Mesi is running")) {
     if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}):\n${output.slice(-4000)}`);
-    if (Date.now() > deadline) {
+    const idle = Date.now() - lastOutputAt > idleMs;
+    if (idle || Date.now() > deadline) {
       await stop();
-      throw new Error(`npm start did not come up in time:\n${output.slice(-4000)}`);
+      const why = idle ? `printed nothing for ${idleMs / 1000} s` : "did not come up in time";
+      throw new Error(`npm start ${why}:\n${output.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

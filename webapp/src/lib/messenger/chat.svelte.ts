@@ -3,6 +3,7 @@
 // after a reconnect, or our own send echoed back) is kept once.
 import {
   countsAsUnread,
+  sameAddress,
   type ConnectionState,
   type Conversation,
   type Message,
@@ -10,7 +11,7 @@ import {
   type Messenger,
   type MessengerEvent,
 } from "@mesi/messaging";
-import { isAddressEqual, type Address } from "viem";
+import type { Address } from "viem";
 
 import { applyMessage, conversationTitle, previewOf, upsertConversation, type People } from "./conversations";
 import { mergeMessages } from "./timeline";
@@ -96,11 +97,11 @@ export class ChatState {
   async markRead(id: string): Promise<void> {
     const conversation = this.conversation(id);
     if (conversation === undefined || conversation.status !== "allowed") return;
-    const last = (this.messages[id] ?? []).findLast((message) => !isAddressEqual(message.sender, this.me));
+    const last = (this.messages[id] ?? []).findLast((message) => !sameAddress(message.sender, this.me));
     const alreadyRead = (this.messages[id] ?? []).some(
       (message) =>
         message.content.type === "readReceipt" &&
-        isAddressEqual(message.sender, this.me) &&
+        sameAddress(message.sender, this.me) &&
         last !== undefined &&
         message.sentAt >= last.sentAt,
     );
@@ -189,7 +190,7 @@ export class ChatState {
         this.#addMessage(message);
         this.#setTyping(message.conversationId, message.sender, false);
         if (!known) void this.messenger.getConversation(message.conversationId).then((c) => this.#put(c));
-        const mine = isAddressEqual(message.sender, this.me);
+        const mine = sameAddress(message.sender, this.me);
         if (!mine && countsAsUnread(message.content)) {
           if (this.openId === message.conversationId && document.visibilityState === "visible") {
             void this.markRead(message.conversationId).catch(() => undefined);
@@ -212,8 +213,8 @@ export class ChatState {
     const key = `${id}:${from.toLowerCase()}`;
     clearTimeout(this.#typingTimers.get(key));
     this.#typingTimers.delete(key);
-    const others = (this.typing[id] ?? []).filter((a) => !isAddressEqual(a, from));
-    if (typing && !isAddressEqual(from, this.me)) {
+    const others = (this.typing[id] ?? []).filter((a) => !sameAddress(a, from));
+    if (typing && !sameAddress(from, this.me)) {
       this.typing = { ...this.typing, [id]: [...others, from] };
       this.#typingTimers.set(
         key,

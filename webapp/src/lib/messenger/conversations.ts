@@ -1,8 +1,8 @@
 // The conversation list: titles, one-line previews, ordering, and keeping unread counts and last messages up to
 // date from live messages without asking the transport again.
-import { isAddressEqual, type Address } from "viem";
+import type { Address } from "viem";
 
-import { countsAsUnread, type AttachmentRef, type Conversation, type Message } from "@mesi/messaging";
+import { countsAsUnread, sameAddress, type AttachmentRef, type Conversation, type Message } from "@mesi/messaging";
 
 import { m } from "$lib/i18n";
 
@@ -22,7 +22,7 @@ export function displayName(address: string, people: People = {}): string {
 /** The other party of a direct conversation. */
 export function peerOf(conversation: Conversation, me: Address): Address | undefined {
   if (conversation.kind !== "direct") return undefined;
-  return conversation.peer ?? conversation.members.find((member) => !isAddressEqual(member.address, me))?.address;
+  return conversation.peer ?? conversation.members.find((member) => !sameAddress(member.address, me))?.address;
 }
 
 export function conversationTitle(conversation: Conversation, me: Address, people: People = {}): string {
@@ -64,7 +64,7 @@ export function previewOf(message: Message | undefined, me: Address): string {
       text = "";
       break;
   }
-  return isAddressEqual(message.sender, me) ? `${m.messenger.you}: ${text}` : text;
+  return sameAddress(message.sender, me) ? `${m.messenger.you}: ${text}` : text;
 }
 
 function activityOf(conversation: Conversation): number {
@@ -97,7 +97,7 @@ export function applyMessage(
   const current = list[index]!;
   if (current.lastMessage?.id === message.id) return [...list];
   const unread =
-    !isAddressEqual(message.sender, me) && openConversationId !== message.conversationId
+    !sameAddress(message.sender, me) && openConversationId !== message.conversationId
       ? current.unreadCount + 1
       : current.unreadCount;
   const newer = current.lastMessage === undefined || current.lastMessage.sentAt <= message.sentAt;

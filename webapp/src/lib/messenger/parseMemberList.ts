@@ -1,5 +1,6 @@
 // Wallet addresses typed or pasted into the group dialogs: separated by commas, spaces or new lines, each once.
-import { getAddress, isAddress, type Address } from "viem";
+import { checksumAddress, isAddressLike } from "@mesi/messaging";
+import type { Address } from "viem";
 
 export type MemberListResult = { ok: true; addresses: Address[] } | { ok: false; bad: string };
 
@@ -8,8 +9,8 @@ export function parseMemberList(text: string): MemberListResult {
   const addresses: Address[] = [];
   for (const part of text.split(/[\s,;]+/)) {
     if (part === "") continue;
-    if (!isAddress(part, { strict: false })) return { ok: false, bad: part };
-    const address = getAddress(part);
+    if (!isAddressLike(part, { strict: false })) return { ok: false, bad: part };
+    const address = checksumAddress(part);
     if (seen.has(address)) continue;
     seen.add(address);
     addresses.push(address);

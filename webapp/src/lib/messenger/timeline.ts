@@ -1,9 +1,9 @@
 // What a conversation shows, computed from the raw messages a transport delivers: the visible messages in order,
 // each with its reactions (added/removed folded per person), the message it replies to, and who has read it
 // (read receipts). Reactions and receipts are messages too, but never bubbles of their own.
-import { isAddressEqual, type Address } from "viem";
+import type { Address } from "viem";
 
-import type { Message } from "@mesi/messaging";
+import { sameAddress, type Message } from "@mesi/messaging";
 
 export interface ReactionCount {
   readonly emoji: string;
@@ -58,7 +58,7 @@ export function buildTimeline(messages: readonly Message[], me: Address): Timeli
       else people.delete(message.sender.toLowerCase());
       emojis.set(content.emoji, people);
       reactions.set(content.reference, emojis);
-    } else if (content.type === "readReceipt" && !isAddressEqual(message.sender, me)) {
+    } else if (content.type === "readReceipt" && !sameAddress(message.sender, me)) {
       const previous = readUpTo.get(message.sender);
       if (previous === undefined || compareCursors(message.cursor, previous) > 0) {
         readUpTo.set(message.sender, message.cursor);
@@ -75,14 +75,14 @@ export function buildTimeline(messages: readonly Message[], me: Address): Timeli
     }
     const readBy: Address[] = [];
     for (const [member, cursor] of readUpTo) {
-      if (!isAddressEqual(member as Address, message.sender) && compareCursors(cursor, message.cursor) > 0) {
+      if (!sameAddress(member as Address, message.sender) && compareCursors(cursor, message.cursor) > 0) {
         readBy.push(member as Address);
       }
     }
     const replyTo = message.content.type === "reply" ? byId.get(message.content.reference) : undefined;
     entries.push({
       message,
-      mine: isAddressEqual(message.sender, me),
+      mine: sameAddress(message.sender, me),
       ...(replyTo === undefined ? {} : { replyTo }),
       reactions: counts,
       readBy,
