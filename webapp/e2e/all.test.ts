@@ -13,7 +13,7 @@ const only = process.env.MESI_E2E_SUITES?.split(",")
   .filter(Boolean);
 // Suites that move the local chain's clock forward (evm_increaseTime) run after the others: deadlines that other
 // suites take from the wall clock (a permit valid for 30 minutes) would already be past on chain.
-const MOVES_CHAIN_CLOCK = new Set(["studio-sessions"]);
+const MOVES_CHAIN_CLOCK = new Set(["studio-sessions", "studio-holds"]);
 const names = readdirSync(suitesDir)
   .filter((file) => file.endsWith(".e2e.ts"))
   .map((file) => file.slice(0, -".e2e.ts".length))

@@ -22,6 +22,17 @@ export const variables = defineEnvVars({
   PUBLIC_EXPLORER_URL: { public: true, schema: url.optional() },
   /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
   PUBLIC_DEV_PAYMENTS: { public: true, schema: z.enum(["true", "false"]).default("false") },
+  /**
+   * Stripe's publishable key: card payments then open Stripe's Payment Element (Stripe.js from js.stripe.com) with
+   * the relayer's PaymentIntent. Unset: the test-card simulator when PUBLIC_DEV_PAYMENTS=true, else no card payments.
+   */
+  PUBLIC_STRIPE_PUBLISHABLE_KEY: {
+    public: true,
+    schema: z
+      .string()
+      .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, "must be a Stripe publishable key (pk_test_… or pk_live_…)")
+      .optional(),
+  },
   PUBLIC_ORIGIN: { public: true, schema: url.optional() },
   /** The media server (local Livepeer-compatible server, or Livepeer's playback base) for live video. */
   PUBLIC_MEDIA_URL: { public: true, schema: url.optional() },
@@ -85,6 +96,8 @@ export const variables = defineEnvVars({
   MESI_WEBAPP_DATA_DIR: { schema: z.string().min(1).default(".mesi/webapp") },
   /** Where profile documents and pictures are stored: `local` (SQLite under the data dir, served at /ipfs/<cid>) or `pinning`. */
   MESI_CONTENT_STORE: { schema: z.enum(["local", "pinning"]).default("local") },
+  /** What one wallet may store in the content store in all (profile pictures and documents), in bytes. */
+  MESI_CONTENT_QUOTA_BYTES: { schema: positiveInt.default("2097152") },
   /** `pinning` only: an IPFS node's RPC base URL that uploads go to (`/api/v0/add`). */
   MESI_IPFS_API_URL: { schema: url.optional() },
   /** `pinning` only: the IPFS Pinning Service API base URL (the part before `/pins`). */

@@ -16,14 +16,13 @@ import {
   moveChainClock,
   openWithWallet,
   PHONE,
-  registerCreator,
   requestCall,
   screenshot,
   sendAs,
   sentTransactions,
   waitFor,
 } from "../support/fixtures.ts";
-import { freshFan, siweCookie } from "../support/people.ts";
+import { freshCreator as freshCreatorOf, freshFan, siweCookie } from "../support/people.ts";
 import { publishFromPage } from "../support/publish.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -36,8 +35,7 @@ let mediaUrl: string;
 
 /** A new registered creator taking one-to-one calls (5–30 minutes, from 10 MESI). */
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
-  const creator = await freshFan(stack, mesi, parseEther("10"));
-  await registerCreator(stack, mesi, creator.key, "Golive creator");
+  const creator = await freshCreatorOf(stack, mesi, { name: "Golive creator" }, parseEther("10"));
   await sendAs(stack, creator.key, (wallet) =>
     wallet.writeContract({
       ...mesi.OneToOneEscrow,

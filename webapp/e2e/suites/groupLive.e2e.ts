@@ -19,7 +19,7 @@ import {
   screenshot,
   waitFor,
 } from "../support/fixtures.ts";
-import { freshFan, siweCookie } from "../support/people.ts";
+import { freshCreator as freshCreatorOf, freshFan, siweCookie } from "../support/people.ts";
 import { framesOf, untilFrames } from "../support/player.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
@@ -59,16 +59,7 @@ async function openMessages(person: Person, path = "/messages"): Promise<void> {
 
 /** A new registered creator (the CreatorRegistry's `register`). */
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
-  const creator = await freshFan(stack, mesi, parseEther("10"));
-  const { publicClient, walletClient } = chainClients(stack, creator.key);
-  const hash = await walletClient!.writeContract({
-    ...mesi.CreatorRegistry,
-    chain: null,
-    functionName: "register",
-    args: [`data:application/json,${encodeURIComponent(JSON.stringify({ name: "Group streamer" }))}`],
-  });
-  assert.equal((await publicClient.waitForTransactionReceipt({ hash })).status, "success");
-  return creator;
+  return freshCreatorOf(stack, mesi, { name: "Group streamer" }, parseEther("10"));
 }
 
 async function createGroup(admin: Person, name: string, members: readonly Address[]): Promise<string> {

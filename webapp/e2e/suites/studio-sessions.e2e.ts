@@ -18,13 +18,12 @@ import {
   moveChainClock,
   openWithWallet,
   PHONE,
-  registerCreator,
   requestCall,
   screenshot,
   sentTransactions,
   waitFor,
 } from "../support/fixtures.ts";
-import { freshFan } from "../support/people.ts";
+import { freshCreator as freshCreatorOf, freshFan } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -35,9 +34,7 @@ let mesi: Deployment;
 
 /** A new registered creator, with no $MESI and no one-to-one settings yet (the test sets them in the page). */
 async function freshCreator(): Promise<{ key: Hex; address: Address }> {
-  const creator = await freshFan(stack, mesi, 0n);
-  await registerCreator(stack, mesi, creator.key, "Studio Sessions Test");
-  return creator;
+  return freshCreatorOf(stack, mesi, { name: "Studio Sessions Test" });
 }
 
 async function fillSettings(page: Page, amount: string, shortest: string, longest: string): Promise<void> {

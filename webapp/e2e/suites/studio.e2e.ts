@@ -3,6 +3,7 @@
 // a creator blocks a fan who then can't tip; a creator claims cleared earnings (balances checked on-chain).
 // Screenshots at 390 px and 1280 px.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
 import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
@@ -11,6 +12,8 @@ import sharp from "sharp";
 import { parseEther, zeroHash, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
+import { cidOf } from "../../src/lib/server/content/cid.ts";
+import { checkProfileInput, encodeProfileDocument, type ProfileInput } from "../../src/lib/studio/profileInput.ts";
 import { encodeTipData, TipChannel } from "../../src/lib/tips/tipData.ts";
 
 import {
@@ -23,7 +26,7 @@ import {
   screenshot,
   waitFor,
 } from "../support/fixtures.ts";
-import { freshFan, siweCookie } from "../support/people.ts";
+import { freshCreator as freshCreatorOf, freshFan, siweCookie } from "../support/people.ts";
 import { shared } from "../support/shared.ts";
 import type { Stack } from "../support/stack.ts";
 
@@ -38,26 +41,23 @@ async function bothWidths(page: Page, name: string): Promise<void> {
   await screenshot(page, `${name}-desktop`);
 }
 
+/** A picture of random 64 × 64 blocks: its avatar is some 36 kB, so a few of them reach the e2e stack's quota. */
+async function noisyPng(): Promise<Buffer> {
+  const raw = randomBytes(64 * 64 * 3);
+  return sharp(raw, { raw: { width: 64, height: 64, channels: 3 } })
+    .resize(800, 800, { kernel: "nearest" })
+    .png()
+    .toBuffer();
+}
+
 async function picturePng(): Promise<Buffer> {
   // A picture with detail, not a flat colour, so the avatar crop is visible in screenshots.
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#6d28d9"/><circle cx="400" cy="300" r="200" fill="#f59e0b"/></svg>`;
   return sharp(Buffer.from(svg)).png().toBuffer();
 }
 
-/** A registered creator made from a fresh wallet, straight on chain (for the suites that need one fast). */
 async function freshCreator(handle: string): Promise<{ key: Hex; address: Address }> {
-  const creator = await freshFan(stack, mesi, 0n);
-  const { publicClient, walletClient } = chainClients(stack, creator.key);
-  const uri = `data:application/json;base64,${Buffer.from(JSON.stringify({ name: `Creator ${handle}`, handle })).toString("base64")}`;
-  await publicClient.waitForTransactionReceipt({
-    hash: await walletClient!.writeContract({
-      ...mesi.CreatorRegistry,
-      chain: null,
-      functionName: "register",
-      args: [uri],
-    }),
-  });
-  return creator;
+  return freshCreatorOf(stack, mesi, { name: `Creator ${handle}`, handle });
 }
 
 describe("creator studio", () => {
@@ -318,6 +318,100 @@ describe("creator studio", () => {
     });
     assert.deepEqual([tier.pricePer30Days, tier.active], [parseEther("12.5"), false]);
     await bothWidths(tab.page, "studio-tiers");
+    await tab.context.close();
+  });
+  it("creators saving the same new handle at once: exactly one gets it, the others are told and nothing of theirs is stored", async () => {
+    const handle = `race_${Date.now().toString(36)}`;
+    const racers: { cookie: string; input: ProfileInput }[] = [];
+    for (let i = 0; i < 4; i++) {
+      const wallet = await freshFan(stack, mesi, 0n);
+      const input = { name: `Racer ${i}`, handle, bio: `Racer number ${i}`, picture: null, links: [] };
+      racers.push({ cookie: await siweCookie(stack, wallet.key), input });
+    }
+    const save = (racer: (typeof racers)[number]) => {
+      const form = new FormData();
+      form.set("profile", JSON.stringify(racer.input));
+      return fetch(`${stack.urls.webapp}/api/studio/profile`, {
+        method: "POST",
+        headers: { cookie: racer.cookie, origin: new URL(stack.urls.webapp).origin },
+        body: form,
+      });
+    };
+    const answers = await Promise.all(racers.map(save));
+    const statuses = answers.map((answer) => answer.status);
+    assert.deepEqual(
+      statuses.filter((status) => status === 201).length,
+      1,
+      `exactly one save wins (statuses ${statuses.join(", ")})`,
+    );
+    for (const [i, answer] of answers.entries()) {
+      const body = (await answer.json()) as { issues?: unknown; cid?: string };
+      // What racer i's document would be stored as: the winner's is served, the losers' was never written.
+      const checked = checkProfileInput(racers[i]!.input);
+      assert.ok(checked.ok);
+      const cid = await cidOf(encodeProfileDocument(checked.document));
+      const stored = await fetch(`${stack.urls.webapp}/ipfs/${cid}`);
+      if (answer.status === 201) {
+        assert.equal(body.cid, cid);
+        assert.equal(stored.status, 200, "the winner's document is stored");
+      } else {
+        assert.equal(answer.status, 409);
+        assert.deepEqual(body.issues, [{ field: "handle", problem: "taken" }]);
+        assert.equal(stored.status, 404, `the losing save ${i} stored nothing`);
+      }
+    }
+    // Later saves by another creator are refused too; the winner may save again.
+    const winner = racers[statuses.indexOf(201)]!;
+    const loser = racers[statuses.findIndex((status) => status !== 201)]!;
+    assert.equal((await save(loser)).status, 409);
+    assert.equal((await save({ ...winner, input: { ...winner.input, bio: "Saved again" } })).status, 201);
+  });
+  it("a wallet's uploads stop at its content-store quota with a clear message, and nothing of the refused save is stored", async () => {
+    const creator = await freshFan(stack, mesi, 0n);
+    const other = await freshFan(stack, mesi, 0n);
+    const handle = `quota_${creator.address.slice(2, 10).toLowerCase()}`;
+    const save = async (key: Hex, cookie: string, picture: Buffer) => {
+      const form = new FormData();
+      form.set(
+        "profile",
+        JSON.stringify({ name: "Quota Test", handle: `${handle}_${key.slice(2, 6)}`, picture: null }),
+      );
+      form.set("picture", new Blob([new Uint8Array(picture)], { type: "image/png" }), "noise.png");
+      const response = await fetch(`${stack.urls.webapp}/api/studio/profile`, {
+        method: "POST",
+        headers: { cookie, origin: stack.urls.webapp },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const cookie = await siweCookie(stack, creator.key);
+    // The e2e stack's quota is 128 KiB a wallet (e2e/support/stack.ts): three ~36 kB avatars fit, a fourth does not.
+    for (let i = 0; i < 3; i++) assert.equal((await save(creator.key, cookie, await noisyPng())).status, 201);
+    const refused = await save(creator.key, cookie, await noisyPng());
+    assert.equal(refused.status, 413);
+    assert.equal(refused.body.picture, "quota");
+    assert.match(String(refused.body.message), /of the 128 kB each wallet may store.*Nothing was stored/);
+    // Another wallet's quota is its own.
+    assert.equal((await save(other.key, await siweCookie(stack, other.key), await noisyPng())).status, 201);
+
+    // In the studio's form the creator reads why, next to the picture.
+    const tab = await openWithWallet(browser, stack, creator.key);
+    await tab.page.goto(`${stack.urls.webapp}/studio`);
+    await connectWallet(tab.page);
+    await tab.page.getByTestId("studio-become").waitFor({ timeout: 15_000 });
+    await tab.page.getByTestId("picture-input").setInputFiles({
+      name: "noise.png",
+      mimeType: "image/png",
+      buffer: await noisyPng(),
+    });
+    await tab.page.getByLabel("Display name").fill("Quota Test");
+    await tab.page.getByLabel("Handle").fill(handle);
+    await tab.page.getByTestId("save-profile").click();
+    await tab.page
+      .getByTestId("picture-error")
+      .filter({ hasText: /Nothing was stored/ })
+      .waitFor({ timeout: 30_000 });
+    await bothWidths(tab.page, "studio-profile-quota");
     await tab.context.close();
   });
 });

@@ -196,6 +196,11 @@ describe("fans' dApp: connect and tip", () => {
   it("tips by card through the labelled test-card page and the relayer's simulator", async () => {
     const fan = stack.accounts.fan3;
     const { context, page } = await openWithWallet(browser, stack, fan.privateKey);
+    // npm start takes cards with the simulator: Stripe.js (js.stripe.com) must never load there.
+    const stripeRequests: string[] = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).hostname.endsWith("stripe.com")) stripeRequests.push(request.url());
+    });
     await page.goto(`${stack.urls.webapp}/c/alice`);
     await connectWallet(page);
     await page.getByTestId("open-tip").click();
@@ -206,8 +211,14 @@ describe("fans' dApp: connect and tip", () => {
     await expectOutcome(page, () => page.waitForURL(/\/pay\//, { timeout: 60_000 }));
     await page.getByTestId("dev-notice").waitFor();
     await screenshot(page, "card-checkout");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, "card-checkout-390");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.equal(await page.getByTestId("stripe-payment-element").count(), 0);
     await page.getByTestId("pay-card").click();
     await page.getByTestId("card-done").waitFor({ timeout: 60_000 });
+    assert.deepEqual(stripeRequests, []);
+    assert.equal(await page.locator('script[src*="stripe.com"]').count(), 0);
     const data = await waitFor("the card tip in the index", async () => {
       const d = await graph<{ tips: TipRow[] }>(
         stack,

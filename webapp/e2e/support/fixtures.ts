@@ -88,19 +88,6 @@ export async function sendAs(
   assert.equal(receipt.status, "success");
 }
 
-/** Registers `privateKey`'s account as a creator whose profile is named `name` (an inline JSON document). */
-export async function registerCreator(stack: Stack, mesi: Deployment, privateKey: Hex, name: string): Promise<void> {
-  await sendAs(stack, privateKey, (wallet) =>
-    wallet.writeContract({
-      ...mesi.CreatorRegistry,
-      chain: null,
-      account: wallet.account!,
-      functionName: "register",
-      args: [`data:application/json,${encodeURIComponent(JSON.stringify({ name }))}`],
-    }),
-  );
-}
-
 /** `privateKey`'s fan requests a one-to-one call as the fan's page does: one ERC-1363 transferAndCall to the vault. */
 export async function requestCall(
   stack: Stack,

@@ -1,4 +1,4 @@
-// Accounts the one-to-one and report suites make on the fly: a fresh fan funded from fan1, and a SIWE session
+// Accounts the suites make on the fly: a fresh fan funded from fan1, a fresh registered creator, and a SIWE session
 // cookie for any key (a moderator reading evidence from Node, as a browser would).
 import type { Deployment } from "@mesi/deployments";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -30,6 +30,28 @@ export async function freshFan(
     hash: await walletClient!.sendTransaction({ chain: null, to: address, value: parseEther("1") }),
   });
   return { key, address };
+}
+
+/** A registered creator made from a fresh wallet straight on chain (for the suites that need one fast). */
+export async function freshCreator(
+  stack: Stack,
+  mesi: Deployment,
+  profile: { readonly name: string; readonly handle?: string },
+  mesiAmount = 0n,
+): Promise<{ key: Hex; address: Address }> {
+  const creator = await freshFan(stack, mesi, mesiAmount);
+  const { publicClient, walletClient } = chainClients(stack, creator.key);
+  const uri = `data:application/json;base64,${Buffer.from(JSON.stringify(profile)).toString("base64")}`;
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.CreatorRegistry,
+      chain: null,
+      functionName: "register",
+      args: [uri],
+    }),
+  });
+  if (receipt.status !== "success") throw new Error(`registering ${profile.name} reverted`);
+  return creator;
 }
 
 /** Signs in to the webapp with SIWE from Node and returns the session cookie ("mesi_session=…"). */

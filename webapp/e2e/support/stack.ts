@@ -55,6 +55,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     cwd: root,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
+    // A small content-store quota per wallet (production: 2 MiB), so the studio suite reaches it with a few pictures.
+    env: { ...process.env, MESI_CONTENT_QUOTA_BYTES: process.env.MESI_CONTENT_QUOTA_BYTES ?? String(128 * 1024) },
   });
   let output = "";
   let lastOutputAt = Date.now();

@@ -1,5 +1,7 @@
 import type { ChainAddresses } from "@mesi/deployments";
 
+import type { CardCheckout } from "$lib/payments/cardCheckout";
+
 import type { StablecoinConfig } from "./stablecoin";
 
 /** The settings a browser needs, parsed on the server and handed to every page through the root layout. */
@@ -17,6 +19,8 @@ export interface PublicConfig {
   readonly explorerUrl: string | null;
   /** Shows the clearly labelled test-card page that pays through the relayer's dev simulator. */
   readonly devPayments: boolean;
+  /** How card payments are taken: Stripe's Payment Element, the test-card simulator, or not at all. */
+  readonly cardCheckout: CardCheckout;
   /** The public origin of the webapp, for share links and Open Graph tags. */
   readonly origin: string;
   /** The KYF verifier's base URL (absent when this deployment runs none). */

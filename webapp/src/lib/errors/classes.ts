@@ -42,3 +42,8 @@ export class StablecoinUnavailableError extends Error {
     super(message);
   }
 }
+
+/** A card payment that did not go through (Stripe's message for the payer, or the relayer's quote was unusable). */
+export class CardPaymentError extends Error {
+  override readonly name = "CardPaymentError";
+}

@@ -18,6 +18,7 @@ import { KyfFanNotAttestedError, KyfServiceError, KyfUnavailableError } from "$l
 import { m } from "$lib/i18n";
 
 import {
+  CardPaymentError,
   InvalidSplitError,
   NotModeratorError,
   RelayerRequestError,
@@ -68,6 +69,7 @@ export function describeError(error: unknown): DescribedError {
   if (error instanceof RelayerUnreachableError) return { message: m.errors.relayerDown, retryable: true };
   if (error instanceof NotModeratorError) return { message: m.errors.notModerator, retryable: false };
   if (error instanceof InvalidSplitError) return { message: m.errors.invalidSplit, retryable: false };
+  if (error instanceof CardPaymentError) return { message: error.message, retryable: true };
   if (error instanceof StablecoinUnavailableError) return { message: m.errors.stablecoinUnavailable, retryable: true };
   if (error instanceof RelayerRequestError) {
     if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };

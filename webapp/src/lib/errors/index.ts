@@ -1,4 +1,5 @@
 export {
+  CardPaymentError,
   InvalidSplitError,
   NotModeratorError,
   RelayerRequestError,

@@ -169,12 +169,15 @@ export const en = {
   card: {
     title: "Test card payment",
     devNotice:
-      "Development stand-in for Stripe Checkout: no card is charged. Paying sends a signed Stripe-format event to the local relayer, as Stripe would.",
+      "Development stand-in for Stripe's card form: no card is charged. Paying sends a signed Stripe-format event to the local relayer, as Stripe would.",
     pay: (amount: string) => `Pay ${amount}`,
     paying: "Paying…",
     expired: "This quote has expired. Go back and start again for a fresh price.",
     waiting: "Payment received — crediting the creator on-chain…",
     done: "Paid. The creator has been credited.",
+    stripeTitle: "Card payment",
+    stripeNotice: "Card details go straight to Stripe; Mesi never sees them.",
+    stripeLoading: "Loading the card form…",
   },
   tickets: {
     title: (stream: string) => `Tickets for ${stream}`,
@@ -741,6 +744,7 @@ export const en = {
     heldTitle: "On hold (card payments)",
     noHeld: "Nothing on hold.",
     releases: (date: string) => `clears ${date}`,
+    nextRelease: (amount: string, date: string) => `${amount} from card payments clears ${date}.`,
     claimsTitle: "Recent claims",
     noClaims: "No claims yet.",
     claimRow: (to: string, date: string) => `to ${to} · ${date}`,
@@ -1309,6 +1313,11 @@ export const en = {
   },
   footer: {
     about: "Payments settle on-chain; history is public and auditable.",
+  },
+  contentStore: {
+    quota: (used: string, quota: string, needed: string) =>
+      `Your uploads already use ${used} of the ${quota} each wallet may store, and this needs ${needed} more. ` +
+      "Keep your current picture or choose a smaller one. Nothing was stored.",
   },
 } as const;
 

@@ -19,6 +19,9 @@ export interface QuoteView {
   readonly streamId: string | null;
   readonly quantity: number | null;
   readonly expiresAt: string;
+  /** The quote's Stripe PaymentIntent and the client secret Stripe.js confirms it with (see $lib/payments). */
+  readonly paymentIntentId: string | null;
+  readonly clientSecret: string | null;
   readonly paymentRef: string | null;
 }
 

@@ -5,6 +5,7 @@ import { isAddress } from "viem";
 
 import {
   MESI_ADDRESSES_JSON,
+  MESI_CONTENT_QUOTA_BYTES,
   MESI_CONTENT_STORE,
   MESI_IPFS_API_URL,
   MESI_PINNING_API_TOKEN,
@@ -33,11 +34,13 @@ import {
   PUBLIC_RPC_URL,
   PUBLIC_STABLECOIN_ADDRESS,
   PUBLIC_STREAM_GATE_URL,
+  PUBLIC_STRIPE_PUBLISHABLE_KEY,
 } from "$app/env/public";
 
 import { ConfigError } from "$lib/config/errors";
 import { parseStablecoinConfig } from "$lib/config/stablecoin";
 import type { PublicConfig } from "$lib/config/types";
+import { cardCheckoutOf } from "$lib/payments/cardCheckout";
 
 export { ConfigError };
 
@@ -47,6 +50,8 @@ export interface ServerConfig {
   readonly dataDir: string;
   readonly staleAfterBlocks: number;
   readonly contentStore: ContentStoreConfig;
+  /** What one wallet may store in the content store in all, in bytes. */
+  readonly contentQuotaBytes: number;
 }
 
 /** Where profile documents and pictures go: the embedded SQLite store, or an IPFS node plus a pinning service. */
@@ -107,6 +112,9 @@ export function serverConfig(): ServerConfig {
       ipfsGateway: PUBLIC_IPFS_GATEWAY.replace(/\/$/, ""),
       explorerUrl: PUBLIC_EXPLORER_URL ?? null,
       devPayments: PUBLIC_DEV_PAYMENTS === "true",
+      cardCheckout: Object.freeze(
+        cardCheckoutOf({ publishableKey: PUBLIC_STRIPE_PUBLISHABLE_KEY, devPayments: PUBLIC_DEV_PAYMENTS === "true" }),
+      ),
       origin: (PUBLIC_ORIGIN ?? "").replace(/\/$/, ""),
       kyfUrl: PUBLIC_KYF_URL?.replace(/\/$/, "") ?? null,
       addresses,
@@ -131,6 +139,7 @@ export function serverConfig(): ServerConfig {
     dataDir: MESI_WEBAPP_DATA_DIR,
     staleAfterBlocks: MESI_STALE_AFTER_BLOCKS,
     contentStore: Object.freeze(contentStoreConfig()),
+    contentQuotaBytes: MESI_CONTENT_QUOTA_BYTES,
   });
   return cached;
 }

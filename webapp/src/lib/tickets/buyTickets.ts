@@ -1,10 +1,11 @@
 // The ways a fan buys tickets for a stream in $MESI. Each returns the hash of the purchase transaction once the
 // network has it; every failure is thrown as-is for describeError to explain.
 import { getAccount, readContract, signTypedData, waitForTransactionReceipt, writeContract } from "@wagmi/core";
-import { abis, buyAuthorizationTypes, permitTypes, stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
+import { buyAuthorizationTypes, permitTypes, stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
 import { maxUint256, parseSignature, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
+import { ensureAllowance } from "$lib/wallet/ensureAllowance";
 import type { TipContext } from "$lib/tips/sendTip";
 import { waitForRelayRequest } from "$lib/tips/waitForRelay";
 
@@ -149,18 +150,13 @@ export async function buyTicketsWithStablecoin(
   context: TicketContext,
   purchase: StablecoinTicketPurchase,
 ): Promise<Hex> {
-  const fan = connectedFan(context);
-  const usdc = { address: purchase.stablecoin, abi: abis.TestUSDC, chainId: context.chainId } as const;
-  const vault = context.mesi.MesiVault.address;
-  const allowance = await readContract(context.wagmi, { ...usdc, functionName: "allowance", args: [fan, vault] });
-  if (allowance < purchase.maxStableIn) {
-    const approval = await writeContract(context.wagmi, {
-      ...usdc,
-      functionName: "approve",
-      args: [vault, purchase.maxStableIn],
-    });
-    await confirmed(context, approval);
-  }
+  await ensureAllowance(context.wagmi, {
+    chainId: context.chainId,
+    token: purchase.stablecoin,
+    owner: connectedFan(context),
+    spender: context.mesi.MesiVault.address,
+    amount: purchase.maxStableIn,
+  });
   const hash = await writeContract(context.wagmi, {
     ...context.mesi.MesiTickets,
     chainId: context.chainId,

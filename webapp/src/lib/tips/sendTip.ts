@@ -8,16 +8,11 @@ import {
   writeContract,
   type Config,
 } from "@wagmi/core";
-import {
-  abis,
-  permitTypes,
-  receiveWithAuthorizationTypes,
-  tipAuthorizationTypes,
-  type Deployment,
-} from "@mesi/deployments";
+import { permitTypes, receiveWithAuthorizationTypes, tipAuthorizationTypes, type Deployment } from "@mesi/deployments";
 import { maxUint256, parseSignature, toHex, type Address, type Hex } from "viem";
 
 import { WalletDisconnectedError } from "$lib/errors";
+import { ensureAllowance } from "$lib/wallet/ensureAllowance";
 import type { RelayerClient } from "$lib/relayer/client";
 
 import { encodeTipData, type TipChannel } from "./tipData";
@@ -220,22 +215,13 @@ export async function sendGaslessStablecoinTip(context: TipContext, tip: Stablec
 
 /** USDC paid from the wallet (the fan pays gas): approve once if needed, then `tipWithStablecoin`. */
 export async function sendDirectStablecoinTip(context: TipContext, tip: StablecoinTipParameters): Promise<Hex> {
-  const fan = connectedFan(context.wagmi);
-  // Any listed stablecoin speaks TestUSDC's interface (ERC-20 + EIP-2612 + EIP-3009, as USDC).
-  const usdc = { address: tip.stablecoin, abi: abis.TestUSDC, chainId: context.chainId } as const;
-  const allowance = await readContract(context.wagmi, {
-    ...usdc,
-    functionName: "allowance",
-    args: [fan, context.mesi.MesiVault.address],
+  await ensureAllowance(context.wagmi, {
+    chainId: context.chainId,
+    token: tip.stablecoin,
+    owner: connectedFan(context.wagmi),
+    spender: context.mesi.MesiVault.address,
+    amount: tip.stableAmount,
   });
-  if (allowance < tip.stableAmount) {
-    const approval = await writeContract(context.wagmi, {
-      ...usdc,
-      functionName: "approve",
-      args: [context.mesi.MesiVault.address, tip.stableAmount],
-    });
-    await confirmed(context, approval);
-  }
   const hash = await writeContract(context.wagmi, {
     ...context.mesi.MesiVault,
     chainId: context.chainId,

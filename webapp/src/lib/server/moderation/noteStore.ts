@@ -1,13 +1,12 @@
 // Moderators' notes, kept by the webapp's server in one SQLite file under the data directory. A decision on chain
 // carries only the note's hash; this store holds the text by that hash, with who wrote it about what.
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { Address, Hex } from "viem";
 
 import { checkNote, normaliseNote } from "$lib/moderation/note";
 import { noteHash } from "$lib/moderation/noteHash";
+
+import { openSqlite } from "../sqlite";
 
 export type NoteSubject =
   { readonly kind: "session"; readonly ref: string } | { readonly kind: "report"; readonly ref: string };
@@ -38,11 +37,11 @@ export class NoteStore {
   readonly #now: () => number;
 
   constructor(options: { dataDir: string; now?: () => number }) {
-    mkdirSync(options.dataDir, { recursive: true });
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
-    this.#db = new Database(join(options.dataDir, "moderation-notes.sqlite"));
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS notes (
+    this.#db = openSqlite(
+      options.dataDir,
+      "moderation-notes.sqlite",
+      `CREATE TABLE IF NOT EXISTS notes (
       note_hash TEXT NOT NULL,
       moderator TEXT NOT NULL,
       subject_kind TEXT NOT NULL,
@@ -50,7 +49,8 @@ export class NoteStore {
       text TEXT NOT NULL,
       created_at INTEGER NOT NULL,
       PRIMARY KEY (note_hash, subject_kind, subject_ref)
-    );`);
+    );`,
+    );
   }
 
   /** Keeps a note (again is a no-op) and returns it with the hash the decision will carry on chain. */

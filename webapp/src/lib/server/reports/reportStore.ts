@@ -5,10 +5,12 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import type { Address, Hex } from "viem";
 
 import { evidenceHash, fileHash, sniffImageType, type EvidenceFile } from "$lib/reports";
+
+import { openSqlite } from "../sqlite";
 
 export type ReportTarget =
   | { readonly kind: "session"; readonly ref: string }
@@ -54,13 +56,13 @@ export class ReportStore {
   readonly #now: () => number;
 
   constructor(options: { dataDir: string; now?: () => number }) {
-    mkdirSync(options.dataDir, { recursive: true });
     this.#filesDir = join(options.dataDir, "report-files");
     mkdirSync(this.#filesDir, { recursive: true });
     this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
-    this.#db = new Database(join(options.dataDir, "reports.sqlite"));
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.exec(`CREATE TABLE IF NOT EXISTS reports (
+    this.#db = openSqlite(
+      options.dataDir,
+      "reports.sqlite",
+      `CREATE TABLE IF NOT EXISTS reports (
       id TEXT PRIMARY KEY,
       reporter TEXT NOT NULL,
       subject TEXT NOT NULL,
@@ -72,7 +74,8 @@ export class ReportStore {
       created_at INTEGER NOT NULL,
       tx_hash TEXT
     );
-    CREATE INDEX IF NOT EXISTS reports_by_reporter ON reports (reporter, created_at);`);
+    CREATE INDEX IF NOT EXISTS reports_by_reporter ON reports (reporter, created_at);`,
+    );
   }
 
   /** Stores a report and its screenshots (real PNG/JPEG/WebP bytes only); returns it with its evidence hash. */

@@ -2,9 +2,22 @@
 // changes, a new picture (field "picture"). Everything is checked first — the fields, the handle being free, the
 // picture's bytes and size — and only then are the avatar and the document put in the content store. Answers the
 // document's `ipfs://` URI for the creator to put on chain (register or updateProfile). Bad input stores nothing.
+// The handle is claimed (handleClaims) after every check and before anything is stored: of creators saving the same
+// new handle at once, exactly one gets it; the others get 409 "taken" and nothing of theirs is stored.
 import { error, json } from "@sveltejs/kit";
 
-import { contentStore, MAX_PICTURE_BYTES, PictureError, toAvatar } from "$lib/server/content";
+import {
+  cidOf,
+  ContentQuotaError,
+  contentStore,
+  MAX_PICTURE_BYTES,
+  ownedContentStore,
+  PictureError,
+  toAvatar,
+  type NewObject,
+} from "$lib/server/content";
+import { database } from "$lib/server/db";
+import { createHandleClaims, type HandleClaims } from "$lib/server/handleClaims";
 import { loadCreators } from "$lib/server/indexer";
 import {
   checkProfileInput,
@@ -37,6 +50,9 @@ function asInput(raw: unknown): ProfileInput | null {
 }
 
 const refuse = (issues: ProfileIssue[], status = 400) => json({ issues }, { status });
+
+let claims: HandleClaims | undefined;
+const handleClaims = (): HandleClaims => (claims ??= createHandleClaims(database()));
 
 export const POST: RequestHandler = async ({ request, locals, fetch }) => {
   if (locals.session === null) error(401, "Sign in with your wallet first.");
@@ -73,8 +89,8 @@ export const POST: RequestHandler = async ({ request, locals, fetch }) => {
     if (kept === null || !kept.contentType.startsWith("image/"))
       return refuse([{ field: "picture", problem: "invalid" }]);
   }
+  let avatar: Awaited<ReturnType<typeof toAvatar>> | null = null;
   if (newPicture !== null) {
-    let avatar: Awaited<ReturnType<typeof toAvatar>>;
     try {
       avatar = await toAvatar(newPicture);
     } catch (cause) {
@@ -84,9 +100,27 @@ export const POST: RequestHandler = async ({ request, locals, fetch }) => {
         { status: cause.problem === "tooBig" ? 413 : 400 },
       );
     }
-    const pictureCid = await contentStore().put(avatar.bytes, avatar.contentType);
-    document = { ...document, picture: `ipfs://${pictureCid}` };
   }
-  const cid = await contentStore().put(encodeProfileDocument(document), "application/json");
-  return json({ cid, uri: `ipfs://${cid}`, document }, { status: 201 });
+  if (!handleClaims().claim(document.handle, me, Date.now()))
+    return refuse([{ field: "handle", problem: "taken" }], 409);
+  try {
+    const objects: NewObject[] = [];
+    if (avatar !== null) {
+      objects.push(avatar);
+      document = { ...document, picture: `ipfs://${await cidOf(avatar.bytes)}` };
+    }
+    objects.push({ bytes: encodeProfileDocument(document), contentType: "application/json" });
+    // The picture and the document are stored together or not at all, within the wallet's quota.
+    const cids = await ownedContentStore().putOwned(me, objects);
+    const cid = cids[cids.length - 1]!;
+    return json({ cid, uri: `ipfs://${cid}`, document }, { status: 201 });
+  } catch (cause) {
+    handleClaims().release(document.handle, me);
+    if (!(cause instanceof ContentQuotaError)) throw cause;
+    const where = avatar !== null ? { picture: "quota" } : { error: "quota" };
+    return json(
+      { ...where, message: cause.message, usedBytes: cause.usedBytes, quotaBytes: cause.quotaBytes },
+      { status: 413 },
+    );
+  }
 };
