@@ -230,7 +230,7 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     const stream = await createStream({ isPrivate: true, followers: true });
     const refused = await access(stream, key("fan2", stream));
     assert.equal(refused.reason, "private");
-    assert.deepEqual(refused.criteria, { followers: true, minTierRank: 0, minTipped: "0", invites: false });
+    assert.deepEqual(refused.criteria, { followers: true, minTierRank: 0, minTipped: "0", invites: false, group: false });
     await platform.send("fan2", "CreatorRegistry", "follow", [addressOf(platform, "creatorAlice")]);
     latencies.followToAdmit = +(await until(stream, key("fan2", stream), (a) => a.reason === "follower")).toFixed(1);
     assert.equal((await access(stream, key("fan3", stream))).reason, "private");
@@ -320,6 +320,8 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     const removed = await watching.next((e) => e.event === "removed", 5000);
     latencies.blockRemoval = +(removed.at - receipt).toFixed(1);
     assert.equal(removed.data.reason, "blocked");
+    // Later tests count on fan1 as an ordinary fan of Alice's.
+    await platform.send("creatorAlice", "MesiVault", "unblockFan", [addressOf(platform, "fan1")]);
   });
 
   it("a one-to-one call admits only its fan and the creator, on every stream of the creator", async () => {
