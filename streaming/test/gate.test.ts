@@ -230,7 +230,13 @@ describe("the gate on a real chain and index", { timeout: 120_000 }, () => {
     const stream = await createStream({ isPrivate: true, followers: true });
     const refused = await access(stream, key("fan2", stream));
     assert.equal(refused.reason, "private");
-    assert.deepEqual(refused.criteria, { followers: true, minTierRank: 0, minTipped: "0", invites: false, group: false });
+    assert.deepEqual(refused.criteria, {
+      followers: true,
+      minTierRank: 0,
+      minTipped: "0",
+      invites: false,
+      group: false,
+    });
     await platform.send("fan2", "CreatorRegistry", "follow", [addressOf(platform, "creatorAlice")]);
     latencies.followToAdmit = +(await until(stream, key("fan2", stream), (a) => a.reason === "follower")).toFixed(1);
     assert.equal((await access(stream, key("fan3", stream))).reason, "private");
