@@ -137,6 +137,23 @@ describe("failureDigest", () => {
     assert.deepEqual(failureDigest("  1) MesiVault\n       claims:\n  2 passing\n"), ["  1) MesiVault"]);
   });
 
+  it("keeps the first line of each thrown error, so the digest says why a test failed", () => {
+    const spec = [
+      "  ✖ a fan verifies, a creator asks (35862.09ms)",
+      "    TimeoutError: locator.waitFor: Timeout 30000ms exceeded.",
+      "    Call log:",
+      "      - waiting for locator('[data-stage=\"withdrawn\"]') to be visible",
+      "    Error: sign-in did not complete; the page says: (nothing)",
+      "        at signIn (kyf.e2e.ts:51:11)",
+      "    error [ERR_TEST_FAILURE]: not an error class name",
+    ].join("\n");
+    assert.deepEqual(failureDigest(spec), [
+      "  ✖ a fan verifies, a creator asks (35862.09ms)",
+      "    TimeoutError: locator.waitFor: Timeout 30000ms exceeded.",
+      "    Error: sign-in did not complete; the page says: (nothing)",
+    ]);
+  });
+
   it("falls back to the last lines, and caps the digest", () => {
     assert.deepEqual(failureDigest("one\n\ntwo\nthree\n", 2), ["two", "three"]);
     const many = Array.from({ length: 5 }, (_, i) => `not ok ${i + 1} - case ${i}`).join("\n");

@@ -164,9 +164,13 @@ export function skippedTests(output: string): SkippedTest[] {
   return found;
 }
 
-/** Lines that name a failure in vitest, node:test, Hardhat/mocha, tsc, solhint and prettier output. */
+/**
+ * Lines that name a failure in vitest, node:test, Hardhat/mocha, tsc, solhint and prettier output, and the first
+ * line of each thrown error (`TimeoutError: locator.waitFor: …`, `Error: sign-in did not complete …`), so the end of
+ * a CI log says why, not only which.
+ */
 const FAILURE_LINE =
-  /^\s*(FAIL|×|✖|✗|not ok)\s|^\s*\d+\) \S|AssertionError|error TS\d+|^\s*\d+:\d+\s+error\s|^\[warn\] \S/;
+  /^\s*(FAIL|×|✖|✗|not ok)\s|^\s*\d+\) \S|AssertionError|^\s*([A-Z]\w*)?Error( \[\w+\])?: \S|error TS\d+|^\s*\d+:\d+\s+error\s|^\[warn\] \S/;
 
 /**
  * The lines of a failed suite's output that say what failed, so that the end of a long log (all a CI page may

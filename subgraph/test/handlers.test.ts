@@ -384,8 +384,10 @@ describe("AbuseReports and KyfRegistry", () => {
       `query($f: ID!, $f3: ID!, $fs: String!, $f3s: String!) {
         fan: kyfAttestation(id: $f) { level revoked events { kind } }
         fan3: kyfAttestation(id: $f3) { level revoked events(orderBy: blockNumber) { kind } }
-        kyfDisclosures(where: { fan: $fs }) { consented consentedAt level events(orderBy: blockNumber) { kind level } }
-        escrowAsked: kyfDisclosures(where: { fan: $f3s }) { deadline consented events { kind } }
+        kyfDisclosures(where: { fan: $fs }) {
+          consented consentedAt level latestStep events(orderBy: blockNumber) { kind level }
+        }
+        escrowAsked: kyfDisclosures(where: { fan: $f3s }) { deadline consented latestStep events { kind } }
       }`,
       {
         f: lower(actors.fan.address),
@@ -405,9 +407,14 @@ describe("AbuseReports and KyfRegistry", () => {
       "CONSENT_REVOKED",
     ]);
     expect(data.kyfDisclosures[0].events[1].level).toBe(2);
+    expect(data.kyfDisclosures[0].latestStep).toBe("CONSENT_REVOKED");
     // The escrow asked fan3 for disclosure on the creator's behalf (requestKyf).
     expect(data.escrowAsked).toHaveLength(1);
-    expect(data.escrowAsked[0]).toMatchObject({ consented: false, events: [{ kind: "REQUESTED" }] });
+    expect(data.escrowAsked[0]).toMatchObject({
+      consented: false,
+      latestStep: "REQUESTED",
+      events: [{ kind: "REQUESTED" }],
+    });
   });
 });
 

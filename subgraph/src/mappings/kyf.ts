@@ -83,6 +83,7 @@ export function handleDisclosureRequested(event: DisclosureRequested): void {
   disclosure.consentedAt = null;
   disclosure.level = 0;
   disclosure.unset("level");
+  disclosure.latestStep = "REQUESTED";
   disclosure.save();
   recordDisclosureStep(event, p.creator, p.fan, "REQUESTED", 0);
 }
@@ -94,6 +95,7 @@ export function handleDisclosureConsented(event: DisclosureConsented): void {
     disclosure.consented = true;
     disclosure.consentedAt = p.consentedAt;
     disclosure.level = p.level;
+    disclosure.latestStep = "CONSENTED";
     disclosure.save();
   }
   recordDisclosureStep(event, p.creator, p.fan, "CONSENTED", p.level);
@@ -104,6 +106,7 @@ export function handleDisclosureConsentRevoked(event: DisclosureConsentRevoked):
   const disclosure = KyfDisclosure.load(pairId(p.creator, p.fan));
   if (disclosure != null) {
     disclosure.consented = false;
+    disclosure.latestStep = "CONSENT_REVOKED";
     disclosure.save();
   }
   recordDisclosureStep(event, p.creator, p.fan, "CONSENT_REVOKED", 0);

@@ -8,11 +8,10 @@ export interface KyfDisclosureRow {
   readonly requestedAt: string;
   readonly deadline: string;
   readonly consented: boolean;
-  readonly events: readonly { readonly kind: "REQUESTED" | "CONSENTED" | "CONSENT_REVOKED" }[];
+  readonly latestStep: "REQUESTED" | "CONSENTED" | "CONSENT_REVOKED";
 }
 
-const FIELDS = `id creator { id profileURI } fan { id } requestedAt deadline consented
-  events(first: 1, orderBy: timestamp, orderDirection: desc) { kind }`;
+const FIELDS = `id creator { id profileURI } fan { id } requestedAt deadline consented latestStep`;
 
 export const FanKyfRequestsQuery = graphql<{ kyfDisclosures: KyfDisclosureRow[] }, { fan: string }>(
   `query FanKyfRequests($fan: String!) {
@@ -28,5 +27,5 @@ export const CreatorKyfRequestsQuery = graphql<{ kyfDisclosures: KyfDisclosureRo
 
 /** The fan withdrew consent and has not consented again since (the latest step is a revocation). */
 export function withdrawn(row: KyfDisclosureRow): boolean {
-  return row.events[0]?.kind === "CONSENT_REVOKED";
+  return row.latestStep === "CONSENT_REVOKED";
 }
