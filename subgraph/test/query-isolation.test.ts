@@ -95,6 +95,22 @@ describe("queries off the indexing loop", () => {
   it("indexes a new block at once while heavy queries keep the query worker busy", async () => {
     const gql = graphqlClient(indexer.url);
     const { creator, fan } = actorsOf(chain);
+    /** From each tip's receipt to the follower having indexed its block, in ms. */
+    const indexingLags = async (count: number): Promise<number[]> => {
+      const lags: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const receipt = await send(fan, "MesiVault", "tip", [creator.address, parseEther("1"), 0, zeroHash, zeroHash]);
+        const mined = performance.now();
+        while (BigInt(indexer.status().indexedBlock ?? "0") < receipt.blockNumber) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        lags.push(performance.now() - mined);
+      }
+      return lags;
+    };
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    // The same machine, at the same moment, with no query running: what "at once" means here.
+    const idle = await indexingLags(5);
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let querying = true;
     let answered = 0;
@@ -106,21 +122,16 @@ describe("queries off the indexing loop", () => {
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     delay.enable();
-    const lags: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const receipt = await send(fan, "MesiVault", "tip", [creator.address, parseEther("1"), 0, zeroHash, zeroHash]);
-      const mined = performance.now();
-      while (BigInt(indexer.status().indexedBlock ?? "0") < receipt.blockNumber) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      lags.push(performance.now() - mined);
-    }
+    const lags = await indexingLags(5);
     delay.disable();
     querying = false;
     await Promise.all(load);
     expect(answered).toBeGreaterThan(0);
-    // Indexed within the poll interval and a range's work, not behind a queue of queries.
-    expect(Math.max(...lags)).toBeLessThan(300);
+    // Not behind a queue of queries: a block waiting for even one heavy query (each runs up to QUERY_TIMEOUT_MS)
+    // would add hundreds of ms to the lag the same machine shows with no query at all. Measured against that
+    // baseline rather than a fixed figure, so a busy CI machine slows both alike.
+    expect(median(lags)).toBeLessThan(2 * median(idle) + QUERY_TIMEOUT_MS / 4);
+    // The mechanism: the indexing loop itself is never blocked by a query.
     expect(delay.max / 1e6).toBeLessThan(100);
   });
 
