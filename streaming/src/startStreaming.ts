@@ -46,6 +46,10 @@ const StreamingConfig = z.object({
     .default([]),
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
+  /** HLS: ffmpeg starts on a broadcast's first playlist request, which waits up to this long for the first segment. */
+  hlsFirstSegmentWaitMs: z.number().int().min(0).max(60_000).default(8000),
+  /** HLS: a broadcast's ffmpeg stops after this long without a playlist or segment request. */
+  hlsIdleStopMs: z.number().int().min(1000).max(3_600_000).default(30_000),
   fullReloadMs: z.number().int().min(1000).default(60_000),
   /** The message hub, for group → live streams (members of the linked group may watch); absent: no group criterion. */
   messageHubUrl: z.string().url().optional(),
@@ -77,6 +81,8 @@ export interface RunningStreaming {
   /** The gate's base URL. */
   readonly gateUrl: string;
   readonly gate: AccessGate;
+  /** Re-decides every watching viewer when the index, a revocation or a group changes. */
+  readonly watcher: AccessWatcher;
   readonly media: MediaServer;
   readonly cache: IndexCache;
   readonly calls: CallSignaling;
@@ -131,6 +137,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     logger: child("media"),
     iceServers: config.iceServers,
     goneAfterMs: config.goneAfterMs,
+    hls: { firstSegmentWaitMs: config.hlsFirstSegmentWaitMs, idleStopMs: config.hlsIdleStopMs },
   });
   const calls = new CallSignaling({
     cache,
@@ -171,6 +178,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
       url,
       gateUrl,
       gate,
+      watcher,
       media,
       cache,
       calls,
