@@ -3,7 +3,8 @@
 // starts one and waits for its first segment; the live playlist's segments decode (checked by the same ffmpeg) and
 // hls.js plays them in a second page (frames decoded); without HLS requests the ffmpeg stops, and the next request
 // starts a new one. Every playlist and segment request is asked of the gate with the viewer's key, so a forged key, a
-// non-holder after ticket-only and a segment without a key are refused with Livepeer's text.
+// non-holder after ticket-only and a segment without a key are refused with Livepeer's text. A browser publishing VP8
+// gets H.264 segments (transcoded).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
@@ -310,5 +311,33 @@ describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 24
       (p) => p.length === 0,
       5000,
     );
+  });
+
+  it("transcodes a browser's VP8 broadcast into H.264 segments", async () => {
+    const vp8 = await (await browser.newContext()).newPage();
+    await vp8.goto(pageUrl);
+    try {
+      await publish(vp8, await whipUrl(), "video/VP8");
+      await waitFor(
+        "the broadcast's video",
+        async () => broadcast()?.videoCodec ?? null,
+        (c) => c !== null,
+        10_000,
+      );
+      assert.equal(broadcast()?.videoCodec, "video/VP8");
+      const playlist = await waitFor(
+        "a VP8 broadcast's playlist with two segments",
+        async () => (await getPlaylist(key("fan1"))).text(),
+        (text) => (text.match(/^seg-\d+\.ts\?accessKey=/gm) ?? []).length >= 2,
+        30_000,
+      );
+      const segmentLine = playlist.split("\n").find((line) => line.startsWith("seg-"))!;
+      const { frames, summary } = await decodeSegment(new URL(segmentLine, playlistUrl()));
+      assert.ok(frames >= 10, `only ${frames} frames decoded from ${segmentLine}`);
+      assert.match(summary, /Video: h264/);
+      assert.match(summary, /Audio: aac/);
+    } finally {
+      await vp8.context().close();
+    }
   });
 });
