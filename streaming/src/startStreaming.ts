@@ -53,8 +53,10 @@ const StreamingConfig = z.object({
   fullReloadMs: z.number().int().min(1000).default(60_000),
   /** The message hub, for group → live streams (members of the linked group may watch); absent: no group criterion. */
   messageHubUrl: z.string().url().optional(),
-  /** How often the gate polls the hub for group members, and after how long without an answer it refuses them. */
-  groupPollMs: z.number().int().min(100).max(10_000).default(1000),
+  /**
+   * The hub pushes group membership over a feed the gate keeps open (no polling); after this long without a
+   * snapshot or heartbeat the gate refuses group members (`group_unavailable`) until the reopened feed resyncs.
+   */
   groupStaleAfterMs: z.number().int().min(500).max(60_000).default(5000),
   /** Where the gate keeps state that must survive a restart (invite revocations). Absent: memory only. */
   dataDir: z.string().min(1).optional(),
@@ -114,7 +116,6 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
           hubUrl: config.messageHubUrl,
           secret: config.secret,
           logger: child("group-membership"),
-          pollMs: config.groupPollMs,
           staleAfterMs: config.groupStaleAfterMs,
         });
   await groups?.start();

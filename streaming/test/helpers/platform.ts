@@ -111,7 +111,6 @@ export async function startPlatform(
             livepeerWebhookSecret: "livepeer-webhook-test-secret",
             pollIntervalMs: 50,
             messageHubUrl: hub.url,
-            groupPollMs: 200,
             groupStaleAfterMs: 1500,
             dataDir: options.dataDir,
             logger,
