@@ -324,7 +324,43 @@ describe("local message hub", () => {
         }
       ).links.find((l) => l.streamId === "41");
     expect((await links())?.members).toEqual([alice, bob, carol]);
+
+    // The push feed the gate keeps open: refused without the service token; a snapshot at once, the whole list again
+    // after a change of the linked group's members, heartbeats in between.
+    const feedUrl = `${hub.url}/internal/v1/group-streams/events?heartbeatMs=100`;
+    expect((await fetch(feedUrl)).status).toBe(401);
+    expect((await fetch(feedUrl, { headers: { authorization: `Bearer ${tokenFor(alice)}` } })).status).toBe(401);
+    const feed = await fetch(feedUrl, {
+      headers: { authorization: `Bearer ${serviceToken(SECRET, GROUP_STREAMS_PURPOSE)}` },
+    });
+    expect(feed.headers.get("content-type")).toBe("text/event-stream");
+    const reader = feed.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = "";
+    let heartbeats = 0;
+    const nextSnapshot = async () => {
+      for (;;) {
+        const end = buffered.indexOf("\n\n");
+        if (end < 0) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error("the feed ended");
+          buffered += value;
+          continue;
+        }
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (block === ": heartbeat") heartbeats += 1;
+        const data = /^event: snapshot\ndata: (.*)$/.exec(block)?.[1];
+        if (data === undefined) continue;
+        const { links } = JSON.parse(data) as { links: { streamId: string; members: string[] }[] };
+        return links.find((l) => l.streamId === "41")?.members;
+      }
+    };
+    expect(await nextSnapshot()).toEqual([alice, bob, carol]);
+    await new Promise((r) => setTimeout(r, 350));
     await a.removeMembers(group.id, [carol]);
+    expect(await nextSnapshot()).toEqual([alice, bob]);
+    expect(heartbeats).toBeGreaterThanOrEqual(2);
+    await reader.cancel();
     expect((await links())?.members).toEqual([alice, bob]);
     void b;
   });

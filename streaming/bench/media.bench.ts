@@ -1,13 +1,15 @@
 // `npm run bench:stream -w @mesi/streaming` (third part): the local media server under load, in its own process
 // (startStreaming: gate + media server, as `npm start` runs it) against real anvil, the real contracts and the
 // embedded indexer. A headless Chromium publishes its fake camera at 1280×720 over WHIP.
+//   0. Before any viewer: the media server's CPU with the broadcaster alone, and no HLS ffmpeg running (HLS starts on
+//      the first playlist request).
 //   1. Removal: 10 non-holders watch over WebRTC with the gate's event stream open, as the stream page does; the
 //      creator switches ticket-only on (a real transaction). Per viewer: from sending the transaction to the later
 //      of "the page was told" (`removed` event, which unmounts the player) and "the server dropped its connection"
 //      (its /stats count). p95 ≤ 5 s.
 //   2. Load: 20 ticket holders watch over WebRTC (receiving, decoding in the browser); the media server process's
-//      CPU (utime + stime from /proc over a 10 s window) ≤ 50 % of one core, and its peak RSS ≤ 300 MB. The HLS
-//      ffmpeg it runs is a separate process: printed beside it, not counted.
+//      CPU (utime + stime from /proc over a 10 s window) ≤ 50 % of one core, and its peak RSS ≤ 300 MB. An HLS
+//      ffmpeg (none unless someone asked for HLS) is a separate process: printed beside it, not counted.
 // Prints TARGET lines like the other benches.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -24,6 +26,7 @@ import { startStreamingProcess } from "./streamingProcess.ts";
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 20);
 const REMOVED = Number(process.env.BENCH_REMOVED ?? 10);
 const WINDOW_S = Number(process.env.BENCH_WINDOW_S ?? 10);
+const IDLE_WINDOW_S = Number(process.env.BENCH_IDLE_WINDOW_S ?? 5);
 const CLOCK_TICKS = 100; // Linux USER_HZ
 
 const VIEWERS_CLIENT = `
@@ -117,6 +120,18 @@ try {
     (s) => s.streams.some((x) => x.videoCodec !== null),
     10_000,
   );
+  // 0. One broadcaster and no viewer at all: the server only receives (SRTP) and runs no ffmpeg, which starts on the
+  // first HLS playlist request.
+  const quiet = { cpuS: usage(pid).cpuS, at: performance.now() };
+  await new Promise((resolve) => setTimeout(resolve, IDLE_WINDOW_S * 1000));
+  const quietCpu = ((usage(pid).cpuS - quiet.cpuS) / ((performance.now() - quiet.at) / 1000)) * 100;
+  const quietFfmpeg = childrenOf(pid).length;
+  console.log(
+    `# media server with 1 broadcaster and 0 HLS/WebRTC viewers: CPU ${quietCpu.toFixed(1)} % of one core over ${IDLE_WINDOW_S} s, ${quietFfmpeg} ffmpeg processes`,
+  );
+  target("media_server_cpu_1_broadcaster_0_hls_viewers", quietCpu, "%", 20);
+  target("media_server_ffmpeg_processes_0_hls_viewers", quietFfmpeg, "", 0);
+
   const playUrl = `${url}/webrtc/${streamId}`;
   const watchAll = async (page: Page, role: "fan1" | "fan2", n: number, withEvents: boolean) => {
     for (let i = 0; i < n; i++) {

@@ -46,11 +46,17 @@ const StreamingConfig = z.object({
     .default([]),
   pollIntervalMs: z.number().int().min(20).max(10_000).default(200),
   goneAfterMs: z.number().int().min(500).max(60_000).default(3000),
+  /** HLS: ffmpeg starts on a broadcast's first playlist request, which waits up to this long for the first segment. */
+  hlsFirstSegmentWaitMs: z.number().int().min(0).max(60_000).default(8000),
+  /** HLS: a broadcast's ffmpeg stops after this long without a playlist or segment request. */
+  hlsIdleStopMs: z.number().int().min(1000).max(3_600_000).default(30_000),
   fullReloadMs: z.number().int().min(1000).default(60_000),
   /** The message hub, for group → live streams (members of the linked group may watch); absent: no group criterion. */
   messageHubUrl: z.string().url().optional(),
-  /** How often the gate polls the hub for group members, and after how long without an answer it refuses them. */
-  groupPollMs: z.number().int().min(100).max(10_000).default(1000),
+  /**
+   * The hub pushes group membership over a feed the gate keeps open (no polling); after this long without a
+   * snapshot or heartbeat the gate refuses group members (`group_unavailable`) until the reopened feed resyncs.
+   */
   groupStaleAfterMs: z.number().int().min(500).max(60_000).default(5000),
   /** Where the gate keeps state that must survive a restart (invite revocations). Absent: memory only. */
   dataDir: z.string().min(1).optional(),
@@ -77,6 +83,8 @@ export interface RunningStreaming {
   /** The gate's base URL. */
   readonly gateUrl: string;
   readonly gate: AccessGate;
+  /** Re-decides every watching viewer when the index, a revocation or a group changes. */
+  readonly watcher: AccessWatcher;
   readonly media: MediaServer;
   readonly cache: IndexCache;
   readonly calls: CallSignaling;
@@ -108,7 +116,6 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
           hubUrl: config.messageHubUrl,
           secret: config.secret,
           logger: child("group-membership"),
-          pollMs: config.groupPollMs,
           staleAfterMs: config.groupStaleAfterMs,
         });
   await groups?.start();
@@ -131,6 +138,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
     logger: child("media"),
     iceServers: config.iceServers,
     goneAfterMs: config.goneAfterMs,
+    hls: { firstSegmentWaitMs: config.hlsFirstSegmentWaitMs, idleStopMs: config.hlsIdleStopMs },
   });
   const calls = new CallSignaling({
     cache,
@@ -171,6 +179,7 @@ export async function startStreaming(parameters: StartStreamingParameters): Prom
       url,
       gateUrl,
       gate,
+      watcher,
       media,
       cache,
       calls,

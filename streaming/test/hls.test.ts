@@ -1,11 +1,13 @@
 // HLS from the local media server with the real ffmpeg shipped in @ffmpeg-installer: a headless Chromium with a fake
-// camera publishes over WHIP; the server's ffmpeg writes a live playlist whose segments decode (checked by the same
-// ffmpeg) and which hls.js plays in a second page (frames decoded); every playlist and segment request is asked of
-// the gate with the viewer's key, so a forged key, a non-holder after ticket-only and a segment without a key are
-// refused with Livepeer's text.
+// camera publishes over WHIP; no ffmpeg runs until the first playlist request (checked in the OS process list), which
+// starts one and waits for its first segment; the live playlist's segments decode (checked by the same ffmpeg) and
+// hls.js plays them in a second page (frames decoded); without HLS requests the ffmpeg stops, and the next request
+// starts a new one. Every playlist and segment request is asked of the gate with the viewer's key, so a forged key, a
+// non-holder after ticket-only and a segment without a key are refused with Livepeer's text. A browser publishing VP8
+// gets H.264 segments (transcoded).
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
@@ -14,11 +16,13 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 
+import pino from "pino";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 import { close, listen } from "../src/http.ts";
 import { mintAccessKey, NOT_ALLOWED_TEXT, OFFLINE_TEXT } from "../src/index.ts";
 import { bundledFfmpegPath } from "../src/media/hlsTranscoder.ts";
+import { MediaServer } from "../src/media/mediaServer.ts";
 import { CHROMIUM_ARGS, CLIENT, ensureChromium } from "./helpers/chromium.ts";
 import { addressOf, SECRET, startPlatform, type Platform } from "./helpers/platform.ts";
 import { waitFor } from "./helpers/waitFor.ts";
@@ -42,24 +46,88 @@ window.hlsFrames = () => window.hlsVideo.getVideoPlaybackQuality().totalVideoFra
 `;
 
 const run = promisify(execFile);
+/** Without HLS requests for this long the server stops the stream's ffmpeg (short, for the test). */
+const IDLE_STOP_MS = 5000;
+
+/** The HLS ffmpeg processes running under this test process, from the OS process list (they read an input.sdp). */
+function transcoderProcesses(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== process.pid) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (argv[0] === bundledFfmpegPath && argv.some((arg) => arg.endsWith("input.sdp"))) pids.push(Number(entry));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return pids;
+}
+
+/** Decodes every video frame of a segment with the bundled ffmpeg: the frame count and ffmpeg's stream summary. */
+async function decodeSegment(url: URL): Promise<{ frames: number; summary: string }> {
+  const segment = await fetch(url);
+  assert.equal(segment.status, 200);
+  assert.equal(segment.headers.get("content-type"), "video/mp2t");
+  const dir = await mkdtemp(join(tmpdir(), "mesi-hls-test-"));
+  try {
+    const file = join(dir, "segment.ts");
+    await writeFile(file, Buffer.from(await segment.arrayBuffer()));
+    const { stdout, stderr } = await run(bundledFfmpegPath, [
+      ...["-hide_banner", "-i", file, "-map", "0:v:0", "-f", "framecrc", "-"],
+    ]);
+    return { frames: stdout.split("\n").filter((line) => /^\d+,/.test(line)).length, summary: stderr };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 let platform: Platform;
 let browser: Browser;
 let pageServer: Server;
 let pageUrl: string;
 
-describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 180_000 }, () => {
+describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 240_000 }, () => {
   const stream = () => platform.demo.ticketedStreamId;
   const key = (role: "fan1" | "fan2", streamId = stream()) =>
     mintAccessKey({ address: addressOf(platform, role), streamId, secret: SECRET });
-  const playlistUrl = () => `${platform.streaming.url}/hls/${stream()}/index.m3u8`;
-  const getPlaylist = (accessKey: string | null) =>
-    fetch(playlistUrl(), { headers: accessKey === null ? {} : { "livepeer-access-key": accessKey } });
+  const playlistUrl = (base = platform.streaming.url) => `${base}/hls/${stream()}/index.m3u8`;
+  const getPlaylist = (accessKey: string | null, base?: string) =>
+    fetch(playlistUrl(base), { headers: accessKey === null ? {} : { "livepeer-access-key": accessKey } });
+  const broadcast = () => platform.streaming.media.stats().find((s) => s.streamId === stream().toString());
+  const publish = async (page: Page, whipUrl: string, videoCodec?: string) => {
+    const published = await page.evaluate(
+      ([url, codec]) =>
+        (
+          window as never as { publish(u: string, w?: number, h?: number, c?: string): Promise<{ status: number }> }
+        ).publish(url!, 640, 360, codec),
+      [whipUrl, videoCodec] as const,
+    );
+    assert.equal(published.status, 201);
+  };
+  const whipUrl = async () =>
+    (
+      (await (
+        await fetch(`${platform.streaming.url}/ingest/${stream()}`, {
+          method: "POST",
+          body: JSON.stringify({
+            accessKey: mintAccessKey({
+              address: addressOf(platform, "creatorAlice"),
+              streamId: stream(),
+              secret: SECRET,
+            }),
+          }),
+        })
+      ).json()) as { whipUrl: string }
+    ).whipUrl;
   let publisher: Page;
 
   before(async () => {
     const executablePath = ensureChromium();
-    platform = await startPlatform();
+    platform = await startPlatform({ streamingConfig: { hlsIdleStopMs: IDLE_STOP_MS } });
     pageServer = createServer((_request, response) => {
       response.writeHead(200, { "content-type": "text/html" });
       response.end(
@@ -80,28 +148,38 @@ describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 18
     assert.deepEqual([response.status, await response.text()], [404, OFFLINE_TEXT]);
   });
 
-  it("turns a WHIP broadcast into a live playlist whose segments decode as H.264 video", async () => {
-    const ingest = (await (
-      await fetch(`${platform.streaming.url}/ingest/${stream()}`, {
-        method: "POST",
-        body: JSON.stringify({
-          accessKey: mintAccessKey({
-            address: addressOf(platform, "creatorAlice"),
-            streamId: stream(),
-            secret: SECRET,
-          }),
-        }),
-      })
-    ).json()) as { whipUrl: string };
+  it("runs no ffmpeg for a broadcast that no one asks for over HLS", async () => {
     publisher = await (await browser.newContext()).newPage();
     await publisher.goto(pageUrl);
-    const published = await publisher.evaluate(
-      (url) => (window as never as { publish(u: string): Promise<{ status: number }> }).publish(url),
-      ingest.whipUrl,
+    await publish(publisher, await whipUrl());
+    await waitFor(
+      "the broadcast's video",
+      async () => broadcast()?.videoCodec ?? null,
+      (c) => c !== null,
+      10_000,
     );
-    assert.equal(published.status, 201);
+    // Media flows for a few seconds (the old server had spawned ffmpeg with the broadcast's first track).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    assert.equal(broadcast()?.videoCodec, "video/H264");
+    assert.deepEqual(transcoderProcesses(), []);
+    assert.deepEqual(platform.streaming.media.hlsTranscoders(), []);
+    assert.equal(broadcast()?.hlsPid, null);
+  });
 
+  it("starts ffmpeg on the first playlist request, which waits for the first segment; the segments decode as H.264", async () => {
     const holderKey = key("fan1");
+    const askedAt = performance.now();
+    const first = await getPlaylist(holderKey);
+    const firstText = await first.text();
+    assert.equal(first.status, 200, firstText);
+    console.log(
+      `# first HLS playlist (ffmpeg started on request) after ${(performance.now() - askedAt).toFixed(0)} ms`,
+    );
+    assert.match(firstText, /^seg-\d+\.ts\?accessKey=/m);
+    const running = transcoderProcesses();
+    assert.equal(running.length, 1);
+    assert.equal(broadcast()?.hlsPid, running[0]);
+
     const playlist = await waitFor(
       "a playlist with two segments",
       async () => (await getPlaylist(holderKey)).text(),
@@ -112,34 +190,11 @@ describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 18
     assert.match(playlist, /#EXT-X-TARGETDURATION:\d+/);
     const segmentLine = playlist.split("\n").find((line) => line.startsWith("seg-"))!;
     assert.equal(new URL(segmentLine, playlistUrl()).searchParams.get("accessKey"), holderKey);
-
-    const segment = await fetch(new URL(segmentLine, playlistUrl()));
-    assert.equal(segment.status, 200);
-    assert.equal(segment.headers.get("content-type"), "video/mp2t");
-    const dir = await mkdtemp(join(tmpdir(), "mesi-hls-test-"));
-    try {
-      const file = join(dir, "segment.ts");
-      await writeFile(file, Buffer.from(await segment.arrayBuffer()));
-      // Decode every video frame of the segment: one line per frame.
-      const { stdout, stderr } = await run(bundledFfmpegPath, [
-        "-hide_banner",
-        "-i",
-        file,
-        "-map",
-        "0:v:0",
-        "-f",
-        "framecrc",
-        "-",
-      ]);
-      const frames = stdout.split("\n").filter((line) => /^\d+,/.test(line)).length;
-      assert.ok(frames >= 10, `only ${frames} frames decoded from ${segmentLine}`);
-      assert.match(stderr, /Video: h264/);
-      assert.match(stderr, /Audio: aac/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { frames, summary } = await decodeSegment(new URL(segmentLine, playlistUrl()));
+    assert.ok(frames >= 10, `only ${frames} frames decoded from ${segmentLine}`);
+    assert.match(summary, /Video: h264/);
+    assert.match(summary, /Audio: aac/);
   });
-
   it("plays in Chromium through hls.js (frames decoded) and counts the HLS viewer", async () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(pageUrl);
@@ -183,7 +238,66 @@ describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 18
     assert.equal((await getPlaylist(key("fan1"))).status, 200);
   });
 
-  it("stops HLS when the broadcaster goes", async () => {
+  it("stops ffmpeg once no HLS request came for the idle time, and the next request starts a new one", async () => {
+    const [before] = transcoderProcesses();
+    assert.ok(before !== undefined, "ffmpeg runs while viewers ask");
+    await waitFor(
+      "ffmpeg stopped when idle",
+      async () => transcoderProcesses(),
+      (p) => p.length === 0,
+      3 * IDLE_STOP_MS,
+    );
+    assert.deepEqual(platform.streaming.media.hlsTranscoders(), []);
+    assert.ok(broadcast() !== undefined, "the broadcast itself goes on");
+
+    const again = await getPlaylist(key("fan1"));
+    assert.equal(again.status, 200, await again.clone().text());
+    assert.match(await again.text(), /^seg-\d+\.ts\?accessKey=/m);
+    const restarted = transcoderProcesses();
+    assert.equal(restarted.length, 1);
+    assert.notEqual(restarted[0], before);
+  });
+
+  it("answers 503 with Retry-After when ffmpeg's first segment is not ready within the wait", async () => {
+    // A second media server on the same gate whose playlist requests wait only 200 ms (ffmpeg needs a segment's
+    // worth of media, 2 s, before its first one).
+    const impatient = new MediaServer({
+      gate: platform.streaming.gate,
+      watcher: platform.streaming.watcher,
+      secret: SECRET,
+      logger: pino({ level: "silent" }),
+      hls: { firstSegmentWaitMs: 200 },
+    });
+    const server = impatient.createServer();
+    const base = await listen(server, 0);
+    try {
+      await publish(publisher, `${base}/webrtc/${impatient.streamKeyFor(stream())}`);
+      await waitFor(
+        "the broadcast",
+        async () => impatient.stats()[0]?.videoCodec ?? null,
+        (c) => c !== null,
+        10_000,
+      );
+      const before = transcoderProcesses().length;
+      const starting = await getPlaylist(key("fan1"), base);
+      assert.equal(starting.status, 503);
+      assert.equal(starting.headers.get("retry-after"), "2");
+      assert.match(await starting.text(), /HLS is starting/);
+      assert.equal(transcoderProcesses().length, before + 1, "the request started ffmpeg");
+      await waitFor(
+        "the playlist after Retry-After",
+        async () => (await getPlaylist(key("fan1"), base)).status,
+        (status) => status === 200,
+        20_000,
+        500,
+      );
+    } finally {
+      await impatient.close();
+      await close(server);
+    }
+  });
+
+  it("stops HLS and its ffmpeg when the broadcaster goes", async () => {
     await publisher.context().close();
     await waitFor(
       "playlist offline",
@@ -191,5 +305,39 @@ describe("HLS from the local media server (real ffmpeg from npm)", { timeout: 18
       (status) => status === 404,
       10_000,
     );
+    await waitFor(
+      "no ffmpeg left",
+      async () => transcoderProcesses(),
+      (p) => p.length === 0,
+      5000,
+    );
+  });
+
+  it("transcodes a browser's VP8 broadcast into H.264 segments", async () => {
+    const vp8 = await (await browser.newContext()).newPage();
+    await vp8.goto(pageUrl);
+    try {
+      await publish(vp8, await whipUrl(), "video/VP8");
+      await waitFor(
+        "the broadcast's video",
+        async () => broadcast()?.videoCodec ?? null,
+        (c) => c !== null,
+        10_000,
+      );
+      assert.equal(broadcast()?.videoCodec, "video/VP8");
+      const playlist = await waitFor(
+        "a VP8 broadcast's playlist with two segments",
+        async () => (await getPlaylist(key("fan1"))).text(),
+        (text) => (text.match(/^seg-\d+\.ts\?accessKey=/gm) ?? []).length >= 2,
+        30_000,
+      );
+      const segmentLine = playlist.split("\n").find((line) => line.startsWith("seg-"))!;
+      const { frames, summary } = await decodeSegment(new URL(segmentLine, playlistUrl()));
+      assert.ok(frames >= 10, `only ${frames} frames decoded from ${segmentLine}`);
+      assert.match(summary, /Video: h264/);
+      assert.match(summary, /Audio: aac/);
+    } finally {
+      await vp8.context().close();
+    }
   });
 });

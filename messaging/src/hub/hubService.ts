@@ -37,6 +37,8 @@ export class HubService {
   readonly #standing: FanStandingReader | undefined;
   readonly #attachmentUrlPrefix: () => string;
   readonly #connections = new Map<Address, Set<Connection>>();
+  /** The stream gate's feeds of group-linked streams (see watchGroupStreams). */
+  readonly #groupStreamWatchers = new Set<(links: GroupStreamLink[]) => void>();
 
   constructor(deps: HubServiceDeps) {
     this.#store = deps.store;
@@ -192,6 +194,7 @@ export class HubService {
       );
     }
     this.#store.addMembers(conversationId, added);
+    this.#groupStreamsChanged(conversationId);
     this.#emitConversation(conversationId, [...current, ...added]);
     return this.#store.conversationFor(conversationId, me);
   }
@@ -202,6 +205,7 @@ export class HubService {
     const current = this.#store.activeMembers(conversationId).map((m) => m.address);
     const removed = [...new Set(members)].filter((m) => current.includes(m));
     this.#store.removeMembers(conversationId, removed);
+    this.#groupStreamsChanged(conversationId);
     for (const address of removed) this.#emit(address, { type: "removed", conversationId });
     this.#emitConversation(
       conversationId,
@@ -221,13 +225,37 @@ export class HubService {
       throw new MessengerError("invalid_input", `stream id must be a positive decimal integer, got ${streamId}`);
     }
     const link = this.#store.linkStream(streamId, conversationId, me);
+    this.#groupStreamsChanged(conversationId);
     this.#logger.info({ conversationId, streamId, by: me }, "group linked to a live stream");
     return link;
   }
 
-  /** Every group-linked stream with its members now (for the stream gate's internal poll). */
+  /** Every group-linked stream with its members now (the stream gate's snapshot). */
   groupStreams(): GroupStreamLink[] {
     return this.#store.groupStreams();
+  }
+
+  /**
+   * The stream gate's push feed: `listener` gets every group-linked stream with its members now, and the whole list
+   * again whenever a linked group's members or the links change. Returns the unsubscribe.
+   */
+  watchGroupStreams(listener: (links: GroupStreamLink[]) => void): () => void {
+    this.#groupStreamWatchers.add(listener);
+    listener(this.#store.groupStreams());
+    return () => this.#groupStreamWatchers.delete(listener);
+  }
+
+  #groupStreamsChanged(conversationId: string): void {
+    if (this.#groupStreamWatchers.size === 0) return;
+    const links = this.#store.groupStreams();
+    if (!links.some((link) => link.conversationId === conversationId)) return;
+    for (const listener of this.#groupStreamWatchers) {
+      try {
+        listener(links);
+      } catch (error) {
+        this.#logger.error({ err: error }, "group-streams feed listener failed");
+      }
+    }
   }
 
   rename(me: Address, conversationId: string, name: string): Conversation {

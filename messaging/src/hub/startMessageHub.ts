@@ -4,6 +4,7 @@
 // encrypted; /health and every conversation listing say so. Production uses XMTP.
 import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { ServerResponse } from "node:http";
 import { join } from "node:path";
 
 import cors from "@fastify/cors";
@@ -63,7 +64,7 @@ export interface RunningMessageHub {
 }
 
 const MAX_PAGE = 200;
-/** The service-token purpose of the stream gate's membership poll (see @mesi/auth serviceToken). */
+/** The service-token purpose of the stream gate's membership feed (see @mesi/auth serviceToken). */
 export const GROUP_STREAMS_PURPOSE = "group-streams";
 const MAX_REPLAY = 5_000;
 
@@ -113,6 +114,8 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
   });
 
   const app = Fastify({ loggerInstance: logger });
+  /** Open group-streams feeds, ended on stop (a server does not close while a response streams). */
+  const groupStreamFeeds = new Set<ServerResponse>();
   await app.register(cors, { origin: config.corsOrigins, methods: ["GET", "POST", "PUT", "PATCH", "DELETE"] });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
@@ -230,16 +233,39 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     const { streamId } = z.object({ streamId: z.string() }).parse(request.body);
     return service.linkLiveStream(me, idParam(request), streamId);
   });
-  // Internal: the stream gate polls who may watch group-linked streams, with a token derived from the shared secret.
-  app.get("/internal/v1/group-streams", async (request, reply) => {
+  // Internal: who may watch group-linked streams, for the stream gate, with a token derived from the shared secret.
+  const isGateService = (request: FastifyRequest): boolean => {
     const header = request.headers.authorization;
     const token = header?.startsWith("Bearer ") ? header.slice(7) : undefined;
-    if (!isServiceToken(token, config.secret, GROUP_STREAMS_PURPOSE)) {
-      return reply
-        .status(401)
-        .send({ error: "unauthenticated", message: "a service token for group-streams is required" });
-    }
+    return isServiceToken(token, config.secret, GROUP_STREAMS_PURPOSE);
+  };
+  const refuseService = (reply: FastifyReply) =>
+    reply.status(401).send({ error: "unauthenticated", message: "a service token for group-streams is required" });
+  app.get("/internal/v1/group-streams", async (request, reply) => {
+    if (!isGateService(request)) return refuseService(reply);
     return { links: service.groupStreams() };
+  });
+  // The push feed the gate keeps open (server-sent events): a `snapshot` of every link with its members at once and
+  // after every change of a linked group's members or of the links, and a heartbeat comment every `heartbeatMs`.
+  app.get("/internal/v1/group-streams/events", async (request, reply) => {
+    if (!isGateService(request)) return refuseService(reply);
+    const { heartbeatMs } = z
+      .object({ heartbeatMs: z.coerce.number().int().min(100).max(60_000).default(15_000) })
+      .parse(request.query);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+    groupStreamFeeds.add(raw);
+    const unsubscribe = service.watchGroupStreams((links) =>
+      raw.write(`event: snapshot\ndata: ${JSON.stringify({ links })}\n\n`),
+    );
+    const heartbeat = setInterval(() => raw.write(": heartbeat\n\n"), heartbeatMs);
+    raw.on("close", () => {
+      clearInterval(heartbeat);
+      unsubscribe();
+      groupStreamFeeds.delete(raw);
+    });
+    logger.info({ heartbeatMs }, "stream gate's group-streams feed opened");
   });
   app.get("/v1/unread", async (request) => service.unreadCounts(who(request)));
   app.get("/v1/consent/:peer", async (request) => {
@@ -412,6 +438,7 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     stop: () =>
       (stopping ??= (async () => {
         for (const client of app.websocketServer.clients) client.terminate();
+        for (const feed of groupStreamFeeds) feed.destroy();
         await app.close();
         store.close();
       })()),

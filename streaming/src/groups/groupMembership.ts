@@ -1,17 +1,24 @@
-// Who is in the messenger group a stream was switched from (group → live). The message hub is the authority; the
-// gate keeps a snapshot of every group-linked stream's members, polled over the hub's internal route with a
-// service token, so a decision reads memory and stays in microseconds. A member removed in the hub is gone from
-// the snapshot at the next poll (1 s by default) and the removal watcher cuts their video on its next tick.
-// When polls fail for `staleAfterMs`, the links stay known but their membership is marked unknown: the decision
-// then refuses with `group_unavailable` rather than admit anyone on old data.
+// Who is in the messenger group a stream was switched from (group → live). The message hub is the authority and
+// pushes: the gate holds one server-sent-events feed open on the hub's internal route (a service token derived from
+// the shared secret), whose first event is a full snapshot of every group-linked stream and its members, and which
+// sends the full snapshot again whenever a linked group's members or the links change, with a heartbeat in between.
+// A decision reads memory and stays in microseconds; a removed member is gone from the snapshot as soon as the hub
+// has removed them, and `onChange` makes the removal watcher cut their video at once. No polling.
+// A dropped or silent feed (no snapshot or heartbeat for `staleAfterMs`) is reopened with a short backoff, and the
+// new feed's first snapshot resyncs whatever changed meanwhile. Until then the links stay known but their membership
+// is marked unknown once the last sign of life is older than `staleAfterMs`: the decision refuses with
+// `group_unavailable` rather than admit anyone on old data.
 import { serviceToken } from "@mesi/auth";
 import type { Address } from "viem";
 
-import type { Logger } from "../index/indexCache.ts";
 import type { GroupLink } from "../gate/decideAccess.ts";
+import type { Logger } from "../index/indexCache.ts";
+import { readSse } from "../sseReader.ts";
 
 /** The purpose the hub checks the token for (messaging's GROUP_STREAMS_PURPOSE). */
 export const GROUP_STREAMS_PURPOSE = "group-streams";
+/** The hub's feed of group-linked streams (messaging's startMessageHub). */
+export const GROUP_STREAMS_FEED = "/internal/v1/group-streams/events";
 
 export interface GroupMembershipOptions {
   /** The hub's base URL. */
@@ -19,10 +26,10 @@ export interface GroupMembershipOptions {
   /** The secret shared with the hub (the session secret). */
   readonly secret: string;
   readonly logger: Logger;
-  readonly pollMs?: number;
+  /** Without a snapshot or heartbeat for this long, membership is unknown and the feed is reopened. Default 5000. */
   readonly staleAfterMs?: number;
-  /** Per request. */
-  readonly timeoutMs?: number;
+  /** First delay before reopening a dropped feed, doubled per failure up to 2 s. Default 100 ms. */
+  readonly retryMs?: number;
   readonly now?: () => number;
 }
 
@@ -32,12 +39,25 @@ interface Linked {
   readonly members: ReadonlySet<string>;
 }
 
+interface Snapshot {
+  readonly links: readonly {
+    readonly streamId: string;
+    readonly conversationId: string;
+    readonly linkedBy: string;
+    readonly members: readonly string[];
+  }[];
+}
+
 export class GroupMembership {
   readonly #options: GroupMembershipOptions;
   #links = new Map<string, Linked>();
+  /** Last snapshot or heartbeat on a feed that has delivered its snapshot. */
   #okAt: number | null = null;
-  #timer: NodeJS.Timeout | undefined;
+  #feed: AbortController | undefined;
+  #stopped = false;
   #failing = false;
+  #opened = 0;
+  #synced: (() => void) | undefined;
   /** Called after each snapshot that changed something, so watchers re-decide at once. */
   onChange: (() => void) | undefined;
 
@@ -45,56 +65,26 @@ export class GroupMembership {
     this.#options = options;
   }
 
-  /** Polls once now, then every `pollMs` until {@link stop}. Never throws: a failed poll ages the snapshot. */
+  /**
+   * Opens the feed; resolves once its first snapshot arrived, or after `staleAfterMs` when the hub is not there
+   * (the feed keeps trying). Never throws.
+   */
   async start(): Promise<void> {
-    await this.refresh();
-    const tick = () => {
-      this.#timer = setTimeout(
-        () => void this.refresh().finally(() => this.#timer !== undefined && tick()),
-        this.#options.pollMs ?? 1000,
-      );
-      this.#timer.unref();
-    };
-    tick();
+    const synced = new Promise<void>((resolve) => (this.#synced = resolve));
+    void this.#follow();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([synced, new Promise((resolve) => (timer = setTimeout(resolve, this.#staleAfterMs)))]);
+    clearTimeout(timer);
   }
 
   stop(): void {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#stopped = true;
+    this.#feed?.abort();
   }
 
-  /** Fetches the hub's snapshot; returns whether it succeeded. */
-  async refresh(): Promise<boolean> {
-    const { hubUrl, secret, logger } = this.#options;
-    try {
-      const response = await fetch(`${hubUrl}/internal/v1/group-streams`, {
-        headers: { authorization: `Bearer ${serviceToken(secret, GROUP_STREAMS_PURPOSE)}` },
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 2000),
-      });
-      if (!response.ok) throw new Error(`hub answered ${response.status}`);
-      const body = (await response.json()) as {
-        links: { streamId: string; conversationId: string; linkedBy: string; members: string[] }[];
-      };
-      const next = new Map<string, Linked>();
-      for (const link of body.links) {
-        next.set(link.streamId, {
-          conversationId: link.conversationId,
-          linkedBy: link.linkedBy.toLowerCase(),
-          members: new Set(link.members.map((m) => m.toLowerCase())),
-        });
-      }
-      const changed = !sameLinks(this.#links, next);
-      this.#links = next;
-      this.#okAt = this.#now();
-      if (this.#failing) logger.info({ hubUrl }, "group membership: the hub answers again");
-      this.#failing = false;
-      if (changed) this.onChange?.();
-      return true;
-    } catch (error) {
-      if (!this.#failing) logger.warn({ hubUrl, error: (error as Error).message }, "group membership: hub unreachable");
-      this.#failing = true;
-      return false;
-    }
+  /** How many times the feed was opened (1 while the first one lasts; each reconnect adds one). */
+  get feedsOpened(): number {
+    return this.#opened;
   }
 
   /**
@@ -113,9 +103,98 @@ export class GroupMembership {
     return this.#links.get(streamId.toString())?.members.has(viewer.toLowerCase()) ?? false;
   }
 
-  /** Whether the last successful poll is recent enough to decide on. */
+  /** Whether the hub's last snapshot or heartbeat is recent enough to decide on. */
   get fresh(): boolean {
-    return this.#okAt !== null && this.#now() - this.#okAt <= (this.#options.staleAfterMs ?? 5000);
+    return this.#okAt !== null && this.#now() - this.#okAt <= this.#staleAfterMs;
+  }
+
+  get #staleAfterMs(): number {
+    return this.#options.staleAfterMs ?? 5000;
+  }
+
+  /** Keeps a feed open until {@link stop}: reopens a dropped or silent one with a growing delay. */
+  async #follow(): Promise<void> {
+    const { logger, hubUrl } = this.#options;
+    const firstRetryMs = this.#options.retryMs ?? 100;
+    let retryMs = firstRetryMs;
+    while (!this.#stopped) {
+      try {
+        await this.#readFeed(() => {
+          if (this.#failing) logger.info({ hubUrl }, "group membership: the hub's feed is back (resynced)");
+          this.#failing = false;
+          retryMs = firstRetryMs;
+        });
+        if (!this.#stopped) throw new Error("the hub ended the feed");
+      } catch (error) {
+        if (this.#stopped) return;
+        if (!this.#failing) {
+          logger.warn({ hubUrl, error: (error as Error).message }, "group membership: the hub's feed dropped");
+        }
+        this.#failing = true;
+      }
+      await new Promise((resolve) => setTimeout(resolve, retryMs).unref());
+      retryMs = Math.min(2 * retryMs, 2000);
+    }
+  }
+
+  /** One feed, until it ends, fails or stays silent for `staleAfterMs`; `onSnapshot` after each applied snapshot. */
+  async #readFeed(onSnapshot: () => void): Promise<void> {
+    const { hubUrl, secret } = this.#options;
+    const feed = new AbortController();
+    this.#feed = feed;
+    let watchdog: NodeJS.Timeout | undefined;
+    const silent = () => {
+      clearTimeout(watchdog);
+      watchdog = setTimeout(
+        () => feed.abort(new Error(`no word from the hub for ${this.#staleAfterMs} ms`)),
+        this.#staleAfterMs,
+      );
+      watchdog.unref();
+    };
+    silent();
+    this.#opened += 1;
+    let synced = false;
+    try {
+      // The hub beats three times per stale period, so one lost beat never marks membership unknown.
+      const heartbeatMs = Math.max(100, Math.floor(this.#staleAfterMs / 3));
+      const response = await fetch(`${hubUrl}${GROUP_STREAMS_FEED}?heartbeatMs=${heartbeatMs}`, {
+        headers: {
+          authorization: `Bearer ${serviceToken(secret, GROUP_STREAMS_PURPOSE)}`,
+          accept: "text/event-stream",
+        },
+        signal: feed.signal,
+      });
+      if (!response.ok || response.body === null) throw new Error(`hub answered ${response.status}`);
+      for await (const block of readSse(response.body)) {
+        silent();
+        if (block.event === "snapshot") {
+          this.#apply(JSON.parse(block.data) as Snapshot);
+          synced = true;
+          onSnapshot();
+        }
+        // A heartbeat (or any event) on a synced feed: the snapshot still holds.
+        if (synced) this.#okAt = this.#now();
+      }
+    } finally {
+      clearTimeout(watchdog);
+      feed.abort();
+    }
+  }
+
+  #apply(snapshot: Snapshot): void {
+    const next = new Map<string, Linked>();
+    for (const link of snapshot.links) {
+      next.set(link.streamId, {
+        conversationId: link.conversationId,
+        linkedBy: link.linkedBy.toLowerCase(),
+        members: new Set(link.members.map((m) => m.toLowerCase())),
+      });
+    }
+    const changed = !sameLinks(this.#links, next);
+    this.#links = next;
+    this.#okAt = this.#now();
+    this.#synced?.();
+    if (changed) this.onChange?.();
   }
 
   #now(): number {

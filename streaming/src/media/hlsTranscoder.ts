@@ -1,9 +1,11 @@
 // One broadcast turned into HLS for larger audiences: the media server forwards the broadcaster's RTP over loopback
 // UDP to an ffmpeg process (the binary shipped inside the npm package @ffmpeg-installer/<platform>, nothing
 // downloaded), described by an SDP file; ffmpeg writes a live playlist (`index.m3u8`) and MPEG-TS segments into a
-// directory of its own. H.264 is copied (no transcoding, a few % of a core); VP8 is encoded to H.264 (ultrafast).
-// Opus becomes AAC, which every HLS player plays. The media server asks the broadcaster for a keyframe every
-// segment so that each segment starts on one (Chromium sends keyframes only when asked).
+// directory of its own. The media server starts one only when a stream's first HLS playlist request arrives and
+// stops it once no HLS request has come for a while (see mediaServer.ts). H.264 is copied (no transcoding, a few %
+// of a core); VP8 is encoded to H.264 (ultrafast). Opus becomes AAC, which every HLS player plays. The media server
+// asks the broadcaster for a keyframe every segment so that each segment starts on one (Chromium sends keyframes
+// only when asked).
 import { spawn, type ChildProcess } from "node:child_process";
 import { createSocket, type Socket } from "node:dgram";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -81,6 +83,11 @@ export class HlsTranscoder {
 
   get segmentSeconds(): number {
     return this.#options.segmentSeconds ?? 2;
+  }
+
+  /** The ffmpeg process id (for the server's stats and the tests that look for it in the process list). */
+  get pid(): number | undefined {
+    return this.#process?.pid;
   }
 
   get playlistPath(): string {

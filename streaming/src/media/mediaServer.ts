@@ -9,7 +9,10 @@
 //                                     this session is not allowed to view this stream")
 //   GET  /hls/<playbackId>/index.m3u8 HLS playback (larger audiences; the Player's fallback when WebRTC fails): the
 //                                     same gate with the same key (Livepeer-Access-Key header or ?accessKey=); the
-//                                     playlist's segment URIs carry the key, and every segment request is asked again
+//                                     playlist's segment URIs carry the key, and every segment request is asked again.
+//                                     The first playlist request of a broadcast starts its ffmpeg and waits (bounded)
+//                                     for the first segment, else 503 + Retry-After; no HLS request for `idleStopMs`
+//                                     stops it again (a broadcast nobody watches over HLS runs no ffmpeg)
 //   GET  /hls/<playbackId>/seg-<n>.ts?accessKey=…
 //   DELETE /webrtc/sessions/<id>      leave (optional: Livepeer's clients never send it)
 //   POST /ingest/<streamId>           {accessKey} of the creator → {streamKey, whipUrl}
@@ -55,12 +58,19 @@ export interface MediaServerOptions {
   readonly iceServers?: readonly RTCIceServer[];
   /** A broadcaster without RTP for this long is gone. Default 3000 ms. */
   readonly goneAfterMs?: number;
-  /** HLS output (ffmpeg from npm) for every broadcast; `false` turns it off. Default on, 2 s segments. */
-  readonly hls?: false | Pick<HlsTranscoderOptions, "ffmpegPath" | "segmentSeconds" | "rootDir">;
+  /** HLS output (ffmpeg from npm), started on a broadcast's first HLS request; `false` turns it off. Default on. */
+  readonly hls?: false | MediaHlsOptions;
 }
 
-/** How long a playlist request waits for a new broadcast's first segment before answering "offline". */
-const FIRST_PLAYLIST_WAIT_MS = 10_000;
+export interface MediaHlsOptions extends Pick<HlsTranscoderOptions, "ffmpegPath" | "segmentSeconds" | "rootDir"> {
+  /**
+   * How long a playlist request waits for a starting transcoder's first segment before 503 + Retry-After. Default
+   * 8000 ms: under the 10 s manifest timeout that Livepeer's player gives hls.js.
+   */
+  readonly firstSegmentWaitMs?: number;
+  /** A transcoder that no playlist or segment request has touched for this long is stopped. Default 30 000 ms. */
+  readonly idleStopMs?: number;
+}
 
 interface ViewerSession {
   readonly id: string;
@@ -87,9 +97,11 @@ interface Broadcast {
     >
   >;
   readonly viewers: Set<ViewerSession>;
-  /** The HLS transcoder starting (resolves null when HLS is off or ffmpeg failed to start). */
+  /** The HLS transcoder starting or running (resolves null when ffmpeg failed to start); undefined: none. */
   hls: Promise<HlsTranscoder | null> | undefined;
   hlsOut: HlsTranscoder | null;
+  /** Last HLS playlist or segment request (the transcoder stops after `idleStopMs` without one). */
+  hlsRequestedAt: number;
   ended: boolean;
   keyframeTimer: NodeJS.Timeout | undefined;
   /** HLS viewers by identity (wallet, or address + user agent when anonymous) → last playlist or segment request. */
@@ -145,14 +157,30 @@ export class MediaServer implements VideoService {
     return broadcast === undefined ? 0 : broadcast.viewers.size + broadcast.hlsViewers.size;
   }
 
-  stats(): { streamId: string; broadcasting: boolean; since: number; viewers: number; videoCodec: string | null }[] {
+  stats(): {
+    streamId: string;
+    broadcasting: boolean;
+    since: number;
+    viewers: number;
+    videoCodec: string | null;
+    /** The HLS ffmpeg's process id while one runs for the broadcast. */
+    hlsPid: number | null;
+  }[] {
     return [...this.#broadcasts.values()].map((b) => ({
       streamId: b.streamId.toString(),
       broadcasting: true,
       since: b.startedAt,
       viewers: b.viewers.size + b.hlsViewers.size,
       videoCodec: b.videoCodec ?? null,
+      hlsPid: b.hlsOut?.pid ?? null,
     }));
+  }
+
+  /** The HLS transcoders running now, by stream (what `/stats` reports as `hlsPid`). */
+  hlsTranscoders(): { streamId: bigint; pid: number | undefined }[] {
+    return [...this.#broadcasts.values()]
+      .filter((b) => b.hlsOut !== null)
+      .map((b) => ({ streamId: b.streamId, pid: b.hlsOut!.pid }));
   }
 
   createServer(): Server {
@@ -302,6 +330,7 @@ export class MediaServer implements VideoService {
       viewers: new Set(),
       hls: undefined,
       hlsOut: null,
+      hlsRequestedAt: 0,
       ended: false,
       keyframeTimer: undefined,
       hlsViewers: new Map(),
@@ -311,7 +340,6 @@ export class MediaServer implements VideoService {
       if (kind === "video") {
         const mime = transceiver.codecs[0]?.mimeType.toLowerCase();
         broadcast.videoCodec = mime === "video/vp8" ? "video/VP8" : "video/H264";
-        this.#startHls(broadcast);
       }
       broadcast.remote[kind] = {
         ssrc: () => track.ssrc,
@@ -393,13 +421,21 @@ export class MediaServer implements VideoService {
     response.end(sdp);
   }
 
-  #startHls(broadcast: Broadcast): void {
-    const options = this.#options.hls;
-    if (options === false || broadcast.hls !== undefined || broadcast.videoCodec === undefined) return;
+  /** The broadcast's transcoder, started now if none runs (a stream's first HLS request); null if ffmpeg failed. */
+  #hlsFor(broadcast: Broadcast, options: MediaHlsOptions): Promise<HlsTranscoder | null> {
+    if (broadcast.hls !== undefined) return broadcast.hls;
     const logger = this.#options.logger;
-    broadcast.hls = HlsTranscoder.start({ ...options, videoCodec: broadcast.videoCodec, logger }).then(
+    const streamId = broadcast.streamId.toString();
+    const starting: Promise<HlsTranscoder | null> = HlsTranscoder.start({
+      ffmpegPath: options.ffmpegPath,
+      segmentSeconds: options.segmentSeconds,
+      rootDir: options.rootDir,
+      videoCodec: broadcast.videoCodec!,
+      logger,
+    }).then(
       async (transcoder) => {
-        if (broadcast.ended) {
+        // Ended or stopped for idleness while ffmpeg was starting.
+        if (broadcast.ended || broadcast.hls !== starting) {
           await transcoder.stop();
           return null;
         }
@@ -410,13 +446,34 @@ export class MediaServer implements VideoService {
           transcoder.segmentSeconds * 1000,
         );
         void this.#requestKeyframe(broadcast, [0]);
+        logger.info({ streamId, pid: transcoder.pid }, "HLS started on the first request");
         return transcoder;
       },
       (error: unknown) => {
-        logger.error({ streamId: broadcast.streamId.toString(), error: (error as Error).message }, "HLS unavailable");
+        logger.error({ streamId, error: (error as Error).message }, "HLS unavailable");
+        // The next request tries again.
+        if (broadcast.hls === starting) broadcast.hls = undefined;
         return null;
       },
     );
+    broadcast.hls = starting;
+    return starting;
+  }
+
+  /** Stops the broadcast's transcoder (a starting one stops itself once started). */
+  async #stopHls(broadcast: Broadcast, why: string): Promise<void> {
+    if (broadcast.hls === undefined) return;
+    const running = broadcast.hlsOut;
+    broadcast.hls = undefined;
+    broadcast.hlsOut = null;
+    clearInterval(broadcast.keyframeTimer);
+    broadcast.keyframeTimer = undefined;
+    if (broadcast.hlsViewers.size > 0) {
+      broadcast.hlsViewers.clear();
+      this.#countChanged(broadcast.streamId);
+    }
+    this.#options.logger.info({ streamId: broadcast.streamId.toString(), pid: running?.pid, why }, "HLS stopped");
+    await running?.stop();
   }
 
   async #serveHls(
@@ -429,27 +486,41 @@ export class MediaServer implements VideoService {
     const answer = this.#options.gate.decideForKey(streamId, accessKey);
     if (answer.reason === "unknown_stream") return sendText(response, 404, OFFLINE_TEXT);
     if (!answer.allow) return sendText(response, 403, NOT_ALLOWED_TEXT);
+    const options = this.#options.hls ?? {};
     const broadcast = this.#broadcasts.get(streamId.toString());
-    const transcoder = await broadcast?.hls;
-    if (broadcast === undefined || transcoder === undefined || transcoder === null)
+    if (options === false || broadcast === undefined || broadcast.videoCodec === undefined)
       return sendText(response, 404, OFFLINE_TEXT);
-    const hlsViewer = answer.viewer?.toLowerCase() ?? viewerTag;
-    const joined = !broadcast.hlsViewers.has(hlsViewer);
-    broadcast.hlsViewers.set(hlsViewer, Date.now());
-    if (joined) this.#countChanged(streamId);
+    const requestedAt = Date.now();
     if (file !== "index.m3u8") {
+      // Segments come from a running transcoder only; the playlist is what starts one.
+      const transcoder = broadcast.hlsOut;
+      if (transcoder === null) return sendText(response, 404, "no such segment");
+      broadcast.hlsRequestedAt = requestedAt;
+      this.#countHlsViewer(broadcast, answer.viewer?.toLowerCase() ?? viewerTag);
       const segment = await transcoder.segment(file);
       if (segment === null) return sendText(response, 404, "no such segment");
       response.writeHead(200, { "content-type": "video/mp2t", "cache-control": "no-store" });
       return void response.end(segment);
     }
+    broadcast.hlsRequestedAt = requestedAt;
+    const segmentSeconds = options.segmentSeconds ?? 2;
+    const starting = () =>
+      sendText(response, 503, `HLS is starting: retry in ${segmentSeconds} s`, {
+        "retry-after": String(segmentSeconds),
+      });
+    const transcoder = await this.#hlsFor(broadcast, options);
+    if (transcoder === null) return starting();
+    this.#countHlsViewer(broadcast, answer.viewer?.toLowerCase() ?? viewerTag);
+    const waitMs = options.firstSegmentWaitMs ?? 8000;
     let playlist = await transcoder.playlist();
-    for (const start = Date.now(); playlist === null && Date.now() - start < FIRST_PLAYLIST_WAIT_MS;) {
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      if (this.#broadcasts.get(streamId.toString()) !== broadcast) break;
+    while (playlist === null && Date.now() - requestedAt < waitMs) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      broadcast.hlsRequestedAt = Date.now(); // a request waiting for the first segment keeps the transcoder
+      if (this.#broadcasts.get(streamId.toString()) !== broadcast) return sendText(response, 404, OFFLINE_TEXT);
+      if (broadcast.hlsOut !== transcoder) return starting();
       playlist = await transcoder.playlist();
     }
-    if (playlist === null) return sendText(response, 404, OFFLINE_TEXT);
+    if (playlist === null) return starting();
     // Segments carry the viewer's key, so each one is asked of the gate too (hls.js sends the header only for
     // the playlist); the playlist is reloaded every segment, so the key in it is never older than the page's.
     const query = accessKey === null || accessKey === "" ? "" : `?accessKey=${encodeURIComponent(accessKey)}`;
@@ -459,6 +530,13 @@ export class MediaServer implements VideoService {
       .join("\n");
     response.writeHead(200, { "content-type": "application/vnd.apple.mpegurl", "cache-control": "no-store" });
     response.end(body);
+  }
+
+  /** HLS viewers are counted by identity (wallet, or address + user agent when anonymous) while they request. */
+  #countHlsViewer(broadcast: Broadcast, who: string): void {
+    const joined = !broadcast.hlsViewers.has(who);
+    broadcast.hlsViewers.set(who, Date.now());
+    if (joined) this.#countChanged(broadcast.streamId);
   }
 
   #streamViewerCount(response: ServerResponse, streamId: string): void {
@@ -517,8 +595,7 @@ export class MediaServer implements VideoService {
     this.#countChanged(broadcast.streamId);
     broadcast.ended = true;
     this.#options.logger.info({ streamId: broadcast.streamId.toString(), why }, "broadcast ended");
-    clearInterval(broadcast.keyframeTimer);
-    await (await broadcast.hls)?.stop();
+    await this.#stopHls(broadcast, "broadcast ended");
     for (const viewer of [...broadcast.viewers]) await this.#dropViewer(viewer, "broadcast ended");
     await broadcast.pc.close().catch(() => {});
   }
@@ -529,7 +606,10 @@ export class MediaServer implements VideoService {
     for (const broadcast of this.#broadcasts.values()) {
       if (now - broadcast.lastRtpAt > limit) void this.#endBroadcast(broadcast, `no media for ${limit} ms`);
     }
-    // An HLS viewer is gone once it stops reloading the playlist (every segment) and fetching segments.
+    // An HLS viewer is gone once it stops reloading the playlist (every segment) and fetching segments; the
+    // transcoder once no one has asked for the playlist or a segment for `idleStopMs`.
+    const hls = this.#options.hls;
+    const idleStopMs = (hls === false ? undefined : hls?.idleStopMs) ?? 30_000;
     for (const broadcast of this.#broadcasts.values()) {
       const segmentMs = (broadcast.hlsOut?.segmentSeconds ?? 2) * 1000;
       for (const [who, at] of broadcast.hlsViewers) {
@@ -537,6 +617,8 @@ export class MediaServer implements VideoService {
         broadcast.hlsViewers.delete(who);
         this.#countChanged(broadcast.streamId);
       }
+      if (broadcast.hls !== undefined && now - broadcast.hlsRequestedAt > idleStopMs)
+        void this.#stopHls(broadcast, `no HLS request for ${idleStopMs} ms`);
     }
     // Players never say goodbye (no DELETE): a viewer whose browser stopped reporting is gone.
     for (const session of this.#sessions.values()) {

@@ -51,10 +51,16 @@ async function negotiate(pc, url, headers) {
   await pc.setRemoteDescription({ type: "answer", sdp: text });
   return { status: response.status };
 }
-window.publish = async (whipUrl, width = 640, height = 360) => {
+window.publish = async (whipUrl, width = 640, height = 360, videoCodec) => {
   const media = await navigator.mediaDevices.getUserMedia({ video: { width, height }, audio: true });
   const pc = new RTCPeerConnection({ iceServers: [] });
-  for (const track of media.getTracks()) pc.addTransceiver(track, { direction: "sendonly" });
+  for (const track of media.getTracks()) {
+    const transceiver = pc.addTransceiver(track, { direction: "sendonly" });
+    // A browser that prefers another codec (e.g. "video/VP8"), as some publish over WHIP.
+    if (videoCodec && track.kind === "video") {
+      transceiver.setCodecPreferences(RTCRtpReceiver.getCapabilities("video").codecs.filter((c) => c.mimeType === videoCodec));
+    }
+  }
   window.publisher = pc;
   return negotiate(pc, whipUrl, {});
 };

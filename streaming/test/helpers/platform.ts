@@ -26,7 +26,7 @@ import { deployMesi, type MesiDeployment } from "../../../scripts/lib/deploy.ts"
 import { localAccounts, type LocalAccount, type LocalRole } from "../../../scripts/lib/local-accounts.ts";
 import { startLocalChain, type LocalChain } from "../../../scripts/lib/local-chain.ts";
 import { seedDemo, type DemoData } from "../../../scripts/lib/seed-demo.ts";
-import { startStreaming, type RunningStreaming } from "../../src/index.ts";
+import { startStreaming, type RunningStreaming, type StartStreamingParameters } from "../../src/index.ts";
 
 export const SECRET = "streaming-test-secret-0123456789abcdef";
 
@@ -49,7 +49,12 @@ export interface Platform {
 }
 
 export async function startPlatform(
-  options: { readonly streaming?: boolean; readonly dataDir?: string } = {},
+  options: {
+    readonly streaming?: boolean;
+    readonly dataDir?: string;
+    /** More startStreaming configuration (e.g. the HLS idle stop). */
+    readonly streamingConfig?: Partial<StartStreamingParameters>;
+  } = {},
 ): Promise<Platform> {
   const chain = await startLocalChain({ accounts: 20 });
   const stops: (() => Promise<void>)[] = [() => chain.stop()];
@@ -106,10 +111,10 @@ export async function startPlatform(
             livepeerWebhookSecret: "livepeer-webhook-test-secret",
             pollIntervalMs: 50,
             messageHubUrl: hub.url,
-            groupPollMs: 200,
             groupStaleAfterMs: 1500,
             dataDir: options.dataDir,
             logger,
+            ...options.streamingConfig,
           });
     if (streaming !== undefined) stops.push(() => streaming.stop());
 

@@ -1,4 +1,6 @@
-// A minimal server-sent-events reader over fetch, for tests.
+// A minimal server-sent-events client over fetch, for tests.
+import { readSse } from "../../src/sseReader.ts";
+
 export interface SseEvent {
   readonly event: string;
   readonly data: Record<string, unknown>;
@@ -20,25 +22,11 @@ export async function openSse(url: string): Promise<SseClient> {
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
   void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = "";
     try {
-      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf("\n\n")) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          let event = "message";
-          let data = "";
-          for (const line of block.split("\n")) {
-            if (line.startsWith("event: ")) event = line.slice(7);
-            else if (line.startsWith("data: ")) data += line.slice(6);
-          }
-          if (data === "") continue;
-          events.push({ event, data: JSON.parse(data), at: performance.now() });
-          for (const wake of waiters) wake();
-        }
+      for await (const block of readSse(response.body!)) {
+        if (block.data === "") continue;
+        events.push({ event: block.event ?? "message", data: JSON.parse(block.data), at: performance.now() });
+        for (const wake of waiters) wake();
       }
     } catch {
       // aborted
