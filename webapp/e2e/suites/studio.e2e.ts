@@ -50,10 +50,13 @@ async function noisyPng(): Promise<Buffer> {
     .toBuffer();
 }
 
-/** A picture of pure noise at the avatar's size: no encoder squeezes it, so its avatar alone is over the e2e quota. */
-async function hugeNoisePng(): Promise<Buffer> {
+/**
+ * A photo of pure noise at the avatar's size: no encoder squeezes it, so its avatar alone (some 175 kB) is over the
+ * e2e quota, while the upload itself stays small (a JPEG, some 115 kB).
+ */
+async function hugeNoiseJpeg(): Promise<Buffer> {
   return sharp(randomBytes(512 * 512 * 3), { raw: { width: 512, height: 512, channels: 3 } })
-    .png()
+    .jpeg({ quality: 60 })
     .toBuffer();
 }
 
@@ -397,7 +400,7 @@ describe("creator studio", () => {
       const saved = await save(creator.key, cookie, await noisyPng());
       assert.equal(saved.status, 201, `replacement ${i + 1}: ${JSON.stringify(saved.body)}`);
     }
-    const huge = await hugeNoisePng();
+    const huge = await hugeNoiseJpeg();
     const refused = await save(creator.key, cookie, huge);
     assert.equal(refused.status, 413);
     assert.equal(refused.body.picture, "quota");
@@ -428,7 +431,7 @@ describe("creator studio", () => {
     await tab.page.getByTestId("studio-become").waitFor({ timeout: 15_000 });
     await tab.page
       .getByTestId("picture-input")
-      .setInputFiles({ name: "noise.png", mimeType: "image/png", buffer: huge });
+      .setInputFiles({ name: "noise.jpg", mimeType: "image/jpeg", buffer: huge });
     await tab.page.getByLabel("Display name").fill("Quota Test");
     await tab.page.getByLabel("Handle").fill(handle);
     await tab.page.getByTestId("save-profile").click();

@@ -15,7 +15,8 @@ const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
 const cleanups: (() => void)[] = [];
 
-function setUp(quotaBytes: number) {
+/** A fresh store and ledger; `before` may write to the ledger's database first (an older schema). */
+function setUp(quotaBytes: number, before?: (db: Database.Database) => void) {
   const dir = mkdtempSync(join(tmpdir(), "mesi-quota-"));
   const store = createLocalContentStore(join(dir, "content.sqlite"));
   const db = new Database(join(dir, "webapp.sqlite"));
@@ -24,6 +25,7 @@ function setUp(quotaBytes: number) {
     db.close();
     rmSync(dir, { recursive: true, force: true });
   });
+  before?.(db);
   return { store, quota: withQuota(store, db, quotaBytes) };
 }
 
@@ -109,21 +111,12 @@ describe("content quota per wallet", () => {
   });
 
   it("moves a ledger from before the current-set count over, counting its objects until the next save", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "mesi-quota-"));
-    const store = createLocalContentStore(join(dir, "content.sqlite"));
-    const db = new Database(join(dir, "webapp.sqlite"));
-    cleanups.push(() => {
-      store.close();
-      db.close();
-      rmSync(dir, { recursive: true, force: true });
+    const { quota } = setUp(1_000, (db) => {
+      db.exec(`CREATE TABLE content_owners (owner TEXT NOT NULL, cid TEXT NOT NULL, size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL, PRIMARY KEY (owner, cid))`);
+      const owner = ALICE.toLowerCase();
+      db.prepare("INSERT INTO content_owners VALUES (?, 'a', 300, 0), (?, 'b', 400, 0)").run(owner, owner);
     });
-    db.exec(`CREATE TABLE content_owners (owner TEXT NOT NULL, cid TEXT NOT NULL, size INTEGER NOT NULL,
-      created_at INTEGER NOT NULL, PRIMARY KEY (owner, cid))`);
-    db.prepare("INSERT INTO content_owners VALUES (?, 'a', 300, 0), (?, 'b', 400, 0)").run(
-      ALICE.toLowerCase(),
-      ALICE.toLowerCase(),
-    );
-    const quota = withQuota(store, db, 1_000);
     expect(quota.usageOf(ALICE)).toBe(700);
     await quota.putOwned(ALICE, [object(100, 1)]);
     expect(quota.usageOf(ALICE)).toBe(100);
