@@ -50,6 +50,16 @@ async function noisyPng(): Promise<Buffer> {
     .toBuffer();
 }
 
+/**
+ * A photo of pure noise at the avatar's size: no encoder squeezes it, so its avatar alone (some 175 kB) is over the
+ * e2e quota, while the upload itself stays small (a JPEG, some 115 kB).
+ */
+async function hugeNoiseJpeg(): Promise<Buffer> {
+  return sharp(randomBytes(512 * 512 * 3), { raw: { width: 512, height: 512, channels: 3 } })
+    .jpeg({ quality: 60 })
+    .toBuffer();
+}
+
 async function picturePng(): Promise<Buffer> {
   // A picture with detail, not a flat colour, so the avatar crop is visible in screenshots.
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#6d28d9"/><circle cx="400" cy="300" r="200" fill="#f59e0b"/></svg>`;
@@ -366,9 +376,8 @@ describe("creator studio", () => {
     assert.equal((await save(loser)).status, 409);
     assert.equal((await save({ ...winner, input: { ...winner.input, bio: "Saved again" } })).status, 201);
   });
-  it("a wallet's uploads stop at its content-store quota with a clear message, and nothing of the refused save is stored", async () => {
+  it("the content-store quota counts the current profile: pictures replaced many times never run out; one over it is refused, storing nothing", async () => {
     const creator = await freshFan(stack, mesi, 0n);
-    const other = await freshFan(stack, mesi, 0n);
     const handle = `quota_${creator.address.slice(2, 10).toLowerCase()}`;
     const save = async (key: Hex, cookie: string, picture: Buffer) => {
       const form = new FormData();
@@ -385,25 +394,44 @@ describe("creator studio", () => {
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     };
     const cookie = await siweCookie(stack, creator.key);
-    // The e2e stack's quota is 128 KiB a wallet (e2e/support/stack.ts): three ~36 kB avatars fit, a fourth does not.
-    for (let i = 0; i < 3; i++) assert.equal((await save(creator.key, cookie, await noisyPng())).status, 201);
-    const refused = await save(creator.key, cookie, await noisyPng());
+    // The e2e stack's quota is 128 KiB a wallet (e2e/support/stack.ts): six ~36 kB avatars in a row are over it
+    // together, but each save replaces the last, so only the current one counts.
+    for (let i = 0; i < 6; i++) {
+      const saved = await save(creator.key, cookie, await noisyPng());
+      assert.equal(saved.status, 201, `replacement ${i + 1}: ${JSON.stringify(saved.body)}`);
+    }
+    const huge = await hugeNoiseJpeg();
+    const refused = await save(creator.key, cookie, huge);
     assert.equal(refused.status, 413);
     assert.equal(refused.body.picture, "quota");
-    assert.match(String(refused.body.message), /of the 128 kB each wallet may store.*Nothing was stored/);
-    // Another wallet's quota is its own.
-    assert.equal((await save(other.key, await siweCookie(stack, other.key), await noisyPng())).status, 201);
+    assert.match(String(refused.body.message), /more than the 128 kB each wallet may store.*Nothing was stored/);
+    // The refused save left the handle claim as it was: the handle the creator saved stays theirs, not another's…
+    const other = await freshFan(stack, mesi, 0n);
+    const send = async (key: Hex, cookie: string, profile: object) => {
+      const form = new FormData();
+      form.set("profile", JSON.stringify(profile));
+      const response = await fetch(`${stack.urls.webapp}/api/studio/profile`, {
+        method: "POST",
+        headers: { cookie, origin: stack.urls.webapp },
+        body: form,
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    const theirs = `${handle}_${creator.key.slice(2, 6)}`;
+    const otherCookie = await siweCookie(stack, other.key);
+    const taken = await send(other.key, otherCookie, { name: "Other", handle: theirs, picture: null });
+    assert.deepEqual([taken.status, taken.body.issues], [409, [{ field: "handle", problem: "taken" }]]);
+    // …and the count as it was: a picture of the usual size still goes through.
+    assert.equal((await save(creator.key, cookie, await noisyPng())).status, 201);
 
     // In the studio's form the creator reads why, next to the picture.
     const tab = await openWithWallet(browser, stack, creator.key);
     await tab.page.goto(`${stack.urls.webapp}/studio`);
     await connectWallet(tab.page);
     await tab.page.getByTestId("studio-become").waitFor({ timeout: 15_000 });
-    await tab.page.getByTestId("picture-input").setInputFiles({
-      name: "noise.png",
-      mimeType: "image/png",
-      buffer: await noisyPng(),
-    });
+    await tab.page
+      .getByTestId("picture-input")
+      .setInputFiles({ name: "noise.jpg", mimeType: "image/jpeg", buffer: huge });
     await tab.page.getByLabel("Display name").fill("Quota Test");
     await tab.page.getByLabel("Handle").fill(handle);
     await tab.page.getByTestId("save-profile").click();

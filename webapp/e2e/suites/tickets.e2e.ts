@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 
-import type { Deployment } from "@mesi/deployments";
+import { buyAuthorizationTypes, type Deployment } from "@mesi/deployments";
 import type { Browser, Page } from "playwright-core";
-import { parseEther, parseUnits, zeroAddress, type Address, type Hex } from "viem";
+import { maxUint256, parseEther, parseUnits, zeroAddress, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { chainClients, connectWallet, graph, openWithWallet, PHONE, screenshot, waitFor } from "../support/fixtures.ts";
@@ -86,6 +86,84 @@ async function aliceSale(price: bigint, supply: number, endsAt = 0): Promise<big
     return d.ticketSale ?? undefined;
   });
   return streamId;
+}
+
+/**
+ * Spends `fan`'s monthly gas sponsorship the way a fan does: signed gasless purchases of one ticket of `streamId`
+ * (at `price`) sent to the relayer's POST /relay/ticket, each waited for, until the relayer answers 402.
+ * Returns how many it accepted. The fan has approved the vault already, so no request carries a permit.
+ */
+async function spendSponsorship(fan: { key: Hex; address: Address }, streamId: bigint, price: bigint): Promise<number> {
+  const account = privateKeyToAccount(fan.key);
+  const { publicClient } = chainClients(stack);
+  const [, name, version, chainId, verifyingContract] = await publicClient.readContract({
+    address: mesi.MesiTickets.address,
+    abi: mesi.MesiToken.abi,
+    functionName: "eip712Domain",
+  });
+  for (let accepted = 0; accepted < 60; accepted++) {
+    const nonce = await publicClient.readContract({ ...mesi.MesiTickets, functionName: "nonces", args: [fan.address] });
+    const auth = {
+      fan: fan.address,
+      streamId,
+      quantity: 1,
+      maxTotalPrice: price,
+      nonce,
+      deadline: BigInt(Math.floor(Date.now() / 1000) + 1_800),
+    };
+    const signature = await account.signTypedData({
+      domain: { name, version, chainId: Number(chainId), verifyingContract },
+      types: buyAuthorizationTypes,
+      primaryType: "BuyAuthorization",
+      message: auth,
+    });
+    const response = await fetch(`${stack.urls.relayer}/relay/ticket`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ auth, signature }, (_key, value: unknown) =>
+        typeof value === "bigint" ? value.toString() : value,
+      ),
+    });
+    const body = (await response.json()) as { requestId?: number; error?: string };
+    if (response.status === 402) {
+      assert.equal(body.error, "sponsorship_exhausted");
+      return accepted;
+    }
+    assert.equal(response.status, 202, JSON.stringify(body));
+    await waitFor(
+      `gasless purchase ${body.requestId} confirmed`,
+      async () => {
+        const status = (await (await fetch(`${stack.urls.relayer}/relay/requests/${body.requestId}`)).json()) as {
+          status: string;
+        };
+        assert.notEqual(status.status, "failed");
+        return status.status === "confirmed" ? true : undefined;
+      },
+      60_000,
+    );
+  }
+  throw new Error("the relayer kept sponsoring: the monthly budget never ran out");
+}
+
+/** Chooses USDC in the open ticket panel, `quantity` tickets, and waits for the USDC total and the fan's balance. */
+async function chooseUsdc(page: Page, quantity: string, total: string, balance: string): Promise<void> {
+  await page.getByTestId("ticket-method-stablecoin").click();
+  await page.getByLabel("How many").fill(quantity);
+  await page.getByTestId("ticket-total-usdc").filter({ hasText: total }).waitFor();
+  await page.getByText("Balance:").filter({ hasText: balance }).waitFor();
+}
+
+/** Gives `address` `amount` of the local chain's TestUSDC (anyone may mint it). */
+async function mintUsdc(address: Address, amount: bigint): Promise<void> {
+  const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan1.privateKey);
+  await publicClient.waitForTransactionReceipt({
+    hash: await walletClient!.writeContract({
+      ...mesi.TestUSDC!,
+      chain: null,
+      functionName: "mint",
+      args: [address, amount],
+    }),
+  });
 }
 
 async function ticketBalance(fan: Address, streamId: bigint): Promise<bigint> {
@@ -203,15 +281,8 @@ describe("fans' dApp: tickets", () => {
     const streamId = await aliceSale(parseEther("5"), 4);
     const fan = await newFan(0n);
     const usdc = mesi.TestUSDC!;
-    const { publicClient, walletClient } = chainClients(stack, fan.key);
-    await publicClient.waitForTransactionReceipt({
-      hash: await walletClient!.writeContract({
-        ...usdc,
-        chain: null,
-        functionName: "mint",
-        args: [fan.address, parseUnits("5", 6)],
-      }),
-    });
+    const { publicClient } = chainClients(stack);
+    await mintUsdc(fan.address, parseUnits("5", 6));
     const expected = await publicClient.readContract({
       ...mesi.StableConverter,
       functionName: "quoteStableIn",
@@ -228,11 +299,8 @@ describe("fans' dApp: tickets", () => {
     await openProfileWithSale(page, streamId);
     await connectWallet(page);
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
-    await page.getByTestId("ticket-method-stablecoin").click();
-    await page.getByLabel("How many").fill("2");
+    await chooseUsdc(page, "2", "0.1 USDC", "5 USDC");
     await page.getByTestId("ticket-total").filter({ hasText: "10 MESI" }).waitFor();
-    await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.1 USDC" }).waitFor();
-    await page.getByText("Balance:").filter({ hasText: "5 USDC" }).waitFor();
     await page.getByLabel("Pay the gas myself").check();
     await screenshot(page, "tickets-usdc-phone");
     await page.getByTestId("buy-tickets").click();
@@ -285,15 +353,8 @@ describe("fans' dApp: tickets", () => {
     const streamId = await aliceSale(parseEther("5"), 5);
     const fan = await newFan(0n, false);
     const usdc = mesi.TestUSDC!;
-    const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan1.privateKey);
-    await publicClient.waitForTransactionReceipt({
-      hash: await walletClient!.writeContract({
-        ...usdc,
-        chain: null,
-        functionName: "mint",
-        args: [fan.address, parseUnits("5", 6)],
-      }),
-    });
+    const { publicClient } = chainClients(stack);
+    await mintUsdc(fan.address, parseUnits("5", 6));
     const quote = await publicClient.readContract({
       ...mesi.StableConverter,
       functionName: "quoteStableIn",
@@ -306,10 +367,7 @@ describe("fans' dApp: tickets", () => {
     await openProfileWithSale(page, streamId);
     await connectWallet(page);
     await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
-    await page.getByTestId("ticket-method-stablecoin").click();
-    await page.getByLabel("How many").fill("3");
-    await page.getByTestId("ticket-total-usdc").filter({ hasText: "0.15 USDC" }).waitFor();
-    await page.getByText("Balance:").filter({ hasText: "5 USDC" }).waitFor();
+    await chooseUsdc(page, "3", "0.15 USDC", "5 USDC");
     // With no gas in the wallet, gasless is already chosen.
     const gaslessChoice = page.getByLabel("Gasless — sign, Mesi pays the gas");
     await waitFor("gasless chosen for a fan without gas", async () =>
@@ -353,6 +411,76 @@ describe("fans' dApp: tickets", () => {
     await page.getByTestId("ticket-left").filter({ hasText: "2 of 5 left" }).waitFor({ timeout: 10_000 });
     await page.setViewportSize({ width: 1280, height: 900 });
     await screenshot(page, "tickets-usdc-gasless-desktop");
+    await context.close();
+  });
+
+  it("a fan whose free gas is spent reads it in ticket words and buys with their own gas, in $MESI and in USDC", async () => {
+    const price = parseEther("1");
+    const streamId = await aliceSale(price, 80);
+    const fan = await newFan(parseEther("100"));
+    const { publicClient, walletClient } = chainClients(stack, fan.key);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...mesi.MesiToken,
+        chain: null,
+        functionName: "approve",
+        args: [mesi.MesiVault.address, maxUint256],
+      }),
+    });
+    const sponsored = await spendSponsorship(fan, streamId, price);
+    assert.ok(sponsored >= 1, "the relayer sponsored purchases before the budget ran out");
+    const owned = await ticketBalance(fan.address, streamId);
+    assert.equal(owned, BigInt(sponsored));
+
+    const { context, page, wallet } = await openWithWallet(browser, stack, fan.key, { viewport: PHONE });
+    await openProfileWithSale(page, streamId);
+    await connectWallet(page);
+    await page.locator(`[data-testid="open-tickets"][data-stream="${streamId}"]`).click();
+    await page.getByTestId("ticket-method-gasless").click();
+    await page.getByLabel("How many").fill("2");
+    await page.getByTestId("buy-tickets").click();
+    const error = page.getByTestId("ticket-error");
+    await error.filter({ hasText: "free gas" }).waitFor({ timeout: 30_000 });
+    const said = (await error.textContent())!;
+    assert.match(said, /these tickets/);
+    assert.match(said, /“\$MESI” from your wallet/);
+    assert.doesNotMatch(said, /\btip/i, "ticket words, not the tip's");
+    await page.getByTestId("ticket-pay-card").waitFor();
+    await screenshot(page, "tickets-budget-spent-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await screenshot(page, "tickets-budget-spent-desktop");
+    assert.equal(await ticketBalance(fan.address, streamId), owned, "the refused purchase bought nothing");
+    assert.equal(wallet.requests.filter((r) => r.method === "eth_sendTransaction").length, 0);
+
+    // The other way: the same two tickets with the fan's own gas ($MESI from the wallet, the vault already allowed).
+    await page.getByTestId("ticket-pay-own-gas").click();
+    assert.equal(await page.getByTestId("ticket-method-wallet").getAttribute("aria-selected"), "true");
+    assert.equal(await page.getByLabel("How many").inputValue(), "2", "the form keeps what the fan typed");
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
+    const hash = (await page.getByTestId("ticket-tx").textContent())!.trim() as Hex;
+    assert.equal((await publicClient.getTransaction({ hash })).from.toLowerCase(), fan.address.toLowerCase());
+    assert.equal(await ticketBalance(fan.address, streamId), owned + 2n);
+    await indexedHolding(fan.address, streamId, owned + 2n);
+
+    // In USDC, gasless: the same budget is spent, told in USDC ticket words; "Pay the gas myself" buys it directly.
+    await mintUsdc(fan.address, parseUnits("1", 6));
+    await page.getByRole("button", { name: "Buy more" }).click();
+    await chooseUsdc(page, "1", "0.01 USDC", "1 USDC");
+    await page.getByLabel("Gasless — sign, Mesi pays the gas").check();
+    await page.getByTestId("buy-tickets").click();
+    await error.filter({ hasText: "free gas" }).waitFor({ timeout: 30_000 });
+    assert.match((await error.textContent())!, /Pay the USDC and the gas yourself/);
+    await page.getByTestId("ticket-pay-own-gas").click();
+    assert.ok(await page.getByLabel("Pay the gas myself").isChecked());
+    await page.getByTestId("buy-tickets").click();
+    await page.getByTestId("ticket-confirmed").waitFor({ timeout: 60_000 });
+    assert.equal(await ticketBalance(fan.address, streamId), owned + 3n);
+    assert.equal(
+      await publicClient.readContract({ ...mesi.TestUSDC!, functionName: "balanceOf", args: [fan.address] }),
+      parseUnits("0.99", 6),
+      "exactly the converter's quote for 1 MESI left the wallet",
+    );
     await context.close();
   });
 

@@ -6,9 +6,10 @@ import { before, describe, it } from "node:test";
 
 import type { Deployment } from "@mesi/deployments";
 import type { Browser } from "playwright-core";
-import { parseEther, parseUnits, type Hex } from "viem";
+import { erc20Abi, parseEther, parseUnits, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
+import { formatAmount } from "../../src/lib/amounts/formatAmount.ts";
 import {
   chainClients,
   connectWallet,
@@ -190,6 +191,120 @@ describe("fans' dApp: connect and tip", () => {
       return rows.length > 0 ? rows : undefined;
     });
     assert.equal(tip!.source, "STABLECOIN");
+    await context.close();
+  });
+
+  it("tips in USDC paid directly: approve, then tipWithStablecoin; exact USDC out, the creator credited, the index says STABLECOIN", async () => {
+    // A fresh fan with ETH for gas and USDC only, so every approval on record is this test's.
+    const key = generatePrivateKey();
+    const fan = privateKeyToAccount(key).address;
+    const alice = stack.accounts.creatorAlice.address;
+    const usdc = mesi.TestUSDC!;
+    const vault = mesi.MesiVault.address;
+    const { publicClient, walletClient } = chainClients(stack, stack.accounts.fan3.privateKey);
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.sendTransaction({ chain: null, to: fan, value: parseEther("1") }),
+    });
+    await publicClient.waitForTransactionReceipt({
+      hash: await walletClient!.writeContract({
+        ...usdc,
+        chain: null,
+        functionName: "mint",
+        args: [fan, parseUnits("10", 6)],
+      }),
+    });
+    const stableAmount = parseUnits("2.5", 6);
+    const mesiOut = await publicClient.readContract({
+      ...mesi.StableConverter,
+      functionName: "quote",
+      args: [usdc.address, stableAmount],
+    });
+    const feeBps = await publicClient.readContract({ ...mesi.MesiVault, functionName: "feeBps" });
+    const fee = (mesiOut * feeBps) / 10_000n; // FeeMath.feeOf rounds down
+    const usdcOf = () => publicClient.readContract({ ...usdc, functionName: "balanceOf", args: [fan] });
+    const allowance = () => publicClient.readContract({ ...usdc, functionName: "allowance", args: [fan, vault] });
+    const approvals = async () =>
+      (
+        await publicClient.getContractEvents({
+          address: usdc.address,
+          abi: erc20Abi,
+          eventName: "Approval",
+          args: { owner: fan, spender: vault },
+          fromBlock: 0n,
+        })
+      ).map((log) => log.args.value);
+    const cleared = async () =>
+      (await publicClient.readContract({ ...mesi.MesiVault, functionName: "earningsOf", args: [alice] }))[0];
+
+    const { context, page, wallet } = await openWithWallet(browser, stack, key, { viewport: PHONE });
+    await page.goto(`${stack.urls.webapp}/c/alice`);
+    await connectWallet(page);
+    await page.getByTestId("open-tip").click();
+    await page.getByTestId("method-stablecoin").click();
+    await page.getByLabel(/Amount/).fill("2.5");
+    await page.getByLabel("Pay the gas myself").check();
+    await page
+      .getByTestId("creator-receives")
+      .filter({ hasText: `${formatAmount(mesiOut - fee, 18)} MESI` })
+      .waitFor();
+    await screenshot(page, "tip-usdc-direct-phone");
+
+    /** One tip from the open form; returns its hash once the page confirms it. */
+    const tipOnce = async (): Promise<Hex> => {
+      await page.getByTestId("send-tip").click();
+      await expectOutcome(page, () => page.getByTestId("tip-confirmed").waitFor({ timeout: 60_000 }));
+      return (await page.getByTestId("tip-tx").textContent())!.trim() as Hex;
+    };
+    const sent = () => wallet.requests.filter((r) => r.method === "eth_sendTransaction").length;
+
+    // First tip: ensureAllowance finds no allowance, approves exactly the tip, then the tip pulls it all.
+    let usdcBefore = await usdcOf();
+    let creatorBefore = await cleared();
+    const first = await tipOnce();
+    assert.equal(sent(), 2, "approve, then tipWithStablecoin");
+    assert.deepEqual(await approvals(), [stableAmount], "one approval, of exactly the tip");
+    assert.equal(await allowance(), 0n, "no standing allowance is left behind");
+    assert.equal(usdcBefore - (await usdcOf()), stableAmount, "exactly the tip's USDC left the wallet");
+    assert.equal(
+      (await cleared()) - creatorBefore,
+      mesiOut - fee,
+      "the creator is credited the converted tip less the fee",
+    );
+    const tip = await waitFor("the direct USDC tip in the index", async () => (await tipsByTx(first))[0]);
+    assert.deepEqual(
+      { source: tip.source, amount: tip.amount, fan: tip.fan.id },
+      { source: "STABLECOIN", amount: mesiOut.toString(), fan: fan.toLowerCase() },
+    );
+    await page.setViewportSize(DESKTOP);
+    await screenshot(page, "tip-usdc-direct-desktop");
+
+    // A second tip of the same size: the exact approval was used up, so ensureAllowance approves again.
+    await page.getByRole("button", { name: "Send another" }).click();
+    assert.equal(await page.getByLabel(/Amount/).inputValue(), "2.5", "the form keeps the amount");
+    assert.ok(await page.getByLabel("Pay the gas myself").isChecked(), "and the way to pay");
+    usdcBefore = await usdcOf();
+    creatorBefore = await cleared();
+    await tipOnce();
+    assert.equal(sent(), 4, "approve again, then tip");
+    assert.deepEqual(await approvals(), [stableAmount, stableAmount]);
+    assert.equal(usdcBefore - (await usdcOf()), stableAmount);
+    assert.equal((await cleared()) - creatorBefore, mesiOut - fee);
+
+    // An allowance that already covers the tip (given elsewhere) is used as it is: no approve, one transaction.
+    const fanWallet = chainClients(stack, key).walletClient!;
+    await publicClient.waitForTransactionReceipt({
+      hash: await fanWallet.writeContract({
+        ...usdc,
+        chain: null,
+        functionName: "approve",
+        args: [vault, 2n * stableAmount],
+      }),
+    });
+    await page.getByRole("button", { name: "Send another" }).click();
+    await tipOnce();
+    assert.equal(sent(), 5, "only tipWithStablecoin");
+    assert.equal((await approvals()).length, 3, "no approval from the page");
+    assert.equal(await allowance(), stableAmount, "the tip used its share of the standing allowance");
     await context.close();
   });
 

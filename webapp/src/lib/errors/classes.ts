@@ -1,17 +1,29 @@
 // The errors Mesi's own code raises. No imports: any page may throw or test for them without loading viem.
 
+/** The gasless payment a relayer request asked for, so a refusal can be told in that payment's words. */
+export type RelayerAction = "tip" | "stablecoinTip" | "ticket" | "stablecoinTicket";
+
 /** An answer from the relayer's HTTP API that was not 2xx: `{ error, message }`. */
 export class RelayerRequestError extends Error {
   override readonly name = "RelayerRequestError";
   readonly status: number;
   readonly code: string;
   readonly details: Readonly<Record<string, unknown>>;
+  /** Which gasless payment was refused (unset for quotes, status reads and other services' answers). */
+  readonly action: RelayerAction | undefined;
 
-  constructor(status: number, code: string, message: string, details: Record<string, unknown> = {}) {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    details: Record<string, unknown> = {},
+    action?: RelayerAction,
+  ) {
     super(message);
     this.status = status;
     this.code = code;
     this.details = details;
+    this.action = action;
   }
 }
 

@@ -1,3 +1,6 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
 import { abis, errorsAbi } from "@mesi/deployments";
 import {
   BaseError,
@@ -7,9 +10,10 @@ import {
   UserRejectedRequestError,
   zeroAddress,
 } from "viem";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { IndexerError } from "$lib/graph/client";
+import { RelayerClient } from "$lib/relayer/client";
 
 import { RelayerRequestError, RelayerUnreachableError, WalletDisconnectedError } from "./classes";
 import { describeError } from "./describeError";
@@ -51,7 +55,7 @@ describe("describeError", () => {
   });
 
   it("explains relayer, index and wallet failures", () => {
-    expect(describeError(new RelayerRequestError(429, "sponsorship_exhausted", "spent")).message).toMatch(/free gas/);
+    expect(describeError(new RelayerRequestError(402, "sponsorship_exhausted", "spent")).message).toMatch(/free gas/);
     expect(describeError(new RelayerRequestError(409, "sold_out", "only 2 ticket(s) left")).message).toBe(
       "only 2 ticket(s) left",
     );
@@ -59,5 +63,51 @@ describe("describeError", () => {
     expect(describeError(new IndexerError("down", true)).message).toMatch(/index/);
     expect(describeError(new WalletDisconnectedError("gone")).message).toMatch(/disconnected/);
     expect(describeError(new Error("???")).message).toMatch(/Something went wrong/);
+  });
+
+  describe("a spent gasless budget (the relayer's 402)", () => {
+    // Answers every request as the relayer does once a fan's monthly sponsorship is spent (relayer/src/errors.ts).
+    let spentBudget: Server;
+    let relayer: RelayerClient;
+    beforeAll(async () => {
+      spentBudget = createServer((_request, response) => {
+        response.writeHead(402, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({
+            error: "sponsorship_exhausted",
+            message: "gas sponsorship is used up for 2026-12. Send the transaction from your own wallet.",
+            month: "2026-12",
+            usedGas: "1900000",
+            limitGas: "2000000",
+            neededGas: "180000",
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => spentBudget.listen(0, "127.0.0.1", resolve));
+      relayer = new RelayerClient({ baseUrl: `http://127.0.0.1:${(spentBudget.address() as AddressInfo).port}` });
+    });
+    afterAll(() => new Promise<void>((resolve) => spentBudget.close(() => resolve())));
+
+    const refusal = (request: Promise<unknown>) => request.then(() => expect.unreachable(), describeError);
+
+    it("says tickets, and the way to pay the gas, for a gasless ticket purchase", async () => {
+      const described = await refusal(relayer.relayTicket({}));
+      expect(described.retryable).toBe(false);
+      expect(described.message).toMatch(/these tickets/);
+      expect(described.message).toMatch(/“\$MESI” from your wallet/);
+      expect(described.message).not.toMatch(/\btip/i);
+    });
+
+    it("says tickets and points at paying the USDC's gas for a gasless USDC ticket purchase", async () => {
+      const described = await refusal(relayer.relayStablecoinTicket({}));
+      expect(described.message).toMatch(/these tickets/);
+      expect(described.message).toMatch(/Pay the gas myself/);
+      expect(described.message).not.toMatch(/\btip/i);
+    });
+
+    it("keeps the tip's words for gasless tips", async () => {
+      expect((await refusal(relayer.relayTip({}))).message).toMatch(/Tip with “\$MESI” from your wallet/);
+      expect((await refusal(relayer.relayStablecoinTip({}))).message).toMatch(/Tip in USDC and pay the gas yourself/);
+    });
   });
 });

@@ -72,7 +72,9 @@ export function describeError(error: unknown): DescribedError {
   if (error instanceof CardPaymentError) return { message: error.message, retryable: true };
   if (error instanceof StablecoinUnavailableError) return { message: m.errors.stablecoinUnavailable, retryable: true };
   if (error instanceof RelayerRequestError) {
-    if (error.code === "sponsorship_exhausted") return { message: m.errors.sponsorshipSpent, retryable: false };
+    if (error.code === "sponsorship_exhausted") {
+      return { message: m.errors.sponsorshipSpent[error.action ?? "tip"], retryable: false };
+    }
     if (error.code === "quote_expired") return { message: m.errors.quoteExpired, retryable: false };
     const revert = typeof error.details.errorName === "string" ? error.details.errorName : undefined;
     if (revert !== undefined && m.errors.contract[revert]) return describeRevert(revert, []);

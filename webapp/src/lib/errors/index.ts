@@ -6,6 +6,7 @@ export {
   RelayerUnreachableError,
   StablecoinUnavailableError,
   WalletDisconnectedError,
+  type RelayerAction,
 } from "./classes";
 export { decodeRevert, describeError, type DescribedError } from "./describeError";
 export { describeErrorLater } from "./describeLater";

@@ -203,6 +203,10 @@ export const en = {
     usdcModeLegend: "How to pay USDC",
     usdcGasless: "Gasless — sign, Mesi pays the gas",
     usdcDirect: "Pay the gas myself",
+    // When the gasless budget is spent (wip-web)
+    payOtherwise: "Other ways to pay",
+    payOwnGas: "Pay the gas myself",
+    payByCard: "Pay by card",
     send: "Buy",
     sending: "Waiting for your wallet…",
     pending: "Purchase sent — waiting for the network to confirm…",
@@ -432,8 +436,16 @@ export const en = {
     wrongChain: "Your wallet is on another network. Switch network and try again.",
     network: "We couldn't reach the network. Check your connection and try again.",
     relayerDown: "Mesi's payment service is unreachable right now. Try again in a moment, or pay from your wallet.",
-    sponsorshipSpent:
-      "You've used this month's free gas. Tip with “$MESI” from your wallet instead — it costs a small network fee.",
+    // The relayer's 402 (the fan's monthly gasless budget is spent), in the words of the payment it refused.
+    sponsorshipSpent: {
+      tip: "You've used this month's free gas. Tip with “$MESI” from your wallet instead — it costs a small network fee.",
+      stablecoinTip:
+        "You've used this month's free gas. Tip in USDC and pay the gas yourself (“Pay the gas myself”) — it costs a small network fee.",
+      ticket:
+        "You've used this month's free gas, so Mesi can't pay the network fee for these tickets. Buy them with “$MESI” from your wallet instead — it costs a small network fee.",
+      stablecoinTicket:
+        "You've used this month's free gas, so Mesi can't pay the network fee for these tickets. Pay the USDC and the gas yourself (“Pay the gas myself”) — it costs a small network fee.",
+    },
     quoteExpired: "The card price expired. Start again to get a fresh price.",
     reverted: "The network refused the payment. Nothing was charged.",
     notModerator: "Only Mesi's moderators can decide. This wallet isn't one, so nothing was sent.",
@@ -1318,8 +1330,11 @@ export const en = {
   },
   contentStore: {
     quota: (used: string, quota: string, needed: string) =>
-      `Your uploads already use ${used} of the ${quota} each wallet may store, and this needs ${needed} more. ` +
+      `Your current profile uses ${used} of the ${quota} each wallet may store, and this needs ${needed} more. ` +
       "Keep your current picture or choose a smaller one. Nothing was stored.",
+    tooLarge: (quota: string, needed: string) =>
+      `This picture and profile need ${needed}, more than the ${quota} each wallet may store. ` +
+      "Choose a smaller picture. Nothing was stored.",
   },
 } as const;
 

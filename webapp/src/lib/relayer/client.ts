@@ -1,5 +1,5 @@
 // The relayer's HTTP API as the browser uses it: card quotes, gasless and sponsored requests, their status.
-import { RelayerRequestError, RelayerUnreachableError } from "$lib/errors";
+import { RelayerRequestError, RelayerUnreachableError, type RelayerAction } from "$lib/errors";
 
 export interface RelayerClientOptions {
   readonly baseUrl: string;
@@ -49,7 +49,7 @@ export class RelayerClient {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  async #request<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
+  async #request<T>(method: "GET" | "POST", path: string, body?: unknown, action?: RelayerAction): Promise<T> {
     let response: Response;
     try {
       response = await this.#fetch(`${this.#baseUrl}${path}`, {
@@ -78,6 +78,7 @@ export class RelayerClient {
         typeof error === "string" ? error : "http_" + response.status,
         typeof message === "string" ? message : `the relayer answered ${response.status}`,
         details,
+        action,
       );
     }
     return json as T;
@@ -101,19 +102,19 @@ export class RelayerClient {
   }
 
   relayTip(body: unknown): Promise<{ requestId: number }> {
-    return this.#request("POST", "/relay/tip", body);
+    return this.#request("POST", "/relay/tip", body, "tip");
   }
 
   relayStablecoinTip(body: unknown): Promise<{ requestId: number }> {
-    return this.#request("POST", "/relay/stablecoin-tip", body);
+    return this.#request("POST", "/relay/stablecoin-tip", body, "stablecoinTip");
   }
 
   relayTicket(body: unknown): Promise<{ requestId: number }> {
-    return this.#request("POST", "/relay/ticket", body);
+    return this.#request("POST", "/relay/ticket", body, "ticket");
   }
 
   relayStablecoinTicket(body: unknown): Promise<{ requestId: number }> {
-    return this.#request("POST", "/relay/stablecoin-ticket", body);
+    return this.#request("POST", "/relay/stablecoin-ticket", body, "stablecoinTicket");
   }
 
   getRelayRequest(requestId: number): Promise<RelayStatus> {

@@ -34,33 +34,53 @@ describe("handle claims", () => {
     const file = tempFile();
     const one = createHandleClaims(openDb(file));
     const two = createHandleClaims(openDb(file));
-    expect(one.claim("neon", ALICE, 1_000)).toBe(true);
-    expect(two.claim("neon", BOB, 1_001)).toBe(false);
-    expect(one.claim("neon", BOB, 1_002)).toBe(false);
-    expect(two.claim("neon", ALICE, 1_003)).toBe(true); // the owner saves again
+    expect(one.claim("neon", ALICE, 1_000)).not.toBeNull();
+    expect(two.claim("neon", BOB, 1_001)).toBeNull();
+    expect(one.claim("neon", BOB, 1_002)).toBeNull();
+    expect(two.claim("neon", ALICE, 1_003)).not.toBeNull(); // the owner saves again
   });
 
   it("frees a handle whose claim expired without the profile reaching the chain", () => {
     const claims = createHandleClaims(openDb(tempFile()), 1_000);
-    expect(claims.claim("neon", ALICE, 0)).toBe(true);
-    expect(claims.claim("neon", BOB, 999)).toBe(false);
-    expect(claims.claim("neon", BOB, 1_000)).toBe(true);
-    expect(claims.claim("neon", ALICE, 1_001)).toBe(false);
+    expect(claims.claim("neon", ALICE, 0)).not.toBeNull();
+    expect(claims.claim("neon", BOB, 999)).toBeNull();
+    expect(claims.claim("neon", BOB, 1_000)).not.toBeNull();
+    expect(claims.claim("neon", ALICE, 1_001)).toBeNull();
   });
 
   it("keeps one claim per owner: changing handle frees the old one", () => {
     const claims = createHandleClaims(openDb(tempFile()));
-    expect(claims.claim("first", ALICE, 0)).toBe(true);
-    expect(claims.claim("second", ALICE, 1)).toBe(true);
-    expect(claims.claim("first", BOB, 2)).toBe(true);
+    expect(claims.claim("first", ALICE, 0)).not.toBeNull();
+    expect(claims.claim("second", ALICE, 1)).not.toBeNull();
+    expect(claims.claim("first", BOB, 2)).not.toBeNull();
   });
 
-  it("gives a handle back on release, and only its owner can", () => {
+  it("undoing a claim (its save failed) gives a new handle back", () => {
     const claims = createHandleClaims(openDb(tempFile()));
-    expect(claims.claim("neon", ALICE, 0)).toBe(true);
-    claims.release("neon", BOB);
-    expect(claims.claim("neon", BOB, 1)).toBe(false);
-    claims.release("neon", ALICE.toUpperCase());
-    expect(claims.claim("neon", BOB, 2)).toBe(true);
+    claims.claim("neon", ALICE.toUpperCase(), 0)!.undo();
+    expect(claims.claim("neon", BOB, 1)).not.toBeNull();
+  });
+
+  it("undoing a claim puts back what it replaced: the owner's earlier claim on the same or another handle", () => {
+    const claims = createHandleClaims(openDb(tempFile()));
+    expect(claims.claim("neon", ALICE, 0)).not.toBeNull(); // saved, not on chain yet
+    claims.claim("neon", ALICE, 10)!.undo(); // saved again with the same handle; the save failed
+    expect(claims.claim("neon", BOB, 20)).toBeNull();
+    claims.claim("other", ALICE, 30)!.undo(); // tried another handle; the save failed
+    expect(claims.claim("neon", BOB, 40)).toBeNull();
+    expect(claims.claim("other", BOB, 50)).not.toBeNull();
+  });
+
+  it("an undo leaves alone what happened since: a later claim by the owner, a handle taken meanwhile", () => {
+    const claims = createHandleClaims(openDb(tempFile()), 100);
+    expect(claims.claim("first", ALICE, 0)).not.toBeNull();
+    const second = claims.claim("second", ALICE, 10)!;
+    expect(claims.claim("first", BOB, 20)).not.toBeNull(); // freed by Alice's move, taken by Bob
+    second.undo();
+    expect(claims.claim("first", ALICE, 30)).toBeNull(); // Bob keeps it
+    const third = claims.claim("third", ALICE, 40)!;
+    expect(claims.claim("third", ALICE, 50)).not.toBeNull(); // a second save of the same handle, which succeeds
+    third.undo(); // the first of them failed late: the later claim stands
+    expect(claims.claim("third", BOB, 60)).toBeNull();
   });
 });

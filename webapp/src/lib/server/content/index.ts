@@ -14,6 +14,7 @@ export { cidOf, matchesCid, parseCid, InvalidCidError, MAX_OBJECT_BYTES } from "
 export { toAvatar, PictureError, MAX_PICTURE_BYTES, AVATAR_SIZE } from "./picture";
 export { ContentStoreError, type ContentStore, type StoredObject } from "./types";
 export { ContentQuotaError, type NewObject, type QuotaStore } from "./quota";
+export { cidOfUri, profileObjects } from "./profileObjects";
 
 let store: ContentStore | undefined;
 

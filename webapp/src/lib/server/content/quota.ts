@@ -1,7 +1,10 @@
-// A per-wallet quota on what the content store takes: every object a wallet stores counts once against it (an
-// object is never deleted — a profile on chain may point at it — so the quota bounds what one wallet can make the
-// platform keep). The ledger is checked and written in one SQLite transaction before anything is stored, so two
-// saves at once can't both squeeze under the limit, and a refused save stores nothing.
+// A per-wallet quota on what the content store takes, counted on what the wallet's current documents reference:
+// the objects of its latest save (its profile document and picture) and those its published profile still points
+// at. A save replaces the wallet's current set, so replacing a picture five times costs one picture, not five.
+// Objects are never deleted (content addressing: another document, or a profile on chain, may point at one); a
+// replaced object just stops counting. The ledger is checked and written in one SQLite transaction before anything
+// is stored, so a refused save stores nothing and leaves the count as it was; a store that then fails puts the
+// wallet's previous set back.
 import type Database from "better-sqlite3";
 
 import { m } from "$lib/i18n";
@@ -26,7 +29,11 @@ export class ContentQuotaError extends Error {
       new Intl.NumberFormat("en", { style: "unit", unit: "kilobyte", maximumFractionDigits: 0 }).format(
         Math.ceil(bytes / 1024),
       );
-    super(m.contentStore.quota(size(usedBytes), size(quotaBytes), size(neededBytes)));
+    super(
+      usedBytes === 0
+        ? m.contentStore.tooLarge(size(quotaBytes), size(neededBytes))
+        : m.contentStore.quota(size(usedBytes), size(quotaBytes), size(neededBytes)),
+    );
     this.usedBytes = usedBytes;
     this.quotaBytes = quotaBytes;
     this.neededBytes = neededBytes;
@@ -34,9 +41,13 @@ export class ContentQuotaError extends Error {
 }
 
 export interface QuotaStore {
-  /** Stores `objects` for `owner` (an address) and returns their CIDs; throws ContentQuotaError over the quota. */
-  putOwned(owner: string, objects: readonly NewObject[]): Promise<string[]>;
-  /** Bytes `owner` has stored so far. */
+  /**
+   * Stores `objects` as `owner`'s (an address) current set and returns their CIDs. Counted against the quota: these
+   * objects plus `kept`, CIDs the owner stored before that its new document or published profile still reference
+   * (a CID the owner never stored costs it nothing). Throws ContentQuotaError when that goes over the quota.
+   */
+  putOwned(owner: string, objects: readonly NewObject[], kept?: readonly string[]): Promise<string[]>;
+  /** Bytes `owner`'s current set takes. */
   usageOf(owner: string): number;
 }
 
@@ -46,40 +57,76 @@ export function withQuota(store: ContentStore, db: Database.Database, quotaBytes
     cid TEXT NOT NULL,
     size INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
+    in_use INTEGER NOT NULL DEFAULT 1,
     PRIMARY KEY (owner, cid)
   )`);
+  // A ledger from before the count followed the current set: every object counted, as it did then.
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('content_owners')").all();
+  if (!columns.some((column) => column.name === "in_use")) {
+    db.exec("ALTER TABLE content_owners ADD COLUMN in_use INTEGER NOT NULL DEFAULT 1");
+  }
   const usage = db.prepare<[string], { used: number }>(
-    "SELECT COALESCE(SUM(size), 0) AS used FROM content_owners WHERE owner = ?",
+    "SELECT COALESCE(SUM(size), 0) AS used FROM content_owners WHERE owner = ? AND in_use = 1",
   );
-  const owned = db.prepare<[string, string], { cid: string }>(
-    "SELECT cid FROM content_owners WHERE owner = ? AND cid = ?",
+  const currentSet = db.prepare<[string], { cid: string }>(
+    "SELECT cid FROM content_owners WHERE owner = ? AND in_use = 1",
+  );
+  const sizeOf = db.prepare<[string, string], { size: number }>(
+    "SELECT size FROM content_owners WHERE owner = ? AND cid = ?",
   );
   const insert = db.prepare<[string, string, number, number]>(
-    "INSERT INTO content_owners (owner, cid, size, created_at) VALUES (?, ?, ?, ?)",
+    "INSERT INTO content_owners (owner, cid, size, created_at, in_use) VALUES (?, ?, ?, ?, 0)",
   );
+  const clearCurrent = db.prepare<[string]>("UPDATE content_owners SET in_use = 0 WHERE owner = ?");
+  const markCurrent = db.prepare<[string, string]>("UPDATE content_owners SET in_use = 1 WHERE owner = ? AND cid = ?");
   const remove = db.prepare<[string, string]>("DELETE FROM content_owners WHERE owner = ? AND cid = ?");
-  const reserve = db.transaction((owner: string, items: readonly { cid: string; size: number }[]): string[] => {
-    const fresh = new Map<string, number>();
-    for (const item of items) if (owned.get(owner, item.cid) === undefined) fresh.set(item.cid, item.size);
-    const needed = [...fresh.values()].reduce((sum, size) => sum + size, 0);
-    const used = usage.get(owner)!.used;
-    if (needed > 0 && used + needed > quotaBytes) throw new ContentQuotaError(used, quotaBytes, needed);
-    const now = Date.now();
-    for (const [cid, size] of fresh) insert.run(owner, cid, size, now);
-    return [...fresh.keys()];
+
+  const makeCurrent = (owner: string, cids: Iterable<string>) => {
+    clearCurrent.run(owner);
+    for (const cid of cids) markCurrent.run(owner, cid);
+  };
+  /** Checks the new set against the quota and makes it current; returns what to undo if the store then fails. */
+  const reserve = db.transaction(
+    (owner: string, items: readonly { cid: string; size: number }[], kept: readonly string[]) => {
+      const previous = currentSet.all(owner).map((row) => row.cid);
+      const keptSizes = new Map<string, number>();
+      for (const cid of kept) {
+        const row = sizeOf.get(owner, cid);
+        if (row !== undefined) keptSizes.set(cid, row.size);
+      }
+      const fresh = new Map<string, number>();
+      for (const item of items) if (!keptSizes.has(item.cid)) fresh.set(item.cid, item.size);
+      const used = [...keptSizes.values()].reduce((sum, size) => sum + size, 0);
+      const needed = [...fresh.values()].reduce((sum, size) => sum + size, 0);
+      if (used + needed > quotaBytes) throw new ContentQuotaError(used, quotaBytes, needed);
+      const now = Date.now();
+      const inserted: string[] = [];
+      for (const [cid, size] of fresh) {
+        if (sizeOf.get(owner, cid) !== undefined) continue;
+        insert.run(owner, cid, size, now);
+        inserted.push(cid);
+      }
+      makeCurrent(owner, [...keptSizes.keys(), ...fresh.keys()]);
+      return { previous, inserted };
+    },
+  );
+  const undo = db.transaction((owner: string, reserved: { previous: string[]; inserted: string[] }) => {
+    for (const cid of reserved.inserted) remove.run(owner, cid);
+    makeCurrent(owner, reserved.previous);
   });
   return {
-    async putOwned(owner, objects) {
+    async putOwned(owner, objects, kept = []) {
       const who = owner.toLowerCase();
       const cids = await Promise.all(objects.map((object) => cidOf(object.bytes)));
       const reserved = reserve.immediate(
         who,
         objects.map((object, i) => ({ cid: cids[i]!, size: object.bytes.byteLength })),
+        kept,
       );
       try {
         for (const object of objects) await store.put(object.bytes, object.contentType);
       } catch (cause) {
-        for (const cid of reserved) remove.run(who, cid);
+        undo.immediate(who, reserved);
         throw cause;
       }
       return cids;

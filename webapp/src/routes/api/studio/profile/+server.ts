@@ -2,23 +2,28 @@
 // changes, a new picture (field "picture"). Everything is checked first — the fields, the handle being free, the
 // picture's bytes and size — and only then are the avatar and the document put in the content store. Answers the
 // document's `ipfs://` URI for the creator to put on chain (register or updateProfile). Bad input stores nothing.
-// The handle is claimed (handleClaims) after every check and before anything is stored: of creators saving the same
-// new handle at once, exactly one gets it; the others get 409 "taken" and nothing of theirs is stored.
+// The handle is claimed (handleClaims) after every check and before anything is stored, as one unit with the store
+// (profileSave): of creators saving the same new handle at once, exactly one gets it; the others get 409 "taken" and
+// nothing of theirs is stored; a save that then fails (the quota's 413) leaves the claims as they were. The quota
+// counts the new document and picture plus what the creator's published profile still references (see quota.ts).
 import { error, json } from "@sveltejs/kit";
 
 import {
   cidOf,
+  cidOfUri,
   ContentQuotaError,
   contentStore,
   MAX_PICTURE_BYTES,
   ownedContentStore,
   PictureError,
+  profileObjects,
   toAvatar,
   type NewObject,
 } from "$lib/server/content";
 import { database } from "$lib/server/db";
 import { createHandleClaims, type HandleClaims } from "$lib/server/handleClaims";
 import { loadCreators } from "$lib/server/indexer";
+import { storeProfileObjects } from "$lib/server/profileSave";
 import {
   checkProfileInput,
   encodeProfileDocument,
@@ -80,6 +85,7 @@ export const POST: RequestHandler = async ({ request, locals, fetch }) => {
   if (creators.some((c) => c.profile.handle === checked.document.handle && c.id.toLowerCase() !== me)) {
     return refuse([{ field: "handle", problem: "taken" }], 409);
   }
+  const published = creators.find((c) => c.id.toLowerCase() === me)?.profileURI ?? null;
   let document = checked.document;
   if (newPicture === null && document.picture !== null) {
     // A kept picture must be an image this store holds, not any CID a client names.
@@ -101,21 +107,24 @@ export const POST: RequestHandler = async ({ request, locals, fetch }) => {
       );
     }
   }
-  if (!handleClaims().claim(document.handle, me, Date.now()))
-    return refuse([{ field: "handle", problem: "taken" }], 409);
+  // Still referenced after this save: the published profile's document and picture, and a picture the new one keeps.
+  const stillReferenced = await profileObjects(contentStore(), published);
+  const keptPicture = avatar === null ? cidOfUri(document.picture) : null;
+  if (keptPicture !== null) stillReferenced.push(keptPicture);
+  const objects: NewObject[] = [];
+  if (avatar !== null) {
+    objects.push(avatar);
+    document = { ...document, picture: `ipfs://${await cidOf(avatar.bytes)}` };
+  }
+  objects.push({ bytes: encodeProfileDocument(document), contentType: "application/json" });
+  let cids: string[] | null;
   try {
-    const objects: NewObject[] = [];
-    if (avatar !== null) {
-      objects.push(avatar);
-      document = { ...document, picture: `ipfs://${await cidOf(avatar.bytes)}` };
-    }
-    objects.push({ bytes: encodeProfileDocument(document), contentType: "application/json" });
     // The picture and the document are stored together or not at all, within the wallet's quota.
-    const cids = await ownedContentStore().putOwned(me, objects);
-    const cid = cids[cids.length - 1]!;
-    return json({ cid, uri: `ipfs://${cid}`, document }, { status: 201 });
+    cids = await storeProfileObjects(
+      { claims: handleClaims(), store: ownedContentStore() },
+      { owner: me, handle: document.handle, objects, kept: stillReferenced, now: Date.now() },
+    );
   } catch (cause) {
-    handleClaims().release(document.handle, me);
     if (!(cause instanceof ContentQuotaError)) throw cause;
     const where = avatar !== null ? { picture: "quota" } : { error: "quota" };
     return json(
@@ -123,4 +132,7 @@ export const POST: RequestHandler = async ({ request, locals, fetch }) => {
       { status: 413 },
     );
   }
+  if (cids === null) return refuse([{ field: "handle", problem: "taken" }], 409);
+  const cid = cids[cids.length - 1]!;
+  return json({ cid, uri: `ipfs://${cid}`, document }, { status: 201 });
 };
