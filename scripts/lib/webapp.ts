@@ -110,6 +110,9 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
   throw new Error(`the webapp did not answer at ${url} within ${timeoutMs} ms`);
 }
 
+/** The request body limit the webapp runs with: a report's four 5 MB screenshots and its text (see checkReport.ts). */
+export const WEBAPP_BODY_SIZE_LIMIT = "21M";
+
 /** Runs the built webapp (adapter-node) on 127.0.0.1:`port` and resolves once it serves pages. */
 export async function startWebapp(options: WebappOptions): Promise<RunningWebapp> {
   const url = `http://127.0.0.1:${options.port}`;
@@ -121,6 +124,9 @@ export async function startWebapp(options: WebappOptions): Promise<RunningWebapp
       ...process.env,
       HOST: "127.0.0.1",
       PORT: String(options.port),
+      // adapter-node refuses request bodies over 512 kB by default, below what the app accepts: a 5 MB profile
+      // picture, a report with four 5 MB screenshots. The largest of those, plus room for the form around it.
+      BODY_SIZE_LIMIT: process.env.BODY_SIZE_LIMIT ?? WEBAPP_BODY_SIZE_LIMIT,
       ORIGIN: url,
       PUBLIC_ORIGIN: url,
       PUBLIC_CHAIN_ID: String(options.chainId),
