@@ -411,6 +411,7 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     url: baseUrl,
     stop: () =>
       (stopping ??= (async () => {
+        service.endCalls();
         for (const client of app.websocketServer.clients) client.terminate();
         await app.close();
         store.close();
