@@ -1,0 +1,21 @@
+// The microphone, and the camera on a video call. Without a camera (none, or refused) a video call goes on with
+// sound only, its camera counted as off.
+import type { CallMedia } from "./callController.svelte";
+
+export type OpenedCallMedia =
+  | { readonly ok: true; readonly stream: MediaStream; readonly cameraOff: boolean }
+  | { readonly ok: false; readonly error: unknown };
+
+export async function openCallMedia(media: CallMedia): Promise<OpenedCallMedia> {
+  const open = async (video: boolean) => navigator.mediaDevices.getUserMedia({ audio: true, video });
+  try {
+    return { ok: true, stream: await open(media === "video"), cameraOff: false };
+  } catch (error) {
+    if (media !== "video") return { ok: false, error };
+    try {
+      return { ok: true, stream: await open(false), cameraOff: true };
+    } catch {
+      return { ok: false, error };
+    }
+  }
+}
