@@ -7,7 +7,7 @@ import { sameAddress, type CallLog, type CallSignal, type Messenger, type Messen
 import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
-import { openCallMedia } from "./openCallMedia";
+import { openCallMedia, toggleMicrophone } from "./openCallMedia";
 import { addLocalTracks, iceSignal } from "./peerConnection";
 
 export type CallMedia = "audio" | "video";
@@ -142,10 +142,7 @@ export class CallController {
   }
 
   toggleMute(): void {
-    const call = this.call;
-    if (call === null || call.local === null) return;
-    call.muted = !call.muted;
-    for (const track of call.local.getAudioTracks()) track.enabled = !call.muted;
+    if (this.call !== null) toggleMicrophone(this.call);
   }
 
   /**

@@ -14,7 +14,7 @@ import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
 import type { CallMedia } from "./callController.svelte";
-import { openCallMedia } from "./openCallMedia";
+import { openCallMedia, toggleMicrophone } from "./openCallMedia";
 import { addLocalTracks, iceSignal } from "./peerConnection";
 
 type SignalEvent = Extract<MessengerEvent, { type: "signal" }>;
@@ -142,10 +142,7 @@ export class GroupCallController {
   }
 
   toggleMute(): void {
-    const call = this.call;
-    if (call === null || call.local === null) return;
-    call.muted = !call.muted;
-    for (const track of call.local.getAudioTracks()) track.enabled = !call.muted;
+    if (this.call !== null) toggleMicrophone(this.call);
   }
 
   /** Camera off sends no video to anyone (each sender drops its track) and tells each peer; on again resumes. */

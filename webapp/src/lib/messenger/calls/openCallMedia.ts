@@ -1,4 +1,4 @@
-// The microphone, and the camera on a video call. Without a camera (none, or refused) a video call goes on with
+// My microphone, and my camera on a video call. Without a camera (none, or refused) a video call goes on with
 // sound only, its camera counted as off.
 import type { CallMedia } from "./callController.svelte";
 
@@ -18,4 +18,11 @@ export async function openCallMedia(media: CallMedia): Promise<OpenedCallMedia> 
       return { ok: false, error };
     }
   }
+}
+
+/** Mutes or unmutes my microphone (a muted track sends silence). */
+export function toggleMicrophone(call: { muted: boolean; readonly local: MediaStream | null }): void {
+  if (call.local === null) return;
+  call.muted = !call.muted;
+  for (const track of call.local.getAudioTracks()) track.enabled = !call.muted;
 }
