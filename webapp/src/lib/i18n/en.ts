@@ -12,6 +12,7 @@ export const en = {
   },
   wallet: {
     connect: "Connect wallet",
+    connectShort: "Connect",
     connecting: "Connecting…",
     disconnect: "Disconnect",
     wrongChain: (name: string) => `Your wallet is on another network. Switch to ${name} to pay.`,
