@@ -7,7 +7,7 @@ import { sameAddress, type CallLog, type CallSignal, type Messenger, type Messen
 import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
-import { openCallMedia, toggleMicrophone } from "./openCallMedia";
+import { flipCamera, openCallMedia, toggleMicrophone } from "./openCallMedia";
 import { addLocalTracks, iceSignal } from "./peerConnection";
 
 export type CallMedia = "audio" | "video";
@@ -151,11 +151,10 @@ export class CallController {
    */
   async toggleCamera(): Promise<void> {
     const call = this.call;
-    const track = call?.local?.getVideoTracks()[0];
-    if (call === null || call.phase === "ended" || track === undefined) return;
-    call.cameraOff = !call.cameraOff;
-    track.enabled = !call.cameraOff;
-    await this.#videoSender?.replaceTrack(call.cameraOff ? null : track).catch(() => undefined);
+    if (call === null || call.phase === "ended") return;
+    const sending = flipCamera(call);
+    if (sending === undefined) return;
+    await this.#videoSender?.replaceTrack(sending).catch(() => undefined);
     this.#tellCamera(call, true);
   }
 

@@ -14,7 +14,7 @@ import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
 import type { CallMedia } from "./callController.svelte";
-import { openCallMedia, toggleMicrophone } from "./openCallMedia";
+import { flipCamera, openCallMedia, toggleMicrophone } from "./openCallMedia";
 import { addLocalTracks, iceSignal } from "./peerConnection";
 
 type SignalEvent = Extract<MessengerEvent, { type: "signal" }>;
@@ -148,14 +148,11 @@ export class GroupCallController {
   /** Camera off sends no video to anyone (each sender drops its track) and tells each peer; on again resumes. */
   async toggleCamera(): Promise<void> {
     const call = this.call;
-    const track = call?.local?.getVideoTracks()[0];
-    if (call === null || call.phase === "ended" || track === undefined) return;
-    call.cameraOff = !call.cameraOff;
-    track.enabled = !call.cameraOff;
+    if (call === null || call.phase === "ended") return;
+    const sending = flipCamera(call);
+    if (sending === undefined) return;
     await Promise.all(
-      [...this.#links.values()].map((link) =>
-        link.videoSender?.replaceTrack(call.cameraOff ? null : track).catch(() => undefined),
-      ),
+      [...this.#links.values()].map((link) => link.videoSender?.replaceTrack(sending).catch(() => undefined)),
     );
     for (const link of this.#links.values()) this.#tellCamera(call, link.peer.address);
   }

@@ -26,3 +26,15 @@ export function toggleMicrophone(call: { muted: boolean; readonly local: MediaSt
   call.muted = !call.muted;
   for (const track of call.local.getAudioTracks()) track.enabled = !call.muted;
 }
+
+/**
+ * Turns my camera off or on again; returns what my video senders should send now (null: nothing at all, so the
+ * peers get no black frames), or undefined when I have no camera.
+ */
+export function flipCamera(call: { cameraOff: boolean; readonly local: MediaStream | null }) {
+  const track = call.local?.getVideoTracks()[0];
+  if (track === undefined) return undefined;
+  call.cameraOff = !call.cameraOff;
+  track.enabled = !call.cameraOff;
+  return call.cameraOff ? null : track;
+}
