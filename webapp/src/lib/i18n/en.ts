@@ -166,6 +166,7 @@ export const en = {
     copied: "Copied",
     qr: (name: string) => `QR code for tipping ${name}`,
     paymentUri: "Wallet payment link (EIP-681)",
+    copyUri: "Copy payment link",
   },
   card: {
     title: "Test card payment",
