@@ -9,6 +9,7 @@ export type MessengerErrorCode =
   | "not_admin"
   | "blocked"
   | "group_full"
+  | "call_full"
   | "attachment_too_large"
   | "attachment_type"
   | "unavailable"
@@ -44,6 +45,7 @@ export const HTTP_STATUS: Readonly<Record<MessengerErrorCode, number>> = {
   not_admin: 403,
   blocked: 403,
   group_full: 409,
+  call_full: 409,
   attachment_too_large: 413,
   attachment_type: 415,
   unavailable: 503,

@@ -6,6 +6,8 @@ import type { Address, Hash } from "viem";
 
 /** Largest group, as on XMTP. */
 export const MAX_GROUP_MEMBERS = 250;
+/** A group call is a full mesh (every participant connects to every other): it holds this many people. */
+export const MAX_CALL_PARTICIPANTS = 4;
 /** Longest text message, in characters. */
 export const MAX_TEXT_LENGTH = 4_000;
 /** Longest group name. */
@@ -152,14 +154,21 @@ export function incomingRuleToJson(rule: IncomingRule): Record<string, unknown> 
 
 /**
  * WebRTC call signaling carried over a conversation, never stored: `ring` starts a call, `offer`/`answer` carry SDP,
- * `ice` a candidate, `hangup` ends it (and `decline`/`busy` answer a ring).
+ * `ice` a candidate, `hangup` ends it (and `decline`/`busy` answer a ring); `camera` says the sender's camera went
+ * off (no video is sent meanwhile) or on again. In a group, `join` starts or joins the conversation's call and
+ * `leave` leaves it; the hub relays both to every member with the call's `participants` after the change, and
+ * everything else goes from one participant to another (`to`).
  */
 export interface CallSignal {
-  readonly kind: "ring" | "offer" | "answer" | "ice" | "hangup" | "decline" | "busy";
+  readonly kind: "ring" | "offer" | "answer" | "ice" | "hangup" | "decline" | "busy" | "camera" | "join" | "leave";
   /** Groups the signals of one call. */
   readonly callId: string;
   readonly media?: "audio" | "video";
   readonly sdp?: string;
+  /** `camera`: whether the sender's camera is now off. */
+  readonly cameraOff?: boolean;
+  /** `join`/`leave` as the hub relays them: who is in the group call now (set by the hub, not the sender). */
+  readonly participants?: readonly Address[];
   readonly candidate?: {
     readonly candidate: string;
     readonly sdpMid?: string | null;

@@ -6,7 +6,7 @@ import { z } from "zod";
 
 import { checksumAddress, isAddressLike, isTransactionHash } from "./address.ts";
 import type { CallSignal, IncomingRule, MessageContent } from "./model.ts";
-import { MAX_TEXT_LENGTH } from "./model.ts";
+import { MAX_CALL_PARTICIPANTS, MAX_TEXT_LENGTH } from "./model.ts";
 
 export const addressSchema = z
   .string()
@@ -107,10 +107,12 @@ export const incomingRuleSchema = z
   );
 
 export const callSignalSchema = z.object({
-  kind: z.enum(["ring", "offer", "answer", "ice", "hangup", "decline", "busy"]),
+  kind: z.enum(["ring", "offer", "answer", "ice", "hangup", "decline", "busy", "camera", "join", "leave"]),
   callId: callIdSchema,
   media: z.enum(["audio", "video"]).optional(),
   sdp: z.string().max(32_000).optional(),
+  cameraOff: z.boolean().optional(),
+  participants: z.array(addressSchema).max(MAX_CALL_PARTICIPANTS).optional(),
   candidate: z
     .object({
       candidate: z.string().max(1_000),

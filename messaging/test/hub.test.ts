@@ -1,5 +1,6 @@
 // The hub over real HTTP, WebSockets and SQLite, driven through the browser-safe client.
 import { serviceToken, signSessionToken } from "@mesi/auth";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MessengerError } from "../src/errors.ts";
@@ -223,6 +224,89 @@ describe("local message hub", () => {
     await a.sendSignal(id, { kind: "hangup", callId: "ws-call-3" });
     expect((await bEvents.next(isSignal)).signal.callId).toBe("ws-call-3");
     expect(bEvents.events.filter((e) => isSignal(e) && e.signal.callId === "ws-call-2")).toEqual([]);
+  });
+
+  it("runs a group call as a mesh of at most 4: join and leave reach every member with who is in, the rest only its target", async () => {
+    // Fresh wallets: no socket of another test stands in for one that leaves.
+    const [p1, p2, p3, p4, p5, outsider] = Array.from(
+      { length: 6 },
+      () => privateKeyToAccount(generatePrivateKey()).address,
+    ) as [`0x${string}`, `0x${string}`, `0x${string}`, `0x${string}`, `0x${string}`, `0x${string}`];
+    const clients = [p1, p2, p3, p4, p5, outsider].map((address) => hub.client(address));
+    const events = clients.map((client) => recorder(client));
+    await Promise.all(clients.map((client) => client.connect()));
+    type Client = (typeof clients)[number];
+    const [c1, c2, c3, c4, c5, c6] = clients as [Client, Client, Client, Client, Client, Client];
+    const { id } = await c1.createGroup({ name: "call crew", members: [p2, p3, p4, p5] });
+    type SignalEvent = Extract<MessengerEvent, { type: "signal" }>;
+    const signalOf =
+      (kind: string, from: string) =>
+      (e: MessengerEvent): e is SignalEvent =>
+        e.type === "signal" && e.signal.kind === kind && e.from === from;
+    const members = events.slice(0, 5);
+
+    // p1 starts: every member (p1's own sockets too) hears who is in; the outsider hears nothing, and can't join.
+    await c1.sendSignal(id, { kind: "join", callId: "group-call-1", media: "video" });
+    for (const recorded of members) {
+      expect((await recorded.next(signalOf("join", p1))).signal).toEqual({
+        kind: "join",
+        callId: "group-call-1",
+        media: "video",
+        participants: [p1],
+      });
+    }
+    expect((await refusal(c6.sendSignal(id, { kind: "join", callId: "group-call-1" }))).code).toBe("not_member");
+
+    // p2 joins naming another id: it joins the call going on, and learns its id from the echo.
+    await c2.sendSignal(id, { kind: "join", callId: "my-own-call", media: "video" });
+    for (const recorded of members) {
+      expect((await recorded.next(signalOf("join", p2))).signal).toMatchObject({
+        callId: "group-call-1",
+        participants: [p1, p2],
+      });
+    }
+
+    // Offers, answers and candidates go from a participant to the one named, nobody else.
+    const offer = { kind: "offer" as const, callId: "group-call-1", media: "video" as const, sdp: "v=0\r\n" };
+    await c1.sendSignal(id, offer, p2);
+    expect((await events[1]!.next(signalOf("offer", p1))).signal).toEqual(offer);
+    await c2.sendSignal(id, { kind: "answer", callId: "group-call-1", sdp: "v=0\r\n" }, p1);
+    expect((await events[0]!.next(signalOf("answer", p2))).signal.sdp).toBe("v=0\r\n");
+    // Not to everyone, not to a member outside the call, not from one, not for another call.
+    expect((await refusal(c1.sendSignal(id, offer))).code).toBe("not_member");
+    expect((await refusal(c1.sendSignal(id, offer, p3))).code).toBe("not_member");
+    expect((await refusal(c3.sendSignal(id, offer, p1))).code).toBe("not_member");
+    expect((await refusal(c1.sendSignal(id, { ...offer, callId: "group-call-9" }, p2))).code).toBe("not_member");
+
+    // Four is full: the fifth is refused with the reason, and nobody hears of it.
+    await c3.sendSignal(id, { kind: "join", callId: "group-call-1" });
+    await c4.sendSignal(id, { kind: "join", callId: "group-call-1" });
+    expect((await events[0]!.next(signalOf("join", p4))).signal.participants).toEqual([p1, p2, p3, p4]);
+    const full = await refusal(c5.sendSignal(id, { kind: "join", callId: "group-call-1" }));
+    expect(full.code).toBe("call_full");
+    expect(full.message).toBe("this call is full: 4 people");
+    // A participant joining again (another tab) is no fifth.
+    await c4.sendSignal(id, { kind: "join", callId: "group-call-1" });
+
+    // One leaves: everyone hears who is left, and a seat is free again.
+    await c4.sendSignal(id, { kind: "leave", callId: "group-call-1" });
+    expect((await events[1]!.next(signalOf("leave", p4))).signal.participants).toEqual([p1, p2, p3]);
+    await c5.sendSignal(id, { kind: "join", callId: "group-call-1" });
+    expect((await events[3]!.next(signalOf("join", p5))).signal.participants).toEqual([p1, p2, p3, p5]);
+
+    // A participant whose last socket goes away leaves the call by itself.
+    await c3.close();
+    expect((await events[0]!.next(signalOf("leave", p3))).signal.participants).toEqual([p1, p2, p5]);
+    expect((await refusal(c1.sendSignal(id, offer, p3))).code).toBe("not_member");
+
+    // The last one out ends the call: the next join starts a new one with its own id.
+    for (const client of [c1, c2, c5]) await client.sendSignal(id, { kind: "leave", callId: "group-call-1" });
+    await c2.sendSignal(id, { kind: "join", callId: "group-call-2", media: "audio" });
+    expect((await events[0]!.next(signalOf("join", p2))).signal).toMatchObject({
+      callId: "group-call-2",
+      participants: [p2],
+    });
+    expect(events[5]!.events.filter((e) => e.type === "signal")).toEqual([]);
   });
 
   it("closes a socket when its token expires; the client reconnects with a fresh token and misses nothing", async () => {

@@ -5,6 +5,7 @@ import type { Address } from "viem";
 
 import { MessengerError } from "../errors.ts";
 import {
+  MAX_CALL_PARTICIPANTS,
   MAX_GROUP_MEMBERS,
   type CallSignal,
   type Conversation,
@@ -31,6 +32,12 @@ export interface HubServiceDeps {
   readonly attachmentUrlPrefix: () => string;
 }
 
+/** A group's call going on: who is in it (live only, never stored; it ends when the last one leaves). */
+interface GroupCall {
+  readonly callId: string;
+  readonly participants: Set<Address>;
+}
+
 export class HubService {
   readonly #store: HubStore;
   readonly #logger: Logger;
@@ -39,6 +46,8 @@ export class HubService {
   readonly #connections = new Map<Address, Set<Connection>>();
   /** The stream gate's feeds of group-linked streams (see watchGroupStreams). */
   readonly #groupStreamWatchers = new Set<(links: GroupStreamLink[]) => void>();
+  /** By conversation id. */
+  readonly #groupCalls = new Map<string, GroupCall>();
 
   constructor(deps: HubServiceDeps) {
     this.#store = deps.store;
@@ -55,8 +64,18 @@ export class HubService {
     set.add(connection);
     return () => {
       set.delete(connection);
-      if (set.size === 0) this.#connections.delete(connection.address);
+      if (set.size > 0) return;
+      this.#connections.delete(connection.address);
+      // Gone for good (no socket left): out of every group call, so the others stop waiting for them.
+      for (const [conversationId, call] of this.#groupCalls) {
+        if (call.participants.has(connection.address)) this.#leaveGroupCall(conversationId, connection.address);
+      }
     };
+  }
+
+  /** The hub stops: its group calls end with it (the sockets closing next have nothing left to leave). */
+  endCalls(): void {
+    this.#groupCalls.clear();
   }
 
   connectionCount(): number {
@@ -206,7 +225,10 @@ export class HubService {
     const removed = [...new Set(members)].filter((m) => current.includes(m));
     this.#store.removeMembers(conversationId, removed);
     this.#groupStreamsChanged(conversationId);
-    for (const address of removed) this.#emit(address, { type: "removed", conversationId });
+    for (const address of removed) {
+      this.#leaveGroupCall(conversationId, address);
+      this.#emit(address, { type: "removed", conversationId });
+    }
     this.#emitConversation(
       conversationId,
       current.filter((m) => !removed.includes(m)),
@@ -396,21 +418,75 @@ export class HubService {
     }
   }
 
-  /** Forwards a call signal to the other members (or `to`); refused like a message when the peer blocked me. */
+  /**
+   * Forwards a call signal: in a direct chat to the peer, refused like a message when the peer blocked me; in a
+   * group, see {@link #groupSignal}.
+   */
   async signal(me: Address, conversationId: string, signal: CallSignal, to: Address | undefined): Promise<void> {
     this.#requireMember(conversationId, me);
+    if (this.#store.kindOf(conversationId) === "group") return this.#groupSignal(me, conversationId, signal, to);
     const targets = this.#store.deliveryTargets(conversationId).filter((t) => t.address !== me);
     if (to !== undefined && !targets.some((t) => t.address === to)) {
       throw new MessengerError("not_member", `${to} is not a member of conversation ${conversationId}`);
     }
-    if (this.#store.kindOf(conversationId) === "direct" && targets[0] !== undefined) {
-      await this.#assertNotBlocked(conversationId, targets[0].address, me);
-    }
+    if (targets[0] !== undefined) await this.#assertNotBlocked(conversationId, targets[0].address, me);
     const blockers = this.#store.blockersOf(me);
     for (const target of targets) {
       if ((to !== undefined && target.address !== to) || blockers.has(target.address) || target.status === "ignored")
         continue;
       this.#emit(target.address, { type: "signal", conversationId, from: me, signal });
+    }
+  }
+
+  /**
+   * A group's call is a full mesh of at most {@link MAX_CALL_PARTICIPANTS}: `join` starts the call or joins the one
+   * going on (whatever `callId` it names) and `leave` leaves it; both reach every member, me included, with the
+   * call's id and participants after the change, so members outside the call see it and the joiner learns the id.
+   * Anything else goes only from a participant to the participant named in `to`.
+   */
+  #groupSignal(me: Address, conversationId: string, signal: CallSignal, to: Address | undefined): void {
+    let call = this.#groupCalls.get(conversationId);
+    if (signal.kind === "join") {
+      if (call === undefined)
+        this.#groupCalls.set(conversationId, (call = { callId: signal.callId, participants: new Set() }));
+      if (!call.participants.has(me)) {
+        if (call.participants.size >= MAX_CALL_PARTICIPANTS) {
+          throw new MessengerError("call_full", `this call is full: ${MAX_CALL_PARTICIPANTS} people`);
+        }
+        call.participants.add(me);
+      }
+      this.#announceGroupCall(conversationId, me, { ...signal, callId: call.callId }, call);
+      return;
+    }
+    if (signal.kind === "leave") return this.#leaveGroupCall(conversationId, me);
+    if (call === undefined || call.callId !== signal.callId || !call.participants.has(me)) {
+      throw new MessengerError("not_member", `${me} is not in call ${signal.callId}`);
+    }
+    if (to === undefined || !call.participants.has(to)) {
+      throw new MessengerError("not_member", `${to ?? "nobody"} is not in call ${signal.callId}`);
+    }
+    this.#emit(to, { type: "signal", conversationId, from: me, signal });
+  }
+
+  #leaveGroupCall(conversationId: string, me: Address): void {
+    const call = this.#groupCalls.get(conversationId);
+    if (call === undefined || !call.participants.delete(me)) return;
+    if (call.participants.size === 0) this.#groupCalls.delete(conversationId);
+    this.#announceGroupCall(conversationId, me, { kind: "leave", callId: call.callId }, call);
+  }
+
+  #announceGroupCall(conversationId: string, from: Address, signal: CallSignal, call: GroupCall): void {
+    const event: ServerEvent = {
+      type: "signal",
+      conversationId,
+      from,
+      signal: { ...signal, participants: [...call.participants] },
+    };
+    const serialized = JSON.stringify(event);
+    const blockers = this.#store.blockersOf(from);
+    for (const target of this.#store.deliveryTargets(conversationId)) {
+      if (target.status === "ignored" || blockers.has(target.address)) continue;
+      this.#emit(target.address, event, serialized);
     }
   }
 

@@ -437,6 +437,7 @@ export async function startMessageHub(parameters: StartMessageHubParameters): Pr
     url: baseUrl,
     stop: () =>
       (stopping ??= (async () => {
+        service.endCalls();
         for (const client of app.websocketServer.clients) client.terminate();
         for (const feed of groupStreamFeeds) feed.destroy();
         await app.close();

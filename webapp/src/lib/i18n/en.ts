@@ -871,6 +871,7 @@ export const en = {
       not_admin: "Only group admins can do that.",
       blocked: "This creator has blocked you, so your message wasn't delivered.",
       group_full: "Groups can have at most 250 members.",
+      call_full: "This call is full: 4 people.",
       attachment_too_large: "That file is too large to send.",
       attachment_type:
         "That file type can't be sent (pictures, video, audio, PDF and text files only — checked by content).",
@@ -1299,6 +1300,7 @@ export const en = {
     unmute: "Unmute",
     cameraOff: "Turn camera off",
     cameraOn: "Turn camera on",
+    peerCameraOff: "Camera off",
     close: "Close",
     you: "You",
     ended: {
@@ -1324,6 +1326,17 @@ export const en = {
       callBack: "Call back",
     },
     preview: "📞 Call",
+    group: {
+      call: "Group call",
+      start: (video: boolean) => (video ? "Start a group video call" : "Start a group voice call"),
+      joinCall: (count: number, max: number) => `Join call · ${count}/${max}`,
+      join: "Join",
+      dismiss: "Dismiss",
+      ringing: (video: boolean, group: string) => `${video ? "Video" : "Voice"} call in ${group}`,
+      joining: "Joining…",
+      waiting: "Waiting for others to join…",
+      inCall: (count: number, max: number) => `${count} of ${max} in the call`,
+    },
   },
   footer: {
     about: "Payments settle on-chain; history is public and auditable.",

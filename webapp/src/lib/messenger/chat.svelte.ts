@@ -41,7 +41,7 @@ export class ChatState {
   readonly #typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #lastTypingSent = new Map<string, number>();
   #unsubscribe: (() => void) | undefined;
-  /** A call rings (the calls module loads on demand; its signals wait in #signals until it listens). */
+  /** A call rings or a group call starts: the calls module loads (signals wait in #signals until it listens). */
   onRing: (() => void) | undefined;
   #signals: SignalEvent[] = [];
   #signalListener: ((event: SignalEvent) => void) | undefined;
@@ -198,7 +198,7 @@ export class ChatState {
       case "signal":
         if (this.#signalListener !== undefined) this.#signalListener(event);
         else if (this.#signals.push(event) > 100) this.#signals.shift();
-        if (event.signal.kind === "ring" || event.signal.kind === "offer") this.onRing?.();
+        if (["ring", "offer", "join"].includes(event.signal.kind)) this.onRing?.();
         return;
       case "message": {
         const message = event.message;

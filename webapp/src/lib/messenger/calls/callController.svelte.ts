@@ -7,6 +7,8 @@ import { sameAddress, type CallLog, type CallSignal, type Messenger, type Messen
 import type { Address } from "viem";
 
 import { describeMessengerError, type MessengerProblem } from "../describeMessengerError";
+import { flipCamera, openCallMedia, toggleMicrophone } from "./openCallMedia";
+import { addLocalTracks, iceSignal } from "./peerConnection";
 
 export type CallMedia = "audio" | "video";
 /** `outgoing`: ringing the peer; `incoming`: my phone rings; `connecting`: answered, media not flowing yet. */
@@ -24,6 +26,8 @@ export interface CallControllerOptions {
   /** Posts the call's trace into the conversation. */
   readonly sendLog: (conversationId: string, call: CallLog) => Promise<unknown>;
   readonly iceServers: readonly RTCIceServer[];
+  /** True while a group call is on: a ring answers busy, and no call starts. */
+  readonly busyElsewhere?: () => boolean;
   /** How long a call rings before it counts as missed. */
   readonly ringTimeoutMs?: number;
   /** How long a connection may stay `disconnected` before the call counts as dropped. */
@@ -42,6 +46,8 @@ export class Call {
   endedAt = $state<number | null>(null);
   muted = $state(false);
   cameraOff = $state(false);
+  /** The peer turned their camera off (they send no video meanwhile). */
+  peerCameraOff = $state(false);
   local = $state.raw<MediaStream | null>(null);
   remote = $state.raw<MediaStream | null>(null);
   ended = $state<CallEnd | null>(null);
@@ -66,6 +72,7 @@ export class CallController {
   readonly #options: CallControllerOptions;
   readonly #stopListening: () => void;
   #pc: RTCPeerConnection | null = null;
+  #videoSender: RTCRtpSender | null = null;
   #offer: string | null = null;
   #pendingIce: RTCIceCandidateInit[] = [];
   #sending: Promise<unknown> = Promise.resolve();
@@ -86,7 +93,7 @@ export class CallController {
 
   /** Rings `peer` in the conversation and sends the offer. */
   async start(conversationId: string, peer: Address, media: CallMedia): Promise<void> {
-    if (this.busy) return;
+    if (this.busy || this.#options.busyElsewhere?.() === true) return;
     this.#reset();
     const call = new Call({ id: crypto.randomUUID(), conversationId, peer, media, direction: "outgoing" });
     this.call = call;
@@ -99,6 +106,7 @@ export class CallController {
       return;
     }
     const pc = this.#connect(call);
+    this.#tellCamera(call);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     this.#queue(call, { kind: "offer", callId: call.id, media, sdp: offer.sdp ?? "" });
@@ -116,6 +124,7 @@ export class CallController {
     if (!(await this.#openMedia(call))) return;
     const pc = this.#connect(call);
     if (this.#offer !== null) await this.#answer(call, pc, this.#offer);
+    this.#tellCamera(call);
   }
 
   decline(): void {
@@ -133,17 +142,20 @@ export class CallController {
   }
 
   toggleMute(): void {
-    const call = this.call;
-    if (call === null || call.local === null) return;
-    call.muted = !call.muted;
-    for (const track of call.local.getAudioTracks()) track.enabled = !call.muted;
+    if (this.call !== null) toggleMicrophone(this.call);
   }
 
-  toggleCamera(): void {
+  /**
+   * Camera off sends no video at all (the sender drops its track, so the peer gets no black frames) and tells the
+   * peer, whose screen shows my picture instead; on again, the same track goes back out.
+   */
+  async toggleCamera(): Promise<void> {
     const call = this.call;
-    if (call === null || call.local === null) return;
-    call.cameraOff = !call.cameraOff;
-    for (const track of call.local.getVideoTracks()) track.enabled = !call.cameraOff;
+    if (call === null || call.phase === "ended") return;
+    const sending = flipCamera(call);
+    if (sending === undefined) return;
+    await this.#videoSender?.replaceTrack(sending).catch(() => undefined);
+    this.#tellCamera(call, true);
   }
 
   /** Closes the ended call's screen. */
@@ -165,7 +177,7 @@ export class CallController {
     const mine = call !== null && call.id === signal.callId && sameAddress(call.peer, from);
     if (!mine) {
       if (signal.kind !== "ring" && signal.kind !== "offer") return;
-      if (this.busy) {
+      if (this.busy || this.#options.busyElsewhere?.() === true) {
         // Someone else rings while I'm in a call.
         void this.#options.messenger.sendSignal(conversationId, { kind: "busy", callId: signal.callId }, from);
         return;
@@ -205,6 +217,9 @@ export class CallController {
         if (this.#pc?.remoteDescription) await this.#pc.addIceCandidate(signal.candidate).catch(() => undefined);
         else this.#pendingIce.push(signal.candidate);
         return;
+      case "camera":
+        current.peerCameraOff = signal.cameraOff === true;
+        return;
       case "decline":
         return this.#end(current, "peerDeclined");
       case "busy":
@@ -221,6 +236,12 @@ export class CallController {
     return next;
   }
 
+  /** Tells the peer my camera is off (a call without a camera starts so), or, when `always`, on again too. */
+  #tellCamera(call: Call, always = false): void {
+    if (call.media !== "video" || (!always && !call.cameraOff)) return;
+    this.#queue(call, { kind: "camera", callId: call.id, cameraOff: call.cameraOff });
+  }
+
   /** A signal whose refusal ends the call (e.g. the peer blocked me meanwhile). */
   #queue(call: Call, signal: CallSignal): void {
     this.#signal(call, signal).catch((error: unknown) => {
@@ -231,42 +252,27 @@ export class CallController {
   // ── media ────────────────────────────────────────────────────────────────────────────────────────
 
   async #openMedia(call: Call): Promise<boolean> {
-    try {
-      call.local = await navigator.mediaDevices.getUserMedia({ audio: true, video: call.media === "video" });
-    } catch (error) {
-      // No camera (or it was refused): the call goes on with sound only.
-      if (call.media === "video") {
-        try {
-          call.local = await navigator.mediaDevices.getUserMedia({ audio: true });
-          call.cameraOff = true;
-        } catch {
-          await this.#fail(call, error, call.direction === "incoming");
-          return false;
-        }
-      } else {
-        await this.#fail(call, error, call.direction === "incoming");
-        return false;
-      }
-    }
-    if (call.phase === "ended") {
-      call.local.getTracks().forEach((track) => track.stop());
+    const opened = await openCallMedia(call.media);
+    if (!opened.ok) {
+      await this.#fail(call, opened.error, call.direction === "incoming");
       return false;
     }
+    if (call.phase === "ended") {
+      opened.stream.getTracks().forEach((track) => track.stop());
+      return false;
+    }
+    call.local = opened.stream;
+    call.cameraOff = opened.cameraOff;
     return true;
   }
 
   #connect(call: Call): RTCPeerConnection {
     const pc = new RTCPeerConnection({ iceServers: [...this.#options.iceServers] as RTCIceServer[] });
     this.#pc = pc;
-    for (const track of call.local?.getTracks() ?? []) pc.addTrack(track, call.local!);
+    // Turned off while it rang: nothing goes out until it is on again.
+    this.#videoSender = addLocalTracks(pc, call.local, call.cameraOff);
     pc.onicecandidate = (event) => {
-      if (event.candidate === null || call.phase === "ended") return;
-      const { candidate, sdpMid, sdpMLineIndex } = event.candidate.toJSON();
-      this.#queue(call, {
-        kind: "ice",
-        callId: call.id,
-        candidate: { candidate: candidate ?? "", sdpMid: sdpMid ?? null, sdpMLineIndex: sdpMLineIndex ?? null },
-      });
+      if (event.candidate !== null && call.phase !== "ended") this.#queue(call, iceSignal(call.id, event.candidate));
     };
     pc.ontrack = (event) => {
       const stream = event.streams[0] ?? new MediaStream([event.track]);
@@ -327,6 +333,7 @@ export class CallController {
     clearTimeout(this.#dropTimer);
     this.#pc?.close();
     this.#pc = null;
+    this.#videoSender = null;
     call.local?.getTracks().forEach((track) => track.stop());
     // The caller writes the call into the chat (a refused call leaves nothing: it never rang).
     if (call.direction === "outgoing" && reason !== "failed") {

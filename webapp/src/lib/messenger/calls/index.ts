@@ -9,3 +9,11 @@ export {
   type CallPhase,
 } from "./callController.svelte";
 export { default as CallView } from "./CallView.svelte";
+export {
+  GroupCall,
+  GroupCallController,
+  GroupCallPeer,
+  MAX_CALL_PARTICIPANTS,
+  type GroupCallGoingOn,
+} from "./groupCall.svelte";
+export { default as GroupCallView } from "./GroupCallView.svelte";
