@@ -152,6 +152,19 @@ describe("failureDigest", () => {
       "    TimeoutError: locator.waitFor: Timeout 30000ms exceeded.",
       "    Error: sign-in did not complete; the page says: (nothing)",
     ]);
+    // The spec reporter's summary gives Playwright's reason on the next line, with no error class.
+    const summary = [
+      "✖ failing tests:",
+      "",
+      "✖ a creator in a one-to-one stays listed (16070.50ms)",
+      "  locator.waitFor: Timeout 10000ms exceeded.",
+      "  Call log:",
+    ].join("\n");
+    assert.deepEqual(failureDigest(summary), [
+      "✖ failing tests:",
+      "✖ a creator in a one-to-one stays listed (16070.50ms)",
+      "  locator.waitFor: Timeout 10000ms exceeded.",
+    ]);
   });
 
   it("falls back to the last lines, and caps the digest", () => {

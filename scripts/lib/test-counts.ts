@@ -172,6 +172,9 @@ export function skippedTests(output: string): SkippedTest[] {
 const FAILURE_LINE =
   /^\s*(FAIL|×|✖|✗|not ok)\s|^\s*\d+\) \S|AssertionError|^\s*([A-Z]\w*)?Error( \[\w+\])?: \S|error TS\d+|^\s*\d+:\d+\s+error\s|^\[warn\] \S/;
 
+/** A failed test in node:test's spec reporter, with its duration. */
+const SPEC_FAILED_TEST = /^\s*✖ .*\(\d+(\.\d+)?ms\)$/;
+
 /**
  * The lines of a failed suite's output that say what failed, so that the end of a long log (all a CI page may
  * keep) still names the failing tests. At most `limit` lines, in order, ANSI colours removed; when nothing
@@ -181,7 +184,11 @@ export function failureDigest(output: string, limit = 25): string[] {
   const lines = stripAnsi(output)
     .split("\n")
     .map((line) => line.trimEnd());
-  const matching = lines.filter((line) => FAILURE_LINE.test(line));
+  // node:test's spec reporter prints the reason on the line after a failed test's `✖ name (12ms)`, and Playwright's
+  // reasons (`locator.waitFor: Timeout 10000ms exceeded.`) name no error class: keep that line too.
+  const matching = lines.filter(
+    (line, i) => FAILURE_LINE.test(line) || (SPEC_FAILED_TEST.test(lines[i - 1] ?? "") && line.trim() !== ""),
+  );
   const picked = matching.length > 0 ? matching : lines.filter((line) => line.trim() !== "").slice(-limit);
   const unique = [...new Set(picked)];
   return unique.length > limit ? [...unique.slice(0, limit), `… and ${unique.length - limit} more`] : unique;

@@ -507,6 +507,9 @@ describe("messenger", () => {
         await creator.page.getByTestId("requests-tab").click();
         await inChats.waitFor();
         await screenshot(creator.page, "messenger-requests-desktop");
+        await creator.page.setViewportSize(PHONE);
+        await screenshot(creator.page, "messenger-requests-phone");
+        await creator.page.setViewportSize(DESKTOP);
         await inChats.click();
         await creator.page.getByTestId("request-banner").waitFor();
         await creator.page.getByTestId("message-text").filter({ hasText: "can I ask you" }).waitFor();

@@ -46,6 +46,37 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await assertNoSidewaysScroll(page, name);
+}
+
+/**
+ * Every page fits its width, from a 360 px phone up: nothing makes the page scroll sideways. Names the widest
+ * element that sticks out, so the failure says where to look.
+ */
+async function assertNoSidewaysScroll(page: Page, name: string): Promise<void> {
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth <= width) return null;
+    let widest: { what: string; right: number } | null = null;
+    for (const element of document.body.querySelectorAll("*")) {
+      const right = element.getBoundingClientRect().right;
+      if (right > width + 0.5 && (widest === null || right > widest.right)) {
+        const classes = typeof element.className === "string" ? element.className.trim().split(/\s+/) : [];
+        const testId = element.getAttribute("data-testid");
+        widest = {
+          what: `<${element.tagName.toLowerCase()}${testId ? ` data-testid="${testId}"` : ""}${classes[0] ? ` class="${classes.join(" ")}"` : ""}>`,
+          right,
+        };
+      }
+    }
+    return { width, scrollWidth: document.documentElement.scrollWidth, widest };
+  });
+  if (overflow !== null) {
+    throw new Error(
+      `${name}: the page scrolls sideways at ${overflow.width} px (${overflow.scrollWidth} px wide); ` +
+        `widest: ${overflow.widest?.what ?? "?"} reaching ${Math.round(overflow.widest?.right ?? 0)} px`,
+    );
+  }
 }
 
 /** Connects the page's test wallet through the app's own Connect button and RainbowKit's modal. */

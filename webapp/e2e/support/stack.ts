@@ -72,10 +72,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGINT");
     const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, "SIGKILL");
-      } catch {
-        // already gone
+      // `npm start` did not stop in time: kill its group, and the chain's, which anvil runs in a group of its own
+      // (start.ts logs its pid) and would otherwise outlive the stack.
+      const chainPid = /\(chain id \d+, pid (\d+)\)/.exec(output)?.[1];
+      for (const group of [child.pid!, ...(chainPid === undefined ? [] : [Number(chainPid)])]) {
+        try {
+          process.kill(-group, "SIGKILL");
+        } catch {
+          // already gone
+        }
       }
     }, 15_000);
     await exited;

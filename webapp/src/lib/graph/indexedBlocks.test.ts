@@ -1,20 +1,20 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { followIndex } from "./indexedBlocks";
+import { followIndex, onIndexedBlock } from "./indexedBlocks";
 
 // Node has no EventSource or document: the index's block stream is a small stand-in the test fires by hand, and the
 // document is a visible page.
 class BlockStream {
   static last: BlockStream | undefined;
-  readonly listeners = new Map<string, () => void>();
+  readonly listeners = new Map<string, (event: { data?: string }) => void>();
   constructor(readonly url: string) {
     BlockStream.last = this;
   }
-  addEventListener(name: string, listener: () => void): void {
+  addEventListener(name: string, listener: (event: { data?: string }) => void): void {
     this.listeners.set(name, listener);
   }
-  fire(name: string): void {
-    this.listeners.get(name)?.();
+  fire(name: string, data?: string): void {
+    this.listeners.get(name)?.({ data });
   }
   close(): void {}
 }
@@ -52,6 +52,17 @@ describe("followIndex", () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     vi.useRealTimers();
+  });
+
+  it("hands on the number of each block the index streams, and none for a poll or a malformed event", async () => {
+    const seen: Array<number | undefined> = [];
+    const stop = onIndexedBlock(config, (block) => seen.push(block), { pollMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000); // not streaming yet: a poll
+    BlockStream.last!.fire("open");
+    BlockStream.last!.fire("block", '{"number":"1234"}');
+    BlockStream.last!.fire("block", "not json");
+    expect(seen).toEqual([undefined, 1234, undefined]);
+    stop();
   });
 
   it("runs at once, then once more for any number of blocks that arrive during a run", async () => {

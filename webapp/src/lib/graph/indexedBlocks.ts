@@ -7,12 +7,13 @@ import type { PublicConfig } from "$lib/config/types";
 const POLL_MS = 1_000;
 
 /**
- * Calls `refresh` whenever the index may hold something new; returns the function that stops it. `pollMs`: how
+ * Calls `refresh` whenever the index may hold something new, with the newly indexed block's number when the index
+ * streamed it (undefined on a poll or when the tab comes back); returns the function that stops it. `pollMs`: how
  * often to refresh while the index streams no blocks (default 1 s; heavier pages poll slower).
  */
 export function onIndexedBlock(
   config: Pick<PublicConfig, "indexerBlocksUrl">,
-  refresh: () => void,
+  refresh: (block?: number) => void,
   options: { readonly pollMs?: number } = {},
 ): () => void {
   const pollMs = options.pollMs ?? POLL_MS;
@@ -35,8 +36,8 @@ export function onIndexedBlock(
     source = new EventSource(config.indexerBlocksUrl);
     source.addEventListener("open", () => (streaming = true));
     source.addEventListener("error", () => (streaming = false));
-    source.addEventListener("block", () => {
-      if (visible()) refresh();
+    source.addEventListener("block", (event) => {
+      if (visible()) refresh(blockNumberOf(event));
     });
   }
   const onVisible = (): void => {
@@ -50,6 +51,16 @@ export function onIndexedBlock(
     source?.close();
     document.removeEventListener("visibilitychange", onVisible);
   };
+}
+
+/** The block number in the indexer's `block` event (`{"number":"123"}`), if it parses. */
+function blockNumberOf(event: Event): number | undefined {
+  try {
+    const number = Number((JSON.parse((event as MessageEvent<string>).data) as { number?: unknown }).number);
+    return Number.isSafeInteger(number) ? number : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -12,6 +12,7 @@ export const en = {
   },
   wallet: {
     connect: "Connect wallet",
+    connectShort: "Connect",
     connecting: "Connecting…",
     disconnect: "Disconnect",
     wrongChain: (name: string) => `Your wallet is on another network. Switch to ${name} to pay.`,
@@ -165,6 +166,7 @@ export const en = {
     copied: "Copied",
     qr: (name: string) => `QR code for tipping ${name}`,
     paymentUri: "Wallet payment link (EIP-681)",
+    copyUri: "Copy payment link",
   },
   card: {
     title: "Test card payment",

@@ -30,7 +30,12 @@ export interface LiveCard {
   readonly canJoin: boolean | null;
 }
 
-export type LiveNow = { readonly streams: LiveCard[]; readonly unavailable: boolean };
+export type LiveNow = {
+  readonly streams: LiveCard[];
+  readonly unavailable: boolean;
+  /** The last block the gate's directory reflects (it follows the index by one of its polls); null: not known. */
+  readonly indexedBlock: number | null;
+};
 
 async function getJson<T>(fetcher: typeof fetch, url: string, init?: RequestInit): Promise<T> {
   const response = await fetcher(url, { ...init, signal: AbortSignal.timeout(3_000) });
@@ -41,12 +46,18 @@ async function getJson<T>(fetcher: typeof fetch, url: string, init?: RequestInit
 export async function loadLiveNow(session: Session | null, fetcher: typeof fetch): Promise<LiveNow> {
   const config = serverConfig();
   const { streamGateUrl, mediaUrl, indexerUrl, ipfsGateway } = config.public;
-  if (streamGateUrl === null) return { streams: [], unavailable: true };
+  if (streamGateUrl === null) return { streams: [], unavailable: true, indexedBlock: null };
   let directory: DirectoryStream[];
+  let indexedBlock: number | null;
   try {
-    directory = (await getJson<{ streams: DirectoryStream[] }>(fetcher, `${streamGateUrl}/directory`)).streams;
+    const answer = await getJson<{ streams: DirectoryStream[]; index?: { block: number | null } }>(
+      fetcher,
+      `${streamGateUrl}/directory`,
+    );
+    directory = answer.streams;
+    indexedBlock = answer.index?.block ?? null;
   } catch {
-    return { streams: [], unavailable: true };
+    return { streams: [], unavailable: true, indexedBlock: null };
   }
   const since = new Map<string, number>();
   if (mediaUrl !== null) {
@@ -106,5 +117,5 @@ export async function loadLiveNow(session: Session | null, fetcher: typeof fetch
   );
   // Broadcasting first, then by audience.
   streams.sort((a, b) => Number(b.since !== null) - Number(a.since !== null) || b.viewers - a.viewers);
-  return { streams, unavailable: false };
+  return { streams, unavailable: false, indexedBlock };
 }
