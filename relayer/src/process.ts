@@ -3,6 +3,9 @@
 // variables, one "relayer listening" line on stdout for supervisors, and a
 // clean stop on SIGINT/SIGTERM. main.ts runs it as it is; only the crash
 // tests' entry passes a crash hook.
+// First: the process's memory policy, before the rest of the relayer is loaded.
+import "./memoryPolicy.ts";
+
 import { readFileSync } from "node:fs";
 
 import { configFromEnv, parseConfig, type RelayerConfig } from "./config.ts";

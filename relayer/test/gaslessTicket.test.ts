@@ -9,16 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import {
-  createWalletClient,
-  http,
-  parseEther,
-  parseEventLogs,
-  parseSignature,
-  type Abi,
-  type Address,
-  type Hex,
-} from "viem";
+import { createWalletClient, http, parseEther, parseEventLogs, type Abi, type Address, type Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 
 import { abis } from "@mesi/deployments";
@@ -35,6 +26,13 @@ import {
   startTestRelayer,
   waitFor,
 } from "./support/relayer.ts";
+import {
+  nowSeconds,
+  storedTicketRequests,
+  ticketOrders,
+  waitConfirmed as waitForConfirmed,
+  type TicketOrders,
+} from "./support/ticketOrders.ts";
 
 const PRICE = parseEther("40");
 const MONTHLY_GAS = 450_000n;
@@ -45,6 +43,7 @@ let relayer: Relayer;
 let creator: PrivateKeyAccount;
 /** A sale of `creator` with plenty of seats, shared by the tests that do not need their own. */
 let streamId: bigint;
+let orders: TicketOrders;
 
 beforeAll(async () => {
   node = await startAnvil();
@@ -55,6 +54,7 @@ beforeAll(async () => {
   );
   creator = await mesi.newFundedAccount();
   streamId = await mesi.createTicketSale(creator, PRICE, 1000);
+  orders = ticketOrders(node, mesi, { streamId, price: PRICE });
 });
 
 afterAll(async () => {
@@ -62,9 +62,8 @@ afterAll(async () => {
   await node?.stop();
 });
 
-const now = () => BigInt(Math.floor(Date.now() / 1000));
-const json = (value: unknown) =>
-  JSON.parse(JSON.stringify(value, (_k, x: unknown) => (typeof x === "bigint" ? x.toString() : x)));
+const waitConfirmed = (requestId: number) => waitForConfirmed(relayer.url, requestId);
+const stored = () => storedTicketRequests(relayer);
 
 async function fanWithMesi(amount: bigint): Promise<PrivateKeyAccount> {
   const fan = privateKeyToAccount(generatePrivateKey());
@@ -73,13 +72,6 @@ async function fanWithMesi(amount: bigint): Promise<PrivateKeyAccount> {
 }
 
 const read = {
-  ticketNonce: (fan: Address) =>
-    mesi.publicClient.readContract({
-      address: mesi.addresses.tickets,
-      abi: abis.MesiTickets,
-      functionName: "nonces",
-      args: [fan],
-    }),
   tickets: (holder: Address, stream: bigint) =>
     mesi.publicClient.readContract({
       address: mesi.addresses.tickets,
@@ -96,109 +88,11 @@ const read = {
     }),
 };
 
-interface SignOptions {
-  stream?: bigint;
-  quantity?: number;
-  maxTotalPrice?: bigint;
-  nonce?: bigint;
-  deadline?: bigint;
-  /** Signs the BuyAuthorization instead of the fan (a wrong signer, or an ERC-1271 wallet's owner). */
-  signer?: PrivateKeyAccount;
-  /** The permit's value; 0n = no permit. Default: the price of the tickets. */
-  permitValue?: bigint;
-  permitSigner?: PrivateKeyAccount;
-}
-
-/** The JSON body of POST /relay/ticket: the fan's signed BuyAuthorization and (by default) a permit for the vault. */
-async function signTicket(fan: PrivateKeyAccount | Address, options: SignOptions = {}) {
-  const fanAddress = typeof fan === "string" ? fan : fan.address;
-  const quantity = options.quantity ?? 1;
-  const auth = {
-    fan: fanAddress,
-    streamId: options.stream ?? streamId,
-    quantity,
-    maxTotalPrice: options.maxTotalPrice ?? PRICE * BigInt(quantity),
-    nonce: options.nonce ?? (await read.ticketNonce(fanAddress)),
-    deadline: options.deadline ?? now() + 3600n,
-  };
-  const signer = options.signer ?? (fan as PrivateKeyAccount);
-  const signature = await signer.signTypedData({
-    domain: { name: "MesiTickets", version: "1", chainId: node.chainId, verifyingContract: mesi.addresses.tickets },
-    types: {
-      BuyAuthorization: [
-        { name: "fan", type: "address" },
-        { name: "streamId", type: "uint256" },
-        { name: "quantity", type: "uint32" },
-        { name: "maxTotalPrice", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "BuyAuthorization",
-    message: auth,
-  });
-  const permitValue = options.permitValue ?? PRICE * BigInt(quantity);
-  if (permitValue === 0n) return { auth: json(auth), signature };
-  const permitSigner = options.permitSigner ?? (fan as PrivateKeyAccount);
-  const permitNonce = await mesi.publicClient.readContract({
-    address: mesi.addresses.mesi,
-    abi: abis.MesiToken,
-    functionName: "nonces",
-    args: [fanAddress],
-  });
-  const permitDeadline = now() + 3600n;
-  const permitSignature = await permitSigner.signTypedData({
-    domain: { name: "Mesi", version: "1", chainId: node.chainId, verifyingContract: mesi.addresses.mesi },
-    types: {
-      Permit: [
-        { name: "owner", type: "address" },
-        { name: "spender", type: "address" },
-        { name: "value", type: "uint256" },
-        { name: "nonce", type: "uint256" },
-        { name: "deadline", type: "uint256" },
-      ],
-    },
-    primaryType: "Permit",
-    message: {
-      owner: fanAddress,
-      spender: mesi.addresses.vault,
-      value: permitValue,
-      nonce: permitNonce,
-      deadline: permitDeadline,
-    },
-  });
-  const { r, s, v } = parseSignature(permitSignature);
-  return {
-    auth: json(auth),
-    signature,
-    permit: json({ value: permitValue, deadline: permitDeadline, v: Number(v), r, s }),
-  };
-}
-
-async function waitConfirmed(requestId: number) {
-  return await waitFor("relay request confirmed", async () => {
-    const status = await getJson(`${relayer.url}/relay/requests/${requestId}`);
-    if (status.body.status === "failed") throw new Error(`relay failed: ${status.body.error}`);
-    return status.body.status === "confirmed" ? status.body : undefined;
-  });
-}
-
-/** Rows a gasless ticket request leaves: outbox rows, held seats and sponsorship reserved. */
-async function stored() {
-  const db = relayer.store.db;
-  const [outbox, seats, usage] = await Promise.all([
-    db.selectFrom("outbox").select("id").where("kind", "=", "ticketBySig").execute(),
-    db.selectFrom("ticket_reservations").select("quote_id").where("quote_id", "like", "relay:%").execute(),
-    db.selectFrom("sponsorship_usage").selectAll().execute(),
-  ]);
-  return { outbox: outbox.length, seats: seats.length, usage: JSON.stringify(usage) };
-}
-
 describe("POST /relay/ticket", () => {
   test("a fan without native gas buys tickets: the relayer submits buyBySig and pays the gas", async () => {
     const fan = await fanWithMesi(parseEther("1000"));
     expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
-    const request = await signTicket(fan, { quantity: 3 });
+    const request = await orders.signTicket(fan, { quantity: 3 });
     const response = await postJson(`${relayer.url}/relay/ticket`, request);
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: "queued" });
@@ -220,7 +114,7 @@ describe("POST /relay/ticket", () => {
     expect(await read.tickets(fan.address, streamId)).toBe(3n);
     expect(await read.mesi(fan.address)).toBe(parseEther("1000") - PRICE * 3n);
     expect(await mesi.publicClient.getBalance({ address: fan.address })).toBe(0n);
-    expect(await read.ticketNonce(fan.address)).toBe(1n);
+    expect(await orders.ticketNonce(fan.address)).toBe(1n);
 
     // The seats it held are consumed; the gas used is charged to the fan's month.
     const seat = await relayer.store.db
@@ -268,7 +162,7 @@ describe("POST /relay/ticket", () => {
     await mesi.adminWrite(mesi.addresses.mesi, abis.MesiToken, "transfer", [wallet, parseEther("100")]);
     await mesi.write(owner, wallet, artifact.abi, "approve", [mesi.addresses.mesi, mesi.addresses.vault, PRICE * 2n]);
 
-    const request = await signTicket(wallet, { quantity: 2, signer: owner, permitValue: 0n });
+    const request = await orders.signTicket(wallet, { quantity: 2, signer: owner, permitValue: 0n });
     const response = await postJson(`${relayer.url}/relay/ticket`, request);
     expect(response.status).toBe(202);
     await waitConfirmed(response.body.requestId);
@@ -276,7 +170,10 @@ describe("POST /relay/ticket", () => {
     expect(await read.mesi(wallet)).toBe(parseEther("100") - PRICE * 2n);
 
     // Anyone but the owner: not the wallet's signature.
-    const forged = await signTicket(wallet, { signer: privateKeyToAccount(generatePrivateKey()), permitValue: 0n });
+    const forged = await orders.signTicket(wallet, {
+      signer: privateKeyToAccount(generatePrivateKey()),
+      permitValue: 0n,
+    });
     const refused = await postJson(`${relayer.url}/relay/ticket`, forged);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe("invalid_signature");
@@ -293,68 +190,68 @@ describe("POST /relay/ticket", () => {
   const cases: readonly Case[] = [
     {
       name: "signed by someone else",
-      make: (fan) => signTicket(fan, { signer: stranger() }),
+      make: (fan) => orders.signTicket(fan, { signer: stranger() }),
       status: 400,
       code: "invalid_signature",
     },
     {
       name: "past deadline",
-      make: (fan) => signTicket(fan, { deadline: now() - 10n }),
+      make: (fan) => orders.signTicket(fan, { deadline: nowSeconds() - 10n }),
       status: 400,
       code: "signature_expired",
     },
-    { name: "nonce ahead", make: (fan) => signTicket(fan, { nonce: 3n }), status: 409, code: "nonce_not_next" },
+    { name: "nonce ahead", make: (fan) => orders.signTicket(fan, { nonce: 3n }), status: 409, code: "nonce_not_next" },
     {
       name: "quantity 0",
-      make: (fan) => signTicket(fan, { quantity: 0, maxTotalPrice: 0n, permitValue: 0n }),
+      make: (fan) => orders.signTicket(fan, { quantity: 0, maxTotalPrice: 0n, permitValue: 0n }),
       status: 400,
       code: "quantity_zero",
     },
     {
       name: "stream without a sale",
-      make: (fan) => signTicket(fan, { stream: 999_999n }),
+      make: (fan) => orders.signTicket(fan, { stream: 999_999n }),
       status: 404,
       code: "no_sale",
     },
     {
       name: "more tickets than left",
-      make: (fan) => signTicket(fan, { quantity: 1001 }),
+      make: (fan) => orders.signTicket(fan, { quantity: 1001 }),
       status: 409,
       code: "sold_out",
     },
     {
       name: "price above the signed maximum",
-      make: (fan) => signTicket(fan, { quantity: 2, maxTotalPrice: PRICE * 2n - 1n }),
+      make: (fan) => orders.signTicket(fan, { quantity: 2, maxTotalPrice: PRICE * 2n - 1n }),
       status: 409,
       code: "price_above_max",
     },
     {
       name: "more than the balance",
-      make: (fan) => signTicket(fan, { quantity: 30 }),
+      make: (fan) => orders.signTicket(fan, { quantity: 30 }),
       status: 400,
       code: "insufficient_balance",
     },
     {
       name: "no permit and no allowance",
-      make: (fan) => signTicket(fan, { permitValue: 0n }),
+      make: (fan) => orders.signTicket(fan, { permitValue: 0n }),
       status: 400,
       code: "insufficient_allowance",
     },
     {
       name: "permit below the price",
-      make: (fan) => signTicket(fan, { quantity: 2, permitValue: PRICE }),
+      make: (fan) => orders.signTicket(fan, { quantity: 2, permitValue: PRICE }),
       status: 400,
       code: "permit_too_small",
     },
     {
       name: "permit signed by someone else",
-      make: (fan) => signTicket(fan, { permitSigner: stranger() }),
+      make: (fan) => orders.signTicket(fan, { permitSigner: stranger() }),
       status: 400,
       code: "invalid_permit",
     },
     {
       name: "fan blocked by the creator",
-      make: (fan) => signTicket(fan),
+      make: (fan) => orders.signTicket(fan),
       status: 403,
       code: "fan_blocked",
       setup: (fan) => mesi.write(creator, mesi.addresses.vault, abis.MesiVault, "blockFan", [fan.address]),
@@ -376,7 +273,7 @@ describe("POST /relay/ticket", () => {
     expect(response.body.error).toBe(code);
     expect(response.body.message.length).toBeGreaterThan(10);
     expect(await stored()).toEqual(before);
-    expect(await read.ticketNonce(fan.address)).toBe(0n);
+    expect(await orders.ticketNonce(fan.address)).toBe(0n);
   });
 
   test("a closed sale → 409 sale_closed", async () => {
@@ -384,7 +281,7 @@ describe("POST /relay/ticket", () => {
     await mesi.write(creator, mesi.addresses.tickets, abis.MesiTickets, "closeSale", [closed]);
     const fan = await fanWithMesi(parseEther("100"));
     const before = await stored();
-    const response = await postJson(`${relayer.url}/relay/ticket`, await signTicket(fan, { stream: closed }));
+    const response = await postJson(`${relayer.url}/relay/ticket`, await orders.signTicket(fan, { stream: closed }));
     expect(response.status).toBe(409);
     expect(response.body.error).toBe("sale_closed");
     expect(await stored()).toEqual(before);
@@ -404,7 +301,7 @@ describe("POST /relay/ticket", () => {
     expect(quote.status).toBe(201);
     const fan = await fanWithMesi(parseEther("100"));
     const before = await stored();
-    const response = await postJson(`${relayer.url}/relay/ticket`, await signTicket(fan, { stream: limited }));
+    const response = await postJson(`${relayer.url}/relay/ticket`, await orders.signTicket(fan, { stream: limited }));
     expect(response.status).toBe(409);
     expect(response.body.error).toBe("sold_out");
     expect(response.body.remaining).toBe(0);
@@ -413,7 +310,7 @@ describe("POST /relay/ticket", () => {
 
   test("while the vault is paused → 503 payments_paused; accepted again once unpaused", async () => {
     const fan = await fanWithMesi(parseEther("100"));
-    const request = await signTicket(fan);
+    const request = await orders.signTicket(fan);
     await mesi.adminWrite(mesi.addresses.vault, abis.MesiVault, "pause", []);
     try {
       const before = await stored();
@@ -432,12 +329,12 @@ describe("POST /relay/ticket", () => {
 
   test("past the monthly sponsorship: 402 saying how to pay the gas yourself, nothing stored", async () => {
     const fan = await fanWithMesi(parseEther("1000"));
-    let response = await postJson(`${relayer.url}/relay/ticket`, await signTicket(fan));
+    let response = await postJson(`${relayer.url}/relay/ticket`, await orders.signTicket(fan));
     let accepted = 0;
     for (let i = 0; i < 6 && response.status === 202; i++) {
       accepted++;
       await waitConfirmed(response.body.requestId);
-      response = await postJson(`${relayer.url}/relay/ticket`, await signTicket(fan));
+      response = await postJson(`${relayer.url}/relay/ticket`, await orders.signTicket(fan));
     }
     expect(accepted).toBeGreaterThanOrEqual(1);
     expect(response.status).toBe(402);
@@ -447,7 +344,7 @@ describe("POST /relay/ticket", () => {
     expect(BigInt(response.body.limitGas)).toBe(MONTHLY_GAS);
     expect(BigInt(response.body.usedGas) + BigInt(response.body.neededGas)).toBeGreaterThan(MONTHLY_GAS);
     // The refused request left nothing behind: no outbox row for its nonce, so no seat held for it either.
-    const nonce = await read.ticketNonce(fan.address);
+    const nonce = await orders.ticketNonce(fan.address);
     expect(nonce).toBe(BigInt(accepted));
     const row = await relayer.store.db
       .selectFrom("outbox")
@@ -471,17 +368,16 @@ describe("crash safety", () => {
       const fan = await fanWithMesi(parseEther("1000"));
       const doomed = spawnRelayer(config, { crash: { point, hit: 1 } });
       try {
-        const response = await postJson(`${await doomed.url}/relay/ticket`, await signTicket(fan, { quantity: 2 }));
+        const response = await postJson(
+          `${await doomed.url}/relay/ticket`,
+          await orders.signTicket(fan, { quantity: 2 }),
+        );
         expect(response.status).toBe(202);
         expect(await doomed.exited).toBeNull(); // killed by the signal at the crash point
         const restarted = spawnRelayer(config);
         try {
           const url = await restarted.url;
-          await waitFor("ticket request confirmed after the restart", async () => {
-            const status = await getJson(`${url}/relay/requests/${response.body.requestId}`);
-            if (status.body.status === "failed") throw new Error(`relay failed: ${status.body.error}`);
-            return status.body.status === "confirmed";
-          });
+          await waitForConfirmed(url, response.body.requestId);
         } finally {
           restarted.child.kill("SIGTERM");
           await restarted.exited;
@@ -490,7 +386,7 @@ describe("crash safety", () => {
         if (doomed.child.exitCode === null && doomed.child.signalCode === null) doomed.child.kill("SIGKILL");
       }
       expect(await read.tickets(fan.address, streamId)).toBe(2n);
-      expect(await read.ticketNonce(fan.address)).toBe(1n);
+      expect(await orders.ticketNonce(fan.address)).toBe(1n);
       expect(await read.mesi(fan.address)).toBe(parseEther("1000") - PRICE * 2n);
     },
   );
@@ -507,7 +403,7 @@ describe("crash safety", () => {
     const doomed = spawnRelayer(config, { crash: { point: "engine:before-broadcast", hit: 1 } });
     const first = await postJson(
       `${await doomed.url}/relay/ticket`,
-      await signTicket(fan, { stream: limited, quantity: 2 }),
+      await orders.signTicket(fan, { stream: limited, quantity: 2 }),
     );
     expect(first.status).toBe(202);
     expect(await doomed.exited).toBeNull();
@@ -527,7 +423,7 @@ describe("crash safety", () => {
         return status.body.status === "failed" ? status.body : undefined;
       });
       expect(failed.error).toMatch(/Tickets_PriceTooHigh/);
-      expect(await read.ticketNonce(fan.address)).toBe(0n);
+      expect(await orders.ticketNonce(fan.address)).toBe(0n);
 
       // The price is back: the fan signs nonce 0 again, and both seats are free again.
       await mesi.write(creator, mesi.addresses.tickets, abis.MesiTickets, "configureSale", [
@@ -537,14 +433,13 @@ describe("crash safety", () => {
         true,
         0,
       ]);
-      const again = await postJson(`${url}/relay/ticket`, await signTicket(fan, { stream: limited, quantity: 2 }));
+      const again = await postJson(
+        `${url}/relay/ticket`,
+        await orders.signTicket(fan, { stream: limited, quantity: 2 }),
+      );
       expect(again.status).toBe(202);
       expect(again.body.requestId).not.toBe(first.body.requestId);
-      await waitFor("the new purchase is confirmed", async () => {
-        const status = await getJson(`${url}/relay/requests/${again.body.requestId}`);
-        if (status.body.status === "failed") throw new Error(`relay failed: ${status.body.error}`);
-        return status.body.status === "confirmed";
-      });
+      await waitForConfirmed(url, again.body.requestId);
       // The failed request stays on record under its own id.
       expect((await getJson(`${url}/relay/requests/${first.body.requestId}`)).body.status).toBe("failed");
     } finally {
@@ -552,7 +447,7 @@ describe("crash safety", () => {
       await restarted.exited;
     }
     expect(await read.tickets(fan.address, limited)).toBe(2n);
-    expect(await read.ticketNonce(fan.address)).toBe(1n);
+    expect(await orders.ticketNonce(fan.address)).toBe(1n);
     expect(await read.mesi(fan.address)).toBe(parseEther("1000") - PRICE * 2n);
   });
 });

@@ -3,8 +3,6 @@
 // the gateway would be), read through the same adapter production uses, with more than 1000 rows so
 // that paging runs. Every report must equal the SQLite reading row for row.
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { promisify } from "node:util";
@@ -25,10 +23,11 @@ import { verify } from "../audit/verify.ts";
 import { generateHistory } from "../bench/generate.ts";
 import { InProcessQueries, QueryService } from "../indexer/graphql/service.ts";
 import { buildQuerySchema } from "../indexer/graphql/schema.ts";
-import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
+import type { RunningIndexer } from "../indexer/index.ts";
 import { createIndexServer, listen } from "../indexer/server.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
-import { runScenario, type ScenarioResult } from "./helpers/scenario.ts";
+import type { DeployedMesi, LocalChain } from "./helpers/local-chain.ts";
+import type { ScenarioResult } from "./helpers/scenario.ts";
+import { startScenarioIndex, type ScenarioIndex } from "./helpers/scenario-index.ts";
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, "..", "audit", "cli.ts");
@@ -37,7 +36,6 @@ let chain: LocalChain;
 let mesi: DeployedMesi;
 let scenario: ScenarioResult;
 let indexer: RunningIndexer;
-let dir: string;
 let dbPath: string;
 /** Every GraphQL request the Graph-dialect reader sent: its query text and variables. */
 const sent: { query: string; variables: Record<string, unknown> }[] = [];
@@ -46,29 +44,19 @@ const recordingFetch: typeof fetch = async (input, init) => {
   return fetch(input, init);
 };
 
+let index: ScenarioIndex | undefined;
+
 beforeAll(async () => {
-  chain = await startAnvil();
-  mesi = await deployLocalMesi(chain);
-  scenario = await runScenario(chain, mesi);
-  // 1,300 relayer credits in batches of 400 per block (one timestamp each): a Tip, a Payment and a
-  // RelayerCredit per credit, so every ledger holds more than 1000 rows and pages end inside a timestamp.
-  await generateHistory(chain, mesi, { events: 1300, batchSize: 400, creators: 3, fans: 40 });
-  dir = mkdtempSync(join(tmpdir(), "mesi-audit-graph-"));
-  dbPath = join(dir, "index.sqlite");
-  indexer = await startIndexer({
-    client: chain.publicClient as never,
-    deployment: mesi.targets as never,
-    databasePath: dbPath,
-    build: false,
+  index = await startScenarioIndex({
+    prefix: "mesi-audit-graph-",
+    // 1,300 relayer credits in batches of 400 per block (one timestamp each): a Tip, a Payment and a
+    // RelayerCredit per credit, so every ledger holds more than 1000 rows and pages end inside a timestamp.
+    history: (chain, mesi) => generateHistory(chain, mesi, { events: 1300, batchSize: 400, creators: 3, fans: 40 }),
   });
-  await indexer.ready;
+  ({ chain, mesi, scenario, indexer, dbPath } = index);
 });
 
-afterAll(async () => {
-  await indexer?.stop();
-  await chain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index?.stop());
 
 const sqlite = (): AuditIndex => sqliteAuditIndex(indexer.core.store.db);
 const graph = (pageSize?: number): AuditIndex =>

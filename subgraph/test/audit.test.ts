@@ -2,8 +2,7 @@
 // streamed CSV/JSON exports, fiat reconciliation both ways, and `verify`
 // against the contracts' state (and catching a tampered index).
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { promisify } from "node:util";
@@ -22,8 +21,9 @@ import { verify } from "../audit/verify.ts";
 import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
 import { decodeBigInt, encodeBigInt } from "../indexer/store/values.ts";
 import { graphqlClient } from "./helpers/graphql.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
-import { runScenario, type ScenarioResult } from "./helpers/scenario.ts";
+import type { DeployedMesi, LocalChain } from "./helpers/local-chain.ts";
+import type { ScenarioResult } from "./helpers/scenario.ts";
+import { startScenarioIndex, type ScenarioIndex } from "./helpers/scenario-index.ts";
 
 const run = promisify(execFile);
 const CLI = join(import.meta.dirname, "..", "audit", "cli.ts");
@@ -36,26 +36,14 @@ let dir: string;
 let dbPath: string;
 const e = (n: string): string => parseEther(n).toString();
 
+let index: ScenarioIndex | undefined;
+
 beforeAll(async () => {
-  chain = await startAnvil();
-  mesi = await deployLocalMesi(chain);
-  scenario = await runScenario(chain, mesi);
-  dir = mkdtempSync(join(tmpdir(), "mesi-audit-"));
-  dbPath = join(dir, "index.sqlite");
-  indexer = await startIndexer({
-    client: chain.publicClient as never,
-    deployment: mesi.targets as never,
-    databasePath: dbPath,
-    build: false,
-  });
-  await indexer.ready;
+  index = await startScenarioIndex({ prefix: "mesi-audit-" });
+  ({ chain, mesi, scenario, indexer, dir, dbPath } = index);
 });
 
-afterAll(async () => {
-  await indexer?.stop();
-  await chain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index?.stop());
 
 const creator = (): string => scenario.actors.creator.address.toLowerCase();
 

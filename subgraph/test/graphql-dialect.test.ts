@@ -1,9 +1,6 @@
 // The Graph's query dialect over the index: lookups, collections, paging,
 // ordering, every filter suffix, nested and boolean filters, @derivedFrom
 // lists, _meta — and the errors the dialect gives for what it refuses.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 import Database from "better-sqlite3";
 import { parseEther } from "viem";
@@ -12,38 +9,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildQuerySchema } from "../indexer/graphql/schema.ts";
 import { InProcessQueries, QueryService } from "../indexer/graphql/service.ts";
 import { createIndexServer, GRAPHQL_PATH, listen } from "../indexer/server.ts";
-import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
+import type { RunningIndexer } from "../indexer/index.ts";
 import { graphqlClient } from "./helpers/graphql.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
-import { runScenario, type ScenarioResult } from "./helpers/scenario.ts";
+import type { DeployedMesi, LocalChain } from "./helpers/local-chain.ts";
+import type { ScenarioResult } from "./helpers/scenario.ts";
+import { startScenarioIndex, type ScenarioIndex } from "./helpers/scenario-index.ts";
 
 let chain: LocalChain;
 let mesi: DeployedMesi;
 let scenario: ScenarioResult;
 let indexer: RunningIndexer;
 let gql: ReturnType<typeof graphqlClient>;
-let dir: string;
+let dbPath: string;
 const e = (n: string): string => parseEther(n).toString();
 
+let index: ScenarioIndex | undefined;
+
 beforeAll(async () => {
-  chain = await startAnvil();
-  mesi = await deployLocalMesi(chain);
-  scenario = await runScenario(chain, mesi);
-  indexer = await startIndexer({
-    client: chain.publicClient as never,
-    deployment: mesi.targets as never,
-    databasePath: join((dir = mkdtempSync(join(tmpdir(), "mesi-dialect-"))), "index.sqlite"),
-    build: false,
-  });
-  await indexer.ready;
+  index = await startScenarioIndex({ prefix: "mesi-dialect-" });
+  ({ chain, mesi, scenario, indexer, dbPath } = index);
   gql = graphqlClient(indexer.url);
 });
 
-afterAll(async () => {
-  await indexer?.stop();
-  await chain?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => index?.stop());
 
 describe("lookups and collections", () => {
   it("finds an entity by id (ID!) and answers null for an unknown id", async () => {
@@ -192,7 +180,7 @@ describe("errors", () => {
     expect((await gql.errors(wide))[0]).toMatch(/exceeds the limit of 500000/);
     // The same service over a connection that records every statement it runs: a refused query runs none.
     const statements: string[] = [];
-    const db = new Database(join(dir, "index.sqlite"), {
+    const db = new Database(dbPath, {
       readonly: true,
       verbose: (sql) => statements.push(String(sql)),
     });

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { abis } from "@mesi/deployments";
 
-import { startIndexer, type RunningIndexer } from "../indexer/index.ts";
+import type { RunningIndexer } from "../indexer/index.ts";
 import { graphqlClient } from "./helpers/graphql.ts";
-import { deployLocalMesi, startAnvil, type DeployedMesi, type LocalChain } from "./helpers/local-chain.ts";
-import { runScenario, type ScenarioResult } from "./helpers/scenario.ts";
+import type { DeployedMesi, LocalChain } from "./helpers/local-chain.ts";
+import type { ScenarioResult } from "./helpers/scenario.ts";
+import { startScenarioIndex, type ScenarioIndex } from "./helpers/scenario-index.ts";
 
 let chain: LocalChain;
 let mesi: DeployedMesi;
@@ -20,24 +21,15 @@ let gql: ReturnType<typeof graphqlClient>;
 const e = (n: string): string => parseEther(n).toString();
 const lower = (a: string): string => a.toLowerCase();
 
+let index: ScenarioIndex | undefined;
+
 beforeAll(async () => {
-  chain = await startAnvil();
-  mesi = await deployLocalMesi(chain);
-  scenario = await runScenario(chain, mesi);
-  indexer = await startIndexer({
-    client: chain.publicClient as never,
-    deployment: mesi.targets as never,
-    databasePath: ":memory:",
-    build: false,
-  });
-  await indexer.ready;
+  index = await startScenarioIndex({ inMemory: true });
+  ({ chain, mesi, scenario, indexer } = index);
   gql = graphqlClient(indexer.url);
 });
 
-afterAll(async () => {
-  await indexer?.stop();
-  await chain?.stop();
-});
+afterAll(() => index?.stop());
 
 describe("indexing", () => {
   it("caught up with the chain without errors", async () => {

@@ -51,6 +51,9 @@ export interface TipBySigPayload {
  * A gasless ticket purchase: MesiTickets.buyBySig ($MESI: `maxTotalPrice`) or buyWithStablecoinBySig (`stablecoin`
  * and `maxStableIn`; the permit is then the stablecoin's). Both use the fan's one ticket nonce.
  */
+/** A ticket order's price bound as stored: a total in $MESI, or a stablecoin and its maximum. */
+export type TicketPriceBoundPayload = { maxTotalPrice: string } | { stablecoin: Address; maxStableIn: string };
+
 export interface TicketBySigPayload {
   auth: {
     fan: Address;
@@ -58,7 +61,7 @@ export interface TicketBySigPayload {
     quantity: number;
     nonce: string;
     deadline: string;
-  } & ({ maxTotalPrice: string } | { stablecoin: Address; maxStableIn: string });
+  } & TicketPriceBoundPayload;
   signature: Hex;
   permit: { value: string; deadline: string; v: number; r: Hex; s: Hex };
 }

@@ -9,25 +9,19 @@
 // then queued within the fan's sponsorship with its seats held.
 import { stablecoinBuyAuthorizationTypes } from "@mesi/deployments";
 
-import { converterAbi, stablecoinAbi, ticketsAbi, vaultAbi } from "../chain/contracts.ts";
+import { converterAbi, stablecoinAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
-import type { TicketBySigPayload } from "../outbox/operations.ts";
 import { address, parseOrThrow, uint } from "./requestSchemas.ts";
-import {
-  NO_PERMIT,
-  nowSeconds,
-  permitPayload,
-  simulateSponsored,
-  type GaslessDeps,
-  type RelayAccepted,
-} from "./sponsoredQueue.ts";
+import { nowSeconds, type GaslessDeps, type RelayAccepted } from "./sponsoredQueue.ts";
 import {
   checkOrderFields,
   checkSaleForOrder,
   checkTicketAuthorization,
+  givenPermit,
   priceAboveMaxError,
-  queueTicketPurchase,
   readTicketState,
+  submitTicketOrder,
+  ticketAuthorizationMessage,
   ticketRequestSchemaWith,
 } from "./ticketPurchase.ts";
 import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
@@ -37,22 +31,13 @@ export const stablecoinTicketRequestSchema = ticketRequestSchemaWith({ stablecoi
 export async function submitStablecoinTicket(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(stablecoinTicketRequestSchema, body, "invalid_stablecoin_ticket_request");
   const { auth, signature } = request;
-  // A permit of value 0 is "no permit", as the contract reads it.
-  const permit = request.permit !== undefined && request.permit.value !== 0n ? request.permit : undefined;
+  const permit = givenPermit(request.permit);
   const now = nowSeconds(deps);
   checkOrderFields(auth, now);
 
   const { chain: clients } = deps;
   const { publicClient, addresses } = clients;
-  const authArgs = {
-    fan: auth.fan,
-    streamId: auth.streamId,
-    quantity: auth.quantity,
-    stablecoin: auth.stablecoin,
-    maxStableIn: auth.maxStableIn,
-    nonce: auth.nonce,
-    deadline: auth.deadline,
-  };
+  const price = { stablecoin: auth.stablecoin, maxStableIn: auth.maxStableIn };
   const notAToken = () => {
     throw new BadRequestError("unknown_stablecoin", `${auth.stablecoin} is not an ERC-20 token on this chain`);
   };
@@ -73,7 +58,7 @@ export async function submitStablecoinTicket(deps: GaslessDeps, body: unknown): 
   await checkTicketAuthorization(deps, auth, nonce, {
     types: stablecoinBuyAuthorizationTypes,
     primaryType: "StablecoinBuyAuthorization",
-    message: authArgs,
+    message: ticketAuthorizationMessage(auth, price),
     signature,
   });
   const { unsold, total } = await checkSaleForOrder(deps, auth, sale, paused, now);
@@ -113,25 +98,5 @@ export async function submitStablecoinTicket(deps: GaslessDeps, body: unknown): 
     amountDescription: `the ${stableIn} the tickets cost`,
   });
 
-  const permitArgs = permit ?? NO_PERMIT;
-  const estimate = await simulateSponsored(clients, {
-    address: addresses.tickets,
-    abi: ticketsAbi,
-    functionName: "buyWithStablecoinBySig",
-    args: [authArgs, signature, permitArgs],
-  });
-  const payload: TicketBySigPayload = {
-    auth: {
-      fan: auth.fan,
-      streamId: auth.streamId.toString(),
-      quantity: auth.quantity,
-      stablecoin: auth.stablecoin,
-      maxStableIn: auth.maxStableIn.toString(),
-      nonce: auth.nonce.toString(),
-      deadline: auth.deadline.toString(),
-    },
-    signature,
-    permit: permitPayload(permitArgs),
-  };
-  return await queueTicketPurchase(deps, auth, unsold, estimate, payload);
+  return await submitTicketOrder(deps, { order: auth, price, signature, permit, unsold });
 }

@@ -7,25 +7,19 @@
 // on-chain or has failed.
 import { buyAuthorizationTypes } from "@mesi/deployments";
 
-import { mesiAbi, ticketsAbi } from "../chain/contracts.ts";
+import { mesiAbi } from "../chain/contracts.ts";
 import { BadRequestError } from "../errors.ts";
-import type { TicketBySigPayload } from "../outbox/operations.ts";
 import { parseOrThrow, uint } from "./requestSchemas.ts";
-import {
-  NO_PERMIT,
-  nowSeconds,
-  permitPayload,
-  simulateSponsored,
-  type GaslessDeps,
-  type RelayAccepted,
-} from "./sponsoredQueue.ts";
+import { nowSeconds, type GaslessDeps, type RelayAccepted } from "./sponsoredQueue.ts";
 import {
   checkOrderFields,
   checkSaleForOrder,
   checkTicketAuthorization,
+  givenPermit,
   priceAboveMaxError,
-  queueTicketPurchase,
   readTicketState,
+  submitTicketOrder,
+  ticketAuthorizationMessage,
   ticketRequestSchemaWith,
 } from "./ticketPurchase.ts";
 import { requireAllowanceOrPermit } from "./allowanceOrPermit.ts";
@@ -35,21 +29,13 @@ export const ticketRequestSchema = ticketRequestSchemaWith({ maxTotalPrice: uint
 export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promise<RelayAccepted> {
   const request = parseOrThrow(ticketRequestSchema, body, "invalid_ticket_request");
   const { auth, signature } = request;
-  // A permit of value 0 is "no permit", as the contract reads it.
-  const permit = request.permit !== undefined && request.permit.value !== 0n ? request.permit : undefined;
+  const permit = givenPermit(request.permit);
   const now = nowSeconds(deps);
   checkOrderFields(auth, now);
 
   const { chain: clients } = deps;
   const { publicClient, addresses } = clients;
-  const authArgs = {
-    fan: auth.fan,
-    streamId: auth.streamId,
-    quantity: auth.quantity,
-    maxTotalPrice: auth.maxTotalPrice,
-    nonce: auth.nonce,
-    deadline: auth.deadline,
-  };
+  const price = { maxTotalPrice: auth.maxTotalPrice };
   const [{ nonce, sale, paused }, balance, allowance] = await Promise.all([
     readTicketState(deps, auth),
     publicClient.readContract({ address: addresses.mesi, abi: mesiAbi, functionName: "balanceOf", args: [auth.fan] }),
@@ -63,7 +49,7 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
   await checkTicketAuthorization(deps, auth, nonce, {
     types: buyAuthorizationTypes,
     primaryType: "BuyAuthorization",
-    message: authArgs,
+    message: ticketAuthorizationMessage(auth, price),
     signature,
   });
   const { unsold, total } = await checkSaleForOrder(deps, auth, sale, paused, now);
@@ -88,24 +74,5 @@ export async function submitTicketBySig(deps: GaslessDeps, body: unknown): Promi
     amountDescription: `the ${total} the tickets cost`,
   });
 
-  const permitArgs = permit ?? NO_PERMIT;
-  const estimate = await simulateSponsored(clients, {
-    address: addresses.tickets,
-    abi: ticketsAbi,
-    functionName: "buyBySig",
-    args: [authArgs, signature, permitArgs],
-  });
-  const payload: TicketBySigPayload = {
-    auth: {
-      fan: auth.fan,
-      streamId: auth.streamId.toString(),
-      quantity: auth.quantity,
-      maxTotalPrice: auth.maxTotalPrice.toString(),
-      nonce: auth.nonce.toString(),
-      deadline: auth.deadline.toString(),
-    },
-    signature,
-    permit: permitPayload(permitArgs),
-  };
-  return await queueTicketPurchase(deps, auth, unsold, estimate, payload);
+  return await submitTicketOrder(deps, { order: auth, price, signature, permit, unsold });
 }

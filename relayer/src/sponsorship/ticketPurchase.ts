@@ -2,19 +2,27 @@
 // stablecoin, stablecoinTicket.ts) checks and does the same way: the fan's
 // ticket nonce (one sequence for both, as MesiTickets keeps it), the EIP-712
 // signature over the MesiTickets domain, the sale as MesiTickets will judge
-// it, and the queueing that holds the seats until the purchase is on-chain or
-// has failed. Both kinds share the outbox kind `ticketBySig` and its dedupe
-// key `<fan>:<nonce>`: one nonce can be queued once, whichever currency pays.
+// it, and the last step (submitTicketOrder): the simulation, then the queueing
+// that holds the seats until the purchase is on-chain or has failed. Both
+// kinds share the outbox kind `ticketBySig` and its dedupe key
+// `<fan>:<nonce>`: one nonce can be queued once, whichever currency pays.
 import { zeroAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 
 import { ticketsAbi, vaultAbi } from "../chain/contracts.ts";
 import { BadRequestError, RelayerError } from "../errors.ts";
-import { gaslessSeatsId } from "../outbox/operations.ts";
+import { gaslessSeatsId, type TicketBySigPayload, type TicketPriceBoundPayload } from "../outbox/operations.ts";
 import { lockHeldSeats, soldOutError } from "../quotes/seats.ts";
-import { queueSponsored, type GaslessDeps, type RelayAccepted } from "./sponsoredQueue.ts";
+import {
+  NO_PERMIT,
+  permitPayload,
+  queueSponsored,
+  simulateSponsored,
+  type GaslessDeps,
+  type RelayAccepted,
+} from "./sponsoredQueue.ts";
 import { requireNextNonce } from "./nextNonce.ts";
-import { address, permitSchema, uint, walletSignatureHex } from "./requestSchemas.ts";
+import { address, permitSchema, uint, walletSignatureHex, type Permit } from "./requestSchemas.ts";
 import { isSignedBy } from "./typedSignature.ts";
 
 /** What both ticket authorizations carry. */
@@ -48,6 +56,11 @@ export function ticketRequestSchemaWith<const Price extends z.ZodRawShape>(price
       permit: permitSchema.optional(),
     })
     .strict();
+}
+
+/** The request's permit, unless it has none or one of value 0 ("no permit", as the contract reads it). */
+export function givenPermit(permit: Permit | undefined): Permit | undefined {
+  return permit !== undefined && permit.value !== 0n ? permit : undefined;
 }
 
 /** The sale of a stream as MesiTickets.saleOf returns it. */
@@ -167,13 +180,77 @@ export function priceAboveMaxError(order: TicketOrder, price: bigint, max: bigin
   );
 }
 
+/** The price bound an order signs: a total in $MESI, or a stablecoin and its most the fan pays in it. */
+export type TicketPriceBound =
+  { readonly maxTotalPrice: bigint } | { readonly stablecoin: Address; readonly maxStableIn: bigint };
+
+/** The order's fields as its EIP-712 type lists them (and as MesiTickets takes them): the price bound after the quantity. */
+export function ticketAuthorizationMessage(order: TicketOrder, price: TicketPriceBound) {
+  return {
+    fan: order.fan,
+    streamId: order.streamId,
+    quantity: order.quantity,
+    ...price,
+    nonce: order.nonce,
+    deadline: order.deadline,
+  };
+}
+
+/** The price bound as the outbox payload stores it (decimal strings). */
+function priceBoundPayload(price: TicketPriceBound): TicketPriceBoundPayload {
+  return "maxTotalPrice" in price
+    ? { maxTotalPrice: price.maxTotalPrice.toString() }
+    : { stablecoin: price.stablecoin, maxStableIn: price.maxStableIn.toString() };
+}
+
+/**
+ * The last step of every gasless ticket order, once its fields, signature, sale and money are checked: simulates the
+ * purchase (MesiTickets.buyBySig, or buyWithStablecoinBySig for a stablecoin price bound; 422 `would_revert` with the
+ * decoded reason), then queues it within the fan's sponsorship, holding its seats (unless held by others) until it
+ * settles.
+ */
+export async function submitTicketOrder(
+  deps: GaslessDeps,
+  request: {
+    readonly order: TicketOrder;
+    readonly price: TicketPriceBound;
+    readonly signature: Hex;
+    /** The EIP-2612 permit for the vault, if the order brings one. */
+    readonly permit: Permit | undefined;
+    /** Seats left unsold on-chain, as checkSaleForOrder read them. */
+    readonly unsold: number;
+  },
+): Promise<RelayAccepted> {
+  const { order, price, signature, unsold } = request;
+  const permit = request.permit ?? NO_PERMIT;
+  const estimate = await simulateSponsored(deps.chain, {
+    address: deps.chain.addresses.tickets,
+    abi: ticketsAbi,
+    functionName: "maxTotalPrice" in price ? "buyBySig" : "buyWithStablecoinBySig",
+    args: [ticketAuthorizationMessage(order, price), signature, permit],
+  });
+  const payload: TicketBySigPayload = {
+    auth: {
+      fan: order.fan,
+      streamId: order.streamId.toString(),
+      quantity: order.quantity,
+      ...priceBoundPayload(price),
+      nonce: order.nonce.toString(),
+      deadline: order.deadline.toString(),
+    },
+    signature,
+    permit: permitPayload(permit),
+  };
+  return await queueTicketPurchase(deps, order, unsold, estimate, payload);
+}
+
 /** Queues the purchase within the fan's sponsorship, holding its seats (unless held by others) until it settles. */
-export async function queueTicketPurchase(
+async function queueTicketPurchase(
   deps: GaslessDeps,
   order: TicketOrder,
   unsold: number,
   estimate: bigint,
-  payload: unknown,
+  payload: TicketBySigPayload,
 ): Promise<RelayAccepted> {
   const dialect = deps.store.dialect;
   const streamId = order.streamId.toString();

@@ -13,24 +13,13 @@ export class LogDecodeError extends Error {
 
 const WORD = 32;
 
-function isDynamic(param: AbiParameter): boolean {
-  const type = param.type;
-  if (type === "string" || type === "bytes") return true;
-  const array = /^(.*)\[(\d*)\]$/.exec(type);
-  if (array) return array[2] === "" || isDynamic({ ...param, type: array[1] as string } as AbiParameter);
-  if (type === "tuple") return ((param as { components: readonly AbiParameter[] }).components ?? []).some(isDynamic);
-  return false;
-}
-
-/** Size of a static parameter in the head, in bytes. */
-function headSize(param: AbiParameter): number {
-  if (isDynamic(param)) return WORD;
-  const array = /^(.*)\[(\d+)\]$/.exec(param.type);
-  if (array) return Number(array[2]) * headSize({ ...param, type: array[1] as string } as AbiParameter);
-  if (param.type === "tuple") {
-    return (param as { components: readonly AbiParameter[] }).components.reduce((sum, c) => sum + headSize(c), 0);
-  }
-  return WORD;
+/** How a parameter is read from the log data, worked out once per ABI parameter (not per log). */
+interface ParamDecoder {
+  /** Encoded in the tail, with an offset in the head. */
+  readonly dynamic: boolean;
+  /** Bytes it takes in the head. */
+  readonly headSize: number;
+  readonly decode: (data: Buffer, offset: number, base: number) => EthValue;
 }
 
 function readUint(data: Buffer, offset: number): bigint {
@@ -53,63 +42,102 @@ function readSmall(data: Buffer, offset: number): number {
   return Number(value);
 }
 
-function decodeAt(param: AbiParameter, data: Buffer, offset: number, base: number): EthValue {
+/** A one-word value (address, bool, intN, uintN, bytesN) at `offset` of `word`. */
+function wordDecoder(type: string): (word: Buffer, offset: number) => EthValue {
+  const read =
+    type === "address"
+      ? (word: Buffer, offset: number): EthValue => ({
+          kind: "address",
+          value: Uint8Array.from(word.subarray(offset + 12, offset + WORD)),
+        })
+      : type === "bool"
+        ? (word: Buffer, offset: number): EthValue => ({ kind: "bool", value: word[offset + WORD - 1] !== 0 })
+        : type.startsWith("uint")
+          ? (word: Buffer, offset: number): EthValue => ({ kind: "uint", value: readUint(word, offset) })
+          : type.startsWith("int")
+            ? signedDecoder(Number(type.slice(3) || "256"))
+            : type.startsWith("bytes")
+              ? fixedBytesDecoder(Number(type.slice(5)))
+              : () => {
+                  throw new LogDecodeError(`unsupported ABI type ${type}`);
+                };
+  return (word, offset) => {
+    if (offset + WORD > word.length) throw new LogDecodeError(`log data too short for ${type} at ${offset}`);
+    return read(word, offset);
+  };
+}
+
+function signedDecoder(bits: number): (word: Buffer, offset: number) => EthValue {
+  return (word, offset) => ({ kind: "int", value: BigInt.asIntN(bits, readUint(word, offset)) });
+}
+
+function fixedBytesDecoder(size: number): (word: Buffer, offset: number) => EthValue {
+  return (word, offset) => ({ kind: "fixedBytes", value: Uint8Array.from(word.subarray(offset, offset + size)) });
+}
+
+function paramDecoder(param: AbiParameter): ParamDecoder {
   const type = param.type;
   const array = /^(.*)\[(\d*)\]$/.exec(type);
   if (array) {
-    const inner = { ...param, type: array[1] as string } as AbiParameter;
-    let start: number;
-    let length: number;
-    if (array[2] === "") {
-      start = base + readSmall(data, offset);
-      length = readSmall(data, start);
-      start += WORD;
-    } else {
-      length = Number(array[2]);
-      start = isDynamic(param) ? base + readSmall(data, offset) : offset;
-    }
-    const items: EthValue[] = [];
-    const step = headSize(inner);
-    for (let i = 0; i < length; i++) items.push(decodeAt(inner, data, start + i * step, start));
-    return { kind: array[2] === "" ? "array" : "fixedArray", value: items };
+    const inner = paramDecoder({ ...param, type: array[1] as string } as AbiParameter);
+    const fixedLength = array[2] === "" ? undefined : Number(array[2]);
+    const dynamic = fixedLength === undefined || inner.dynamic;
+    const kind = fixedLength === undefined ? "array" : "fixedArray";
+    return {
+      dynamic,
+      headSize: dynamic ? WORD : (fixedLength as number) * inner.headSize,
+      decode(data, offset, base) {
+        let start: number;
+        let length: number;
+        if (fixedLength === undefined) {
+          start = base + readSmall(data, offset);
+          length = readSmall(data, start);
+          start += WORD;
+        } else {
+          length = fixedLength;
+          start = dynamic ? base + readSmall(data, offset) : offset;
+        }
+        const items: EthValue[] = [];
+        for (let i = 0; i < length; i++) items.push(inner.decode(data, start + i * inner.headSize, start));
+        return { kind, value: items };
+      },
+    };
   }
   if (type === "tuple") {
-    const components = (param as { components: readonly AbiParameter[] }).components;
-    const start = isDynamic(param) ? base + readSmall(data, offset) : offset;
-    let at = start;
-    const items: EthValue[] = [];
-    for (const component of components) {
-      items.push(decodeAt(component, data, at, start));
-      at += headSize(component);
-    }
-    return { kind: "tuple", value: items };
+    const components = ((param as { components: readonly AbiParameter[] }).components ?? []).map(paramDecoder);
+    const dynamic = components.some((component) => component.dynamic);
+    return {
+      dynamic,
+      headSize: dynamic ? WORD : components.reduce((sum, component) => sum + component.headSize, 0),
+      decode(data, offset, base) {
+        const start = dynamic ? base + readSmall(data, offset) : offset;
+        let at = start;
+        const items: EthValue[] = [];
+        for (const component of components) {
+          items.push(component.decode(data, at, start));
+          at += component.headSize;
+        }
+        return { kind: "tuple", value: items };
+      },
+    };
   }
   if (type === "string" || type === "bytes") {
-    const start = base + readSmall(data, offset);
-    const length = readSmall(data, start);
-    if (start + WORD + length > data.length) throw new LogDecodeError("dynamic value runs past the log data");
-    const bytes = data.subarray(start + WORD, start + WORD + length);
-    return type === "string"
-      ? { kind: "string", value: bytes.toString("utf8") }
-      : { kind: "bytes", value: Uint8Array.from(bytes) };
+    return {
+      dynamic: true,
+      headSize: WORD,
+      decode(data, offset, base) {
+        const start = base + readSmall(data, offset);
+        const length = readSmall(data, start);
+        if (start + WORD + length > data.length) throw new LogDecodeError("dynamic value runs past the log data");
+        const bytes = data.subarray(start + WORD, start + WORD + length);
+        return type === "string"
+          ? { kind: "string", value: bytes.toString("utf8") }
+          : { kind: "bytes", value: Uint8Array.from(bytes) };
+      },
+    };
   }
-  return decodeWord(type, data, offset);
-}
-
-function decodeWord(type: string, word: Buffer, offset: number): EthValue {
-  if (offset + WORD > word.length) throw new LogDecodeError(`log data too short for ${type} at ${offset}`);
-  if (type === "address") return { kind: "address", value: Uint8Array.from(word.subarray(offset + 12, offset + WORD)) };
-  if (type === "bool") return { kind: "bool", value: word[offset + WORD - 1] !== 0 };
-  if (type.startsWith("uint")) return { kind: "uint", value: readUint(word, offset) };
-  if (type.startsWith("int")) {
-    const bits = Number(type.slice(3) || "256");
-    return { kind: "int", value: BigInt.asIntN(bits, readUint(word, offset)) };
-  }
-  if (type.startsWith("bytes")) {
-    const size = Number(type.slice(5));
-    return { kind: "fixedBytes", value: Uint8Array.from(word.subarray(offset, offset + size)) };
-  }
-  throw new LogDecodeError(`unsupported ABI type ${type}`);
+  const word = wordDecoder(type);
+  return { dynamic: false, headSize: WORD, decode: (data, offset) => word(data, offset) };
 }
 
 export interface DecodableLog {
@@ -117,29 +145,54 @@ export interface DecodableLog {
   readonly data: string;
 }
 
+type InputDecoder =
+  | { readonly name: string; readonly indexed: true; readonly decode: (topic: string) => EthValue }
+  | { readonly name: string; readonly indexed: false; readonly head: number; readonly param: ParamDecoder };
+
+/** Each event's inputs, with their decoders and head offsets, worked out on first use. */
+const eventDecoders = new WeakMap<AbiEvent, readonly InputDecoder[]>();
+
+function decodersOf(abi: AbiEvent): readonly InputDecoder[] {
+  let decoders = eventDecoders.get(abi);
+  if (decoders !== undefined) return decoders;
+  let head = 0;
+  decoders = abi.inputs.map((input, index): InputDecoder => {
+    const name = input.name || `param${index}`;
+    const param = paramDecoder(input);
+    if (input.indexed) {
+      // Indexed dynamic values (strings, bytes, arrays, tuples) are only their hash.
+      const word = wordDecoder(input.type);
+      const decode = param.dynamic
+        ? (topic: string): EthValue => ({
+            kind: "fixedBytes",
+            value: Uint8Array.from(Buffer.from(topic.slice(2), "hex")),
+          })
+        : (topic: string): EthValue => word(Buffer.from(topic.slice(2), "hex"), 0);
+      return { name, indexed: true, decode };
+    }
+    const decoder: InputDecoder = { name, indexed: false, head, param };
+    head += param.headSize;
+    return decoder;
+  });
+  eventDecoders.set(abi, decoders);
+  return decoders;
+}
+
 /** graph-node's event parameters (name + ethereum.Value) of a log of `abi`. */
 export function decodeLog(abi: AbiEvent, log: DecodableLog): { name: string; value: EthValue }[] {
+  const decoders = decodersOf(abi);
   const data = Buffer.from(log.data.startsWith("0x") ? log.data.slice(2) : log.data, "hex");
-  const out: { name: string; value: EthValue }[] = [];
+  const out: { name: string; value: EthValue }[] = new Array(decoders.length);
   let topic = 1; // topic 0 is the event selector
-  let head = 0;
-  abi.inputs.forEach((input, index) => {
-    const name = input.name || `param${index}`;
-    if (input.indexed) {
+  for (let i = 0; i < decoders.length; i++) {
+    const decoder = decoders[i] as InputDecoder;
+    if (decoder.indexed) {
       const raw = log.topics[topic++];
-      if (raw === undefined) throw new LogDecodeError(`missing topic for indexed ${name}`);
-      const word = Buffer.from(raw.slice(2), "hex");
-      // Indexed dynamic values (strings, bytes, arrays, tuples) are only their hash.
-      out.push({
-        name,
-        value: isDynamic(input)
-          ? { kind: "fixedBytes", value: Uint8Array.from(word) }
-          : decodeWord(input.type, word, 0),
-      });
-      return;
+      if (raw === undefined) throw new LogDecodeError(`missing topic for indexed ${decoder.name}`);
+      out[i] = { name: decoder.name, value: decoder.decode(raw) };
+    } else {
+      out[i] = { name: decoder.name, value: decoder.param.decode(data, decoder.head, 0) };
     }
-    out.push({ name, value: decodeAt(input, data, head, 0) });
-    head += headSize(input);
-  });
+  }
   return out;
 }

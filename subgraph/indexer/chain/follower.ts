@@ -93,6 +93,8 @@ interface Route {
   readonly source: RoutedSource;
   readonly abi: AbiEvent;
   readonly handler: string;
+  /** The source's address as the mappings get it (`event.address`): every log routed here comes from it. */
+  readonly address: Uint8Array;
 }
 
 export class ChainFollower {
@@ -108,7 +110,12 @@ export class ChainFollower {
     this.#options = options;
     for (const source of options.sources) {
       for (const { abi, handler } of source.events) {
-        this.#routes.set(`${source.address.toLowerCase()}:${toEventSelector(abi)}`, { source, abi, handler });
+        this.#routes.set(`${source.address.toLowerCase()}:${toEventSelector(abi)}`, {
+          source,
+          abi,
+          handler,
+          address: hexToBytes(source.address),
+        });
       }
     }
     this.#addresses = options.sources.map((s) => s.address);
@@ -247,10 +254,11 @@ export class ChainFollower {
         const route = this.#routes.get(`${log.address.toLowerCase()}:${log.topics[0] ?? ""}`);
         if (!route || number < route.source.startBlock) continue;
         const transaction = transactions.get(log.transactionHash ?? "") ?? missingTransaction(log);
+        const logIndex = BigInt(log.logIndex ?? 0);
         const event: EventInput = {
-          address: hexToBytes(log.address),
-          logIndex: BigInt(log.logIndex ?? 0),
-          transactionLogIndex: BigInt(log.logIndex ?? 0),
+          address: route.address,
+          logIndex,
+          transactionLogIndex: logIndex,
           parameters: decodeLog(route.abi, log),
           block: blockInput,
           transaction,
