@@ -32,6 +32,7 @@ import {
   ticketOrders,
   waitConfirmed as waitForConfirmed,
   type TicketOrders,
+  settledTicketRequest,
 } from "./support/ticketOrders.ts";
 
 const PRICE = parseEther("40");
@@ -117,17 +118,8 @@ describe("POST /relay/ticket", () => {
     expect(await orders.ticketNonce(fan.address)).toBe(1n);
 
     // The seats it held are consumed; the gas used is charged to the fan's month.
-    const seat = await relayer.store.db
-      .selectFrom("ticket_reservations")
-      .selectAll()
-      .where("quote_id", "=", `relay:${response.body.requestId}`)
-      .executeTakeFirstOrThrow();
+    const { seat, usage } = await settledTicketRequest(relayer, response.body.requestId, fan.address);
     expect(seat).toMatchObject({ status: "consumed", quantity: 3, stream_id: streamId.toString() });
-    const usage = await relayer.store.db
-      .selectFrom("sponsorship_usage")
-      .selectAll()
-      .where("fan", "=", fan.address.toLowerCase())
-      .executeTakeFirstOrThrow();
     expect(BigInt(usage.gas)).toBe(receipt.gasUsed);
 
     // The same authorization again: its nonce is used.

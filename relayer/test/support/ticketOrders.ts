@@ -53,6 +53,23 @@ export async function storedTicketRequests(relayer: Relayer) {
   return { outbox: outbox.length, seats: seats.length, usage: JSON.stringify(usage) };
 }
 
+/**
+ * What one confirmed request left behind: the seats it held (by its request id) and the fan's sponsorship usage, for
+ * the checks that the seats were consumed and the gas charged to the fan's month.
+ */
+export async function settledTicketRequest(relayer: Relayer, requestId: number, fan: Address) {
+  const db = relayer.store.db;
+  const [seat, usage] = await Promise.all([
+    db
+      .selectFrom("ticket_reservations")
+      .selectAll()
+      .where("quote_id", "=", `relay:${requestId}`)
+      .executeTakeFirstOrThrow(),
+    db.selectFrom("sponsorship_usage").selectAll().where("fan", "=", fan.toLowerCase()).executeTakeFirstOrThrow(),
+  ]);
+  return { seat, usage };
+}
+
 /** Signs ticket orders on `node`'s Mesi deployment; `defaults` is the sale orders go to unless told otherwise. */
 export function ticketOrders(node: AnvilNode, mesi: MesiFixture, defaults: { streamId: bigint; price: bigint }) {
   const read = <T>(address: Address, abi: unknown, functionName: string, args: readonly unknown[] = []) =>

@@ -72,11 +72,9 @@ async function vaultPermitIfNeeded(
   return { value: token.value, deadline: permitDeadline, v: Number(v ?? BigInt(yParity + 27)), r, s };
 }
 
-/** A permit as the relayer's JSON takes it (decimal strings), or nothing. */
+/** The permit field of a relay request, or nothing (the relayer client sends its bigints as decimal strings). */
 function permitBody(permit: Awaited<ReturnType<typeof vaultPermitIfNeeded>>) {
-  return permit === undefined
-    ? {}
-    : { permit: { ...permit, value: permit.value.toString(), deadline: permit.deadline.toString() } };
+  return permit === undefined ? {} : { permit };
 }
 
 /** $MESI from the wallet: `buy` when the vault's allowance covers the price, else one `buyWithPermit` (no approve). */
@@ -121,13 +119,7 @@ export async function buyTicketsGasless(context: TicketContext, purchase: Ticket
     message: auth,
   });
   const { requestId } = await context.relayer.relayTicket({
-    auth: {
-      ...auth,
-      streamId: auth.streamId.toString(),
-      maxTotalPrice: auth.maxTotalPrice.toString(),
-      nonce: auth.nonce.toString(),
-      deadline: auth.deadline.toString(),
-    },
+    auth, // the relayer client sends bigints as decimal strings
     signature,
     ...permitBody(permit),
   });
@@ -198,13 +190,7 @@ export async function buyTicketsWithStablecoinGasless(
     message: auth,
   });
   const { requestId } = await context.relayer.relayStablecoinTicket({
-    auth: {
-      ...auth,
-      streamId: auth.streamId.toString(),
-      maxStableIn: auth.maxStableIn.toString(),
-      nonce: auth.nonce.toString(),
-      deadline: auth.deadline.toString(),
-    },
+    auth, // the relayer client sends bigints as decimal strings
     signature,
     ...permitBody(permit),
   });

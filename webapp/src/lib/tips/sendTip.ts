@@ -144,11 +144,9 @@ export async function sendGaslessTip(context: TipContext, tip: TipParameters): P
     message: auth,
   });
   const { requestId } = await context.relayer.relayTip({
-    auth: { ...auth, amount: auth.amount.toString(), nonce: nonce.toString(), deadline: auth.deadline.toString() },
+    auth, // the relayer client sends bigints as decimal strings
     signature,
-    ...(permit === undefined
-      ? {}
-      : { permit: { ...permit, value: permit.value.toString(), deadline: permit.deadline.toString() } }),
+    ...(permit === undefined ? {} : { permit }),
   });
   context.onSubmitted?.(undefined);
   return waitForRelayRequest(context.relayer, requestId);
@@ -200,13 +198,7 @@ export async function sendGaslessStablecoinTip(context: TipContext, tip: Stablec
     },
   });
   const { requestId } = await context.relayer.relayStablecoinTip({
-    auth: {
-      ...auth,
-      stableAmount: auth.stableAmount.toString(),
-      minMesiOut: auth.minMesiOut.toString(),
-      validAfter: "0",
-      validBefore: auth.validBefore.toString(),
-    },
+    auth, // the relayer client sends bigints as decimal strings
     signature,
   });
   context.onSubmitted?.(undefined);
